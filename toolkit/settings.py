@@ -1,0 +1,84 @@
+"""One settings path: argument > environment variable > config file > default.
+
+The config file is TOML, at ``$TOOLKIT_CONFIG`` or ``<user config dir>/toolkit/config.toml``;
+its keys are the setting names below (``cache_dir = "/data/toolkit"``, ``batch_tokens = 4096``).
+Nothing is read or created at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from toolkit.errors import ToolkitError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+T = TypeVar("T")
+
+# setting name -> environment variable
+ENV_VARS = {
+    "cache_dir": "TOOLKIT_CACHE_DIR",
+    "data_dir": "TOOLKIT_DATA_DIR",
+    "batch_tokens": "TOOLKIT_BATCH_TOKENS",
+    "device": "TOOLKIT_DEVICE",
+    "threads": "TOOLKIT_THREADS",
+}
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("TOOLKIT_CONFIG")
+    if explicit:
+        return Path(explicit)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("toolkit")) / "config.toml"
+
+
+@lru_cache(maxsize=8)
+def _read_config(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ToolkitError(f"cannot read config file {path}: {exc}", "fix or remove the file") from exc
+
+
+def setting(name: str, argument: T | None, default: T, convert: Callable[[Any], T] = lambda v: v) -> T:
+    """Resolve one setting: argument, then environment, then config file, then default."""
+    if argument is not None:
+        return argument
+    env = ENV_VARS.get(name)
+    if env and os.environ.get(env):
+        source, raw = f"environment variable {env}", os.environ[env]
+    else:
+        config = _read_config(config_path())
+        if name not in config:
+            return default
+        source, raw = f"config file {config_path()}", config[name]
+    try:
+        return convert(raw)
+    except (TypeError, ValueError) as exc:
+        raise ToolkitError(f"invalid value {raw!r} for {name} in {source}", str(exc)) from exc
+
+
+def cache_dir() -> Path:
+    """Where the toolkit keeps converted models and its translation memory."""
+    from platformdirs import user_cache_dir
+
+    return Path(setting("cache_dir", None, user_cache_dir("toolkit"), str)).expanduser()
+
+
+def data_dir() -> Path:
+    """Where imported models are registered (``toolkit models import``)."""
+    from platformdirs import user_data_dir
+
+    return Path(setting("data_dir", None, user_data_dir("toolkit"), str)).expanduser()
