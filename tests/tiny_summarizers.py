@@ -1,0 +1,93 @@
+"""Tiny real summarisation models built at test time: BART, T5 and a chat causal LM.
+
+Random weights, real architectures, real tokenizers trained here on en/fa/sq text, saved with
+``save_pretrained`` and loaded back through the toolkit's own loading path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}</s>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
+)
+
+SENTENCES = [
+    "The minister said on Tuesday that the talks would resume in Tirana next week.",
+    "Officials in Tehran rejected the accusation and called it baseless.",
+    "The government announced new measures after the cyber attack on its servers.",
+    "Markets rose by 3 percent as investors welcomed the agreement.",
+    "سخنگوی وزارت امور خارجه گفت که مذاکرات هفته آینده از سر گرفته می‌شود.",
+    "دولت پس از حمله سایبری اقدامات تازه‌ای اعلام کرد.",
+    "Ministri tha të martën se bisedimet do të rifillojnë në Tiranë javën e ardhshme.",
+    "Qeveria shpalli masa të reja pas sulmit kibernetik ndaj serverëve të saj.",
+]
+
+
+def _tokenizer(wrap: str, max_length: int, chat: bool = False):
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    specials = ["<pad>", "<s>", "</s>", "<unk>"] + (["<|user|>", "<|assistant|>", "<|system|>"] if chat else [])
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.normalizer = normalizers.NFKC()
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    tok.train_from_iterator(SENTENCES * 4, trainers.BpeTrainer(vocab_size=300, special_tokens=specials, show_progress=False))
+    if wrap:
+        ids = {t: tok.token_to_id(t) for t in ("<s>", "</s>")}
+        tok.post_processor = processors.TemplateProcessing(single=wrap, special_tokens=list(ids.items()))
+    return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
+                                   unk_token="<unk>", model_max_length=max_length)
+
+
+def build_bart(folder: Path, max_positions: int = 64) -> Path:
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    torch.manual_seed(0)
+    tokenizer = _tokenizer("<s> $A </s>", max_positions)
+    config = BartConfig(
+        vocab_size=len(tokenizer), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=max_positions,
+        pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id, forced_bos_token_id=None,
+    )
+    BartForConditionalGeneration(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def build_t5(folder: Path, max_length: int = 64) -> Path:
+    import torch
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    torch.manual_seed(0)
+    tokenizer = _tokenizer("$A </s>", max_length)
+    config = T5Config(
+        vocab_size=len(tokenizer), d_model=16, d_kv=8, d_ff=32, num_layers=1, num_decoder_layers=1, num_heads=2,
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.pad_token_id,
+        task_specific_params={"summarization": {"prefix": "summarize: "}},
+    )
+    T5ForConditionalGeneration(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def build_chat_lm(folder: Path, max_positions: int = 512) -> Path:
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(0)
+    tokenizer = _tokenizer("", max_positions, chat=True)
+    tokenizer.chat_template = CHAT_TEMPLATE
+    config = LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+        num_key_value_heads=2, max_position_embeddings=max_positions, pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, tie_word_embeddings=True,
+    )
+    LlamaForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
