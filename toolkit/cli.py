@@ -52,7 +52,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True, help="Print the version."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """Summarise, translate and score multilingual news."""
 
@@ -60,3 +60,165 @@ def _root(
 def main() -> None:
     """Console entry point."""
     app()
+
+
+# --------------------------------------------------------------------------- translate
+
+def _progress_reporter(total: int | None, quiet: bool):
+    """A rich progress bar on stderr (documents, sentences/s, ETA), or None when quiet or not a terminal."""
+    import time
+
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
+        TextColumn("{task.fields[rate]:.1f} sentences/s"), TimeRemainingColumn(), console=console,
+    )
+    task = progress.add_task("translate", total=total, rate=0.0)
+    started = time.monotonic()
+    sentences = 0
+
+    def report(records: int, new_sentences: int) -> None:
+        nonlocal sentences
+        sentences += new_sentences
+        rate = sentences / max(time.monotonic() - started, 1e-6)
+        progress.update(task, advance=records, rate=rate)
+
+    return progress, report
+
+
+def _count_records(items: list[str], kind: str) -> int | None:
+    from pathlib import Path
+
+    if kind == "documents":
+        return None if any(Path(i).is_dir() for i in items) else len(items)
+    total = 0
+    for item in items:
+        with open(item, "rb") as f:
+            total += sum(1 for line in f if line.strip())
+    return total - (len(items) if kind == "table" else 0)
+
+
+@app.command()
+@user_errors
+def translate(
+    inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.jsonl/.csv/.tsv), folders, or - for stdin."),
+    to: str = typer.Option(..., "--to", help="Target languages, comma-separated (fa,sq)."),
+    source: str = typer.Option("en", "--from", help="Source language."),
+    model: Optional[list[str]] = typer.Option(None, "--model", help="Model id or folder; LANG=MODEL per target (repeatable)."),
+    out: Optional[str] = typer.Option(None, "--out", help="Output file or folder (resumable); default standard output."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines with provenance and text direction."),
+    field: str = typer.Option("text", "--field", help="JSONL field to translate."),
+    id_field: str = typer.Option("id", "--id-field", help="JSONL/CSV field that identifies a record."),
+    column: str = typer.Option("text", "--column", help="CSV/TSV column to translate."),
+    beams: int = typer.Option(1, "--beams", min=1, help="Beam size (1 = greedy)."),
+    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Token budget per batch [env TOOLKIT_BATCH_TOKENS; default 4096]."),
+    backend: str = typer.Option("auto", "--backend", help="Inference backend: auto or hf."),
+    errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write malformed JSONL lines to a rejects file and go on."),
+    restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Translate texts, files, folders, JSONL or CSV into one or more languages."""
+    from pathlib import Path
+
+    from toolkit.errors import InputError
+    from toolkit.io.inputs import InputOptions, classify
+    from toolkit.languages import get_language, parse_language_list
+    from toolkit.provenance import DecodingSettings
+    from toolkit.settings import setting
+    from toolkit.translate.factory import build_translator, parse_model_options
+    from toolkit.translate.job import JobOptions, run_translation_job
+
+    if errors not in ("strict", "replace"):
+        raise InputError(f"--errors must be strict or replace, not '{errors}'")
+    targets = parse_language_list(to)
+    source = get_language(source).code
+    input_set = classify(inputs, InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad))
+    default_model, per_target = parse_model_options(model)
+    decoding = DecodingSettings(beams=beams)
+    translators = {
+        t: build_translator(source, t, per_target.get(t, default_model), backend, decoding) for t in targets
+    }
+    options = JobOptions(
+        out=Path(out) if out else None, as_json=as_json, restart=restart,
+        batch_tokens=setting("batch_tokens", batch_tokens, 4096, int),
+    )
+    progress, report = _progress_reporter(_count_records(input_set.items, input_set.kind), quiet)
+    if progress:
+        with progress:
+            summary = run_translation_job(input_set, translators, options, report)
+    else:
+        summary = run_translation_job(input_set, translators, options)
+    if out and not quiet:
+        done = f"translated {summary.records} records ({summary.sentences} sentences) into {', '.join(targets)}"
+        if summary.resumed:
+            done += f"; {summary.resumed} were already done"
+        typer.echo(f"{done}: {', '.join(summary.outputs)}", err=True)
+    if summary.rejected:
+        typer.echo(f"skipped {summary.rejected} bad records: see {summary.outputs[-1]}", err=True)
+
+
+# --------------------------------------------------------------------------- models
+
+models_app = typer.Typer(help="The model catalogue, and models on this machine.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+@user_errors
+def models_list(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Catalogue models per task and pair, and whether each is on this machine."""
+    from toolkit.models.listing import catalogue_rows
+
+    rows = catalogue_rows()
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("task", "pair", "model", "role", "licence", "size", "published", "here")
+    for col in table.columns:
+        col.no_wrap = True
+    for r in rows:
+        size = f"{r['download_mb']} MB" if r["download_mb"] else ""
+        table.add_row(r["task"], r["pair"], r["model"], r["role"], r["license"], size, r["quality"], r["present"] or "-")
+    console = Console()
+    console.width = max(console.width, 150)
+    console.print(table)
+    typer.echo("Published figures with their test sets: toolkit models info MODEL")
+
+
+@models_app.command("info")
+@user_errors
+def models_info(model_id: str = typer.Argument(..., help="Catalogue id, imported name or folder.")) -> None:
+    """Everything known about one model: catalogue facts and where it is."""
+    import json
+
+    from toolkit.models.listing import model_info
+
+    typer.echo(json.dumps(model_info(model_id), indent=2, ensure_ascii=False))
+
+
+@models_app.command("import")
+@user_errors
+def models_import(
+    folder: str = typer.Argument(..., help="A model folder (as written by save_pretrained or a hub snapshot)."),
+    name: str = typer.Option(..., "--name", help="Name to register it under, e.g. the hub id Helsinki-NLP/opus-mt-en-sq."),
+    copy: bool = typer.Option(False, "--copy", help="Copy the folder into toolkit's data folder instead of using it in place."),
+) -> None:
+    """Register a model folder so that --model NAME (and the catalogue default NAME) loads it offline."""
+    from pathlib import Path
+
+    from toolkit.models.store import import_model
+
+    source = import_model(Path(folder), name, copy)
+    typer.echo(f"imported {name} from {source.location} (revision {source.revision})")

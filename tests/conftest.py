@@ -1,0 +1,45 @@
+"""Session-wide fixtures: tiny real models built once, an isolated toolkit home, no network."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import tiny_models
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """Every test gets its own toolkit folders and config, and the HF hub is never contacted."""
+    monkeypatch.setenv("TOOLKIT_DATA_DIR", str(tmp_path / "toolkit-data"))
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "toolkit-cache"))
+    monkeypatch.setenv("TOOLKIT_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+    monkeypatch.setenv("TOOLKIT_DEVICE", "cpu")
+
+
+@pytest.fixture(scope="session")
+def sp_model(tmp_path_factory):
+    return tiny_models.train_sentencepiece(tmp_path_factory.mktemp("spm"))
+
+
+@pytest.fixture(scope="session")
+def marian_model(tmp_path_factory, sp_model):
+    """A single-target Marian model (like opus-mt-en-sq)."""
+    return tiny_models.build_marian(tmp_path_factory.mktemp("marian"), sp_model)
+
+
+@pytest.fixture(scope="session")
+def marian_multi_model(tmp_path_factory, sp_model):
+    """A multi-target Marian model that needs a >>xxx<< target token."""
+    return tiny_models.build_marian(tmp_path_factory.mktemp("marian-multi"), sp_model, tiny_models.MARIAN_TARGET_TOKENS)
+
+
+@pytest.fixture(scope="session")
+def m2m100_model(tmp_path_factory, sp_model):
+    return tiny_models.build_m2m100(tmp_path_factory.mktemp("m2m100"), sp_model)
+
+
+@pytest.fixture(scope="session")
+def nllb_model(tmp_path_factory, sp_model):
+    return tiny_models.build_nllb(tmp_path_factory.mktemp("nllb"), sp_model)

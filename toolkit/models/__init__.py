@@ -1,0 +1,1 @@
+"""Models: the shipped catalogue, where models live, and how they are loaded."""

@@ -1,0 +1,84 @@
+"""Loading Hugging Face seq2seq models through the normal cache (honours ``HF_HUB_OFFLINE``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from toolkit.errors import ModelError
+from toolkit.models.store import IMPORT_HINT, ModelSource, resolve
+
+# Position limits above this are "no limit" sentinels in tokenizer configs.
+_NO_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    source: ModelSource
+    model: Any  # a transformers PreTrainedModel, in eval mode
+    tokenizer: Any
+    family: str  # marian, m2m100, nllb, mbart50, bart, t5, ...
+    revision: str | None
+    max_input_tokens: int
+    device: str
+
+
+def model_family(model_type: str, tokenizer_class: str) -> str:
+    """The family whose language handling a model needs, from its config and tokenizer."""
+    name = tokenizer_class.lower()
+    if "nllb" in name:
+        return "nllb"
+    if model_type == "mbart" and "50" in name:
+        return "mbart50"
+    if model_type == "m2m_100":
+        return "m2m100"
+    if model_type in ("t5", "mt5", "umt5"):
+        return "t5"
+    return model_type
+
+
+def _input_limit(model: Any, tokenizer: Any) -> int:
+    limits = [getattr(model.config, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
+    usable = [int(n) for n in limits if n and n < _NO_LIMIT]
+    return min(usable) if usable else 512
+
+
+def default_device() -> str:
+    from toolkit.settings import setting
+
+    wanted = setting("device", None, "auto", str)
+    if wanted != "auto":
+        return wanted
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+@lru_cache(maxsize=4)
+def load_seq2seq(ref: str, device: str | None = None) -> LoadedModel:
+    """Load a seq2seq model and its tokenizer; one clear ModelError when that is impossible."""
+    source = resolve(ref)
+    device = device or default_device()
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0", "false")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source.location)
+        model = AutoModelForSeq2SeqLM.from_pretrained(source.location)
+    except (OSError, ValueError, KeyError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if source.kind == "hub":
+            where = "not in the Hugging Face cache and HF_HUB_OFFLINE is set" if offline else "could not be downloaded or found"
+            raise ModelError(f"cannot load model '{ref}': {where} ({reason})", IMPORT_HINT) from None
+        raise ModelError(f"cannot load model '{ref}' from {source.location}: {reason}", IMPORT_HINT) from None
+    if not model.config.is_encoder_decoder:
+        raise ModelError(f"model '{ref}' is not a sequence-to-sequence model", "pass a translation or summarisation model")
+    model.to(device).eval()
+    revision = source.revision or getattr(model.config, "_commit_hash", None)
+    family = model_family(model.config.model_type, type(tokenizer).__name__)
+    return LoadedModel(source, model, tokenizer, family, revision, _input_limit(model, tokenizer), device)

@@ -1,0 +1,127 @@
+"""Where models live: local folders, models imported with ``toolkit models import``, the HF cache.
+
+Nothing here imports torch or transformers, so listing and resolving models is instant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from toolkit.errors import ModelError
+from toolkit.settings import data_dir
+
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json", "pytorch_model.bin.index.json")
+_HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")
+IMPORT_HINT = "bring the model folder to this machine and run `toolkit models import FOLDER --name ID`, or pass --model PATH"
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """A model reference resolved to where it will be loaded from."""
+
+    ref: str  # what the user or catalogue named
+    location: str  # a local folder, or a hub id to load through the HF cache
+    revision: str | None  # hub commit, or content fingerprint of an imported folder
+    kind: str  # "folder", "imported" or "hub"
+
+    @property
+    def is_local(self) -> bool:
+        return self.kind != "hub"
+
+
+def registry_path() -> Path:
+    return data_dir() / "models.json"
+
+
+def read_registry() -> dict[str, dict]:
+    path = registry_path()
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelError(f"cannot read the model registry {path}: {exc}", "fix or remove the file") from exc
+
+
+def check_model_folder(folder: Path) -> None:
+    """A model folder needs a config and weights; say which is missing."""
+    if not folder.is_dir():
+        raise ModelError(f"model folder {folder} does not exist", IMPORT_HINT)
+    if not (folder / "config.json").is_file():
+        raise ModelError(f"model folder {folder} has no config.json", "point at the folder that save_pretrained wrote")
+    if not any((folder / name).is_file() for name in WEIGHT_FILES):
+        raise ModelError(
+            f"model folder {folder} has no weights ({', '.join(WEIGHT_FILES[:2])})",
+            "copy the weight files into the folder",
+        )
+
+
+def fingerprint(folder: Path) -> str:
+    """Content hash of a model folder's files: a revision for models that have no hub commit."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def import_model(folder: Path, name: str, copy: bool = False) -> ModelSource:
+    """Register a model folder under ``name`` (a hub id or any name), optionally copying it."""
+    folder = folder.expanduser().resolve()
+    check_model_folder(folder)
+    if copy:
+        target = data_dir() / "models" / name.replace("/", "--")
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(folder, target)
+        folder = target
+    entry = {"path": str(folder), "revision": fingerprint(folder), "imported": datetime.now(timezone.utc).isoformat()}
+    registry = read_registry()
+    registry[name] = entry
+    path = registry_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
+        json.dump(registry, tmp, indent=2, ensure_ascii=False)
+    os.replace(tmp.name, path)
+    return ModelSource(name, str(folder), entry["revision"], "imported")
+
+
+def hub_cache_folder(model_id: str) -> Path | None:
+    """The newest snapshot of a hub model in the HF cache, if it has one."""
+    from huggingface_hub import constants
+
+    repo = Path(constants.HF_HUB_CACHE) / ("models--" + model_id.replace("/", "--"))
+    snapshots = sorted((repo / "snapshots").glob("*/config.json"), key=lambda p: p.stat().st_mtime)
+    return snapshots[-1].parent if snapshots else None
+
+
+def resolve(ref: str) -> ModelSource:
+    """A local folder, an imported name, or a hub id (loaded through the HF cache)."""
+    path = Path(ref).expanduser()
+    if path.exists() or ref.startswith((".", "/", "~")):
+        check_model_folder(path)
+        return ModelSource(ref, str(path.resolve()), None, "folder")
+    entry = read_registry().get(ref)
+    if entry is not None:
+        check_model_folder(Path(entry["path"]))
+        return ModelSource(ref, entry["path"], entry.get("revision"), "imported")
+    if not _HUB_ID.match(ref):
+        raise ModelError(f"model '{ref}' is neither a folder, an imported model nor a hub id", IMPORT_HINT)
+    return ModelSource(ref, ref, None, "hub")
+
+
+def where_present(model_id: str) -> str | None:
+    """'imported' or 'hf-cache' when the model can be loaded without a download, else None."""
+    if model_id in read_registry():
+        return "imported"
+    return "hf-cache" if hub_cache_folder(model_id) else None
