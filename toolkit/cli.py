@@ -222,3 +222,112 @@ def models_import(
 
     source = import_model(Path(folder), name, copy)
     typer.echo(f"imported {name} from {source.location} (revision {source.revision})")
+
+
+# --------------------------------------------------------------------------- summarize, chain, prompts
+
+def _chain_options(source: str, method: str, summary_model: Optional[str], prompt: Optional[str],
+                   max_words: Optional[int], sentences: Optional[int], model: Optional[list[str]], beams: int, steps):
+    from toolkit.chain import ChainOptions
+    from toolkit.languages import get_language
+    from toolkit.summarize import SummaryLength
+    from toolkit.translate.factory import parse_model_options
+
+    default_model, per_target = parse_model_options(model)
+    return ChainOptions(
+        steps=steps, source=None if source == "auto" else get_language(source).code, method=method,
+        summary_model=summary_model, prompt=prompt, length=SummaryLength(max_words, sentences),
+        translation_model=default_model, translation_models=per_target, beams=beams,
+    )
+
+
+def _print_result(result, as_json: bool, header: bool) -> None:
+    import json
+
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    texts = result.summary or result.translations
+    for lang, text in texts.items():
+        if header or len(texts) > 1:
+            typer.echo(f"==> {result.id} [{lang}] <==" if header else f"[{lang}]")
+        typer.echo(text)
+
+
+@app.command()
+@user_errors
+def summarize(
+    article: str = typer.Argument(..., help="A .txt, .md or .html file, a text, or - for standard input."),
+    method: str = typer.Option("abstractive", "--method", help="abstractive, extractive (offline, no model) or llm."),
+    model: Optional[str] = typer.Option(None, "--model", help="Summarisation model id, imported name or folder."),
+    max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="At most this many words [default 80; extractive: 3 sentences]."),
+    sentences: Optional[int] = typer.Option(None, "--sentences", min=1, help="At most this many sentences."),
+    to: Optional[str] = typer.Option(None, "--to", help="Also translate the summary into these languages (fa,sq)."),
+    source: str = typer.Option("auto", "--from", help="The article's language, or auto to detect it."),
+    prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt template name (toolkit prompts list) or file."),
+    translation_model: Optional[list[str]] = typer.Option(None, "--translation-model", help="Translation model; LANG=MODEL per target."),
+    as_json: bool = typer.Option(False, "--json", help="JSON with the summaries by language and a manifest."),
+) -> None:
+    """Summarise one article; --to also translates the summary."""
+    from toolkit.chain import plan_steps, run_chain
+
+    options = _chain_options(source, method, model, prompt, max_words, sentences, translation_model, 1, plan_steps(None, to))
+    run_chain([article], options, emit=lambda r: _print_result(r, as_json, header=False))
+
+
+@app.command()
+@user_errors
+def chain(
+    inputs: list[str] = typer.Argument(..., help="Articles: texts, files (.txt/.md/.html/.jsonl/.csv), folders, or -."),
+    to: Optional[str] = typer.Option(None, "--to", help="Summary languages besides the source's [default: fa,sq]."),
+    steps: Optional[str] = typer.Option(None, "--steps", help="Steps in order, e.g. translate:fa,summarize or translate:en,translate:sq."),
+    source: str = typer.Option("auto", "--from", help="The articles' language, or auto to detect each."),
+    method: str = typer.Option("abstractive", "--method", help="Summariser: abstractive, extractive or llm."),
+    summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model id, imported name or folder."),
+    model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model; LANG=MODEL per target (repeatable)."),
+    max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="Summary length in words [default 80]."),
+    sentences: Optional[int] = typer.Option(None, "--sentences", min=1, help="Summary length in sentences."),
+    prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt template name or file for the summariser."),
+    beams: int = typer.Option(1, "--beams", min=1, help="Translation beam size."),
+    out: Optional[str] = typer.Option(None, "--out", help="JSONL output file (resumable); default standard output."),
+    restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on."),
+) -> None:
+    """Summarise articles and translate the summaries (or any order of steps); JSON lines per article."""
+    from pathlib import Path
+
+    from toolkit.chain import plan_steps, run_chain
+
+    plan = plan_steps(steps, to, default_targets="fa,sq")
+    options = _chain_options(source, method, summary_model, prompt, max_words, sentences, model, beams, plan)
+    emit = None if out else (lambda r: _print_result(r, True, header=False))
+    report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
+    if out:
+        done = f"{len(report.results)} articles" + (f"; {report.resumed} were already done" if report.resumed else "")
+        typer.echo(f"chained {done}: {', '.join(report.outputs)}", err=True)
+    if report.rejected:
+        typer.echo(f"skipped {report.rejected} bad articles: see {report.outputs[-1]}", err=True)
+
+
+prompts_app = typer.Typer(help="Prompt templates for instruction models and T5-style task prefixes.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
+
+
+@prompts_app.command("list")
+@user_errors
+def prompts_list() -> None:
+    """The shipped prompt templates: name, task, variables and what each is for."""
+    from toolkit.templates import list_templates
+
+    for t in list_templates():
+        variables = ", ".join("{" + v + "}" for v in t.variables)
+        typer.echo(f"{t.name:<22} {t.task or '-':<10} {variables:<48} {t.description}")
+
+
+@prompts_app.command("show")
+@user_errors
+def prompts_show(name: str = typer.Argument(..., help="A template name from `toolkit prompts list`, or a file.")) -> None:
+    """Print one template as the model will see it, before its variables are filled."""
+    from toolkit.templates import load_template
+
+    typer.echo(load_template(name).body)

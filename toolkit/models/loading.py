@@ -56,29 +56,49 @@ def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-@lru_cache(maxsize=4)
-def load_seq2seq(ref: str, device: str | None = None) -> LoadedModel:
-    """Load a seq2seq model and its tokenizer; one clear ModelError when that is impossible."""
+def _load(ref: str, device: str | None, auto_class: str) -> tuple[ModelSource, Any, Any, str]:
+    """Tokenizer and model (``auto_class`` of transformers) for ``ref``; one clear ModelError when impossible."""
     source = resolve(ref)
     device = device or default_device()
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    import transformers
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0", "false")
     try:
-        tokenizer = AutoTokenizer.from_pretrained(source.location)
-        model = AutoModelForSeq2SeqLM.from_pretrained(source.location)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(source.location)
+        model = getattr(transformers, auto_class).from_pretrained(source.location)
     except (OSError, ValueError, KeyError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if source.kind == "hub":
             where = "not in the Hugging Face cache and HF_HUB_OFFLINE is set" if offline else "could not be downloaded or found"
             raise ModelError(f"cannot load model '{ref}': {where} ({reason})", IMPORT_HINT) from None
         raise ModelError(f"cannot load model '{ref}' from {source.location}: {reason}", IMPORT_HINT) from None
-    if not model.config.is_encoder_decoder:
-        raise ModelError(f"model '{ref}' is not a sequence-to-sequence model", "pass a translation or summarisation model")
+    return source, tokenizer, model, device
+
+
+def _loaded(source: ModelSource, model: Any, tokenizer: Any, device: str) -> LoadedModel:
     model.to(device).eval()
     revision = source.revision or getattr(model.config, "_commit_hash", None)
     family = model_family(model.config.model_type, type(tokenizer).__name__)
     return LoadedModel(source, model, tokenizer, family, revision, _input_limit(model, tokenizer), device)
+
+
+@lru_cache(maxsize=4)
+def load_seq2seq(ref: str, device: str | None = None) -> LoadedModel:
+    """Load a seq2seq model and its tokenizer; one clear ModelError when that is impossible."""
+    source, tokenizer, model, device = _load(ref, device, "AutoModelForSeq2SeqLM")
+    if not model.config.is_encoder_decoder:
+        raise ModelError(f"model '{ref}' is not a sequence-to-sequence model", "pass a translation or summarisation model")
+    return _loaded(source, model, tokenizer, device)
+
+
+@lru_cache(maxsize=2)
+def load_causal_lm(ref: str, device: str | None = None) -> LoadedModel:
+    """Load a causal (decoder-only) language model and its tokenizer, as ``load_seq2seq`` does."""
+    source, tokenizer, model, device = _load(ref, device, "AutoModelForCausalLM")
+    if model.config.is_encoder_decoder:
+        raise ModelError(f"model '{ref}' is a sequence-to-sequence model, not a causal language model",
+                         "use --method abstractive for it")
+    return _loaded(source, model, tokenizer, device)

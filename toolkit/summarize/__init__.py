@@ -1,0 +1,60 @@
+"""Summarisation: one interface (``Summarizer``), three methods, chosen by name.
+
+``abstractive`` (seq2seq models from the catalogue), ``extractive`` (LexRank, no weights) and
+``llm`` (a chat model prompted from a template in ``prompts/``).
+"""
+
+from __future__ import annotations
+
+from toolkit.errors import InputError, LanguageError, ModelError
+from toolkit.summarize.base import Summarizer, Summary, SummaryLength
+
+METHODS = ("abstractive", "extractive", "llm")
+
+__all__ = ["METHODS", "Summarizer", "Summary", "SummaryLength", "build_summarizer", "choose_summary_model"]
+
+
+def choose_summary_model(lang: str, model: str | None = None) -> str:
+    """The user's model, else the catalogue's default summariser for ``lang``."""
+    from toolkit.models.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    if model:
+        tasks = {e.task for e in catalogue.entries if model == e.default or model in e.alternatives}
+        if tasks and "summarize" not in tasks:
+            raise ModelError(f"model '{model}' is a translation model and cannot summarise",
+                             "pass a summarisation model, e.g. sshleifer/distilbart-cnn-12-6, or --method extractive")
+        return model
+    chosen = catalogue.default_model("summarize", lang)
+    if chosen is None:
+        covered = ", ".join(catalogue.pairs("summarize"))
+        raise LanguageError(f"no summarisation model for '{lang}' in the catalogue (it has: {covered})",
+                            "pass --model ID, or --method extractive, which works for any language")
+    return chosen
+
+
+def build_summarizer(method: str = "abstractive", lang: str = "en", model: str | None = None,
+                     prompt: str | None = None) -> Summarizer:
+    """A summariser by method name; ``prompt`` is a shipped template name or a template file."""
+    from toolkit.templates import load_template
+
+    if method not in METHODS:
+        raise InputError(f"unknown summarisation method '{method}'", f"use one of: {', '.join(METHODS)}")
+    if method == "extractive":
+        if model or prompt:
+            raise InputError("--method extractive uses no model and no prompt", "drop --model/--prompt, or pick another method")
+        from toolkit.summarize.extractive import ExtractiveSummarizer
+
+        return ExtractiveSummarizer()
+    template = load_template(prompt) if prompt else None
+    if template is not None:
+        template.check("summarize")
+    if method == "llm":
+        if not model:
+            raise InputError("--method llm needs a model", "pass --model ID of an instruction-tuned chat model")
+        from toolkit.summarize.llm import ChatLMSummarizer
+
+        return ChatLMSummarizer(model, template)
+    from toolkit.summarize.abstractive import Seq2SeqSummarizer
+
+    return Seq2SeqSummarizer(choose_summary_model(lang, model), template)

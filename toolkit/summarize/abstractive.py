@@ -7,7 +7,7 @@ from typing import Any, Sequence
 from toolkit.errors import ModelError
 from toolkit.provenance import DecodingSettings, ModelProvenance
 from toolkit.summarize.base import Summary, SummaryLength
-from toolkit.summarize.model import model_summary
+from toolkit.summarize.model import generation_config, model_summary
 from toolkit.templates import Template, parse_template
 
 # Families of translation-only models: they can generate, but not summarise.
@@ -22,7 +22,7 @@ class Seq2SeqSummarizer:
     method = "abstractive"
 
     def __init__(self, ref: str, prompt: Template | None = None, decoding: DecodingSettings = DECODING):
-        from toolkit.summarize.loading import load_seq2seq
+        from toolkit.models.loading import load_seq2seq
 
         loaded = load_seq2seq(ref)
         if loaded.family in TRANSLATION_FAMILIES:
@@ -37,7 +37,7 @@ class Seq2SeqSummarizer:
         if self.template is not None:
             self.template.check("summarize")
         self.decoding = decoding
-        self.provenance = ModelProvenance(ref, loaded.revision, "transformers", loaded.family, decoding, device=loaded.device)
+        self.provenance = ModelProvenance(loaded.source.ref, loaded.revision, "hf", loaded.family, decoding, device=loaded.device)
 
     def count_prompts(self, prompts: Sequence[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(list(prompts))["input_ids"]]
@@ -45,22 +45,13 @@ class Seq2SeqSummarizer:
     def generate_prompts(self, prompts: Sequence[str], min_new_tokens: int, max_new_tokens: int) -> list[str]:
         import torch
 
+        config = generation_config(self.model, self.decoding, min_new_tokens, max_new_tokens)
         out: list[str] = []
         for start in range(0, len(prompts), BATCH_SIZE):
             batch = list(prompts[start:start + BATCH_SIZE])
             inputs = self.tokenizer(batch, return_tensors="pt", padding=True).to(self.device)
             with torch.inference_mode():
-                ids = self.model.generate(
-                    **inputs,
-                    num_beams=self.decoding.beams,
-                    length_penalty=self.decoding.length_penalty,
-                    no_repeat_ngram_size=self.decoding.no_repeat_ngram_size,
-                    repetition_penalty=self.decoding.repetition_penalty,
-                    min_new_tokens=min_new_tokens,
-                    max_new_tokens=max_new_tokens,
-                    early_stopping=True,
-                    do_sample=False,
-                )
+                ids = self.model.generate(**inputs, generation_config=config)
             out.extend(t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True))
         return out
 

@@ -7,7 +7,7 @@ from typing import Sequence
 from toolkit.errors import ModelError
 from toolkit.provenance import DecodingSettings, ModelProvenance
 from toolkit.summarize.base import Summary, SummaryLength
-from toolkit.summarize.model import model_summary
+from toolkit.summarize.model import generation_config, model_summary
 from toolkit.templates import Template, load_template
 
 DEFAULT_PROMPT = "summarize-news"
@@ -21,7 +21,7 @@ class ChatLMSummarizer:
     method = "llm"
 
     def __init__(self, ref: str, prompt: Template | None = None, decoding: DecodingSettings = DECODING):
-        from toolkit.summarize.loading import load_causal_lm
+        from toolkit.models.loading import load_causal_lm
 
         loaded = load_causal_lm(ref)
         if not getattr(loaded.tokenizer, "chat_template", None):
@@ -35,7 +35,7 @@ class ChatLMSummarizer:
         self.room = min(OUTPUT_ROOM, loaded.max_input_tokens // 4)
         self.max_input_tokens = loaded.max_input_tokens - self.room
         self.decoding = decoding
-        self.provenance = ModelProvenance(ref, loaded.revision, "transformers", loaded.family, decoding, device=loaded.device)
+        self.provenance = ModelProvenance(loaded.source.ref, loaded.revision, "hf", loaded.family, decoding, device=loaded.device)
 
     def _chat(self, prompt: str) -> str:
         messages = [{"role": "user", "content": prompt}]
@@ -48,20 +48,12 @@ class ChatLMSummarizer:
     def generate_prompts(self, prompts: Sequence[str], min_new_tokens: int, max_new_tokens: int) -> list[str]:
         import torch
 
+        config = generation_config(self.model, self.decoding, min(min_new_tokens, self.room), min(max_new_tokens, self.room))
         out = []
         for prompt in prompts:  # one at a time: no padding side to get wrong, and contexts are long
             inputs = self.tokenizer(self._chat(prompt), return_tensors="pt", add_special_tokens=False).to(self.device)
             with torch.inference_mode():
-                ids = self.model.generate(
-                    **inputs,
-                    do_sample=False,
-                    num_beams=self.decoding.beams,
-                    no_repeat_ngram_size=self.decoding.no_repeat_ngram_size,
-                    repetition_penalty=self.decoding.repetition_penalty,
-                    min_new_tokens=min(min_new_tokens, self.room),
-                    max_new_tokens=min(max_new_tokens, self.room),
-                    pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
-                )
+                ids = self.model.generate(**inputs, generation_config=config)
             answer = ids[0, inputs["input_ids"].shape[1]:]
             out.append(self.tokenizer.decode(answer, skip_special_tokens=True).strip())
         return out
