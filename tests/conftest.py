@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests import tiny_models
+from tests import tiny_models, tiny_summarizers
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +43,23 @@ def m2m100_model(tmp_path_factory, sp_model):
 @pytest.fixture(scope="session")
 def nllb_model(tmp_path_factory, sp_model):
     return tiny_models.build_nllb(tmp_path_factory.mktemp("nllb"), sp_model)
+
+
+# --------------------------------------------------------------------------- summarisation models
+
+@pytest.fixture(scope="session")
+def bart_model(tmp_path_factory):
+    """A tiny BART summariser with a 64-token input limit."""
+    return tiny_summarizers.build_bart(tmp_path_factory.mktemp("bart"))
+
+
+@pytest.fixture(scope="session")
+def t5_model(tmp_path_factory):
+    """A tiny T5 whose config declares the ``summarize: `` prefix."""
+    return tiny_summarizers.build_t5(tmp_path_factory.mktemp("t5"))
+
+
+@pytest.fixture(scope="session")
+def chat_model(tmp_path_factory):
+    """A tiny Llama-architecture causal LM with a chat template."""
+    return tiny_summarizers.build_chat_lm(tmp_path_factory.mktemp("chat"))

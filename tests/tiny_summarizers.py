@@ -8,21 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.tiny_models import CORPUS
+
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}</s>\n{% endfor %}"
     "{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
 )
 
-SENTENCES = [
-    "The minister said on Tuesday that the talks would resume in Tirana next week.",
-    "Officials in Tehran rejected the accusation and called it baseless.",
-    "The government announced new measures after the cyber attack on its servers.",
-    "Markets rose by 3 percent as investors welcomed the agreement.",
-    "سخنگوی وزارت امور خارجه گفت که مذاکرات هفته آینده از سر گرفته می‌شود.",
-    "دولت پس از حمله سایبری اقدامات تازه‌ای اعلام کرد.",
-    "Ministri tha të martën se bisedimet do të rifillojnë në Tiranë javën e ardhshme.",
-    "Qeveria shpalli masa të reja pas sulmit kibernetik ndaj serverëve të saj.",
-]
 
 
 def _tokenizer(wrap: str, max_length: int, chat: bool = False):
@@ -34,7 +26,7 @@ def _tokenizer(wrap: str, max_length: int, chat: bool = False):
     tok.normalizer = normalizers.NFKC()
     tok.pre_tokenizer = pre_tokenizers.Metaspace()
     tok.decoder = decoders.Metaspace()
-    tok.train_from_iterator(SENTENCES * 4, trainers.BpeTrainer(vocab_size=300, special_tokens=specials, show_progress=False))
+    tok.train_from_iterator(CORPUS * 4, trainers.BpeTrainer(vocab_size=300, special_tokens=specials, show_progress=False))
     if wrap:
         ids = {t: tok.token_to_id(t) for t in ("<s>", "</s>")}
         tok.post_processor = processors.TemplateProcessing(single=wrap, special_tokens=list(ids.items()))

@@ -72,7 +72,7 @@ def remove_furniture(text: str) -> CleanText:
         if key and _COMMENTS.match(key) and any(k.strip() for k in kept):
             removed.extend(l.strip() for l in lines[index:] if l.strip())
             break
-        if key and _FURNITURE.match(key):
+        if key and (_FURNITURE.match(key) or _COMMENTS.match(key)):
             removed.append(line.strip())
             continue
         kept.append(line.rstrip())
@@ -98,7 +98,7 @@ def html_to_text(html: str) -> str:
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_MD_LINE = re.compile(r"^\s*(?:#{1,6}|>+|[-*+]|\d{1,3}[.)])\s+", re.MULTILINE)
+_MD_LINE = re.compile(r"^[ \t]*(?:#{1,6}|>+|[-*+]|\d{1,3}[.)])[ \t]+", re.MULTILINE)
 
 
 def markdown_to_text(text: str) -> str:

@@ -1,0 +1,54 @@
+import pytest
+
+from tests.corpus import corpus_file
+from toolkit.errors import InputError
+from toolkit.text.clean import article_text, markdown_to_text, remove_furniture
+
+
+def test_corpus_footer_is_removed():
+    raw = corpus_file("mehr-iran-albania-2022.txt").read_text("utf-8")
+    cleaned = article_text(raw)
+    assert cleaned.removed == ("News Code 191224", "Your Comment", "You are replying to: .", "• captcha")
+    assert cleaned.text.endswith("carried out numerous cyber attacks against Iran's infrastructure and network from Albania.")
+    assert cleaned.text.startswith("Iran reacts to US frequent sanctioning")
+
+
+def test_furniture_in_persian_and_albanian_and_everything_after_comments():
+    raw = "\n".join([
+        "وزیر گفت که مذاکرات ادامه دارد.", "کد خبر: ۱۹۱۲۲۴", "اشتراک گذاری",
+        "Ministri tha se bisedimet vazhdojnë.", "Shpërndaje", "Follow us on Twitter",
+        "Share this", "Leave a comment", "Great article!", "Another reader comment.",
+    ])
+    cleaned = remove_furniture(raw)
+    assert cleaned.text == "وزیر گفت که مذاکرات ادامه دارد.\nMinistri tha se bisedimet vazhdojnë."
+    assert "Great article!" in cleaned.removed
+
+
+def test_article_sentences_mentioning_furniture_words_are_kept():
+    raw = "Officials said the captcha system on the ministry site failed during the attack.\nShare prices fell."
+    assert remove_furniture(raw).text == raw
+
+
+def test_html_main_text_is_extracted():
+    body = " ".join(f"<p>The minister said on day {i} that the talks in Tirana would continue next week.</p>" for i in range(8))
+    html = f"<html><head><title>T</title></head><body><nav>Home | World | Sport</nav><article>{body}</article>" \
+           "<footer>Copyright 2022</footer></body></html>"
+    text = article_text(html, "page.html").text
+    assert "talks in Tirana" in text
+    assert "Home | World" not in text
+
+
+@pytest.mark.parametrize("raw", ["", "   \n\t \n"])
+def test_empty_article_is_refused(raw):
+    with pytest.raises(InputError, match="empty"):
+        article_text(raw)
+
+
+def test_all_furniture_article_is_refused():
+    with pytest.raises(InputError, match="no text left after removing page furniture"):
+        article_text("News Code 191224\n\nYour Comment\nYou are replying to: .\n  • captcha\n")
+
+
+def test_markdown_markers_are_removed():
+    md = "# Title\n\n- **Bold** point with a [link](http://x.org)\n> quoted ![img](a.png)"
+    assert markdown_to_text(md) == "Title\n\nBold point with a link\nquoted "
