@@ -1,0 +1,107 @@
+"""The chain end to end on tiny real models: summariser (BART) and translators (Marian, M2M100)."""
+
+import json
+
+import pytest
+
+from toolkit.chain import ChainOptions, Step, default_steps, parse_steps, plan_steps, run_chain
+from toolkit.errors import InputError, ToolkitError
+from toolkit.summarize import SummaryLength
+
+ARTICLE = ("The minister said the talks would continue next week in Tirana. "
+           "Iran and Albania cut diplomatic ties in September 2022.\n\n"
+           "More than 17,000 people were killed, officials said on Wednesday.\n\nNews Code 191224\n\nYour Comment\n")
+
+
+@pytest.fixture
+def options(bart_model, marian_multi_model):
+    return ChainOptions(steps=default_steps(["fa", "sq"]), source="en", summary_model=str(bart_model),
+                        translation_model=str(marian_multi_model), length=SummaryLength(max_words=12))
+
+
+def test_summary_in_every_language_with_a_complete_manifest(options, bart_model, marian_multi_model):
+    [result] = run_chain([ARTICLE], options).results
+    assert result.source_lang == "en"
+    assert list(result.summary) == ["en", "fa", "sq"]
+    assert all(text.strip() for text in result.summary.values())
+    assert result.translations == {}
+    manifest = result.manifest
+    assert manifest["steps"] == ["summarize", "translate:fa", "translate:sq"]
+    summarizer = manifest["summarizer"]
+    assert summarizer["model"]["model_id"] == str(bart_model)
+    assert summarizer["model"]["backend"] == "hf" and "revision" in summarizer["model"]
+    assert summarizer["model"]["decoding"]["no_repeat_ngram_size"] == 3
+    assert summarizer["chunking"]["chunks"] >= 1 and summarizer["chunking"]["levels"] >= 1 and summarizer["chunking"]["limit"] == 64
+    assert set(manifest["translators"]) == {"en-fa", "en-sq"}
+    assert all(t["model_id"] == str(marian_multi_model) for t in manifest["translators"].values())
+    assert set(manifest["timings_s"]) == {"summarize", "translate:fa", "translate:sq", "total"}
+    assert {"toolkit", "transformers", "torch"} <= set(manifest["versions"])
+    assert manifest["cleaning"]["removed_lines"] == ["News Code 191224", "Your Comment"]
+    json.dumps(result.to_dict())
+
+
+def test_translate_then_summarize(options):
+    steps = parse_steps("translate:fa,summarize")
+    [result] = run_chain([ARTICLE], ChainOptions(**{**options.__dict__, "steps": steps})).results
+    assert list(result.summary) == ["fa"]
+    assert list(result.translations) == ["fa"]
+
+
+def test_pivot_through_english(options, m2m100_model):
+    fa_article = "وزیر امور خارجه گفت که مذاکرات هفته آینده ادامه خواهد یافت."
+    chain_options = ChainOptions(steps=parse_steps("translate:en,translate:sq"), source="fa",
+                                 translation_model=str(m2m100_model))
+    [result] = run_chain([fa_article], chain_options).results
+    assert list(result.translations) == ["en", "sq"]
+    assert set(result.manifest["translators"]) == {"fa-en", "en-sq"}  # sq from the English text
+    assert result.summary == {}
+
+
+def test_batch_to_file_resumes_and_keeps_finished_work(options, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, "utf-8")
+    (folder / "b.md").write_text("# Title\n\n" + ARTICLE, "utf-8")
+    (folder / "c.txt").write_text("News Code 191224\n\nYour Comment\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(InputError, match=r"c.txt: the article .*no text left.*the 2 articles finished before it are kept"):
+        run_chain([str(folder)], options, out)
+    assert len((tmp_path / "out.jsonl.partial").read_text("utf-8").splitlines()) == 2
+    (folder / "c.txt").write_text(ARTICLE, "utf-8")
+    report = run_chain([str(folder)], options, out)
+    assert report.resumed == 2 and len(report.results) == 1
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a.txt", "b.md", "c.txt"]
+    assert all(set(r["summary"]) == {"en", "fa", "sq"} for r in rows)
+
+
+def test_skip_bad_sets_bad_articles_aside(options, tmp_path):
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text(json.dumps({"id": "bad", "text": "  \n "}) + "\n" + json.dumps({"id": "good", "text": ARTICLE}) + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    report = run_chain([str(jsonl)], options, out, skip_bad=True)
+    assert [r.id for r in report.results] == ["good"] and report.rejected == 1
+    assert "empty" in (tmp_path / "out.jsonl.rejects.jsonl").read_text("utf-8")
+
+
+@pytest.mark.parametrize("value,message", [
+    ("summarize,translat:fa", "unknown step 'translat:fa'"),
+    ("summarize,summarize", "'summarize' twice"),
+    ("translate:xx", "unknown language code 'xx'"),
+    ("", "--steps is empty"),
+])
+def test_bad_steps(value, message):
+    with pytest.raises(ToolkitError, match=message):
+        parse_steps(value)
+
+
+def test_steps_and_to_are_one_or_the_other():
+    assert plan_steps(None, None, "fa,sq") == (Step("summarize"), Step("translate", "fa"), Step("translate", "sq"))
+    with pytest.raises(ToolkitError, match="--to and --steps"):
+        plan_steps("summarize", "fa")
+
+
+def test_translation_model_as_summariser_is_refused(marian_multi_model):
+    chain_options = ChainOptions(source="en", summary_model=str(marian_multi_model))
+    with pytest.raises(ToolkitError, match="translation model"):
+        run_chain([ARTICLE], chain_options)

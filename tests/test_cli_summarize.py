@@ -1,0 +1,91 @@
+"""``toolkit summarize``, ``toolkit chain`` and ``toolkit prompts`` through the CLI."""
+
+import json
+
+from typer.testing import CliRunner
+
+from tests.corpus import corpus_file
+from toolkit.cli import app
+
+runner = CliRunner()
+ARTICLE = ("The minister said the talks would continue next week in Tirana. "
+           "Iran and Albania cut diplomatic ties in September 2022. "
+           "More than 17,000 people were killed, officials said on Wednesday.\n")
+
+
+def _error_line(result) -> str:
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_extractive_summary_of_the_corpus_article_offline():
+    path = corpus_file("mehr-iran-albania-2022.txt")
+    result = runner.invoke(app, ["summarize", str(path), "--method", "extractive", "--sentences", "2"])
+    assert result.exit_code == 0, result.output
+    summary = result.output.strip()
+    source = path.read_text("utf-8")
+    assert summary[:60] in source and summary[-60:] in source
+    assert "captcha" not in result.output and "News Code" not in result.output
+
+
+def test_summary_from_stdin_and_html(tmp_path):
+    result = runner.invoke(app, ["summarize", "-", "--method", "extractive", "--max-words", "15"], input=ARTICLE)
+    assert result.exit_code == 0, result.output
+    assert len(result.output.split()) <= 15
+    page = tmp_path / "page.html"
+    body = "".join(f"<p>{s}.</p>" for s in ARTICLE.split(". ")) * 3
+    page.write_text(f"<html><body><nav>Home | World</nav><article>{body}</article></body></html>", "utf-8")
+    result = runner.invoke(app, ["summarize", str(page), "--method", "extractive", "--from", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Tirana" in result.output and "Home" not in result.output
+
+
+def test_summarize_and_translate_as_json(bart_model, marian_multi_model, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE, "utf-8")
+    result = runner.invoke(app, ["summarize", str(path), "--model", str(bart_model), "--from", "en", "--to", "fa,sq",
+                                 "--translation-model", str(marian_multi_model), "--max-words", "10", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert list(data["summary"]) == ["en", "fa", "sq"]
+    assert data["manifest"]["summarizer"]["model"]["model_id"] == str(bart_model)
+
+
+def test_chain_batch_to_file(bart_model, marian_multi_model, m2m100_model, tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(ARTICLE, "utf-8")
+    out = tmp_path / "out.jsonl"
+    args = ["chain", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--from", "en", "--summary-model", str(bart_model),
+            "--model", f"fa={m2m100_model}", "--model", f"sq={marian_multi_model}", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(rows) == 2 and all(list(r["summary"]) == ["en", "fa", "sq"] for r in rows)
+    assert rows[0]["manifest"]["translators"]["en-fa"]["model_id"] == str(m2m100_model)
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path, marian_multi_model):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", "utf-8")
+    result = runner.invoke(app, ["summarize", str(empty), "--method", "extractive"])
+    assert result.exit_code == 2 and "empty" in _error_line(result)
+    furniture = tmp_path / "f.txt"
+    furniture.write_text("Share this\nNews Code 123\n", "utf-8")
+    result = runner.invoke(app, ["summarize", str(furniture), "--method", "extractive"])
+    assert result.exit_code == 2 and "page furniture" in _error_line(result)
+    result = runner.invoke(app, ["chain", ARTICLE, "--steps", "summarize,transl:fa"])
+    assert result.exit_code == 2 and "unknown step 'transl:fa'" in _error_line(result)
+    result = runner.invoke(app, ["summarize", ARTICLE, "--from", "en", "--model", str(marian_multi_model)])
+    assert result.exit_code == 2 and "cannot summarise" in _error_line(result)
+
+
+def test_prompts_list_and_show(tmp_path):
+    result = runner.invoke(app, ["prompts", "list"])
+    assert result.exit_code == 0
+    assert "summarize-news" in result.output and "{max_words}" in result.output
+    result = runner.invoke(app, ["prompts", "show", "t5-summarize"])
+    assert result.output.strip() == "summarize: {text}"
+    result = runner.invoke(app, ["prompts", "show", "missing"])
+    assert result.exit_code == 2 and "no prompt named 'missing'" in _error_line(result)
