@@ -241,7 +241,8 @@ def _chain_options(source: str, method: str, summary_model: Optional[str], promp
     )
 
 
-def _print_result(result, as_json: bool, header: bool) -> None:
+def _print_result(result, as_json: bool) -> None:
+    """JSON, or the summary alone, or each language's summary under a ``[lang]`` line."""
     import json
 
     if as_json:
@@ -249,8 +250,8 @@ def _print_result(result, as_json: bool, header: bool) -> None:
         return
     texts = result.summary or result.translations
     for lang, text in texts.items():
-        if header or len(texts) > 1:
-            typer.echo(f"==> {result.id} [{lang}] <==" if header else f"[{lang}]")
+        if len(texts) > 1:
+            typer.echo(f"[{lang}]")
         typer.echo(text)
 
 
@@ -272,7 +273,7 @@ def summarize(
     from toolkit.chain import plan_steps, run_chain
 
     options = _chain_options(source, method, model, prompt, max_words, sentences, translation_model, 1, plan_steps(None, to))
-    run_chain([article], options, emit=lambda r: _print_result(r, as_json, header=False))
+    run_chain([article], options, emit=lambda r: _print_result(r, as_json))
 
 
 @app.command()
@@ -300,7 +301,7 @@ def chain(
 
     plan = plan_steps(steps, to, default_targets="fa,sq")
     options = _chain_options(source, method, summary_model, prompt, max_words, sentences, model, beams, plan)
-    emit = None if out else (lambda r: _print_result(r, True, header=False))
+    emit = None if out else (lambda r: _print_result(r, True))
     report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
     if out:
         done = f"{len(report.results)} articles" + (f"; {report.resumed} were already done" if report.resumed else "")
