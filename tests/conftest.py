@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# huggingface_hub reads these once, at import: set them before anything imports it.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HUB_CACHE"] = tempfile.mkdtemp(prefix="toolkit-test-hf-cache-")
 
 from tests import tiny_models, tiny_summarizers
 
@@ -13,8 +20,6 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_DATA_DIR", str(tmp_path / "toolkit-data"))
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "toolkit-cache"))
     monkeypatch.setenv("TOOLKIT_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
     monkeypatch.setenv("TOOLKIT_DEVICE", "cpu")
 
 

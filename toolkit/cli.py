@@ -133,7 +133,7 @@ def translate(
     from toolkit.provenance import DecodingSettings
     from toolkit.settings import setting
     from toolkit.translate.factory import build_translator, parse_model_options
-    from toolkit.translate.job import JobOptions, run_translation_job
+    from toolkit.translate.job import POOL_CHARS, JobOptions, run_translation_job
 
     if errors not in ("strict", "replace"):
         raise InputError(f"--errors must be strict or replace, not '{errors}'")
@@ -148,6 +148,7 @@ def translate(
     options = JobOptions(
         out=Path(out) if out else None, as_json=as_json, restart=restart,
         batch_tokens=setting("batch_tokens", batch_tokens, 4096, int),
+        pool_chars=setting("pool_chars", None, POOL_CHARS, int),
     )
     progress, report = _progress_reporter(_count_records(input_set.items, input_set.kind), quiet)
     if progress:

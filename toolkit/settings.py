@@ -27,6 +27,7 @@ ENV_VARS = {
     "cache_dir": "TOOLKIT_CACHE_DIR",
     "data_dir": "TOOLKIT_DATA_DIR",
     "batch_tokens": "TOOLKIT_BATCH_TOKENS",
+    "pool_chars": "TOOLKIT_POOL_CHARS",
     "device": "TOOLKIT_DEVICE",
     "threads": "TOOLKIT_THREADS",
 }

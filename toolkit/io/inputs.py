@@ -52,7 +52,7 @@ class InputSet:
     kind: str
     items: list[str]
     options: InputOptions
-    columns: list[str] = field(default_factory=list)  # table inputs: the header, for output
+    columns: list[str] = field(default_factory=list)  # table inputs: the shared header
 
     def fingerprint(self) -> list:
         """What identifies these inputs for resuming: paths and sizes."""
@@ -81,7 +81,27 @@ def classify(inputs: list[str], options: InputOptions) -> InputSet:
             kinds.add("documents")  # a literal text
     if len(kinds) > 1:
         raise InputError("cannot mix JSONL, CSV/TSV and document inputs in one job", "run one command per kind")
-    return InputSet(kinds.pop(), list(inputs), options)
+    input_set = InputSet(kinds.pop(), list(inputs), options)
+    if input_set.kind == "table":
+        input_set.columns = _table_columns(input_set)
+    return input_set
+
+
+def _table_columns(inputs: InputSet) -> list[str]:
+    """The shared header of CSV/TSV inputs, checked before any work starts."""
+    columns: list[str] = []
+    for item in inputs.items:
+        with open(item, "rb") as f:
+            first = decode(f.readline(), item, inputs.options.errors)
+        header = next(csv.reader([first], delimiter=TABLE_SUFFIXES[Path(item).suffix.lower()]), [])
+        if not header:
+            raise InputError(f"{item}: the input is empty", "give a CSV/TSV file with a header row")
+        if inputs.options.column not in header:
+            raise InputError(f"{item}: no column '{inputs.options.column}' (columns: {', '.join(header)})", "pass --column NAME")
+        if columns and header != columns:
+            raise InputError(f"{item}: columns differ from {inputs.items[0]}", "translate tables with other columns separately")
+        columns = header
+    return columns
 
 
 def decode(data: bytes, origin: str, errors: str) -> str:
@@ -181,15 +201,6 @@ def read_table(inputs: InputSet) -> Iterator[Record]:
         delimiter = TABLE_SUFFIXES[Path(item).suffix.lower()]
         text = decode(Path(item).read_bytes(), item, opts.errors)
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-        columns = reader.fieldnames or []
-        if not columns:
-            raise InputError(f"{item}: the input is empty", "give a CSV/TSV file with a header row")
-        if opts.column not in columns:
-            raise InputError(f"{item}: no column '{opts.column}' (columns: {', '.join(columns)})", "pass --column NAME")
-        if not inputs.columns:
-            inputs.columns = list(columns)
-        elif columns != inputs.columns:
-            raise InputError(f"{item}: columns differ from {inputs.items[0]}", "translate tables with other columns separately")
         rows = 0
         for row in reader:
             rows += 1

@@ -18,7 +18,8 @@ from toolkit.provenance import library_versions
 from toolkit.translate.base import Translator
 from toolkit.translate.engine import pooled, translate_texts
 
-# A pool of records is translated together (sorted and batched across documents), then written.
+# A pool of records is translated together (sorted and batched across documents), then written
+# and checkpointed: larger pools batch better, smaller ones bound memory and lost work on a kill.
 POOL_CHARS = 100_000
 
 
@@ -27,6 +28,7 @@ class JobOptions:
     out: Path | None = None
     as_json: bool = False
     batch_tokens: int = 4096
+    pool_chars: int = POOL_CHARS
     restart: bool = False
 
 
@@ -164,7 +166,7 @@ def run_translation_job(inputs: InputSet, translators: dict[str, Translator], op
         rejects.clear()  # those were written before the interruption
         if on_progress:
             on_progress(done, 0)
-    for pool in pooled(records, lambda r: len(r.text) + 1, POOL_CHARS):
+    for pool in pooled(records, lambda r: len(r.text) + 1, options.pool_chars):
         texts = [r.text for r in pool]
         translated = {t: translate_texts(texts, tr, options.batch_tokens, on_batch) for t, tr in translators.items()}
         done += len(pool)

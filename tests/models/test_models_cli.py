@@ -1,0 +1,64 @@
+"""`toolkit models` and the offline path: import a folder, then use the catalogue default."""
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from toolkit.cli import app
+
+runner = CliRunner()
+
+
+def test_imported_folder_serves_the_catalogue_default_offline(marian_model):
+    result = runner.invoke(app, ["models", "import", str(marian_model), "--name", "Helsinki-NLP/opus-mt-en-sq"])
+    assert result.exit_code == 0, result.output
+    assert "revision sha256:" in result.stdout
+    # No --model: en->sq resolves to the catalogue default, now served from the imported folder.
+    result = runner.invoke(app, ["translate", "Iran and Albania cut ties.", "--to", "sq", "--json"])
+    assert result.exit_code == 0, result.output
+    provenance = json.loads(result.stdout)["provenance"]["sq"]
+    assert provenance["model_id"] == "Helsinki-NLP/opus-mt-en-sq"
+    assert provenance["revision"].startswith("sha256:")
+    listing = json.loads(runner.invoke(app, ["models", "list", "--json"]).stdout)
+    row = next(r for r in listing if r["model"] == "Helsinki-NLP/opus-mt-en-sq" and r["pair"] == "en-sq")
+    assert row["present"] == "imported" and row["license"] == "Apache-2.0"
+
+
+def test_catalogue_lists_defaults_licences_and_published_figures():
+    rows = json.loads(runner.invoke(app, ["models", "list", "--json"]).stdout)
+    defaults = {r["pair"]: r["model"] for r in rows if r["role"] == "default"}
+    assert defaults["en-sq"] == "Helsinki-NLP/opus-mt-en-sq"
+    assert defaults["en-fa"] == "facebook/m2m100_418M"
+    assert {"fa-en", "sq-en"} <= set(defaults)
+    nllb = [r for r in rows if r["model"] == "facebook/nllb-200-distilled-600M" and r["pair"] in ("en-fa", "en-sq")]
+    assert {r["pair"]: r["quality"] for r in nllb} == {"en-fa": "chrF++ 45.7", "en-sq": "chrF++ 53.2"}
+    assert all(r["license"] == "CC-BY-NC-4.0" for r in nllb)
+
+
+def test_models_info_shows_published_figure_with_test_set():
+    result = runner.invoke(app, ["models", "info", "Helsinki-NLP/opus-mt-en-sq"])
+    info = json.loads(result.stdout)
+    assert info["quality"][0] == {"pair": "en-sq", "metric": "BLEU", "value": 46.5, "test_set": "Tatoeba-test eng-sqi (model card)"}
+
+
+def test_import_of_a_folder_without_weights_is_refused(tmp_path):
+    (tmp_path / "config.json").write_text("{}")
+    result = runner.invoke(app, ["models", "import", str(tmp_path), "--name", "x"])
+    assert result.exit_code == 2 and "has no weights" in result.stderr
+
+
+def test_help_and_models_list_import_no_heavy_library():
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from toolkit.cli import app\n"
+        "for args in (['--help'], ['translate', '--help'], ['models', 'list']):\n"
+        "    assert CliRunner().invoke(app, args).exit_code == 0, args\n"
+        "heavy = [m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

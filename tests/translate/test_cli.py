@@ -1,0 +1,170 @@
+"""`toolkit translate` end to end on tiny real models: every input kind and every bad input."""
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from toolkit.cli import app
+from toolkit.text.segment import split_layout
+
+runner = CliRunner()
+ARTICLE = "Iran and Albania cut diplomatic ties. The minister said the talks would continue.\n\nMore than 17,000 people were killed.\n"
+
+
+def run(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def test_text_argument_to_standard_output(marian_model):
+    result = run("translate", "The minister said the talks would continue.", "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip()
+
+
+def test_stdin_keeps_paragraphs(marian_model):
+    result = run("translate", "-", "--to", "sq", "--model", marian_model, input=ARTICLE)
+    assert result.exit_code == 0, result.output
+    assert split_layout(result.stdout).pieces == split_layout(ARTICLE).pieces
+
+
+def test_json_output_marks_direction_and_provenance(marian_multi_model):
+    result = run("translate", ARTICLE, "--to", "fa,sq", "--model", marian_multi_model, "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert set(record["translations"]) == {"fa", "sq"}
+    assert record["dir"] == {"fa": "rtl", "sq": "ltr"}
+    assert record["provenance"]["fa"]["model_id"] == str(marian_multi_model)
+    assert record["provenance"]["fa"]["decoding"]["beams"] == 1
+
+
+def test_model_per_target(marian_model, m2m100_model, tmp_path):
+    result = run("translate", ARTICLE, "--to", "fa,sq", "--model", f"sq={marian_model}", "--model", f"fa={m2m100_model}", "--json")
+    assert result.exit_code == 0, result.output
+    provenance = json.loads(result.stdout)["provenance"]
+    assert provenance["sq"]["family"] == "marian" and provenance["fa"]["family"] == "m2m100"
+
+
+def test_jsonl_keeps_every_field_and_adds_translations(m2m100_model, tmp_path):
+    source = tmp_path / "news.jsonl"
+    rows = [{"id": f"a{i}", "text": f"Iran and Albania cut ties {i}.", "section": "world"} for i in range(5)]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("translate", source, "--to", "fa,sq", "--model", m2m100_model, "--out", out)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in records] == [r["id"] for r in rows]
+    for row, record in zip(rows, records):
+        assert {k: record[k] for k in row} == row
+        assert set(record["translations"]) == {"fa", "sq"}
+    assert json.loads((tmp_path / "out.jsonl.manifest.json").read_text())["records"] == 5
+    assert not (tmp_path / "out.jsonl.partial").exists()
+
+
+def test_csv_adds_a_column_per_target(marian_model, tmp_path):
+    source = tmp_path / "news.csv"
+    source.write_text("id,headline\n1,Iran and Albania cut ties.\n2,\"Prices rose, officials said.\"\n", "utf-8")
+    out = tmp_path / "out.csv"
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--column", "headline", "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == ["1", "2"] and all(r["headline_sq"] for r in rows)
+    assert rows[1]["headline"] == "Prices rose, officials said."
+
+
+def test_folder_is_mirrored_as_name_lang_txt(marian_multi_model, tmp_path):
+    (tmp_path / "in" / "world").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "in" / "world" / "b.md").write_text("# Title\n\n" + ARTICLE, "utf-8")
+    result = run("translate", tmp_path / "in", "--to", "fa,sq", "--model", marian_multi_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    made = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.txt"))
+    assert made == ["a.fa.txt", "a.sq.txt", "world/b.fa.txt", "world/b.sq.txt"]
+    assert split_layout((tmp_path / "out" / "world" / "b.fa.txt").read_text("utf-8")).pieces == split_layout("# Title\n\n" + ARTICLE).pieces
+
+
+def test_single_file_to_named_outputs_per_target(marian_multi_model, tmp_path):
+    (tmp_path / "a.md").write_text(ARTICLE, "utf-8")
+    result = run("translate", tmp_path / "a.md", "--to", "fa,sq", "--model", marian_multi_model, "--out", tmp_path / "t.txt")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "t.fa.txt").read_text("utf-8").strip() and (tmp_path / "t.sq.txt").read_text("utf-8").strip()
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_empty_input_is_an_error(marian_model, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n", "utf-8")
+    result = run("translate", empty, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2
+    assert "empty.txt: the input is empty" in result.stderr
+
+
+def test_undecodable_bytes_name_the_line_and_replace_goes_on(marian_model, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("First line.\nSecond ".encode() + b"\xff\xfe line.\n")
+    result = run("translate", bad, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2 and "bad.txt:2: bytes that are not UTF-8" in result.stderr and "--errors replace" in result.stderr
+    result = run("translate", bad, "--to", "sq", "--model", marian_model, "--errors", "replace")
+    assert result.exit_code == 0, result.output
+
+
+def test_malformed_jsonl_line_stops_with_its_line_and_skip_bad_rejects_it(marian_model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": "Iran and Albania."}\n{"id": 2, "text": oops}\n{"id": 3, "text": "The minister."}\n', "utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out)
+    assert result.exit_code == 2 and "in.jsonl:2: malformed JSON" in result.stderr and "--skip-bad" in result.stderr
+    assert not out.exists()
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out, "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [1, 3]
+    rejects = [json.loads(line) for line in (tmp_path / "out.jsonl.rejects.jsonl").read_text().splitlines()]
+    assert [r["origin"] for r in rejects] == [f"{source}:2"]
+    assert "skipped 1 bad records" in result.stderr
+
+
+def test_missing_jsonl_field_names_the_field(marian_model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "body": "Iran."}\n', "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2 and "no text field 'text' (fields: id, body)" in result.stderr
+
+
+def test_missing_csv_column_lists_the_columns(marian_model, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,body\n1,Iran.\n", "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2 and "no column 'text' (columns: id, body)" in result.stderr
+
+
+def test_unsupported_pair_lists_the_supported_ones(marian_multi_model):
+    result = run("translate", "Hello.", "--to", "fr", "--model", marian_multi_model)
+    assert result.exit_code == 2
+    assert "does not translate en->fr" in result.stderr and "deu, pes, sqi" in result.stderr
+
+
+def test_unknown_language_code_is_named():
+    result = run("translate", "Hello.", "--to", "xx")
+    assert result.exit_code == 2 and "unknown language code 'xx'" in result.stderr
+
+
+@pytest.mark.parametrize("model, message", [
+    ("nobody/no-such-model", "not in the Hugging Face cache and HF_HUB_OFFLINE is set"),
+    ("./missing-folder", "does not exist"),
+])
+def test_model_that_cannot_load_names_model_reason_and_fix(model, message):
+    result = run("translate", "Hello.", "--to", "sq", "--model", model)
+    assert result.exit_code == 2
+    assert message in result.stderr and "toolkit models import" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_folder_without_weights_is_named(marian_model, tmp_path):
+    folder = tmp_path / "noweights"
+    folder.mkdir()
+    (folder / "config.json").write_text((marian_model / "config.json").read_text())
+    result = run("translate", "Hello.", "--to", "sq", "--model", folder)
+    assert result.exit_code == 2 and "has no weights" in result.stderr

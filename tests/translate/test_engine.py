@@ -1,0 +1,88 @@
+import unicodedata
+
+import pytest
+
+from toolkit.errors import LanguageError
+from toolkit.provenance import DecodingSettings
+from toolkit.text.segment import split_layout, split_sentences
+from toolkit.translate.engine import batches_by_tokens, translate_texts
+from toolkit.translate.factory import build_translator
+
+DOCS = [
+    "The minister said the talks would continue next week in Tirana. Iran and Albania cut diplomatic ties.\n\n"
+    "More than 17,000 people were killed, officials said on Wednesday.\nJournalists were not allowed to enter.\n",
+    "# Prices\n\nPrices of bread, fuel and housing rose by 12 percent in the capital last year.\n\n"
+    "- The United Nations called for calm.\n- Here is how the government explained its decision.",
+    "Short one.",
+]
+
+
+def test_batches_cover_every_index_once_within_budget():
+    lengths = [5, 40, 3, 22, 22, 9, 1, 30]
+    groups = batches_by_tokens(lengths, 60)
+    assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
+    assert all(max(lengths[i] for i in g) * len(g) <= 60 or len(g) == 1 for g in groups)
+
+
+@pytest.mark.parametrize("fixture", ["marian_model", "m2m100_model"])
+def test_documents_keep_layout_and_order_after_length_sorting(request, fixture):
+    # A fixed output bound (the random model never stops early) makes each sentence's output
+    # independent of its batch, so pooled output can be compared with sentence-by-sentence output.
+    fixed_length = DecodingSettings(max_length_ratio=0, max_length_offset=6)
+    translator = build_translator("en", "sq", str(request.getfixturevalue(fixture)), decoding=fixed_length)
+    # A small token budget forces many length-sorted batches across the three documents.
+    pooled = translate_texts(DOCS, translator, batch_tokens=40)
+    for doc, out in zip(DOCS, pooled):
+        layout = split_layout(doc)
+        expected = layout.render([
+            " ".join(translator.translate_batch([s])[0] for s in split_sentences(line, "en")) for line in layout.lines
+        ])
+        assert out == expected
+        assert split_layout(out).pieces == layout.pieces  # blank lines, breaks and markers in place
+
+
+def test_sentence_longer_than_the_model_limit_is_split_not_truncated(marian_model):
+    translator = build_translator("en", "sq", str(marian_model))
+    long_sentence = ", ".join(["the minister said the talks would continue"] * 30) + "."
+    assert translator.count_tokens([long_sentence])[0] > translator.max_input_tokens
+    [out] = translate_texts([long_sentence], translator, batch_tokens=512)
+    assert out.strip()  # without splitting the tiny model (64 positions) cannot even run
+
+
+def test_marian_multi_target_model_gets_the_target_token(marian_multi_model):
+    fa = build_translator("en", "fa", str(marian_multi_model))
+    sq = build_translator("en", "sq", str(marian_multi_model))
+    assert fa.setup.prefix == ">>pes<< " and sq.setup.prefix == ">>sqi<< "
+    ids = fa.loaded.tokenizer(">>pes<< Hello")["input_ids"]
+    assert ids[0] == fa.loaded.tokenizer.convert_tokens_to_ids(">>pes<<")
+    with pytest.raises(LanguageError, match="supported: deu, pes, sqi"):
+        build_translator("en", "fr", str(marian_multi_model))
+
+
+def test_m2m100_forces_the_target_language_token(m2m100_model):
+    translator = build_translator("en", "fa", str(m2m100_model))
+    tokenizer = translator.loaded.tokenizer
+    assert translator.setup.forced_bos_token_id == tokenizer.get_lang_id("fa")
+    assert translator.setup.src_lang == "en"
+    [out] = translator.translate_batch(["Iran and Albania cut diplomatic ties."])
+    assert "__fa__" not in out and unicodedata.is_normalized("NFC", out)
+
+
+def test_nllb_maps_iso_codes_to_flores_codes(nllb_model):
+    fa = build_translator("en", "fa", str(nllb_model))
+    sq = build_translator("en", "sq", str(nllb_model))
+    vocab = fa.loaded.tokenizer.get_vocab()
+    assert fa.loaded.family == "nllb"
+    assert (fa.setup.src_lang, fa.setup.forced_bos_token_id) == ("eng_Latn", vocab["pes_Arab"])
+    assert sq.setup.forced_bos_token_id == vocab["als_Latn"]
+    encoded = fa._encode(["Tirana"])["input_ids"][0]
+    assert encoded[0] == vocab["eng_Latn"]  # the source language token leads the input
+    with pytest.raises(LanguageError, match="eng_Latn"):
+        build_translator("en", "de", str(nllb_model))
+
+
+def test_decoding_settings_are_explicit_and_recorded(marian_model):
+    translator = build_translator("en", "sq", str(marian_model), decoding=DecodingSettings(beams=3))
+    assert translator.provenance.decoding.beams == 3
+    assert translator.provenance.backend == "hf" and translator.provenance.family == "marian"
+    assert len(translator.translate_batch(["Iran and Albania.", "The minister said."])) == 2
