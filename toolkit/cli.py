@@ -156,13 +156,18 @@ def translate(
             summary = run_translation_job(input_set, translators, options, report)
     else:
         summary = run_translation_job(input_set, translators, options)
-    if out and not quiet:
-        done = f"translated {summary.records} records ({summary.sentences} sentences) into {', '.join(targets)}"
-        if summary.resumed:
-            done += f"; {summary.resumed} were already done"
-        typer.echo(f"{done}: {', '.join(summary.outputs)}", err=True)
-    if summary.rejected:
-        typer.echo(f"skipped {summary.rejected} bad records: see {summary.outputs[-1]}", err=True)
+    done = f"translated {summary.records} records ({summary.sentences} sentences) into {', '.join(targets)}"
+    _report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
+
+
+def _report_job(done: str | None, resumed: int, rejected: int, outputs: list[str], noun: str) -> None:
+    """On stderr: what a job to files did (``done``, when given) and where its rejects went."""
+    if done:
+        if resumed:
+            done += f"; {resumed} were already done"
+        typer.echo(f"{done}: {', '.join(outputs)}", err=True)
+    if rejected:
+        typer.echo(f"skipped {rejected} bad {noun}: see {outputs[-1]}", err=True)
 
 
 # --------------------------------------------------------------------------- models
@@ -304,11 +309,8 @@ def chain(
     options = _chain_options(source, method, summary_model, prompt, max_words, sentences, model, beams, plan)
     emit = None if out else (lambda r: _print_result(r, True))
     report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
-    if out:
-        done = f"{len(report.results)} articles" + (f"; {report.resumed} were already done" if report.resumed else "")
-        typer.echo(f"chained {done}: {', '.join(report.outputs)}", err=True)
-    if report.rejected:
-        typer.echo(f"skipped {report.rejected} bad articles: see {report.outputs[-1]}", err=True)
+    done = f"chained {len(report.results)} articles" if out else None
+    _report_job(done, report.resumed, report.rejected, report.outputs, "articles")
 
 
 prompts_app = typer.Typer(help="Prompt templates for instruction models and T5-style task prefixes.", no_args_is_help=True)
