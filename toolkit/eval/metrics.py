@@ -122,7 +122,7 @@ class Sacre:
             sums = stats[idx].sum(axis=1)
             return {self.name: np.array([metric._compute_score_from_stats(list(row)).score for row in sums])}
 
-        signature = f"{metric.get_signature().format()}|norm:{norm_name}"
+        signature = f"{metric.get_signature().format()}|prenorm:{norm_name}"
         return Computed({self.name: float(score)}, {self.name: signature}, {self.name: per_doc}, resample)
 
 
