@@ -8,7 +8,7 @@ from typing import Sequence
 from toolkit.errors import InputError
 from toolkit.eval.checks import CHECK_NAMES, CheckResult, Thresholds, check_document
 from toolkit.eval.io import check_aligned, check_language, read_texts
-from toolkit.eval.metrics import METRICS, PRF_FIELDS, Computed, Corpus, MetricOptions
+from toolkit.eval.metrics import METRICS, PRF_FIELDS, Computed, Corpus, MetricOptions, parse_metrics
 from toolkit.eval.rouge import ROUGE_TYPES
 from toolkit.eval.stats import Bootstrap, Interval, confidence_intervals
 from toolkit.eval.tokenize import Tokenizer
@@ -136,3 +136,19 @@ def load_corpus(
             check_language(path, texts, lang)
     corpus = Corpus(tuple(hyps), tuple(tuple(t) for t in ref_texts), lang, tuple(srcs) if srcs is not None else None)
     return ids, corpus
+
+
+def score_files(
+    hyp: str,
+    refs: Sequence[str],
+    lang: str,
+    src: str | None = None,
+    field: str | None = None,
+    metrics: Sequence[str] | None = None,
+    options: MetricOptions = MetricOptions(),
+    bootstrap: Bootstrap = Bootstrap(),
+    checks: CheckConfig | None = CheckConfig(),
+) -> EvalResult:
+    """Read, validate and score files: the library behind ``toolkit eval score``."""
+    ids, corpus = load_corpus(hyp, refs, lang, src, field)
+    return evaluate(corpus, ids, parse_metrics(metrics), options, bootstrap, checks)

@@ -173,3 +173,24 @@ def score_suite(
             CheckConfig(thresholds, suite.source_lang),
         )
     return SuiteResult(suite, outputs, results, origin)
+
+
+def run_suite(
+    path: str | Path,
+    outputs: str | Path | None = None,
+    models: Mapping[str, str] | None = None,
+    metrics: Sequence[str] | None = None,
+    options: MetricOptions = MetricOptions(),
+    bootstrap: Bootstrap = Bootstrap(),
+    overrides: Sequence[str] = (),
+) -> SuiteResult:
+    """Load a suite, get its outputs (from ``outputs`` or by running the chain) and score them."""
+    suite = load_suite(path)
+    if outputs is not None:
+        produced, origin = load_outputs(outputs), str(outputs)
+    else:
+        models = dict(models or {})
+        produced = produce_outputs(suite.articles, suite.targets, models)
+        origin = "toolkit chain " + " ".join(f"{k}={v}" for k, v in models.items())
+    chosen = parse_metrics(metrics) if metrics else None
+    return score_suite(suite, produced, origin.strip(), chosen, options, bootstrap, overrides)
