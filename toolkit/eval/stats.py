@@ -3,7 +3,8 @@
 Documents are resampled with replacement (seeded ``numpy.random.default_rng``); each resample
 recomputes the corpus score from per-document statistics (Koehn 2004). Intervals are percentile
 intervals. The paired test follows sacrebleu's (and Moses') paired bootstrap: the same resamples
-for both systems, p-value from the mean-centred distribution of the absolute differences.
+for both systems, p-value from the mean-centred distribution of the absolute differences,
+counting ties (so a system compared with itself gets p = 1, not 1/(B+1)).
 """
 
 from __future__ import annotations
@@ -73,6 +74,6 @@ def paired_differences(baseline: Computed, system: Computed, idx: np.ndarray) ->
         deltas = sys_samples[key] - base_samples[key]
         observed = system.scores[key] - base_score
         centred = np.abs(deltas) - np.abs(deltas).mean()
-        p_value = (np.sum(centred > abs(observed)) + 1) / (len(deltas) + 1)
+        p_value = (np.sum(centred >= abs(observed)) + 1) / (len(deltas) + 1)
         out.append(Difference(key, base_score, system.scores[key], observed, _percentiles(deltas), float(p_value)))
     return out

@@ -20,6 +20,7 @@ _SCALES = {
     "mijë": 3, "mije": 3, "milion": 6, "milionë": 6, "miliona": 6, "miliard": 9, "miliardë": 9, "miliarda": 9,
 }
 _SCALE = re.compile(r"\s*(\w+)")
+_ARABIC_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ",", "\u060c": ", "})
 
 
 def _parse(token: str) -> list[Decimal]:
@@ -49,7 +50,7 @@ def _text(value: Decimal) -> str:
 
 def extract_numbers(text: str, lang: str | None = None) -> list[tuple[str, str]]:
     """(value as written without scale, value with a following scale word applied) per number."""
-    text = normalize(text, lang)
+    text = normalize(text, lang).translate(_ARABIC_SEPARATORS)
     out = []
     for match in _NUMBER.finditer(text):
         values = _parse(match.group())
