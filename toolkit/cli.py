@@ -119,10 +119,12 @@ def eval_score(
         return
     from rich.console import Console
 
-    from toolkit.eval.display import checks_table, score_table
+    from toolkit.eval.display import checks_table, score_table, signature_lines
 
     console = Console()
     console.print(score_table(result, f"{hyp}: {len(result.ids)} documents, {lang}, {result.n_refs} reference(s)"))
+    for line in signature_lines(result):
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
     if result.checks is not None:
         console.print(checks_table(result))
 

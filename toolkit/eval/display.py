@@ -12,14 +12,22 @@ def score_table(result: EvalResult, title: str) -> Table:
     from toolkit.eval.report import metric_rows
 
     table = Table(title=title)
-    for column in ("metric", "score", "95% CI", "P", "R", "signature"):
+    for column in ("metric", "score", "95% CI", "P", "R"):
         table.add_column(column, justify="right" if column in ("score", "P", "R") else "left")
     for name, score, lo, hi in metric_rows(result):
         is_rouge = f"{name}.precision" in result.scores
         p = f"{result.scores[f'{name}.precision']:.2f}" if is_rouge else ""
         r = f"{result.scores[f'{name}.recall']:.2f}" if is_rouge else ""
-        table.add_row(name, f"{score:.2f}", f"[{lo:.2f}, {hi:.2f}]", p, r, result.signatures[name])
+        table.add_row(name, f"{score:.2f}", f"[{lo:.2f}, {hi:.2f}]", p, r)
     return table
+
+
+def signature_lines(result: EvalResult) -> list[str]:
+    """One line per distinct signature, naming the metrics that share it."""
+    signatures: dict[str, list[str]] = {}
+    for name, signature in result.signatures.items():
+        signatures.setdefault(signature, []).append(name)
+    return [f"{'/'.join(names)}: {signature}" for signature, names in signatures.items()]
 
 
 def checks_table(result: EvalResult) -> Table:
