@@ -48,3 +48,8 @@ def m2m100_model(tmp_path_factory, sp_model):
 @pytest.fixture(scope="session")
 def nllb_model(tmp_path_factory, sp_model):
     return tiny_models.build_nllb(tmp_path_factory.mktemp("nllb"), sp_model)
+
+
+@pytest.fixture(scope="session")
+def mbart50_model(tmp_path_factory, sp_model):
+    return tiny_models.build_mbart50(tmp_path_factory.mktemp("mbart50"), sp_model)
