@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from toolkit.chain import ChainOptions, Step, default_steps, parse_steps, plan_steps, run_chain
+from toolkit.chain import ChainOptions, Step, default_steps, parse_steps, plan_steps, run_chain, summary_options
 from toolkit.errors import InputError, ToolkitError
 from toolkit.summarize import SummaryLength
 
@@ -105,3 +105,26 @@ def test_translation_model_as_summariser_is_refused(marian_multi_model):
     chain_options = ChainOptions(source="en", summary_model=str(marian_multi_model))
     with pytest.raises(ToolkitError, match="translation model"):
         run_chain([ARTICLE], chain_options)
+
+
+def test_library_call_with_ids_and_texts(bart_model, marian_multi_model):
+    options = summary_options(["en", "fa", "sq"], {"summarize": str(bart_model), "fa": str(marian_multi_model),
+                                                  "sq": str(marian_multi_model)}, source="en")
+    report = run_chain({"a/1": ARTICLE, "b": "A text with a slash, 24/7, is not a path. " + ARTICLE}, options)
+    assert [r.id for r in report.results] == ["a/1", "b"]
+    assert all(list(r.summary) == ["en", "fa", "sq"] for r in report.results)
+
+
+def test_eval_suite_runs_the_chain(bart_model, marian_multi_model, tmp_path):
+    from toolkit.eval.suite import run_suite
+
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(json.dumps({  # JSON is YAML
+        "name": "tiny", "source_lang": "en", "targets": ["en", "fa", "sq"], "metrics": ["chrf"],
+        "articles": [{"id": "one", "text": ARTICLE,
+                      "summary": {"en": "Talks continue.", "fa": "مذاکرات ادامه دارد.", "sq": "Bisedimet vazhdojnë."}}],
+    }), "utf-8")
+    models = {"summarize": str(bart_model), "fa": str(marian_multi_model), "sq": str(marian_multi_model)}
+    result = run_suite(suite, models=models)
+    assert set(result.outputs["one"]) == {"en", "fa", "sq"}
+    assert set(result.results) == {"en", "fa", "sq"}

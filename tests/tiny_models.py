@@ -120,3 +120,20 @@ def build_nllb(folder: Path, sp_model: Path, languages: tuple[str, ...] = ("eng_
     M2M100ForConditionalGeneration(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+def build_mbart50(folder: Path, sp_model: Path) -> Path:
+    """An mBART model with an mBART-50 tokenizer (language codes such as en_XX, fa_IR)."""
+    import torch
+    from transformers import AutoTokenizer, MBartConfig, MBartForConditionalGeneration
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(sp_model, folder / "sentencepiece.bpe.model")
+    (folder / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "MBart50Tokenizer", "model_max_length": 64}))
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    config = MBartConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+                         eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id, **_tiny_dims())
+    torch.manual_seed(0)
+    MBartForConditionalGeneration(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder

@@ -176,28 +176,35 @@ class ChainReport:
     outputs: list[str] = field(default_factory=list)
 
 
-def run_chain(inputs: Sequence[str], options: ChainOptions | None = None, out: Path | None = None,
+def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions | None = None, out: Path | None = None,
               restart: bool = False, skip_bad: bool = False, emit: Callable[[ChainResult], None] | None = None,
               chain: Chain | None = None) -> ChainReport:
-    """Run the chain on every article in ``inputs`` (texts, files, folders, ``-``, JSONL, CSV).
+    """Run the chain on every article in ``inputs``: texts, files, folders, ``-``, JSONL, CSV as on
+    the command line, or a mapping of article id to article text (library callers).
 
     With ``out``, results go to a JSONL file written as each article finishes, and a rerun resumes
     after the last finished article. ``emit`` is called with each result as it is made. A bad
     article stops the run with an InputError (finished ones are kept), or with ``skip_bad`` is set
     aside in a rejects file (``OUT.rejects.jsonl``, or ``toolkit-chain.rejects.jsonl``).
     """
-    from toolkit.io.inputs import InputOptions, Reject, classify, read_records
+    from toolkit.io.inputs import InputOptions, Record, Reject, classify, read_records
     from toolkit.io.sinks import StdoutSink, StreamSink
 
     options = options or ChainOptions()
     chain = chain or Chain(options)
-    input_set = classify(list(inputs), InputOptions(skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES))
-    report = ChainReport()
-    sink = StreamSink(out, _job_key(input_set, options), restart) if out else StdoutSink(Path("toolkit-chain.rejects.jsonl"))
     rejects: list[Reject] = []
+    if isinstance(inputs, Mapping):
+        records = [Record(str(key), str(key), text, str(key)) for key, text in inputs.items()]
+        spec = {"texts": hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()}
+    else:
+        input_set = classify(list(inputs), InputOptions(skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES))
+        records = read_records(input_set, rejects)
+        spec = {"inputs": input_set.fingerprint(), "kind": input_set.kind}
+    report = ChainReport()
+    sink = StreamSink(out, _job_key(spec, options), restart) if out else StdoutSink(Path("toolkit-chain.rejects.jsonl"))
     report.resumed = sink.consumed
     try:
-        for index, record in enumerate(read_records(input_set, rejects)):
+        for index, record in enumerate(records):
             if index < report.resumed:
                 continue
             try:
@@ -228,9 +235,20 @@ def run_chain(inputs: Sequence[str], options: ChainOptions | None = None, out: P
     return report
 
 
-def _job_key(input_set, options: ChainOptions) -> str:
-    spec = {"inputs": input_set.fingerprint(), "kind": input_set.kind, "options": repr(options)}
+def _job_key(spec: dict, options: ChainOptions) -> str:
+    spec = {**spec, "options": repr(options)}
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def summary_options(targets: Sequence[str], models: Mapping[str, str] | None = None, source: str | None = None,
+                    method: str = "abstractive") -> ChainOptions:
+    """Options for summaries in ``targets`` (the source language among them or not): summarise,
+    then translate into the others. ``models``: ``{"summarize": ID, LANG: ID, ...}``."""
+    models = dict(models or {})
+    summary_model = models.pop("summarize", None)
+    others = [get_language(t).code for t in targets if t != source]
+    return ChainOptions(steps=default_steps(others), source=source, method=method, summary_model=summary_model,
+                        translation_models=models)
 
 
 def plan_steps(steps: str | None, targets: str | None, default_targets: str = "") -> tuple[Step, ...]:

@@ -86,3 +86,15 @@ def test_decoding_settings_are_explicit_and_recorded(marian_model):
     assert translator.provenance.decoding.beams == 3
     assert translator.provenance.backend == "hf" and translator.provenance.family == "marian"
     assert len(translator.translate_batch(["Iran and Albania.", "The minister said."])) == 2
+
+
+def test_mbart50_uses_its_language_codes_and_refuses_albanian(mbart50_model):
+    fa = build_translator("en", "fa", str(mbart50_model))
+    vocab = fa.loaded.tokenizer.get_vocab()
+    assert fa.loaded.family == "mbart50"
+    assert (fa.setup.src_lang, fa.setup.forced_bos_token_id) == ("en_XX", vocab["fa_IR"])
+    assert fa._encode(["Tirana"])["input_ids"][0][0] == vocab["en_XX"]
+    [out] = fa.translate_batch(["Iran and Albania cut diplomatic ties."])
+    assert "fa_IR" not in out
+    with pytest.raises(LanguageError, match="en->sq.*fa_IR"):
+        build_translator("en", "sq", str(mbart50_model))

@@ -1,0 +1,138 @@
+import json
+from pathlib import Path
+
+import pytest
+import sacrebleu
+from typer.testing import CliRunner
+
+from toolkit.cli import app
+from toolkit.eval.suite import load_suite
+from toolkit.text.segment import split_sentences
+
+SUITE = Path(__file__).resolve().parents[2] / "eval" / "suites" / "news-en-fa-sq.yaml"
+runner = CliRunner()
+
+HYPS = ["The minister resigned on Monday after 17,000 people protested in Tirana.",
+        "Iran condemned the sanctions and said the claims were baseless."]
+REFS = ["The minister resigned Monday after protests by 17,000 people in Tirana.",
+        "Iran condemned new US sanctions, calling the accusations baseless."]
+
+
+def _write(tmp_path, name, lines):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def _invoke(*args):
+    return runner.invoke(app, ["eval", *args])
+
+
+def test_score_json_has_every_metric_with_signature_and_interval(tmp_path):
+    hyp, ref = _write(tmp_path, "h.txt", HYPS), _write(tmp_path, "r.txt", REFS)
+    result = _invoke("score", "--hyp", hyp, "--ref", ref, "--src", ref, "--json", "--bootstrap", "100")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    for name in ("rouge1", "rouge2", "rougeL", "rougeLsum"):
+        assert set(data[name]) >= {"precision", "recall", "fmeasure", "signature"}
+        low, high = data["ci"][name]["fmeasure"]
+        assert low <= data[name]["fmeasure"] <= high
+    for name in ("bleu", "chrf", "chrf++", "ter"):
+        assert "version:" in data[name]["signature"] and len(data["ci"][name]) == 2
+    assert data["bleu"]["score"] == sacrebleu.corpus_bleu(HYPS, [REFS]).score
+    assert set(data["checks"]["failed"]) >= {"language", "numbers", "names", "repetition", "length_ratio", "novelty"}
+
+
+def test_score_table_and_jsonl_field(tmp_path):
+    hyp = tmp_path / "h.jsonl"
+    hyp.write_text("\n".join(json.dumps({"id": f"d{i}", "out": {"text": t}}) for i, t in enumerate(HYPS)), encoding="utf-8")
+    ref = tmp_path / "r.jsonl"
+    ref.write_text("\n".join(json.dumps({"id": f"d{i}", "out": {"text": t}}) for i, t in enumerate(REFS)), encoding="utf-8")
+    result = _invoke("score", "--hyp", str(hyp), "--ref", str(ref), "--field", "out.text", "--bootstrap", "50",
+                     "--metrics", "rouge,chrf")
+    assert result.exit_code == 0, result.output
+    assert "rougeLsum" in result.output and "chrf" in result.output and "bleu" not in result.output
+
+
+@pytest.mark.parametrize(
+    "hyps, refs, message",
+    [
+        (HYPS + ["A third line."], REFS, "r.txt has 2 documents but"),
+        (["", HYPS[1]], REFS, "h.txt: empty text on line 1"),
+    ],
+)
+def test_score_refuses_bad_files(tmp_path, hyps, refs, message):
+    hyp, ref = _write(tmp_path, "h.txt", hyps), _write(tmp_path, "r.txt", refs)
+    result = _invoke("score", "--hyp", hyp, "--ref", ref)
+    assert result.exit_code == 2
+    assert message in result.output and result.output.startswith("error:")
+
+
+def test_score_refuses_reference_in_another_language(tmp_path):
+    suite = load_suite(SUITE)
+    hyp = _write(tmp_path, "h.txt", [a.references["fa"] for a in suite.articles])
+    ref = _write(tmp_path, "r.txt", [a.references["sq"] for a in suite.articles])
+    result = _invoke("score", "--hyp", hyp, "--ref", ref, "--lang", "fa")
+    assert result.exit_code == 2
+    assert "r.txt looks like Albanian (sq), not Persian (fa)" in result.output
+
+
+def test_score_refuses_unknown_metric(tmp_path):
+    hyp, ref = _write(tmp_path, "h.txt", HYPS), _write(tmp_path, "r.txt", REFS)
+    result = _invoke("score", "--hyp", hyp, "--ref", ref, "--metrics", "rouge,meteor")
+    assert result.exit_code == 2 and "unknown metric 'meteor'" in result.output
+
+
+def test_compare_prints_difference_interval_and_p_value(tmp_path):
+    ref = _write(tmp_path, "r.txt", REFS * 10)
+    weak = _write(tmp_path, "a.txt", HYPS * 10)
+    strong = _write(tmp_path, "b.txt", REFS[:1] * 10 + HYPS[1:] * 10)
+    result = _invoke("compare", "--ref", ref, weak, strong, "--metrics", "rouge,bleu", "--bootstrap", "200", "--json")
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output)["comparisons"][0]["metrics"]
+    assert set(metrics) == {"rouge1.fmeasure", "rouge2.fmeasure", "rougeL.fmeasure", "rougeLsum.fmeasure", "bleu"}
+    assert metrics["bleu"]["delta"] > 0 and metrics["bleu"]["ci"][0] > 0 and metrics["bleu"]["p_value"] < 0.05
+    table = _invoke("compare", "--ref", ref, weak, strong, "--metrics", "bleu", "--bootstrap", "50")
+    assert table.exit_code == 0 and "paired bootstrap" in table.output
+
+
+def _lead_outputs(tmp_path):
+    """A lead-2 English baseline; Persian and Albanian are the references with their first sentence only."""
+    suite = load_suite(SUITE)
+    path = tmp_path / "outputs.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for article in suite.articles:
+            lead = " ".join(split_sentences(article.text.split("\n")[0], "en")[:2])
+            summary = {"en": lead} | {
+                lang: split_sentences(article.references[lang], lang)[0] for lang in ("fa", "sq")
+            }
+            f.write(json.dumps({"id": article.id, "summary": summary}, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_run_scores_produced_outputs_and_writes_three_reports(tmp_path):
+    out = tmp_path / "report"
+    result = _invoke("run", str(SUITE), "--outputs", str(_lead_outputs(tmp_path)), "--out", str(out),
+                     "--bootstrap", "100")
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert set(data["languages"]) == {"en", "fa", "sq"}
+    for lang in ("en", "fa", "sq"):
+        assert data["languages"][lang]["rouge1"]["fmeasure"] > 0
+        assert data["languages"][lang]["chrf"]["score"] > 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<svg" in html and 'dir="rtl"' in html and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "| metric | score | 95% CI |" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_run_without_outputs_needs_the_chain(tmp_path):
+    result = _invoke("run", str(SUITE), "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "the chain is not available in this build" in result.output
+
+
+def test_run_refuses_outputs_missing_a_language(tmp_path):
+    path = tmp_path / "outputs.jsonl"
+    path.write_text(json.dumps({"id": "durres-port", "summary": {"en": "x"}}) + "\n", encoding="utf-8")
+    result = _invoke("run", str(SUITE), "--outputs", str(path), "--out", str(tmp_path))
+    assert result.exit_code == 2 and "outputs have no" in result.output

@@ -1,0 +1,178 @@
+"""Checks that need no reference: is each output in the right language, of a sane length, free
+of loops, faithful to the source's numbers and names, and how abstractive is it?
+
+Every check has a threshold; a document fails a check when its value is on the wrong side.
+A check that cannot apply (no source, an uncased script for names, a cross-lingual pair for
+n-gram novelty) is reported as not applicable, never as passed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Sequence
+
+import regex
+
+from toolkit.errors import InputError
+from toolkit.eval.tokenize import Tokenizer
+from toolkit.text.numbers import number_values, stated_numbers
+from toolkit.text.segment import split_sentences
+
+_CASED_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Pass limits. Summary and translation tasks differ in length and novelty."""
+
+    min_lang_confidence: float = 0.5  # lingua's confidence that the output is in the expected language
+    min_length_ratio: float = 0.02  # output tokens / source tokens
+    max_length_ratio: float = 0.6
+    repeat_n: int = 3
+    max_repeat_rate: float = 0.15  # share of n-grams that repeat an earlier one
+    max_unsupported_numbers: int = 0  # numbers in the output that the source does not state
+    require_source_numbers: bool = False  # translations: every source number must survive
+    max_unsupported_names: int = 0  # capitalised words not found in the source
+    novel_n: int = 2
+    max_novel_rate: float = 0.85  # share of output n-grams absent from the source
+
+    @classmethod
+    def for_task(cls, task: str) -> "Thresholds":
+        if task == "summary":
+            return cls()
+        if task == "translation":
+            return cls(min_length_ratio=0.5, max_length_ratio=2.0, require_source_numbers=True, max_novel_rate=1.0)
+        raise InputError(f"unknown task '{task}'", "use --task summary or --task translation")
+
+    def with_overrides(self, overrides: Sequence[str]) -> "Thresholds":
+        """Apply ``name=value`` overrides (``max_repeat_rate=0.2``)."""
+        types = {f.name: f.type for f in fields(self)}
+        changes = {}
+        for item in overrides:
+            name, _, raw = item.partition("=")
+            name = name.strip()
+            if name not in types or not raw:
+                raise InputError(f"bad threshold '{item}'", f"use NAME=VALUE with NAME one of: {', '.join(types)}")
+            kind = {"float": float, "int": int, "bool": lambda v: v.lower() in ("1", "true", "yes")}[types[name]]
+            try:
+                changes[name] = kind(raw)
+            except ValueError as exc:
+                raise InputError(f"bad threshold value '{item}'", str(exc)) from exc
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    value: float | None  # None: not applicable
+    passed: bool | None
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+CHECK_NAMES = ("language", "length_ratio", "repetition", "numbers", "names", "novelty")
+
+
+def _ngrams(tokens: list[str], n: int) -> list[tuple[str, ...]]:
+    return list(zip(*(tokens[i:] for i in range(n))))
+
+
+def repeat_rate(tokens: list[str], n: int) -> float:
+    grams = _ngrams(tokens, n)
+    return 1 - len(set(grams)) / len(grams) if grams else 0.0
+
+
+def novel_rate(tokens: list[str], source_tokens: list[str], n: int) -> float:
+    grams = _ngrams(tokens, n)
+    if not grams:
+        return 0.0
+    seen = set(_ngrams(source_tokens, n))
+    return sum(g not in seen for g in grams) / len(grams)
+
+
+def name_candidates(text: str, lang: str) -> list[str]:
+    """Capitalised words, except a sentence's first word unless it is capitalised elsewhere too."""
+    inner: list[str] = []
+    initial: list[str] = []
+    for sentence in split_sentences(text, lang):
+        words = _CASED_WORD.findall(sentence)
+        initial.extend(w for w in words[:1] if w[0].isupper())
+        inner.extend(w for w in words[1:] if w[0].isupper())
+    names = inner + [w for w in initial if w in inner]
+    return list(dict.fromkeys(names))
+
+
+def _in_source(name: str, source_words: set[str]) -> bool:
+    """Found as a source word, or sharing a stem with one (Iran/Iranian, Tirana/Tiranë)."""
+    name = name.casefold()
+    if name in source_words:
+        return True
+    for word in source_words:
+        common = len(os.path.commonprefix([name, word]))
+        if common >= 4 and common >= min(len(name), len(word)) - 2:
+            return True
+    return False
+
+
+def check_document(
+    output: str,
+    lang: str,
+    source: str | None,
+    source_lang: str | None,
+    thresholds: Thresholds,
+    tokenizer: Tokenizer,
+) -> tuple[CheckResult, ...]:
+    """All checks of one output; ``tokenizer`` must not stem."""
+    from toolkit.text.langid import detect
+
+    t = thresholds
+    detection = detect(output, lang)
+    conf = detection.expected_confidence or 0.0
+    results = [
+        CheckResult("language", conf, conf >= t.min_lang_confidence, f"detected {detection.lang} ({detection.confidence:.2f})")
+    ]
+    tokens = tokenizer(output)
+    rate = repeat_rate(tokens, t.repeat_n)
+    results.append(CheckResult("repetition", rate, rate <= t.max_repeat_rate, f"{t.repeat_n}-grams repeated"))
+    if source is None:
+        results += [CheckResult(name, None, None, "no source") for name in ("length_ratio", "numbers", "names", "novelty")]
+        return _ordered(results)
+    same_lang = source_lang == lang
+    source_tokens = tokenizer(source) if same_lang else Tokenizer(source_lang or lang, stem=False)(source)
+    ratio = len(tokens) / max(len(source_tokens), 1)
+    results.append(CheckResult("length_ratio", ratio, t.min_length_ratio <= ratio <= t.max_length_ratio))
+
+    source_numbers = number_values(source, source_lang)
+    output_numbers = stated_numbers(output, lang)
+    unsupported = [v for v in output_numbers if v not in source_numbers]
+    missing = []
+    if t.require_source_numbers:
+        found = number_values(output, lang)
+        missing = [v for v in stated_numbers(source, source_lang) if v not in found]
+    detail = "; ".join(p for p in (f"not in source: {', '.join(unsupported)}" if unsupported else "",
+                                   f"missing: {', '.join(missing)}" if missing else "") if p)
+    ok = len(unsupported) <= t.max_unsupported_numbers and not missing
+    results.append(CheckResult("numbers", float(len(unsupported) + len(missing)), ok, detail))
+
+    if same_lang and any(c.isupper() for c in output):
+        source_words = {w.casefold() for w in _CASED_WORD.findall(source)}
+        unknown = [n for n in name_candidates(output, lang) if not _in_source(n, source_words)]
+        results.append(CheckResult("names", float(len(unknown)), len(unknown) <= t.max_unsupported_names, ", ".join(unknown)))
+    else:
+        results.append(CheckResult("names", None, None, "needs a cased output in the source's language"))
+    if same_lang:
+        novel = novel_rate(tokens, source_tokens, t.novel_n)
+        results.append(CheckResult("novelty", novel, novel <= t.max_novel_rate, f"novel {t.novel_n}-grams"))
+    else:
+        results.append(CheckResult("novelty", None, None, "cross-lingual"))
+    return _ordered(results)
+
+
+def _ordered(results: list[CheckResult]) -> tuple[CheckResult, ...]:
+    return tuple(sorted(results, key=lambda r: CHECK_NAMES.index(r.name)))

@@ -1,0 +1,88 @@
+"""Reading hypotheses, references and sources: line-aligned text or JSONL, checked before scoring."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+from toolkit.errors import InputError, LanguageError
+from toolkit.languages import get_language
+
+LANGID_SAMPLE_LINES = 50
+
+
+def _field(obj: dict, path: str, where: str):
+    value = obj
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise InputError(f"{where}: no field '{path}'", "pass the field holding the text with --field (a.b for nested)")
+        value = value[part]
+    if not isinstance(value, str):
+        raise InputError(f"{where}: field '{path}' is not a string", "point --field at the text")
+    return value
+
+
+def read_texts(path: str | Path, field: str | None = None) -> tuple[list[str], list[str]]:
+    """(document ids, texts): one per line, or per JSON object in a ``.jsonl`` file (``field``, default ``text``)."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", "check the path") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})", "convert the file to UTF-8") from None
+    lines = raw.splitlines()
+    if field is None and path.suffix != ".jsonl":
+        return [str(i) for i in range(1, len(lines) + 1)], lines
+    ids, texts = [], []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: invalid JSON ({exc.msg})", "one JSON object per line") from None
+        if not isinstance(obj, dict):
+            raise InputError(f"{where}: not a JSON object", "one JSON object per line")
+        ids.append(str(obj.get("id", number)))
+        texts.append(_field(obj, field or "text", where))
+    return ids, texts
+
+
+def check_aligned(hyp_path: str, hyps: Sequence[str], others: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """Same number of documents everywhere, no empty hypothesis or reference."""
+    for path, texts in others:
+        if len(texts) != len(hyps):
+            raise InputError(
+                f"{path} has {len(texts)} documents but {hyp_path} has {len(hyps)}",
+                "the files must be line-aligned, one document per line",
+            )
+    for path, texts in ((hyp_path, hyps), *others):
+        empty = [i for i, text in enumerate(texts, 1) if not text.strip()]
+        if empty:
+            shown = ", ".join(map(str, empty[:5])) + (" ..." if len(empty) > 5 else "")
+            raise InputError(f"{path}: empty text on line {shown}", "every document needs a non-empty text")
+
+
+def check_language(path: str, texts: Sequence[str], lang: str) -> None:
+    """Refuse a file whose text is clearly in another language than ``lang``."""
+    from toolkit.text.langid import detect, supported
+
+    if not supported(lang):
+        return
+    detection = detect("\n".join(texts[:LANGID_SAMPLE_LINES]), lang)
+    if detection.lang and detection.lang != lang and (detection.expected_confidence or 0) < 0.1:
+        found = _language_name(detection.lang)
+        raise LanguageError(
+            f"{path} looks like {found} ({detection.lang}), not {get_language(lang).name} ({lang})",
+            "pass the right --lang or the right file",
+        )
+
+
+def _language_name(code: str) -> str:
+    try:
+        return get_language(code).name
+    except LanguageError:
+        return code

@@ -1,0 +1,194 @@
+"""Evaluation suites: articles with reference summaries per language, scored end to end.
+
+A suite is a YAML file::
+
+    name: news-en-fa-sq
+    source_lang: en
+    targets: [en, fa, sq]          # languages of the summaries
+    metrics: [rouge, bleu, chrf, chrf++, ter]
+    articles:
+      - id: short-id
+        text: |
+          The article ...
+        summary: {en: ..., fa: ..., sq: ...}
+
+System outputs are per-article summaries keyed by language, the shape ``toolkit chain --json``
+writes: ``{"id": ..., "summary": {"en": ..., "fa": ..., "sq": ...}}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from toolkit.errors import InputError
+from toolkit.eval.checks import Thresholds
+from toolkit.eval.metrics import Corpus, MetricOptions, parse_metrics
+from toolkit.eval.score import CheckConfig, EvalResult, evaluate
+from toolkit.eval.stats import Bootstrap
+from toolkit.languages import get_language
+
+Outputs = dict[str, dict[str, str]]  # article id -> language -> summary
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    text: str
+    title: str
+    references: dict[str, str]  # language -> reference summary
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    path: Path
+    source_lang: str
+    targets: tuple[str, ...]
+    metrics: tuple[str, ...]
+    articles: tuple[Article, ...]
+
+
+def load_suite(path: str | Path) -> Suite:
+    import yaml
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such suite file", "see eval/suites/ for the suites") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: invalid YAML ({exc})", "fix the suite file") from None
+    if not isinstance(data, dict) or not data.get("articles"):
+        raise InputError(f"{path}: no articles", "a suite needs an 'articles' list")
+    source_lang = get_language(str(data.get("source_lang", "en"))).code
+    targets = tuple(get_language(str(t)).code for t in data.get("targets", [source_lang]))
+    articles = []
+    for number, item in enumerate(data["articles"], 1):
+        where = f"{path}: article {item.get('id', number) if isinstance(item, dict) else number}"
+        if not isinstance(item, dict) or not str(item.get("text", "")).strip() or "id" not in item:
+            raise InputError(f"{where} needs an 'id' and a non-empty 'text'", "fix the suite file")
+        refs = item.get("summary") or {}
+        missing = [t for t in targets if not str(refs.get(t, "")).strip()]
+        if missing:
+            raise InputError(f"{where} has no reference summary in {', '.join(missing)}", "add summary.<lang> to it")
+        articles.append(Article(str(item["id"]), str(item["text"]).strip(), str(item.get("title", "")),
+                                {t: str(refs[t]).strip() for t in targets}))
+    ids = [a.id for a in articles]
+    if len(set(ids)) != len(ids):
+        raise InputError(f"{path}: duplicate article ids", "give each article its own id")
+    return Suite(str(data.get("name", path.stem)), path, source_lang, targets,
+                 tuple(parse_metrics(data.get("metrics"))), tuple(articles))
+
+
+def load_outputs(path: str | Path) -> Outputs:
+    """Outputs from a JSONL file, or a directory of ``.json``/``.jsonl`` files, one object per article."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".json", ".jsonl"))
+    elif path.is_file():
+        files = [path]
+    else:
+        raise InputError(f"{path}: no such file or directory", "pass the outputs of toolkit chain --json")
+    outputs: Outputs = {}
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        records = [text] if file.suffix == ".json" else [line for line in text.splitlines() if line.strip()]
+        for number, record in enumerate(records, 1):
+            where = f"{file}:{number}"
+            try:
+                obj = json.loads(record)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{where}: invalid JSON ({exc.msg})", "one JSON object per article") from None
+            summary = obj.get("summary") if isinstance(obj, dict) else None
+            if "id" not in obj or not isinstance(summary, dict):
+                raise InputError(f"{where}: needs 'id' and 'summary' as an object keyed by language",
+                                 'write {"id": ..., "summary": {"en": ..., "fa": ...}}')
+            outputs[str(obj["id"])] = {str(k): str(v) for k, v in summary.items()}
+    return outputs
+
+
+def produce_outputs(articles: Sequence[Article], targets: Sequence[str], models: Mapping[str, str],
+                    source_lang: str) -> Outputs:
+    """Run the chain (summarise, then translate) on the articles: id -> language -> summary."""
+    from toolkit.chain import run_chain, summary_options
+
+    report = run_chain({a.id: a.text for a in articles}, summary_options(targets, models, source_lang))
+    return {r.id: r.summary for r in report.results}
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    suite: Suite
+    outputs: Outputs
+    results: dict[str, EvalResult]  # language -> scores
+    origin: str  # where the outputs came from
+
+    def to_dict(self) -> dict:
+        return {
+            "suite": self.suite.name,
+            "suite_file": str(self.suite.path),
+            "source_lang": self.suite.source_lang,
+            "outputs_from": self.origin,
+            "languages": {lang: result.to_dict() for lang, result in self.results.items()},
+            "outputs": {a.id: self.outputs[a.id] for a in self.suite.articles},
+        }
+
+
+def score_suite(
+    suite: Suite,
+    outputs: Outputs,
+    origin: str,
+    metrics: Sequence[str] | None = None,
+    options: MetricOptions = MetricOptions(),
+    bootstrap: Bootstrap = Bootstrap(),
+    overrides: Sequence[str] = (),
+) -> SuiteResult:
+    """Score every target language. Summaries in the source language are checked against the
+    article; the others, as translations, against the system's own source-language summary
+    where it has one (else against the article, as cross-lingual summaries)."""
+    for article in suite.articles:
+        produced = outputs.get(article.id)
+        missing = [t for t in suite.targets if not (produced or {}).get(t, "").strip()]
+        if missing:
+            raise InputError(f"outputs have no {', '.join(missing)} summary for article '{article.id}'",
+                             "produce every target language of the suite for every article")
+    results = {}
+    for lang in suite.targets:
+        hyps = tuple(outputs[a.id][lang] for a in suite.articles)
+        refs = (tuple(a.references[lang] for a in suite.articles),)
+        translated = lang != suite.source_lang and suite.source_lang in suite.targets
+        if translated:
+            srcs = tuple(outputs[a.id][suite.source_lang] for a in suite.articles)
+        else:
+            srcs = tuple(a.text for a in suite.articles)
+        thresholds = Thresholds.for_task("translation" if translated else "summary").with_overrides(overrides)
+        corpus = Corpus(hyps, refs, lang, srcs)
+        results[lang] = evaluate(
+            corpus, [a.id for a in suite.articles], metrics or suite.metrics, options, bootstrap,
+            CheckConfig(thresholds, suite.source_lang),
+        )
+    return SuiteResult(suite, outputs, results, origin)
+
+
+def run_suite(
+    path: str | Path,
+    outputs: str | Path | None = None,
+    models: Mapping[str, str] | None = None,
+    metrics: Sequence[str] | None = None,
+    options: MetricOptions = MetricOptions(),
+    bootstrap: Bootstrap = Bootstrap(),
+    overrides: Sequence[str] = (),
+) -> SuiteResult:
+    """Load a suite, get its outputs (from ``outputs`` or by running the chain) and score them."""
+    suite = load_suite(path)
+    if outputs is not None:
+        produced, origin = load_outputs(outputs), str(outputs)
+    else:
+        models = dict(models or {})
+        produced = produce_outputs(suite.articles, suite.targets, models, suite.source_lang)
+        origin = "toolkit chain " + " ".join(f"{k}={v}" for k, v in models.items())
+    chosen = parse_metrics(metrics) if metrics else None
+    return score_suite(suite, produced, origin.strip(), chosen, options, bootstrap, overrides)
