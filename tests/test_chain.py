@@ -128,3 +128,10 @@ def test_eval_suite_runs_the_chain(bart_model, marian_multi_model, tmp_path):
     result = run_suite(suite, models=models)
     assert set(result.outputs["one"]) == {"en", "fa", "sq"}
     assert set(result.results) == {"en", "fa", "sq"}
+
+
+def test_bad_method_options_are_refused_before_any_article_is_read():
+    with pytest.raises(InputError, match="extractive uses no model"):
+        run_chain(["missing-file.txt"], ChainOptions(method="extractive", summary_model="x"))
+    with pytest.raises(InputError, match="unknown summarisation method 'magic'"):
+        run_chain(["missing-file.txt"], ChainOptions(method="magic"))

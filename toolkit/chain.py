@@ -18,7 +18,7 @@ from typing import Callable, Mapping, Sequence
 
 from toolkit.errors import InputError, LanguageError, ToolkitError
 from toolkit.languages import get_language
-from toolkit.summarize import Summarizer, Summary, SummaryLength, build_summarizer
+from toolkit.summarize import Summarizer, Summary, SummaryLength, build_summarizer, check_options
 from toolkit.translate.base import Translator
 
 PIVOT = "en"
@@ -90,6 +90,8 @@ class Chain:
     """Runs the steps on articles; summarisers and translators are loaded once and reused."""
 
     def __init__(self, options: ChainOptions):
+        if any(step.kind == "summarize" for step in options.steps):
+            check_options(options.method, options.summary_model, options.prompt)
         self.options = options
         self._summarizers: dict[str, Summarizer] = {}
         self._translators: dict[tuple[str, str], Translator] = {}

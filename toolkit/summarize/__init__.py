@@ -11,7 +11,7 @@ from toolkit.summarize.base import Summarizer, Summary, SummaryLength
 
 METHODS = ("abstractive", "extractive", "llm")
 
-__all__ = ["METHODS", "Summarizer", "Summary", "SummaryLength", "build_summarizer", "choose_summary_model"]
+__all__ = ["METHODS", "Summarizer", "Summary", "SummaryLength", "build_summarizer", "check_options", "choose_summary_model"]
 
 
 def choose_summary_model(lang: str, model: str | None = None) -> str:
@@ -33,25 +33,34 @@ def choose_summary_model(lang: str, model: str | None = None) -> str:
     return chosen
 
 
-def build_summarizer(method: str = "abstractive", lang: str = "en", model: str | None = None,
-                     prompt: str | None = None) -> Summarizer:
-    """A summariser by method name; ``prompt`` is a shipped template name or a template file."""
+def check_options(method: str, model: str | None, prompt: str | None):
+    """Refuse a method, model and prompt that do not go together, before any article or model is read.
+
+    Returns the prompt template, if one was named.
+    """
     from toolkit.templates import load_template
 
     if method not in METHODS:
         raise InputError(f"unknown summarisation method '{method}'", f"use one of: {', '.join(METHODS)}")
-    if method == "extractive":
-        if model or prompt:
-            raise InputError("--method extractive uses no model and no prompt", "drop --model/--prompt, or pick another method")
-        from toolkit.summarize.extractive import ExtractiveSummarizer
-
-        return ExtractiveSummarizer()
+    if method == "extractive" and (model or prompt):
+        raise InputError("--method extractive uses no model and no prompt", "drop the model and --prompt, or pick another method")
+    if method == "llm" and not model:
+        raise InputError("--method llm needs a model", "name an instruction-tuned chat model (summarize --model, chain --summary-model)")
     template = load_template(prompt) if prompt else None
     if template is not None:
         template.check("summarize")
+    return template
+
+
+def build_summarizer(method: str = "abstractive", lang: str = "en", model: str | None = None,
+                     prompt: str | None = None) -> Summarizer:
+    """A summariser by method name; ``prompt`` is a shipped template name or a template file."""
+    template = check_options(method, model, prompt)
+    if method == "extractive":
+        from toolkit.summarize.extractive import ExtractiveSummarizer
+
+        return ExtractiveSummarizer()
     if method == "llm":
-        if not model:
-            raise InputError("--method llm needs a model", "pass --model ID of an instruction-tuned chat model")
         from toolkit.summarize.llm import ChatLMSummarizer
 
         return ChatLMSummarizer(model, template)
