@@ -135,3 +135,9 @@ def test_bad_method_options_are_refused_before_any_article_is_read():
         run_chain(["missing-file.txt"], ChainOptions(method="extractive", summary_model="x"))
     with pytest.raises(InputError, match="unknown summarisation method 'magic'"):
         run_chain(["missing-file.txt"], ChainOptions(method="magic"))
+
+
+def test_a_target_in_the_source_language_is_already_done(options):
+    [result] = run_chain([ARTICLE], ChainOptions(**{**options.__dict__, "steps": default_steps(["en", "fa"])})).results
+    assert list(result.summary) == ["en", "fa"]
+    assert "translate:en" not in result.manifest["timings_s"] and set(result.manifest["translators"]) == {"en-fa"}

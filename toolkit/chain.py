@@ -133,6 +133,8 @@ class Chain:
                 lang = list(stage)[-1]
                 details = self.summarizer(lang).summarize(stage[lang], lang, self.options.length)
                 summary = stage = {lang: details.text}
+            elif step.lang == next(iter(stage)):
+                continue  # already in that language (e.g. --to en for an English article)
             else:
                 if step.lang in stage:
                     raise LanguageError(f"step {step}: the {'summary' if stage is summary else 'article'} is already in '{step.lang}'",
@@ -211,7 +213,7 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
                 continue
             try:
                 result = chain.run(record.text, record.id, record.origin)
-            except InputError as exc:
+            except (InputError, LanguageError) as exc:  # this article's problem, not the run's
                 if not skip_bad:
                     raise InputError(f"{record.origin}: {exc.message}", exc.hint or "fix the article, or pass --skip-bad") from None
                 rejects.append(Reject(record.origin, exc.message, record.text[:200]))
