@@ -157,7 +157,7 @@ def translate(
     else:
         summary = run_translation_job(input_set, translators, options)
     if out and not quiet:
-        done = f"translated {summary.records} records ({summary.sentences} sentences) into {', '.join(targets)}"
+        done = f"translated {summary.records} records into {', '.join(targets)} ({summary.sentences} distinct sentences through the model)"
         if summary.resumed:
             done += f"; {summary.resumed} were already done"
         typer.echo(f"{done}: {', '.join(summary.outputs)}", err=True)
