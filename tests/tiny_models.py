@@ -104,36 +104,35 @@ def build_m2m100(folder: Path, sp_model: Path) -> Path:
     return folder
 
 
-def build_nllb(folder: Path, sp_model: Path, languages: tuple[str, ...] = ("eng_Latn", "pes_Arab", "als_Latn")) -> Path:
-    """An M2M100 model with an NLLB tokenizer whose language tokens are FLORES-200 codes."""
+def _build_with_converted_tokenizer(folder: Path, sp_model: Path, tokenizer_class: str, config_class, model_class,
+                                    extra_tokens: tuple[str, ...] = ()) -> Path:
+    """A model whose tokenizer transformers converts from a SentencePiece model (NLLB, mBART-50)."""
     import torch
-    from transformers import AutoTokenizer, M2M100Config, M2M100ForConditionalGeneration
+    from transformers import AutoTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(sp_model, folder / "sentencepiece.bpe.model")
-    (folder / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "NllbTokenizer", "model_max_length": 64}))
+    (folder / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": tokenizer_class, "model_max_length": 64}))
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    tokenizer.add_tokens(list(languages), special_tokens=True)
-    config = M2M100Config(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+    if extra_tokens:
+        tokenizer.add_tokens(list(extra_tokens), special_tokens=True)
+    config = config_class(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
                           eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id, **_tiny_dims())
     torch.manual_seed(0)
-    M2M100ForConditionalGeneration(config).save_pretrained(folder)
+    model_class(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+def build_nllb(folder: Path, sp_model: Path, languages: tuple[str, ...] = ("eng_Latn", "pes_Arab", "als_Latn")) -> Path:
+    """An M2M100 model with an NLLB tokenizer whose language tokens are FLORES-200 codes."""
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
+    return _build_with_converted_tokenizer(folder, sp_model, "NllbTokenizer", M2M100Config, M2M100ForConditionalGeneration, languages)
 
 
 def build_mbart50(folder: Path, sp_model: Path) -> Path:
     """An mBART model with an mBART-50 tokenizer (language codes such as en_XX, fa_IR)."""
-    import torch
-    from transformers import AutoTokenizer, MBartConfig, MBartForConditionalGeneration
+    from transformers import MBartConfig, MBartForConditionalGeneration
 
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(sp_model, folder / "sentencepiece.bpe.model")
-    (folder / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "MBart50Tokenizer", "model_max_length": 64}))
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    config = MBartConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
-                         eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id, **_tiny_dims())
-    torch.manual_seed(0)
-    MBartForConditionalGeneration(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    return _build_with_converted_tokenizer(folder, sp_model, "MBart50Tokenizer", MBartConfig, MBartForConditionalGeneration)

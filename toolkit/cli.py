@@ -156,7 +156,7 @@ def translate(
             summary = run_translation_job(input_set, translators, options, report)
     else:
         summary = run_translation_job(input_set, translators, options)
-    done = f"translated {summary.records} records ({summary.sentences} sentences) into {', '.join(targets)}"
+    done = f"translated {summary.records} records into {', '.join(targets)} ({summary.sentences} distinct sentences through the model)"
     _report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
 
 
