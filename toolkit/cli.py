@@ -120,7 +120,7 @@ def translate(
     batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Token budget per batch [env TOOLKIT_BATCH_TOKENS; default 4096]."),
     backend: str = typer.Option("auto", "--backend", help="Inference backend: auto or hf."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write malformed JSONL lines to a rejects file and go on."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, empty or undecodable files in a folder) to a rejects file and go on."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:

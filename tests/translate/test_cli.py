@@ -168,3 +168,18 @@ def test_folder_without_weights_is_named(marian_model, tmp_path):
     (folder / "config.json").write_text((marian_model / "config.json").read_text())
     result = run("translate", "Hello.", "--to", "sq", "--model", folder)
     assert result.exit_code == 2 and "has no weights" in result.stderr
+
+
+def test_empty_file_in_a_folder_stops_the_job_unless_skip_bad(marian_model, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "in" / "b.txt").write_text("\n", "utf-8")
+    (tmp_path / "in" / "c.txt").write_text(ARTICLE, "utf-8")
+    args = ["translate", tmp_path / "in", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out"]
+    result = run(*args)
+    assert result.exit_code == 2 and "b.txt: the input is empty" in result.stderr
+    result = run(*args, "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == ["a.sq.txt", "c.sq.txt"]
+    rejects = [json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert [r["origin"] for r in rejects] == [str(tmp_path / "in" / "b.txt")]

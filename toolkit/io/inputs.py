@@ -126,8 +126,20 @@ def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
 
 
-def read_documents(inputs: InputSet) -> Iterator[Record]:
+def read_documents(inputs: InputSet, rejects: list[Reject]) -> Iterator[Record]:
+    """Documents; with skip_bad, an empty or undecodable file goes to ``rejects`` and the rest go on."""
     opts = inputs.options
+
+    def from_file(file: Path, key: str, record_id: str, relpath: str) -> Iterator[Record]:
+        try:
+            text = _require_text(decode(file.read_bytes(), str(file), opts.errors), str(file))
+        except InputError as exc:
+            if not opts.skip_bad:
+                raise
+            rejects.append(Reject(str(file), exc.message, ""))
+            return
+        yield Record(key, record_id, text, str(file), relpath=relpath)
+
     for n, item in enumerate(inputs.items):
         path = Path(item)
         if item == "-":
@@ -139,11 +151,9 @@ def read_documents(inputs: InputSet) -> Iterator[Record]:
                 raise InputError(f"{path}: no {'/'.join(opts.suffixes)} files in this folder", "check the folder")
             for file in files:
                 rel = str(file.relative_to(path))
-                text = decode(file.read_bytes(), str(file), opts.errors)
-                yield Record(f"{n}:{rel}", rel, _require_text(text, str(file)), str(file), relpath=rel)
+                yield from from_file(file, f"{n}:{rel}", rel, rel)
         elif path.is_file():
-            text = decode(path.read_bytes(), item, opts.errors)
-            yield Record(f"{n}", item, _require_text(text, item), item, relpath=path.name)
+            yield from from_file(path, f"{n}", item, path.name)
         else:
             yield Record(f"{n}", f"text-{n + 1}", _require_text(item, "text argument"), "text argument")
 
@@ -215,4 +225,4 @@ def read_records(inputs: InputSet, rejects: list[Reject]) -> Iterator[Record]:
         return read_jsonl(inputs, rejects)
     if inputs.kind == "table":
         return read_table(inputs)
-    return read_documents(inputs)
+    return read_documents(inputs, rejects)
