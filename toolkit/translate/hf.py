@@ -43,7 +43,7 @@ class HFTranslator:
         import torch
         from transformers import GenerationConfig
 
-        model, tokenizer = self.loaded.model, self.loaded.tokenizer
+        model = self.loaded.model
         batch = self._encode(sentences, return_tensors="pt", padding=True).to(self.loaded.device)
         config = model.config
         ceiling = getattr(config, "max_position_embeddings", None) or 1024
@@ -65,7 +65,11 @@ class HFTranslator:
         )
         with torch.inference_mode():
             output = model.generate(**batch, generation_config=generation)
+        return self._decode(output.tolist())
+
+    def _decode(self, sequences: list[list[int]]) -> list[str]:
+        """Output token ids to NFC text, without the forced target-language token."""
         forced = self.setup.forced_bos_token_id
-        sequences = [[t for t in seq if t != forced] for seq in output.tolist()]
-        texts = tokenizer.batch_decode(sequences, skip_special_tokens=True)
+        texts = self.loaded.tokenizer.batch_decode([[t for t in seq if t != forced] for seq in sequences],
+                                                   skip_special_tokens=True)
         return [unicodedata.normalize("NFC", t.strip()) for t in texts]
