@@ -111,6 +111,12 @@ def _converter(location: Path):
     from ctranslate2.converters import TransformersConverter
 
     class Converter(TransformersConverter):
+        def load_model(self, model_class, model_name_or_path, **kwargs):
+            model = super().load_model(model_class, model_name_or_path, **kwargs)
+            if model.config.model_type == "bart" and not hasattr(model.config, "normalize_before"):
+                model.config.normalize_before = False  # BART is post-norm; transformers 5 dropped the attribute
+            return model
+
         def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
             tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
             languages = getattr(tokenizer, "lang_token_to_id", None)

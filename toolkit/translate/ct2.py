@@ -8,6 +8,7 @@ from typing import Sequence
 
 from toolkit.models.ct2 import CT2Model
 from toolkit.provenance import DecodingSettings
+from toolkit.translate.families import LanguageSetup
 from toolkit.translate.hf import HFTranslator
 
 
@@ -15,8 +16,9 @@ class CT2Translator(HFTranslator):
     """Same tokenisation, language handling, decoding options and post-processing as ``HFTranslator``;
     the decoding itself runs in ``ctranslate2.Translator.translate_batch``."""
 
-    def __init__(self, model: CT2Model, source: str, target: str, decoding: DecodingSettings):
-        super().__init__(model.loaded, source, target, decoding)
+    def __init__(self, model: CT2Model, source: str, target: str, decoding: DecodingSettings,
+                 setup: LanguageSetup | None = None):
+        super().__init__(model.loaded, source, target, decoding, setup)
         self.workers = model.workers
         self.provenance = replace(self.provenance, backend="ct2", quantization=model.quantization)
         tokenizer = model.loaded.tokenizer

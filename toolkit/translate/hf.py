@@ -7,17 +7,19 @@ from typing import Sequence
 
 from toolkit.models.loading import LoadedModel
 from toolkit.provenance import DecodingSettings, ModelProvenance
-from toolkit.translate.families import language_setup
+from toolkit.translate.families import LanguageSetup, language_setup
 
 
 class HFTranslator:
     """Translates with a loaded transformers model; decoding settings are always explicit."""
 
-    def __init__(self, loaded: LoadedModel, source: str, target: str, decoding: DecodingSettings):
+    def __init__(self, loaded: LoadedModel, source: str, target: str, decoding: DecodingSettings,
+                 setup: LanguageSetup | None = None):
         self.loaded = loaded
         self.source, self.target = source, target
         self.decoding = decoding
-        self.setup = language_setup(loaded.family, loaded.tokenizer, loaded.source.ref, source, target)
+        # ``setup`` lets other seq2seq tasks (BART/T5 summarisers) drive a model the family table does not list.
+        self.setup = setup or language_setup(loaded.family, loaded.tokenizer, loaded.source.ref, source, target)
         self.max_input_tokens = loaded.max_input_tokens - 2  # room for language and end tokens
         self.provenance = ModelProvenance(
             model_id=loaded.source.ref,
