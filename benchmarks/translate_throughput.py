@@ -251,8 +251,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", default="marian,bart", help="marian, bart or both")
     parser.add_argument("--decodings", default="greedy,beam4")
-    parser.add_argument("--sentences", type=int, default=0, help="sentences per model (default: marian 96, bart 32)")
-    parser.add_argument("--tokens", type=int, default=24, help="target tokens generated per sentence")
+    parser.add_argument("--sentences", type=int, default=0, help="sentences per model (default: marian 48, bart 12)")
+    parser.add_argument("--tokens", type=int, default=16, help="target tokens generated per sentence")
     parser.add_argument("--rows", default=",".join(ROWS))
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--corpus", default=str(CORPUS), help="folder of .txt news articles")
@@ -277,7 +277,7 @@ def main() -> None:
         from toolkit.models.ct2 import convert
 
         convert(str(folder), "int8")
-        docs = news_documents(text, args.sentences or {"marian": 96, "bart": 32}[kind])
+        docs = news_documents(text, args.sentences or {"marian": 48, "bart": 12}[kind])
         docs_file = work / f"{kind}-docs.json"
         docs_file.write_text(json.dumps(docs), "utf-8")
         for decoding in args.decodings.split(","):
