@@ -118,7 +118,10 @@ def translate(
     column: str = typer.Option("text", "--column", help="CSV/TSV column to translate."),
     beams: int = typer.Option(1, "--beams", min=1, help="Beam size (1 = greedy)."),
     batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Token budget per batch [env TOOLKIT_BATCH_TOKENS; default 4096]."),
-    backend: str = typer.Option("auto", "--backend", help="Inference backend: auto or hf."),
+    backend: str = typer.Option("auto", "--backend", help="Inference backend: auto (ct2 when it runs the model, else hf), ct2 or hf."),
+    quantization: Optional[str] = typer.Option(None, "--quantization", help="ct2 weights: int8, float16, float32... [env TOOLKIT_QUANTIZATION; default int8 on CPU, float16 on CUDA]."),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads [env TOOLKIT_THREADS; default all cores this process may use]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, empty or undecodable files in a folder) to a rejects file and go on."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
@@ -134,6 +137,7 @@ def translate(
     from toolkit.settings import setting
     from toolkit.translate.factory import build_translator, parse_model_options
     from toolkit.translate.job import POOL_CHARS, JobOptions, run_translation_job
+    from toolkit.translate.memory import TranslationMemory
 
     if errors not in ("strict", "replace"):
         raise InputError(f"--errors must be strict or replace, not '{errors}'")
@@ -142,8 +146,11 @@ def translate(
     input_set = classify(inputs, InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad))
     default_model, per_target = parse_model_options(model)
     decoding = DecodingSettings(beams=beams)
+    memory = None if no_cache else TranslationMemory()
     translators = {
-        t: build_translator(source, t, per_target.get(t, default_model), backend, decoding) for t in targets
+        t: build_translator(source, t, per_target.get(t, default_model), backend, decoding, memory=memory,
+                            quantization=quantization, threads=threads)
+        for t in targets
     }
     options = JobOptions(
         out=Path(out) if out else None, as_json=as_json, restart=restart,
@@ -335,6 +342,62 @@ def prompts_show(name: str = typer.Argument(..., help="A template name from `too
     from toolkit.templates import load_template
 
     typer.echo(load_template(name).body)
+
+
+# ---------------------------------------------------------------------------
+# Speed (issue #5): ahead-of-time ct2 conversion and the translation memory.
+# Library: toolkit/models/ct2.py, toolkit/translate/memory.py.
+# ---------------------------------------------------------------------------
+
+@models_app.command("convert")
+@user_errors
+def models_convert(
+    model_id: str = typer.Argument(..., help="Catalogue id, imported name or folder."),
+    quantization: Optional[str] = typer.Option(None, "--quantization", help="int8, int8_float16, float16, float32... [default int8 on CPU, float16 on CUDA]."),
+    force: bool = typer.Option(False, "--force", help="Convert again even if a converted copy is cached."),
+) -> None:
+    """Convert a model for the ct2 backend now, instead of on first use."""
+    from toolkit.models.ct2 import convert, ct2_device, default_quantization
+    from toolkit.settings import setting
+
+    chosen = setting("quantization", quantization, None, str) or default_quantization(ct2_device()[0])
+    typer.echo(f"converted {model_id} ({chosen}): {convert(model_id, chosen, force)}")
+
+
+cache_app = typer.Typer(help="The translation memory: finished segments, never computed twice.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("stats")
+@user_errors
+def cache_stats(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Segments stored per model, language pair and settings; the file and its size."""
+    from toolkit.translate.memory import TranslationMemory
+
+    memory = TranslationMemory()
+    scopes = list(memory.stats())
+    if as_json:
+        _print_json({"path": str(memory.path), "bytes": memory.size_bytes(), "segments": sum(s.segments for s in scopes),
+                     "scopes": [{**s.description, "segments": s.segments} for s in scopes]})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("model", "pair", "backend", "quantization", "beams", "segments")
+    for s in scopes:
+        d = s.description
+        table.add_row(d["model"], d["pair"], d["backend"], d["quantization"] or "-", str(d["decoding"]["beams"]), str(s.segments))
+    Console().print(table)
+    typer.echo(f"{sum(s.segments for s in scopes)} segments, {memory.size_bytes() / 1e6:.1f} MB in {memory.path}")
+
+
+@cache_app.command("clear")
+@user_errors
+def cache_clear(model: Optional[str] = typer.Option(None, "--model", help="Only this model's segments.")) -> None:
+    """Delete the translation memory's segments (all, or one model's)."""
+    from toolkit.translate.memory import TranslationMemory
+
+    typer.echo(f"removed {TranslationMemory().clear(model)} segments")
 
 
 # ---------------------------------------------------------------------------

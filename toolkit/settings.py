@@ -30,6 +30,7 @@ ENV_VARS = {
     "pool_chars": "TOOLKIT_POOL_CHARS",
     "device": "TOOLKIT_DEVICE",
     "threads": "TOOLKIT_THREADS",
+    "quantization": "TOOLKIT_QUANTIZATION",
 }
 
 

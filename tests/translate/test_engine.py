@@ -82,7 +82,7 @@ def test_nllb_maps_iso_codes_to_flores_codes(nllb_model):
 
 
 def test_decoding_settings_are_explicit_and_recorded(marian_model):
-    translator = build_translator("en", "sq", str(marian_model), decoding=DecodingSettings(beams=3))
+    translator = build_translator("en", "sq", str(marian_model), backend="hf", decoding=DecodingSettings(beams=3))
     assert translator.provenance.decoding.beams == 3
     assert translator.provenance.backend == "hf" and translator.provenance.family == "marian"
     assert len(translator.translate_batch(["Iran and Albania.", "The minister said."])) == 2

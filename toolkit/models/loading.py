@@ -39,8 +39,9 @@ def model_family(model_type: str, tokenizer_class: str) -> str:
     return model_type
 
 
-def _input_limit(model: Any, tokenizer: Any) -> int:
-    limits = [getattr(model.config, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
+def input_limit(config: Any, tokenizer: Any) -> int:
+    """The longest input a model takes, from its config and tokenizer."""
+    limits = [getattr(config, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
     usable = [int(n) for n in limits if n and n < _NO_LIMIT]
     return min(usable) if usable else 512
 
@@ -82,7 +83,7 @@ def _loaded(source: ModelSource, model: Any, tokenizer: Any, device: str) -> Loa
     model.to(device).eval()
     revision = source.revision or getattr(model.config, "_commit_hash", None)
     family = model_family(model.config.model_type, type(tokenizer).__name__)
-    return LoadedModel(source, model, tokenizer, family, revision, _input_limit(model, tokenizer), device)
+    return LoadedModel(source, model, tokenizer, family, revision, input_limit(model.config, tokenizer), device)
 
 
 @lru_cache(maxsize=4)

@@ -7,17 +7,19 @@ from typing import Sequence
 
 from toolkit.models.loading import LoadedModel
 from toolkit.provenance import DecodingSettings, ModelProvenance
-from toolkit.translate.families import language_setup
+from toolkit.translate.families import LanguageSetup, language_setup
 
 
 class HFTranslator:
     """Translates with a loaded transformers model; decoding settings are always explicit."""
 
-    def __init__(self, loaded: LoadedModel, source: str, target: str, decoding: DecodingSettings):
+    def __init__(self, loaded: LoadedModel, source: str, target: str, decoding: DecodingSettings,
+                 setup: LanguageSetup | None = None):
         self.loaded = loaded
         self.source, self.target = source, target
         self.decoding = decoding
-        self.setup = language_setup(loaded.family, loaded.tokenizer, loaded.source.ref, source, target)
+        # ``setup`` lets other seq2seq tasks (BART/T5 summarisers) drive a model the family table does not list.
+        self.setup = setup or language_setup(loaded.family, loaded.tokenizer, loaded.source.ref, source, target)
         self.max_input_tokens = loaded.max_input_tokens - 2  # room for language and end tokens
         self.provenance = ModelProvenance(
             model_id=loaded.source.ref,
@@ -43,7 +45,7 @@ class HFTranslator:
         import torch
         from transformers import GenerationConfig
 
-        model, tokenizer = self.loaded.model, self.loaded.tokenizer
+        model = self.loaded.model
         batch = self._encode(sentences, return_tensors="pt", padding=True).to(self.loaded.device)
         config = model.config
         ceiling = getattr(config, "max_position_embeddings", None) or 1024
@@ -65,7 +67,11 @@ class HFTranslator:
         )
         with torch.inference_mode():
             output = model.generate(**batch, generation_config=generation)
+        return self._decode(output.tolist())
+
+    def _decode(self, sequences: list[list[int]]) -> list[str]:
+        """Output token ids to NFC text, without the forced target-language token."""
         forced = self.setup.forced_bos_token_id
-        sequences = [[t for t in seq if t != forced] for seq in output.tolist()]
-        texts = tokenizer.batch_decode(sequences, skip_special_tokens=True)
+        texts = self.loaded.tokenizer.batch_decode([[t for t in seq if t != forced] for seq in sequences],
+                                                   skip_special_tokens=True)
         return [unicodedata.normalize("NFC", t.strip()) for t in texts]

@@ -1,0 +1,78 @@
+"""What quantisation costs: chrF of ct2 output against hf float32 output of the same model.
+
+    python benchmarks/quantization_drift.py                                 # the tiny test models
+    python benchmarks/quantization_drift.py --model Helsinki-NLP/opus-mt-en-sq --to sq   # real weights
+
+The hf float32 output is the reference; 100 means the quantised model says exactly the same.
+Inputs: the sentences of the news articles in /work/shared/corpus (or --input FILE, one per line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def sentences(path: str | None) -> list[str]:
+    from toolkit.text.segment import split_sentences
+
+    if path:
+        return [line.strip() for line in Path(path).read_text("utf-8").splitlines() if line.strip()]
+    text = "\n".join(p.read_text("utf-8") for p in sorted((ROOT.parent / "shared" / "corpus").glob("*.txt")))
+    if not text:
+        from tests.tiny_models import CORPUS
+
+        return list(CORPUS)
+    return [s for line in text.splitlines() for s in split_sentences(line.strip(), "en")]
+
+
+def tiny_models(folder: Path) -> list[tuple[str, str]]:
+    from tests import tiny_models as tiny
+
+    sp = tiny.train_sentencepiece(folder / "spm")
+    return [(str(tiny.build_marian(folder / "marian", sp)), "sq"),
+            (str(tiny.build_m2m100(folder / "m2m100", sp)), "fa"),
+            (str(tiny.build_nllb(folder / "nllb", sp)), "sq")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", action="append", help="model id or folder (repeatable); default: tiny test models")
+    parser.add_argument("--to", default="sq", help="target language for --model")
+    parser.add_argument("--from", dest="source", default="en")
+    parser.add_argument("--input", help="sentences, one per line")
+    parser.add_argument("--quantization", default="int8,int8_float32,float32")
+    parser.add_argument("--beams", type=int, default=1)
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from sacrebleu.metrics import CHRF
+
+    from toolkit.provenance import DecodingSettings
+    from toolkit.translate.engine import translate_texts
+    from toolkit.translate.factory import build_translator
+
+    lines = sentences(args.input)
+    models = [(m, args.to) for m in args.model] if args.model else tiny_models(Path(tempfile.mkdtemp(prefix="drift-")))
+    decoding = DecodingSettings(beams=args.beams)
+    print(f"{len(lines)} sentences, beams {args.beams}; reference: hf float32 output of the same model\n")
+    print("| model | target | quantization | chrF vs hf fp32 | identical sentences |")
+    print("|---|---|---|---:|---:|")
+    for model, target in models:
+        reference = translate_texts(lines, build_translator(args.source, target, model, "hf", decoding))
+        for quantization in args.quantization.split(","):
+            output = translate_texts(lines, build_translator(args.source, target, model, "ct2", decoding,
+                                                            quantization=quantization))
+            chrf = CHRF().corpus_score(output, [reference]).score
+            same = sum(a == b for a, b in zip(output, reference)) / len(lines)
+            name = Path(model).name if Path(model).exists() else model
+            print(f"| {name} | {target} | {quantization} | {chrf:.1f} | {same:.0%} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

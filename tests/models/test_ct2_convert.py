@@ -1,0 +1,78 @@
+"""Converting models for ctranslate2: cached by id, revision and quantisation; atomic."""
+
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from toolkit.cli import app
+from toolkit.errors import ModelError
+from toolkit.models import ct2
+from toolkit.settings import cache_dir
+
+
+def test_conversion_is_cached_per_quantization(marian_model):
+    int8 = ct2.convert(str(marian_model), "int8")
+    again = ct2.convert(str(marian_model), "int8")
+    float32 = ct2.convert(str(marian_model), "float32")
+    assert int8 == again and int8 != float32
+    assert int8.parent == cache_dir() / "ct2" and int8.name.endswith("--int8")
+    assert (int8 / "model.bin").stat().st_size < (float32 / "model.bin").stat().st_size
+    # No conversion again: the entry is reused as it is.
+    assert (again / "model.bin").stat().st_mtime_ns == (int8 / "model.bin").stat().st_mtime_ns
+
+
+def test_a_changed_folder_is_a_new_entry(tmp_path, marian_model):
+    import shutil
+
+    copy = tmp_path / "model"
+    shutil.copytree(marian_model, copy)
+    first = ct2.convert(str(copy), "int8")
+    (copy / "generation_config.json").write_text((copy / "generation_config.json").read_text() + "\n")
+    assert ct2.convert(str(copy), "int8") != first
+
+
+def test_m2m100_vocabulary_keeps_language_tokens_at_their_ids(m2m100_model):
+    import json
+
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(m2m100_model)
+    vocab = json.loads((ct2.convert(str(m2m100_model), "float32") / "shared_vocabulary.json").read_text("utf-8"))
+    for code in ("en", "fa", "sq"):
+        token_id = tokenizer.get_lang_id(code)
+        assert vocab[token_id] == f"__{code}__"
+
+
+def test_a_killed_conversion_leaves_no_entry(marian_model, monkeypatch):
+    class Killed:
+        def convert(self, output_dir, **kwargs):
+            (open(os.path.join(output_dir, "model.bin"), "wb")).write(b"half")
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(ct2, "_converter", lambda location: Killed())
+    with pytest.raises(KeyboardInterrupt):
+        ct2.convert(str(marian_model), "int8")
+    assert list((cache_dir() / "ct2").iterdir()) == []  # neither the entry nor the temporary folder
+    monkeypatch.undo()
+    assert (ct2.convert(str(marian_model), "int8") / "model.bin").stat().st_size > 4
+
+
+def test_models_convert_command(marian_model):
+    result = CliRunner().invoke(app, ["models", "convert", str(marian_model), "--quantization", "float32"])
+    assert result.exit_code == 0, result.output
+    assert "--float32" in result.stdout and (cache_dir() / "ct2").is_dir()
+
+
+def test_converting_a_model_not_on_this_machine_names_the_fix():
+    with pytest.raises(ModelError, match="not on this machine"):
+        ct2.convert("Helsinki-NLP/opus-mt-en-xx", "int8")
+
+
+def test_unsupported_model_is_a_model_error(tmp_path):
+    folder = tmp_path / "bert"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"model_type": "no-such-arch"}')
+    (folder / "model.safetensors").write_bytes(b"")
+    result = CliRunner().invoke(app, ["models", "convert", str(folder)])
+    assert result.exit_code == 2 and "ctranslate2 cannot convert" in result.stderr

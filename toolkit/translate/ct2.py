@@ -1,0 +1,52 @@
+"""The CTranslate2 backend: the Hugging Face backend's contract on ctranslate2's engine."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from math import ceil
+from typing import Sequence
+
+from toolkit.models.ct2 import CT2Model
+from toolkit.provenance import DecodingSettings
+from toolkit.translate.families import LanguageSetup
+from toolkit.translate.hf import HFTranslator
+
+
+class CT2Translator(HFTranslator):
+    """Same tokenisation, language handling, decoding options and post-processing as ``HFTranslator``;
+    the decoding itself runs in ``ctranslate2.Translator.translate_batch``."""
+
+    def __init__(self, model: CT2Model, source: str, target: str, decoding: DecodingSettings,
+                 setup: LanguageSetup | None = None):
+        super().__init__(model.loaded, source, target, decoding, setup)
+        self.workers = model.workers
+        self.provenance = replace(self.provenance, backend="ct2", quantization=model.quantization)
+        tokenizer = model.loaded.tokenizer
+        forced = self.setup.forced_bos_token_id
+        self._target_prefix = None if forced is None else [tokenizer.convert_ids_to_tokens(forced)]
+        # A model must never emit padding as text; ctranslate2's Marian conversion drops the token.
+        pad = tokenizer.pad_token
+        self._suppress = [[pad]] if pad is not None and model.loaded.family != "marian" else None
+        self._ceiling = model.loaded.max_input_tokens
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        if not sentences:
+            return []
+        tokenizer = self.loaded.tokenizer
+        source = [tokenizer.convert_ids_to_tokens(ids) for ids in self._encode(sentences)["input_ids"]]
+        # As the HF backend: the bound follows the longest input of the batch, and counts the forced
+        # language token; HF forces the end token into the last position, so one position less here.
+        bound = self.decoding.max_new_tokens(max(len(s) for s in source), self._ceiling) - 1
+        results = self.loaded.model.translate_batch(
+            source,
+            target_prefix=[self._target_prefix] * len(source) if self._target_prefix else None,
+            max_batch_size=ceil(len(source) / self.workers),  # one share of the batch per parallel translator
+            beam_size=self.decoding.beams,
+            length_penalty=self.decoding.length_penalty,
+            repetition_penalty=self.decoding.repetition_penalty,
+            no_repeat_ngram_size=self.decoding.no_repeat_ngram_size,
+            max_decoding_length=max(1, bound),
+            max_input_length=0,  # inputs are already cut to the model's limit
+            suppress_sequences=self._suppress,
+        )
+        return self._decode([tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results])

@@ -1,0 +1,159 @@
+"""Translation memory: finished segments in one SQLite file (WAL), shared by concurrent processes.
+
+A segment's key is its scope (model id and revision, backend and quantisation, decoding settings,
+language pair) and its normalised source text; ``CachedTranslator`` wraps any ``Translator`` so
+that a segment translated once is never computed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import unicodedata
+from contextlib import closing
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from toolkit.errors import ToolkitError
+from toolkit.models.revision import model_revision
+from toolkit.models.store import resolve
+from toolkit.provenance import ModelProvenance
+from toolkit.settings import cache_dir
+from toolkit.translate.base import Translator
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS scopes (scope TEXT PRIMARY KEY, model TEXT NOT NULL, description TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS segments (
+    scope TEXT NOT NULL, source BLOB NOT NULL, translation TEXT NOT NULL, PRIMARY KEY (scope, source)
+) WITHOUT ROWID;
+"""
+_PARAMS = 500  # host parameters per lookup query
+
+
+def memory_path() -> Path:
+    return cache_dir() / "translation-memory.sqlite3"
+
+
+def normalize_segment(text: str) -> str:
+    """NFC, outer whitespace dropped, inner runs of whitespace made one space (ZWNJ is kept)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(normalize_segment(text).encode()).digest()[:16]
+
+
+@dataclass(frozen=True)
+class ScopeStats:
+    model: str
+    description: dict
+    segments: int
+
+
+class TranslationMemory:
+    """One SQLite file; each process opens its own connection (safe across fork and processes)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or memory_path()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.executescript(_SCHEMA)
+            except sqlite3.DatabaseError as exc:
+                raise ToolkitError(f"cannot open the translation memory {self.path}: {exc}",
+                                   "run `toolkit cache clear`, or pass --no-cache") from None
+            self._conn, self._pid = conn, os.getpid()
+        return self._conn
+
+    def scope(self, provenance: ModelProvenance, source: str, target: str) -> str:
+        """The key of everything that shapes a translation besides the segment; registered once."""
+        revision = provenance.revision or model_revision(resolve(provenance.model_id))
+        description = {
+            "model": provenance.model_id, "revision": revision, "backend": provenance.backend,
+            "quantization": provenance.quantization, "decoding": asdict(provenance.decoding), "pair": f"{source}-{target}",
+        }
+        scope = hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:32]
+        self._db().execute("INSERT OR IGNORE INTO scopes VALUES (?, ?, ?)", (scope, provenance.model_id, json.dumps(description)))
+        return scope
+
+    def lookup(self, scope: str, segments: Sequence[str]) -> dict[str, str]:
+        """Stored translations of those segments that have one, by segment."""
+        digests = {s: _digest(s) for s in segments}
+        keys = list(set(digests.values()))
+        found: dict[bytes, str] = {}
+        for start in range(0, len(keys), _PARAMS):
+            chunk = keys[start:start + _PARAMS]
+            found.update(self._db().execute(
+                f"SELECT source, translation FROM segments WHERE scope = ? AND source IN ({','.join('?' * len(chunk))})",
+                (scope, *chunk),
+            ))
+        return {s: found[d] for s, d in digests.items() if d in found}
+
+    def store(self, scope: str, pairs: Sequence[tuple[str, str]]) -> None:
+        """Add (segment, translation) pairs in one transaction; an entry already there is kept."""
+        db = self._db()
+        with closing(db.cursor()) as cur:
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                cur.executemany("INSERT OR IGNORE INTO segments VALUES (?, ?, ?)",
+                                [(scope, _digest(s), t) for s, t in pairs])
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def stats(self) -> Iterator[ScopeStats]:
+        rows = self._db().execute(
+            "SELECT s.model, s.description, COUNT(g.source) FROM scopes s LEFT JOIN segments g ON g.scope = s.scope "
+            "GROUP BY s.scope ORDER BY s.model"
+        )
+        for model, description, count in rows:
+            yield ScopeStats(model, json.loads(description), count)
+
+    def clear(self, model: str | None = None) -> int:
+        """Delete every entry (or those of one model); returns how many segments went."""
+        db = self._db()
+        where, args = ("WHERE scope IN (SELECT scope FROM scopes WHERE model = ?)", (model,)) if model else ("", ())
+        removed = db.execute(f"DELETE FROM segments {where}", args).rowcount
+        db.execute(f"DELETE FROM scopes {'WHERE model = ?' if model else ''}", args)
+        db.execute("VACUUM")
+        return removed
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+
+
+class CachedTranslator:
+    """A ``Translator`` that answers from the memory and sends only unseen segments to ``inner``."""
+
+    def __init__(self, inner: Translator, memory: TranslationMemory):
+        self.inner, self.memory = inner, memory
+        self.source, self.target = inner.source, inner.target
+        self.provenance = inner.provenance
+        self.max_input_tokens = inner.max_input_tokens
+        self.scope = memory.scope(inner.provenance, inner.source, inner.target)
+        self.hits = self.misses = 0
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.count_tokens(texts)
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        done = self.memory.lookup(self.scope, sentences)
+        missing = list(dict.fromkeys(s for s in sentences if s not in done))
+        if missing:
+            translated = list(zip(missing, self.inner.translate_batch(missing)))
+            self.memory.store(self.scope, translated)
+            done.update(translated)
+        self.misses += len(missing)
+        self.hits += len(sentences) - len(missing)
+        return [done[s] for s in sentences]
