@@ -112,7 +112,8 @@ def _build_with_converted_tokenizer(folder: Path, sp_model: Path, tokenizer_clas
 
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(sp_model, folder / "sentencepiece.bpe.model")
-    (folder / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": tokenizer_class, "model_max_length": 64}))
+    (folder / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": tokenizer_class, "model_max_length": 64,
+                                                              "bos_token": "<s>", "eos_token": "</s>"}))
     tokenizer = AutoTokenizer.from_pretrained(folder)
     if extra_tokens:
         tokenizer.add_tokens(list(extra_tokens), special_tokens=True)
@@ -135,4 +136,8 @@ def build_mbart50(folder: Path, sp_model: Path) -> Path:
     """An mBART model with an mBART-50 tokenizer (language codes such as en_XX, fa_IR)."""
     from transformers import MBartConfig, MBartForConditionalGeneration
 
-    return _build_with_converted_tokenizer(folder, sp_model, "MBart50Tokenizer", MBartConfig, MBartForConditionalGeneration)
+    class MBart50Config(MBartConfig):  # the hub's mBART-50 configs name their tokenizer, as converters expect
+        def __init__(self, **kwargs):
+            super().__init__(tokenizer_class="MBart50Tokenizer", **kwargs)
+
+    return _build_with_converted_tokenizer(folder, sp_model, "MBart50Tokenizer", MBart50Config, MBartForConditionalGeneration)

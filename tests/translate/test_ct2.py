@@ -14,7 +14,8 @@ from toolkit.translate.factory import build_translator, choose_backend
 from tests.tiny_models import CORPUS
 from tests.translate.test_engine import DOCS
 
-FIXTURES = [("marian_model", "sq"), ("marian_multi_model", "fa"), ("m2m100_model", "fa"), ("nllb_model", "sq")]
+FIXTURES = [("marian_model", "sq"), ("marian_multi_model", "fa"), ("m2m100_model", "fa"), ("nllb_model", "sq"),
+            ("mbart50_model", "fa")]
 
 
 @pytest.mark.parametrize("fixture,target", FIXTURES)

@@ -113,8 +113,10 @@ def _converter(location: Path):
     class Converter(TransformersConverter):
         def load_model(self, model_class, model_name_or_path, **kwargs):
             model = super().load_model(model_class, model_name_or_path, **kwargs)
-            if model.config.model_type == "bart" and not hasattr(model.config, "normalize_before"):
-                model.config.normalize_before = False  # BART is post-norm; transformers 5 dropped the attribute
+            # transformers 5 dropped the attribute ctranslate2 reads: BART is post-norm, mBART pre-norm.
+            pre_norm = {"bart": False, "mbart": True}.get(model.config.model_type)
+            if pre_norm is not None and not hasattr(model.config, "normalize_before"):
+                model.config.normalize_before = pre_norm
             return model
 
         def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
