@@ -27,6 +27,7 @@ def parity(work: Path, device: str) -> list[dict]:
     from sacrebleu.metrics import CHRF
 
     from tests import tiny_models
+    from toolkit.translate.engine import translate_texts
     from toolkit.translate.factory import build_translator
 
     sp = tiny_models.train_sentencepiece(work / "spm")
@@ -35,13 +36,13 @@ def parity(work: Path, device: str) -> list[dict]:
     for name, build, target in [("marian", tiny_models.build_marian, "sq"), ("m2m100", tiny_models.build_m2m100, "fa"),
                                 ("nllb", tiny_models.build_nllb, "fa")]:
         model = str(build(work / name, sp))
-        cpu = build_translator("en", target, model, "hf", device="cpu").translate_batch(sentences)
-        gpu = build_translator("en", target, model, "hf", device=device).translate_batch(sentences)
+        cpu = translate_texts(sentences, build_translator("en", target, model, "hf", device="cpu"))
+        gpu = translate_texts(sentences, build_translator("en", target, model, "hf", device=device))
         row = {"model": name, f"hf {device} == hf cpu": gpu == cpu}
         for quantization in ("float16", "int8_float16") if device == "cuda" else ("float32", "int8"):
             try:
                 ct2 = build_translator("en", target, model, "ct2", device=device, quantization=quantization)
-                row[f"chrF ct2 {quantization} vs hf"] = round(CHRF().corpus_score(ct2.translate_batch(sentences), [gpu]).score, 1)
+                row[f"chrF ct2 {quantization} vs hf"] = round(CHRF().corpus_score(translate_texts(sentences, ct2), [gpu]).score, 1)
             except Exception as exc:  # report and go on: the hf rows are still worth having
                 row[f"chrF ct2 {quantization} vs hf"] = f"failed: {exc}"
         rows.append(row)
