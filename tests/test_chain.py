@@ -141,3 +141,19 @@ def test_a_target_in_the_source_language_is_already_done(options):
     [result] = run_chain([ARTICLE], ChainOptions(**{**options.__dict__, "steps": default_steps(["en", "fa"])})).results
     assert list(result.summary) == ["en", "fa"]
     assert "translate:en" not in result.manifest["timings_s"] and set(result.manifest["translators"]) == {"en-fa"}
+
+
+def test_translation_backend_and_memory_are_chosen_for_the_chain(options, tmp_path):
+    from dataclasses import replace
+
+    from toolkit.translate.memory import TranslationMemory
+
+    [result] = run_chain([ARTICLE], replace(options, backend="hf", translation_memory=False)).results
+    assert {t["backend"] for t in result.manifest["translators"].values()} == {"hf"}
+    assert list(TranslationMemory().stats()) == []  # nothing stored without the memory
+    [first] = run_chain([ARTICLE], options).results
+    assert {t["backend"] for t in first.manifest["translators"].values()} == {"ct2"}
+    stored = {s.description["pair"]: s.segments for s in TranslationMemory().stats()}
+    assert set(stored) == {"en-fa", "en-sq"} and all(n > 0 for n in stored.values())
+    [again] = run_chain([ARTICLE], options).results  # served from the memory: same summaries
+    assert again.summary == first.summary

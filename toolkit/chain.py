@@ -69,6 +69,8 @@ class ChainOptions:
     translation_model: str | None = None  # for every target
     translation_models: Mapping[str, str] = field(default_factory=dict)  # per target language
     beams: int = 1  # translation beams
+    backend: str = "auto"  # translation backend
+    translation_memory: bool = True  # look up and store finished segments (toolkit cache)
 
 
 @dataclass(frozen=True)
@@ -107,9 +109,13 @@ class Chain:
             from toolkit.provenance import DecodingSettings
             from toolkit.translate.factory import build_translator
 
+            from toolkit.translate.memory import TranslationMemory
+
             o = self.options
             model = o.translation_models.get(target, o.translation_model)
-            self._translators[source, target] = build_translator(source, target, model, decoding=DecodingSettings(beams=o.beams))
+            memory = TranslationMemory() if o.translation_memory else None
+            self._translators[source, target] = build_translator(source, target, model, o.backend,
+                                                                 DecodingSettings(beams=o.beams), memory=memory)
         return self._translators[source, target]
 
     def run(self, raw: str, article_id: str = "article", path: str | None = None) -> ChainResult:

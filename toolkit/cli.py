@@ -240,7 +240,8 @@ def models_import(
 # --------------------------------------------------------------------------- summarize, chain, prompts
 
 def _chain_options(source: str, method: str, summary_model: Optional[str], prompt: Optional[str],
-                   max_words: Optional[int], sentences: Optional[int], model: Optional[list[str]], beams: int, steps):
+                   max_words: Optional[int], sentences: Optional[int], model: Optional[list[str]], beams: int, steps,
+                   backend: str = "auto", no_cache: bool = False):
     from toolkit.chain import ChainOptions
     from toolkit.languages import get_language
     from toolkit.summarize import SummaryLength
@@ -251,6 +252,7 @@ def _chain_options(source: str, method: str, summary_model: Optional[str], promp
         steps=steps, source=None if source == "auto" else get_language(source).code, method=method,
         summary_model=summary_model, prompt=prompt, length=SummaryLength(max_words, sentences),
         translation_model=default_model, translation_models=per_target, beams=beams,
+        backend=backend, translation_memory=not no_cache,
     )
 
 
@@ -303,6 +305,8 @@ def chain(
     sentences: Optional[int] = typer.Option(None, "--sentences", min=1, help="Summary length in sentences."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt template name or file for the summariser."),
     beams: int = typer.Option(1, "--beams", min=1, help="Translation beam size."),
+    backend: str = typer.Option("auto", "--backend", help="Translation backend: auto (ct2 when installed), ct2 or hf."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory."),
     out: Optional[str] = typer.Option(None, "--out", help="JSONL output file (resumable); default standard output."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on."),
@@ -313,7 +317,8 @@ def chain(
     from toolkit.chain import plan_steps, run_chain
 
     plan = plan_steps(steps, to, default_targets="fa,sq")
-    options = _chain_options(source, method, summary_model, prompt, max_words, sentences, model, beams, plan)
+    options = _chain_options(source, method, summary_model, prompt, max_words, sentences, model, beams, plan,
+                             backend, no_cache)
     emit = None if out else (lambda r: _print_result(r, True))
     report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
     done = f"chained {len(report.results)} articles" if out else None
