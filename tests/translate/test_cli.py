@@ -183,3 +183,14 @@ def test_empty_file_in_a_folder_stops_the_job_unless_skip_bad(marian_model, tmp_
     assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == ["a.sq.txt", "c.sq.txt"]
     rejects = [json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
     assert [r["origin"] for r in rejects] == [str(tmp_path / "in" / "b.txt")]
+
+
+def test_outputs_cut_at_the_length_bound_are_reported(marian_model, tmp_path):
+    # The tiny random model never produces its end token, so every output reaches the bound.
+    out = tmp_path / "out.jsonl"
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": "Iran and Albania. The minister said."}\n', "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "warning: 2 into sq sentences stopped at the output length bound" in result.stderr
+    assert json.loads((tmp_path / "out.jsonl.manifest.json").read_text())["bound_reached"] == {"sq": 2}

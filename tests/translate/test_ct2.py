@@ -107,3 +107,23 @@ def test_unknown_quantization_is_a_user_error(marian_model):
     result = CliRunner().invoke(app, ["translate", "Hello.", "--to", "sq", "--model", str(marian_model),
                                       "--backend", "ct2", "--quantization", "int3"])
     assert result.exit_code == 2 and "unknown quantization 'int3'" in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["hf", "ct2"])
+def test_end_token_first_gives_an_empty_output_on_both_backends(marian_model, tmp_path, backend):
+    """A model whose end token always wins outputs nothing, and nothing is reported as cut."""
+    import shutil
+
+    import torch
+    from transformers import MarianMTModel
+
+    folder = tmp_path / "ends-at-once"
+    shutil.copytree(marian_model, folder)
+    model = MarianMTModel.from_pretrained(folder)
+    with torch.no_grad():
+        model.final_logits_bias[..., model.config.eos_token_id] = 50.0
+    model.save_pretrained(folder)
+    quantization = "float32" if backend == "ct2" else None
+    translator = build_translator("en", "sq", str(folder), backend, quantization=quantization)
+    assert translator.translate_batch(["Iran and Albania.", "The minister said."]) == ["", ""]
+    assert translator.bound_reached == 0

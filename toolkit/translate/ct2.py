@@ -46,7 +46,10 @@ class CT2Translator(HFTranslator):
             repetition_penalty=self.decoding.repetition_penalty,
             no_repeat_ngram_size=self.decoding.no_repeat_ngram_size,
             max_decoding_length=max(1, bound),
+            min_decoding_length=0,  # as hf: an end token may come first (ctranslate2's default is 1)
             max_input_length=0,  # inputs are already cut to the model's limit
             suppress_sequences=self._suppress,
         )
-        return self._decode([tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results])
+        hypotheses = [r.hypotheses[0] for r in results]
+        self.bound_reached += sum(len(h) >= bound for h in hypotheses)  # the end token is not in a hypothesis
+        return self._decode([tokenizer.convert_tokens_to_ids(h) for h in hypotheses])

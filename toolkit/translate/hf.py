@@ -18,6 +18,7 @@ class HFTranslator:
         self.loaded = loaded
         self.source, self.target = source, target
         self.decoding = decoding
+        self.bound_reached = 0  # sentences whose output stopped at the length bound, not at an end token
         # ``setup`` lets other seq2seq tasks (BART/T5 summarisers) drive a model the family table does not list.
         self.setup = setup or language_setup(loaded.family, loaded.tokenizer, loaded.source.ref, source, target)
         self.max_input_tokens = loaded.max_input_tokens - 2  # room for language and end tokens
@@ -49,10 +50,11 @@ class HFTranslator:
         batch = self._encode(sentences, return_tensors="pt", padding=True).to(self.loaded.device)
         config = model.config
         ceiling = getattr(config, "max_position_embeddings", None) or 1024
+        bound = self.decoding.max_new_tokens(batch["input_ids"].shape[1], ceiling)
         generation = GenerationConfig(
             num_beams=self.decoding.beams,
             do_sample=False,
-            max_new_tokens=self.decoding.max_new_tokens(batch["input_ids"].shape[1], ceiling),
+            max_new_tokens=bound,
             length_penalty=self.decoding.length_penalty,
             repetition_penalty=self.decoding.repetition_penalty,
             no_repeat_ngram_size=self.decoding.no_repeat_ngram_size,
@@ -66,8 +68,10 @@ class HFTranslator:
             bad_words_ids=[[config.pad_token_id]] if config.pad_token_id is not None else None,
         )
         with torch.inference_mode():
-            output = model.generate(**batch, generation_config=generation)
-        return self._decode(output.tolist())
+            sequences = model.generate(**batch, generation_config=generation).tolist()
+        # Generated tokens follow the decoder start token; an end token only in the last position was forced.
+        self.bound_reached += sum(config.eos_token_id not in seq[1:bound] for seq in sequences)
+        return self._decode(sequences)
 
     def _decode(self, sequences: list[list[int]]) -> list[str]:
         """Output token ids to NFC text, without the forced target-language token."""

@@ -38,6 +38,7 @@ class JobSummary:
     resumed: int = 0
     sentences: int = 0
     rejected: int = 0
+    bound_reached: dict[str, int] = field(default_factory=dict)  # per target: outputs cut at the length bound
     outputs: list[str] = field(default_factory=list)
 
 
@@ -91,6 +92,7 @@ def manifest(translators: dict[str, Translator], inputs: InputSet, summary: JobS
         "inputs": inputs.items,
         "records": summary.records,
         "rejected": summary.rejected,
+        "bound_reached": summary.bound_reached,
         "models": {t: tr.provenance.to_dict() for t, tr in translators.items()},
         "versions": library_versions(),
     }
@@ -175,6 +177,7 @@ def run_translation_job(inputs: InputSet, translators: dict[str, Translator], op
         if on_progress:
             on_progress(len(pool), 0)
     write([], [], done)  # rejects after the last record
+    summary.bound_reached = {t: tr.bound_reached for t, tr in translators.items()}
     sink.finish()
     if out is not None:
         path = out.with_name(out.name + ".manifest.json") if not to_files or _single_file_output(inputs, out) else out / "toolkit-manifest.json"

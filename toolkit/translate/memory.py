@@ -147,6 +147,10 @@ class CachedTranslator:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.inner.count_tokens(texts)
 
+    @property
+    def bound_reached(self) -> int:
+        return self.inner.bound_reached
+
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         done = self.memory.lookup(self.scope, sentences)
         missing = list(dict.fromkeys(s for s in sentences if s not in done))
