@@ -117,7 +117,7 @@ def translate(
     id_field: str = typer.Option("id", "--id-field", help="JSONL/CSV field that identifies a record."),
     column: str = typer.Option("text", "--column", help="CSV/TSV column to translate."),
     beams: int = typer.Option(1, "--beams", min=1, help="Beam size (1 = greedy)."),
-    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Token budget per batch [env TOOLKIT_BATCH_TOKENS; default 4096]."),
+    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per batch [env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU]."),
     backend: str = typer.Option("auto", "--backend", help="Inference backend: auto (ct2 when it runs the model, else hf), ct2 or hf."),
     quantization: Optional[str] = typer.Option(None, "--quantization", help="ct2 weights: int8, float16, float32... [env TOOLKIT_QUANTIZATION; default int8 on CPU, float16 on CUDA]."),
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads [env TOOLKIT_THREADS; default all cores this process may use]."),
@@ -154,7 +154,7 @@ def translate(
     }
     options = JobOptions(
         out=Path(out) if out else None, as_json=as_json, restart=restart,
-        batch_tokens=setting("batch_tokens", batch_tokens, 4096, int),
+        batch_tokens=setting("batch_tokens", batch_tokens, None, int),
         pool_chars=setting("pool_chars", None, POOL_CHARS, int),
     )
     progress, report = _progress_reporter(_count_records(input_set.items, input_set.kind), quiet)

@@ -1,7 +1,7 @@
 """One settings path: argument > environment variable > config file > default.
 
 The config file is TOML, at ``$TOOLKIT_CONFIG`` or ``<user config dir>/toolkit/config.toml``;
-its keys are the setting names below (``cache_dir = "/data/toolkit"``, ``batch_tokens = 4096``).
+its keys are the setting names below (``cache_dir = "/data/toolkit"``, ``batch_tokens = 2048``).
 Nothing is read or created at import time.
 """
 

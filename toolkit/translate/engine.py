@@ -69,9 +69,16 @@ def _prepare(text: str, translator: Translator) -> _Doc:
     return _Doc(layout, lines)
 
 
-def translate_texts(texts: Sequence[str], translator: Translator, batch_tokens: int = 4096,
+def default_batch_tokens(translator: Translator) -> int:
+    """Padded tokens per batch: 2048 on a CPU (measured as fast as larger batches there, with less
+    memory; see README), 8192 on a GPU, where larger batches keep it busy."""
+    return 2048 if translator.provenance.device == "cpu" else 8192
+
+
+def translate_texts(texts: Sequence[str], translator: Translator, batch_tokens: int | None = None,
                     on_batch: Callable[[int], None] | None = None) -> list[str]:
     """Translate whole documents; each keeps its layout, line for line."""
+    batch_tokens = batch_tokens or default_batch_tokens(translator)
     docs = [_prepare(t, translator) for t in texts]
     units = [p for d in docs for line in d.lines for p in line]
     translated = iter(translate_units(units, translator, batch_tokens, on_batch))

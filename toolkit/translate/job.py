@@ -27,7 +27,7 @@ POOL_CHARS = 100_000
 class JobOptions:
     out: Path | None = None
     as_json: bool = False
-    batch_tokens: int = 4096
+    batch_tokens: int | None = None  # None: the engine's default for the device
     pool_chars: int = POOL_CHARS
     restart: bool = False
 
