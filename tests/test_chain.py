@@ -29,7 +29,8 @@ def test_summary_in_every_language_with_a_complete_manifest(options, bart_model,
     assert manifest["steps"] == ["summarize", "translate:fa", "translate:sq"]
     summarizer = manifest["summarizer"]
     assert summarizer["model"]["model_id"] == str(bart_model)
-    assert summarizer["model"]["backend"] == "hf" and "revision" in summarizer["model"]
+    assert summarizer["model"]["backend"] == "ct2" and "revision" in summarizer["model"]  # auto: ct2 runs BART
+    assert summarizer["model"]["quantization"] == "int8"  # the CPU default
     assert summarizer["model"]["decoding"]["no_repeat_ngram_size"] == 3
     assert summarizer["chunking"]["chunks"] >= 1 and summarizer["chunking"]["levels"] >= 1 and summarizer["chunking"]["limit"] == 64
     assert set(manifest["translators"]) == {"en-fa", "en-sq"}

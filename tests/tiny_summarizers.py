@@ -34,7 +34,8 @@ def _tokenizer(wrap: str, max_length: int, chat: bool = False):
                                    unk_token="<unk>", model_max_length=max_length)
 
 
-def build_bart(folder: Path, max_positions: int = 64) -> Path:
+def build_bart(folder: Path, max_positions: int = 64, forced_bos: bool = False) -> Path:
+    """``forced_bos``: the decoder's first token is forced to ``<s>``, as in facebook/bart-large-cnn."""
     import torch
     from transformers import BartConfig, BartForConditionalGeneration
 
@@ -46,7 +47,10 @@ def build_bart(folder: Path, max_positions: int = 64) -> Path:
         pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
         decoder_start_token_id=tokenizer.eos_token_id, forced_bos_token_id=None,
     )
-    BartForConditionalGeneration(config).save_pretrained(folder)
+    model = BartForConditionalGeneration(config)
+    if forced_bos:
+        model.generation_config.forced_bos_token_id = tokenizer.bos_token_id
+    model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
 

@@ -69,7 +69,8 @@ class ChainOptions:
     translation_model: str | None = None  # for every target
     translation_models: Mapping[str, str] = field(default_factory=dict)  # per target language
     beams: int = 1  # translation beams
-    backend: str = "auto"  # translation backend
+    backend: str = "auto"  # auto | hf | ct2, for the translators and the abstractive summariser
+    quantization: str | None = None  # ct2 weights (None: int8 on CPU, float16 on CUDA)
     translation_memory: bool = True  # look up and store finished segments (toolkit cache)
 
 
@@ -93,7 +94,7 @@ class Chain:
 
     def __init__(self, options: ChainOptions):
         if any(step.kind == "summarize" for step in options.steps):
-            check_options(options.method, options.summary_model, options.prompt)
+            check_options(options.method, options.summary_model, options.prompt, options.backend)
         self.options = options
         self._summarizers: dict[str, Summarizer] = {}
         self._translators: dict[tuple[str, str], Translator] = {}
@@ -101,7 +102,8 @@ class Chain:
     def summarizer(self, lang: str) -> Summarizer:
         if lang not in self._summarizers:
             o = self.options
-            self._summarizers[lang] = build_summarizer(o.method, lang, o.summary_model, o.prompt)
+            self._summarizers[lang] = build_summarizer(o.method, lang, o.summary_model, o.prompt, o.backend,
+                                                      o.quantization)
         return self._summarizers[lang]
 
     def translator(self, source: str, target: str) -> Translator:
@@ -115,7 +117,8 @@ class Chain:
             model = o.translation_models.get(target, o.translation_model)
             memory = TranslationMemory() if o.translation_memory else None
             self._translators[source, target] = build_translator(source, target, model, o.backend,
-                                                                 DecodingSettings(beams=o.beams), memory=memory)
+                                                                 DecodingSettings(beams=o.beams), memory=memory,
+                                                                 quantization=o.quantization)
         return self._translators[source, target]
 
     def run(self, raw: str, article_id: str = "article", path: str | None = None) -> ChainResult:

@@ -104,6 +104,9 @@ def _count_records(items: list[str], kind: str) -> int | None:
     return total - (len(items) if kind == "table" else 0)
 
 
+QUANTIZATION_HELP = "ct2 weights: int8, float16, float32... [env TOOLKIT_QUANTIZATION; default int8 on CPU, float16 on CUDA]."
+
+
 @app.command()
 @user_errors
 def translate(
@@ -119,7 +122,7 @@ def translate(
     beams: int = typer.Option(1, "--beams", min=1, help="Beam size (1 = greedy)."),
     batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per batch [env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU]."),
     backend: str = typer.Option("auto", "--backend", help="Inference backend: auto (ct2 when it runs the model, else hf), ct2 or hf."),
-    quantization: Optional[str] = typer.Option(None, "--quantization", help="ct2 weights: int8, float16, float32... [env TOOLKIT_QUANTIZATION; default int8 on CPU, float16 on CUDA]."),
+    quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads [env TOOLKIT_THREADS; default all cores this process may use]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
@@ -244,9 +247,13 @@ def models_import(
 
 # --------------------------------------------------------------------------- summarize, chain, prompts
 
+BACKEND_HELP = ("Backend of the abstractive summariser and the translators: auto (ct2 when installed and it runs "
+                "the model: BART, T5, Marian, M2M100, NLLB), ct2 or hf. --method llm always runs on hf.")
+
+
 def _chain_options(source: str, method: str, summary_model: Optional[str], prompt: Optional[str],
                    max_words: Optional[int], sentences: Optional[int], model: Optional[list[str]], beams: int, steps,
-                   backend: str = "auto", no_cache: bool = False):
+                   backend: str = "auto", no_cache: bool = False, quantization: Optional[str] = None):
     from toolkit.chain import ChainOptions
     from toolkit.languages import get_language
     from toolkit.summarize import SummaryLength
@@ -257,7 +264,7 @@ def _chain_options(source: str, method: str, summary_model: Optional[str], promp
         steps=steps, source=None if source == "auto" else get_language(source).code, method=method,
         summary_model=summary_model, prompt=prompt, length=SummaryLength(max_words, sentences),
         translation_model=default_model, translation_models=per_target, beams=beams,
-        backend=backend, translation_memory=not no_cache,
+        backend=backend, quantization=quantization, translation_memory=not no_cache,
     )
 
 
@@ -287,12 +294,15 @@ def summarize(
     source: str = typer.Option("auto", "--from", help="The article's language, or auto to detect it."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt template name (toolkit prompts list) or file."),
     translation_model: Optional[list[str]] = typer.Option(None, "--translation-model", help="Translation model; LANG=MODEL per target."),
+    backend: str = typer.Option("auto", "--backend", help=BACKEND_HELP),
+    quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
     as_json: bool = typer.Option(False, "--json", help="JSON with the summaries by language and a manifest."),
 ) -> None:
     """Summarise one article; --to also translates the summary."""
     from toolkit.chain import plan_steps, run_chain
 
-    options = _chain_options(source, method, model, prompt, max_words, sentences, translation_model, 1, plan_steps(None, to))
+    options = _chain_options(source, method, model, prompt, max_words, sentences, translation_model, 1, plan_steps(None, to),
+                             backend, quantization=quantization)
     run_chain([article], options, emit=lambda r: _print_result(r, as_json))
 
 
@@ -310,7 +320,8 @@ def chain(
     sentences: Optional[int] = typer.Option(None, "--sentences", min=1, help="Summary length in sentences."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt template name or file for the summariser."),
     beams: int = typer.Option(1, "--beams", min=1, help="Translation beam size."),
-    backend: str = typer.Option("auto", "--backend", help="Translation backend: auto (ct2 when installed), ct2 or hf."),
+    backend: str = typer.Option("auto", "--backend", help=BACKEND_HELP),
+    quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory."),
     out: Optional[str] = typer.Option(None, "--out", help="JSONL output file (resumable); default standard output."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
@@ -323,7 +334,7 @@ def chain(
 
     plan = plan_steps(steps, to, default_targets="fa,sq")
     options = _chain_options(source, method, summary_model, prompt, max_words, sentences, model, beams, plan,
-                             backend, no_cache)
+                             backend, no_cache, quantization)
     emit = None if out else (lambda r: _print_result(r, True))
     report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
     done = f"chained {len(report.results)} articles" if out else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from toolkit.errors import ModelError
+from toolkit.errors import ModelError, ToolkitError
 from toolkit.models.store import IMPORT_HINT, ModelSource, resolve
 
 # Position limits above this are "no limit" sentinels in tokenizer configs.
@@ -37,6 +37,12 @@ def model_family(model_type: str, tokenizer_class: str) -> str:
     if model_type in ("t5", "mt5", "umt5"):
         return "t5"
     return model_type
+
+
+def require_float32(quantization: str | None) -> None:
+    """The hf backend runs float32 weights only."""
+    if quantization not in (None, "float32"):
+        raise ToolkitError(f"the hf backend runs float32, not {quantization}", "use --backend ct2 for quantised models")
 
 
 def input_limit(config: Any, tokenizer: Any) -> int:

@@ -10,6 +10,7 @@ from toolkit.errors import InputError, LanguageError, ModelError
 from toolkit.summarize.base import Summarizer, Summary, SummaryLength
 
 METHODS = ("abstractive", "extractive", "llm")
+BACKENDS = ("auto", "hf", "ct2")  # for abstractive models; llm runs on hf, extractive on no model
 
 __all__ = ["METHODS", "Summarizer", "Summary", "SummaryLength", "build_summarizer", "check_options", "choose_summary_model"]
 
@@ -33,8 +34,8 @@ def choose_summary_model(lang: str, model: str | None = None) -> str:
     return chosen
 
 
-def check_options(method: str, model: str | None, prompt: str | None):
-    """Refuse a method, model and prompt that do not go together, before any article or model is read.
+def check_options(method: str, model: str | None, prompt: str | None, backend: str = "auto"):
+    """Refuse a method, model, prompt and backend that do not go together, before any article or model is read.
 
     Returns the prompt template, if one was named.
     """
@@ -42,6 +43,8 @@ def check_options(method: str, model: str | None, prompt: str | None):
 
     if method not in METHODS:
         raise InputError(f"unknown summarisation method '{method}'", f"use one of: {', '.join(METHODS)}")
+    if backend not in BACKENDS:
+        raise InputError(f"unknown backend '{backend}'", f"use one of: {', '.join(BACKENDS)}")
     if method == "extractive" and (model or prompt):
         raise InputError("--method extractive uses no model and no prompt", "drop the model and --prompt, or pick another method")
     if method == "llm" and not model:
@@ -53,9 +56,13 @@ def check_options(method: str, model: str | None, prompt: str | None):
 
 
 def build_summarizer(method: str = "abstractive", lang: str = "en", model: str | None = None,
-                     prompt: str | None = None) -> Summarizer:
-    """A summariser by method name; ``prompt`` is a shipped template name or a template file."""
-    template = check_options(method, model, prompt)
+                     prompt: str | None = None, backend: str = "auto", quantization: str | None = None) -> Summarizer:
+    """A summariser by method name; ``prompt`` is a shipped template name or a template file.
+
+    ``backend`` (auto, hf or ct2) and ``quantization`` apply to ``abstractive`` only: ``auto`` runs
+    ct2 when it is installed and supports the model's family (BART, T5), else hf.
+    """
+    template = check_options(method, model, prompt, backend)
     if method == "extractive":
         from toolkit.summarize.extractive import ExtractiveSummarizer
 
@@ -64,6 +71,8 @@ def build_summarizer(method: str = "abstractive", lang: str = "en", model: str |
         from toolkit.summarize.llm import ChatLMSummarizer
 
         return ChatLMSummarizer(model, template)
-    from toolkit.summarize.abstractive import Seq2SeqSummarizer
+    from toolkit.summarize.abstractive import DECODING, SUMMARIZERS
+    from toolkit.translate.factory import choose_backend
 
-    return Seq2SeqSummarizer(choose_summary_model(lang, model), template)
+    chosen = choose_summary_model(lang, model)
+    return SUMMARIZERS[choose_backend(backend, chosen)](chosen, template, DECODING, quantization)

@@ -1,7 +1,9 @@
-"""Abstractive summaries with Hugging Face seq2seq models (BART, PEGASUS, T5/mT5)."""
+"""Abstractive summaries with seq2seq models (BART, PEGASUS, T5/mT5) on Hugging Face transformers
+or, for BART and T5, CTranslate2: same tokenizer, prompts, decoding settings and length bounds."""
 
 from __future__ import annotations
 
+from math import ceil
 from typing import Any, Sequence
 
 from toolkit.errors import ModelError
@@ -17,27 +19,32 @@ BATCH_SIZE = 4
 
 
 class Seq2SeqSummarizer:
-    """A seq2seq summarisation model; T5-family prompts come from the model's own config or ``prompt``."""
+    """A seq2seq summarisation model on transformers; T5-family prompts come from the model's own
+    config or ``prompt``."""
 
     method = "abstractive"
+    backend = "hf"
 
-    def __init__(self, ref: str, prompt: Template | None = None, decoding: DecodingSettings = DECODING):
-        from toolkit.models.loading import load_seq2seq
-
-        loaded = load_seq2seq(ref)
-        if loaded.family in TRANSLATION_FAMILIES:
-            raise ModelError(
-                f"model '{ref}' is a translation model ({loaded.family}) and cannot summarise",
-                "pass a summarisation model such as sshleifer/distilbart-cnn-12-6, or use --method extractive",
-            )
-        self.model, self.tokenizer = loaded.model, loaded.tokenizer
-        self.max_input_tokens = loaded.max_input_tokens
-        self.device = loaded.device
-        self.template = prompt or _config_prefix(loaded.model)
+    def __init__(self, ref: str, prompt: Template | None = None, decoding: DecodingSettings = DECODING,
+                 quantization: str | None = None):
+        self.loaded, config, quantization = self._load(ref, quantization)
+        _refuse_translation_model(ref, self.loaded.family)
+        self.tokenizer = self.loaded.tokenizer
+        self.max_input_tokens = self.loaded.max_input_tokens
+        self.template = prompt or _config_prefix(config)
         if self.template is not None:
             self.template.check("summarize")
         self.decoding = decoding
-        self.provenance = ModelProvenance(loaded.source.ref, loaded.revision, "hf", loaded.family, decoding, device=loaded.device)
+        self.provenance = ModelProvenance(self.loaded.source.ref, self.loaded.revision, self.backend, self.loaded.family,
+                                          decoding, quantization, self.loaded.device)
+
+    def _load(self, ref: str, quantization: str | None):
+        """(LoadedModel, the model's transformers config, the quantisation used)."""
+        from toolkit.models.loading import load_seq2seq, require_float32
+
+        require_float32(quantization)
+        loaded = load_seq2seq(ref)
+        return loaded, loaded.model.config, None
 
     def count_prompts(self, prompts: Sequence[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(list(prompts))["input_ids"]]
@@ -45,13 +52,14 @@ class Seq2SeqSummarizer:
     def generate_prompts(self, prompts: Sequence[str], min_new_tokens: int, max_new_tokens: int) -> list[str]:
         import torch
 
-        config = generation_config(self.model, self.decoding, min_new_tokens, max_new_tokens)
+        model = self.loaded.model
+        config = generation_config(model, self.decoding, min_new_tokens, max_new_tokens)
         out: list[str] = []
         for start in range(0, len(prompts), BATCH_SIZE):
             batch = list(prompts[start:start + BATCH_SIZE])
-            inputs = self.tokenizer(batch, return_tensors="pt", padding=True).to(self.device)
+            inputs = self.tokenizer(batch, return_tensors="pt", padding=True).to(self.loaded.device)
             with torch.inference_mode():
-                ids = self.model.generate(**inputs, generation_config=config)
+                ids = model.generate(**inputs, generation_config=config)
             out.extend(t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True))
         return out
 
@@ -59,9 +67,69 @@ class Seq2SeqSummarizer:
         return model_summary(self, text, lang, length)
 
 
-def _config_prefix(model: Any) -> Template | None:
+class CT2Seq2SeqSummarizer(Seq2SeqSummarizer):
+    """The same summariser with decoding in ``ctranslate2.Translator.translate_batch`` (BART, T5)."""
+
+    backend = "ct2"
+
+    def _load(self, ref: str, quantization: str | None):
+        from transformers import AutoConfig, GenerationConfig
+
+        from toolkit.models.ct2 import folder_family, load_ct2
+        from toolkit.models.revision import local_folder
+
+        _refuse_translation_model(ref, folder_family(ref))  # before converting it
+        model = load_ct2(ref, quantization)
+        folder = local_folder(model.loaded.source)
+        config = AutoConfig.from_pretrained(folder)
+        try:
+            generation = GenerationConfig.from_pretrained(folder)
+        except OSError:  # no generation_config.json: transformers takes it from the model config
+            generation = GenerationConfig.from_model_config(config)
+        tokenizer = model.loaded.tokenizer
+        # As transformers does: a forced first token (BART's <s>) is a target prefix here; a forced
+        # end token takes the last allowed position there, and ct2 does not return the end token.
+        forced = generation.forced_bos_token_id
+        self._prefix = None if forced is None else [tokenizer.convert_ids_to_tokens(forced)]
+        self._forced_end = generation.forced_eos_token_id is not None
+        self._workers = model.workers
+        return model.loaded, config, model.quantization
+
+    def generate_prompts(self, prompts: Sequence[str], min_new_tokens: int, max_new_tokens: int) -> list[str]:
+        if not prompts:
+            return []
+        tokenizer = self.tokenizer
+        source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(prompts))["input_ids"]]
+        results = self.loaded.model.translate_batch(
+            source,
+            target_prefix=[self._prefix] * len(source) if self._prefix else None,
+            max_batch_size=ceil(len(source) / self._workers),  # one share per parallel translator
+            beam_size=self.decoding.beams,
+            length_penalty=self.decoding.length_penalty,
+            repetition_penalty=self.decoding.repetition_penalty,
+            no_repeat_ngram_size=self.decoding.no_repeat_ngram_size,
+            min_decoding_length=min_new_tokens,
+            max_decoding_length=max(1, max_new_tokens - self._forced_end),
+            max_input_length=0,  # prompts are already fitted to the model's limit by the chunker
+        )
+        ids = [tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        return [t.strip() for t in tokenizer.batch_decode(ids, skip_special_tokens=True)]
+
+
+SUMMARIZERS = {"hf": Seq2SeqSummarizer, "ct2": CT2Seq2SeqSummarizer}
+
+
+def _refuse_translation_model(ref: str, family: str | None) -> None:
+    if family in TRANSLATION_FAMILIES:
+        raise ModelError(
+            f"model '{ref}' is a translation model ({family}) and cannot summarise",
+            "pass a summarisation model such as sshleifer/distilbart-cnn-12-6, or use --method extractive",
+        )
+
+
+def _config_prefix(config: Any) -> Template | None:
     """The summarisation prefix a model's config declares (T5: ``summarize: ``), as a template."""
-    params = getattr(model.config, "task_specific_params", None) or {}
+    params = getattr(config, "task_specific_params", None) or {}
     prefix = (params.get("summarization") or {}).get("prefix")
     if not prefix:
         return None

@@ -14,11 +14,10 @@ from toolkit.translate.memory import CachedTranslator, TranslationMemory
 
 def _build_hf(model: str, source: str, target: str, decoding: DecodingSettings, device: str | None,
               quantization: str | None, threads: int | None) -> Translator:
-    from toolkit.models.loading import load_seq2seq
+    from toolkit.models.loading import load_seq2seq, require_float32
     from toolkit.translate.hf import HFTranslator
 
-    if quantization not in (None, "float32"):
-        raise ToolkitError(f"the hf backend runs float32, not {quantization}", "use --backend ct2 for quantised models")
+    require_float32(quantization)
     if threads is not None:
         import torch
 
