@@ -50,6 +50,11 @@ def nllb_model(tmp_path_factory, sp_model):
     return tiny_models.build_nllb(tmp_path_factory.mktemp("nllb"), sp_model)
 
 
+@pytest.fixture(scope="session")
+def mbart50_model(tmp_path_factory, sp_model):
+    return tiny_models.build_mbart50(tmp_path_factory.mktemp("mbart50"), sp_model)
+
+
 # --------------------------------------------------------------------------- summarisation models
 
 @pytest.fixture(scope="session")
@@ -68,8 +73,3 @@ def t5_model(tmp_path_factory):
 def chat_model(tmp_path_factory):
     """A tiny Llama-architecture causal LM with a chat template."""
     return tiny_summarizers.build_chat_lm(tmp_path_factory.mktemp("chat"))
-
-
-@pytest.fixture(scope="session")
-def mbart50_model(tmp_path_factory, sp_model):
-    return tiny_models.build_mbart50(tmp_path_factory.mktemp("mbart50"), sp_model)
