@@ -93,7 +93,7 @@ def throughput(work: Path, n_sentences: int, tokens: int, beams: int, device: st
                 hf_model.generate(**batch, num_beams=beams, max_new_tokens=tokens, min_new_tokens=tokens)
 
     timed("(2) transformers generate, batches of 32", generate_32)
-    del hf_model
+    hf_model = None  # free its GPU memory before the toolkit rows
     fixed = DecodingSettings(beams=beams, max_length_ratio=0, max_length_offset=tokens)
     half = "float16" if device == "cuda" else "int8"
     for label, backend, quantization in [("(3) toolkit hf", "hf", None), (f"(4) toolkit ct2 {half}", "ct2", half)]:

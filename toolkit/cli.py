@@ -7,7 +7,6 @@ so ``toolkit --help`` answers at once.
 from __future__ import annotations
 
 import functools
-import sys
 from typing import Callable, Optional, TypeVar
 
 import typer
