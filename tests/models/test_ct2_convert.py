@@ -64,8 +64,9 @@ def test_models_convert_command(marian_model):
     assert "--float32" in result.stdout and (cache_dir() / "ct2").is_dir()
 
 
-def test_converting_a_model_not_on_this_machine_names_the_fix():
-    with pytest.raises(ModelError, match="not on this machine"):
+def test_converting_a_hub_model_not_on_this_machine_fetches_it_or_names_the_fix():
+    # Online it is downloaded first; offline (as in every test) the error names the cause and the fix.
+    with pytest.raises(ModelError, match="not in the Hugging Face cache and HF_HUB_OFFLINE is set.*toolkit models import"):
         ct2.convert("Helsinki-NLP/opus-mt-en-xx", "int8")
 
 
@@ -76,3 +77,18 @@ def test_unsupported_model_is_a_model_error(tmp_path):
     (folder / "model.safetensors").write_bytes(b"")
     result = CliRunner().invoke(app, ["models", "convert", str(folder)])
     assert result.exit_code == 2 and "ctranslate2 cannot convert" in result.stderr
+
+
+def test_catalogue_model_not_downloaded_goes_to_ct2_and_fails_offline_with_the_fix():
+    """auto picks ct2 for a catalogue model before it is downloaded; offline, its fetch fails clearly."""
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+    from toolkit.translate.factory import choose_backend
+
+    assert choose_backend("auto", "Helsinki-NLP/opus-mt-en-sq") == "ct2"
+    assert choose_backend("auto", "nobody/unknown-model") == "hf"  # family unknown until downloaded
+    result = CliRunner().invoke(app, ["translate", "Hello.", "--to", "sq"])
+    assert result.exit_code == 2
+    assert "cannot load model 'Helsinki-NLP/opus-mt-en-sq': not in the Hugging Face cache and HF_HUB_OFFLINE is set" in result.stderr
+    assert "toolkit models import" in result.stderr and "Traceback" not in result.output

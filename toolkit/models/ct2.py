@@ -18,8 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from toolkit.errors import ModelError, ToolkitError
+from toolkit.models.catalogue import load_catalogue
 from toolkit.models.loading import LoadedModel, input_limit, model_family
-from toolkit.models.store import IMPORT_HINT, resolve
+from toolkit.models.store import fetch_hub_model, resolve
 from toolkit.models.revision import local_folder, model_revision
 from toolkit.settings import cache_dir, setting
 
@@ -60,8 +61,12 @@ def folder_family(ref: str) -> str | None:
 
 
 def supports(ref: str) -> bool:
-    """ctranslate2 is installed and can run this model's family."""
-    return installed() and folder_family(ref) in FAMILIES
+    """ctranslate2 is installed and can run this model's family (from its files, or from the
+    catalogue for a catalogue model not downloaded yet: it is fetched and converted on first use)."""
+    if not installed():
+        return False
+    catalogued = load_catalogue().models.get(ref)
+    return (folder_family(ref) or (catalogued.family if catalogued else None)) in FAMILIES
 
 
 def ct2_device(device: str | None = None) -> tuple[str, int]:
@@ -134,12 +139,10 @@ def convert(ref: str, quantization: str = "int8", force: bool = False) -> Path:
     """Convert a model to CTranslate2 once; a killed conversion never leaves a half-written entry."""
     check_quantization(quantization)
     source = resolve(ref)
+    location = local_folder(source) or fetch_hub_model(source.location)  # a hub model not yet cached: download
     target = conversion_folder(ref, quantization)
     if (target / _META).is_file() and not force:
         return target
-    location = local_folder(source)
-    if location is None:
-        raise ModelError(f"cannot convert model '{ref}': it is not on this machine", IMPORT_HINT)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:

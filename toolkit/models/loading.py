@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.models.store import IMPORT_HINT, ModelSource, resolve
+from toolkit.models.store import IMPORT_HINT, ModelSource, hub_error, resolve
 
 # Position limits above this are "no limit" sentinels in tokenizer configs.
 _NO_LIMIT = 100_000
@@ -72,15 +71,13 @@ def _load(ref: str, device: str | None, auto_class: str) -> tuple[ModelSource, A
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0", "false")
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(source.location)
         model = getattr(transformers, auto_class).from_pretrained(source.location)
     except (OSError, ValueError, KeyError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if source.kind == "hub":
-            where = "not in the Hugging Face cache and HF_HUB_OFFLINE is set" if offline else "could not be downloaded or found"
-            raise ModelError(f"cannot load model '{ref}': {where} ({reason})", IMPORT_HINT) from None
+            raise hub_error(ref, exc) from None
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(f"cannot load model '{ref}' from {source.location}: {reason}", IMPORT_HINT) from None
     return source, tokenizer, model, device
 

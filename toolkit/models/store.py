@@ -105,6 +105,30 @@ def hub_cache_folder(model_id: str) -> Path | None:
     return snapshots[-1].parent if snapshots else None
 
 
+def hub_error(ref: str, exc: BaseException) -> ModelError:
+    """The one message for a hub model that is neither cached nor downloadable."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0", "false")
+    where = "not in the Hugging Face cache and HF_HUB_OFFLINE is set" if offline else "could not be downloaded or found"
+    return ModelError(f"cannot load model '{ref}': {where} ({reason})", IMPORT_HINT)
+
+
+# Weight formats toolkit never reads: not downloaded.
+_UNUSED_FILES = ["*.h5", "*.msgpack", "*.ot", "*.onnx", "onnx/*", "*.tflite", "tf_model*", "flax_model*", "rust_model*"]
+
+
+def fetch_hub_model(model_id: str) -> Path:
+    """Download a hub model into the HF cache (one weight format only) and return its snapshot folder."""
+    from huggingface_hub import HfApi, snapshot_download
+
+    try:
+        files = HfApi().list_repo_files(model_id)
+        skip = _UNUSED_FILES + (["*.bin"] if any(f.endswith(".safetensors") for f in files) else [])
+        return Path(snapshot_download(model_id, ignore_patterns=skip))
+    except Exception as exc:  # huggingface_hub raises many kinds (offline mode, HTTP, not found, OS)
+        raise hub_error(model_id, exc) from None
+
+
 def resolve(ref: str) -> ModelSource:
     """A local folder, an imported name, or a hub id (loaded through the HF cache)."""
     path = Path(ref).expanduser()
