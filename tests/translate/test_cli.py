@@ -194,3 +194,13 @@ def test_outputs_cut_at_the_length_bound_are_reported(marian_model, tmp_path):
     assert result.exit_code == 0, result.output
     assert "warning: 2 into sq sentences stopped at the output length bound" in result.stderr
     assert json.loads((tmp_path / "out.jsonl.manifest.json").read_text())["bound_reached"] == {"sq": 2}
+
+
+def test_undecodable_csv_row_names_its_line(marian_model, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"id,text\n1,Iran and Albania.\n2,The \xff minister.\n")
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out.csv")
+    assert result.exit_code == 2 and "in.csv:3: bytes that are not UTF-8" in result.stderr
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out.csv", "--errors", "replace")
+    assert result.exit_code == 0, result.output
+    assert len(list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))) == 2

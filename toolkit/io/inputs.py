@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from dataclasses import dataclass, field
@@ -205,17 +204,20 @@ def _bad(rejects: list[Reject], opts: InputOptions, origin: str, reason: str, ra
 
 
 def read_table(inputs: InputSet) -> Iterator[Record]:
-    """CSV/TSV rows; the header must have the column to translate."""
+    """CSV/TSV rows, read as a stream; the header must have the column to translate."""
     opts = inputs.options
     for n, item in enumerate(inputs.items):
         delimiter = TABLE_SUFFIXES[Path(item).suffix.lower()]
-        text = decode(Path(item).read_bytes(), item, opts.errors)
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = 0
-        for row in reader:
-            rows += 1
-            line = reader.line_num
-            yield Record(f"{n}:{line}", str(row.get(opts.id_field) or f"row-{rows}"), row[opts.column] or "", f"{item}:{line}", fields=row)
+        with open(item, "rb") as f:
+            lines = (_decode_line(raw, f"{item}:{i}", opts.errors) for i, raw in enumerate(f, 1))
+            lines = (line.lstrip("\ufeff") if i == 0 else line for i, line in enumerate(lines))
+            reader = csv.DictReader(lines, delimiter=delimiter)
+            rows = 0
+            for row in reader:
+                rows += 1
+                line = reader.line_num
+                yield Record(f"{n}:{line}", str(row.get(opts.id_field) or f"row-{rows}"), row[opts.column] or "",
+                             f"{item}:{line}", fields=row)
         if rows == 0:
             raise InputError(f"{item}: the input has a header but no rows", "add rows to translate")
 
