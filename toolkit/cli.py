@@ -103,7 +103,7 @@ def _count_records(items: list[str], kind: str) -> int | None:
     return total - (len(items) if kind == "table" else 0)
 
 
-QUANTIZATION_HELP = "ct2 weights: int8, float16, float32... [env TOOLKIT_QUANTIZATION; default int8 on CPU, float16 on CUDA]."
+QUANTIZATION_HELP = "ct2 weights: int8, float16, float32... (env TOOLKIT_QUANTIZATION; default int8 on CPU, float16 on CUDA)."
 
 
 @app.command()
@@ -119,10 +119,10 @@ def translate(
     id_field: str = typer.Option("id", "--id-field", help="JSONL/CSV field that identifies a record."),
     column: str = typer.Option("text", "--column", help="CSV/TSV column to translate."),
     beams: int = typer.Option(1, "--beams", min=1, help="Beam size (1 = greedy)."),
-    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per batch [env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU]."),
+    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per batch (env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU)."),
     backend: str = typer.Option("auto", "--backend", help="Inference backend: auto (ct2 when it runs the model, else hf), ct2 or hf."),
     quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
-    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads [env TOOLKIT_THREADS; default all cores this process may use]."),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (env TOOLKIT_THREADS; default all cores this process may use)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, empty or undecodable files in a folder) to a rejects file and go on."),
@@ -287,7 +287,7 @@ def summarize(
     article: str = typer.Argument(..., help="A .txt, .md or .html file, a text, or - for standard input."),
     method: str = typer.Option("abstractive", "--method", help="abstractive, extractive (offline, no model) or llm."),
     model: Optional[str] = typer.Option(None, "--model", help="Summarisation model id, imported name or folder."),
-    max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="At most this many words [default 80; extractive: 3 sentences]."),
+    max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="At most this many words (default 80; extractive: 3 sentences)."),
     sentences: Optional[int] = typer.Option(None, "--sentences", min=1, help="At most this many sentences."),
     to: Optional[str] = typer.Option(None, "--to", help="Also translate the summary into these languages (fa,sq)."),
     source: str = typer.Option("auto", "--from", help="The article's language, or auto to detect it."),
@@ -309,13 +309,13 @@ def summarize(
 @user_errors
 def chain(
     inputs: list[str] = typer.Argument(..., help="Articles: texts, files (.txt/.md/.html/.jsonl/.csv), folders, or -."),
-    to: Optional[str] = typer.Option(None, "--to", help="Summary languages besides the source's [default: fa,sq]."),
+    to: Optional[str] = typer.Option(None, "--to", help="Summary languages besides the source's (default: fa,sq)."),
     steps: Optional[str] = typer.Option(None, "--steps", help="Steps in order, e.g. translate:fa,summarize or translate:en,translate:sq."),
     source: str = typer.Option("auto", "--from", help="The articles' language, or auto to detect each."),
     method: str = typer.Option("abstractive", "--method", help="Summariser: abstractive, extractive or llm."),
     summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model id, imported name or folder."),
     model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model; LANG=MODEL per target (repeatable)."),
-    max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="Summary length in words [default 80]."),
+    max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="Summary length in words (default 80)."),
     sentences: Optional[int] = typer.Option(None, "--sentences", min=1, help="Summary length in sentences."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt template name or file for the summariser."),
     beams: int = typer.Option(1, "--beams", min=1, help="Translation beam size."),
@@ -373,7 +373,7 @@ def prompts_show(name: str = typer.Argument(..., help="A template name from `too
 @user_errors
 def models_convert(
     model_id: str = typer.Argument(..., help="Catalogue id, imported name or folder."),
-    quantization: Optional[str] = typer.Option(None, "--quantization", help="int8, int8_float16, float16, float32... [default int8 on CPU, float16 on CUDA]."),
+    quantization: Optional[str] = typer.Option(None, "--quantization", help="int8, int8_float16, float16, float32... (default int8 on CPU, float16 on CUDA)."),
     force: bool = typer.Option(False, "--force", help="Convert again even if a converted copy is cached."),
 ) -> None:
     """Convert a model for the ct2 backend now, instead of on first use."""
