@@ -532,6 +532,8 @@ def eval_run(
     threshold: list[str] = typer.Option([], "--threshold", help="Override a check threshold: NAME=VALUE."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap resampling."),
     resamples: int = typer.Option(1000, "--bootstrap", min=10, help="Bootstrap resamples."),
+    langs: Optional[str] = typer.Option(None, "--langs", help="Score only these of the suite's languages, e.g. en."),
+    method: str = typer.Option("abstractive", "--method", help="Summariser of the chain: abstractive, extractive (offline) or llm."),
 ) -> None:
     """Run a suite: produce (or read) outputs, score every language, write report.json/.md/.html."""
     from pathlib import Path
@@ -545,7 +547,11 @@ def eval_run(
     from toolkit.eval.suite import run_suite
 
     models = dict(m.split("=", 1) if "=" in m else ("summarize", m) for m in model)
-    result = run_suite(suite, outputs, models, metrics, MetricOptions(), Bootstrap(resamples, seed), threshold)
+    from toolkit.languages import parse_language_list
+
+    chosen = parse_language_list(langs) if langs else None
+    result = run_suite(suite, outputs, models, metrics, MetricOptions(), Bootstrap(resamples, seed), threshold, chosen,
+                       method)
     paths = write_reports(result, out or Path("eval/reports") / result.suite.name)
     console = Console()
     for lang, res in result.results.items():

@@ -136,3 +136,31 @@ def test_run_refuses_outputs_missing_a_language(tmp_path):
     path.write_text(json.dumps({"id": "durres-port", "summary": {"en": "x"}}) + "\n", encoding="utf-8")
     result = _invoke("run", str(SUITE), "--outputs", str(path), "--out", str(tmp_path))
     assert result.exit_code == 2 and "outputs have no" in result.output
+
+
+def test_run_scores_only_the_languages_asked_for(tmp_path):
+    suite = load_suite(SUITE)
+    path = tmp_path / "outputs.jsonl"
+    with path.open("w", encoding="utf-8") as f:  # English summaries only, as an extractive run makes them
+        for article in suite.articles:
+            lead = " ".join(split_sentences(article.text.split("\n")[0], "en")[:2])
+            f.write(json.dumps({"id": article.id, "summary": {"en": lead}}) + "\n")
+    out = tmp_path / "report"
+    result = _invoke("run", str(SUITE), "--outputs", str(path), "--out", str(out), "--langs", "en", "--bootstrap", "50")
+    assert result.exit_code == 0, result.output
+    assert set(json.loads((out / "report.json").read_text(encoding="utf-8"))["languages"]) == {"en"}
+    result = _invoke("run", str(SUITE), "--outputs", str(path), "--out", str(out), "--langs", "de")
+    assert result.exit_code == 2 and "has no references in de" in result.output
+
+
+def test_run_with_the_extractive_chain_needs_no_model(tmp_path):
+    out = tmp_path / "report"
+    result = _invoke("run", str(SUITE), "--method", "extractive", "--langs", "en", "--out", str(out), "--bootstrap", "50")
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert "--method extractive" in report["outputs_from"]
+    suite = load_suite(SUITE)
+    for article in suite.articles:  # extractive: every summary sentence is a sentence of the article
+        summary = report["outputs"][article.id]["en"]
+        assert all(s in article.text for s in split_sentences(summary, "en"))
+    assert report["languages"]["en"]["rouge2"]["fmeasure"] > 0

@@ -19,7 +19,7 @@ writes: ``{"id": ..., "summary": {"en": ..., "fa": ..., "sq": ...}}``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import replace, dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -111,11 +111,11 @@ def load_outputs(path: str | Path) -> Outputs:
 
 
 def produce_outputs(articles: Sequence[Article], targets: Sequence[str], models: Mapping[str, str],
-                    source_lang: str) -> Outputs:
+                    source_lang: str, method: str = "abstractive") -> Outputs:
     """Run the chain (summarise, then translate) on the articles: id -> language -> summary."""
     from toolkit.chain import run_chain, summary_options
 
-    report = run_chain({a.id: a.text for a in articles}, summary_options(targets, models, source_lang))
+    report = run_chain({a.id: a.text for a in articles}, summary_options(targets, models, source_lang, method))
     return {r.id: r.summary for r in report.results}
 
 
@@ -181,14 +181,23 @@ def run_suite(
     options: MetricOptions = MetricOptions(),
     bootstrap: Bootstrap = Bootstrap(),
     overrides: Sequence[str] = (),
+    langs: Sequence[str] | None = None,
+    method: str = "abstractive",
 ) -> SuiteResult:
-    """Load a suite, get its outputs (from ``outputs`` or by running the chain) and score them."""
+    """Load a suite, get its outputs (from ``outputs`` or by running the chain) and score them,
+    in every target language of the suite or only in ``langs``."""
     suite = load_suite(path)
+    if langs:
+        unknown = [lang for lang in langs if lang not in suite.targets]
+        if unknown:
+            raise InputError(f"the suite {suite.name} has no references in {', '.join(unknown)}",
+                             f"choose among: {', '.join(suite.targets)}")
+        suite = replace(suite, targets=tuple(lang for lang in suite.targets if lang in langs))
     if outputs is not None:
         produced, origin = load_outputs(outputs), str(outputs)
     else:
         models = dict(models or {})
-        produced = produce_outputs(suite.articles, suite.targets, models, suite.source_lang)
-        origin = "toolkit chain " + " ".join(f"{k}={v}" for k, v in models.items())
+        produced = produce_outputs(suite.articles, suite.targets, models, suite.source_lang, method)
+        origin = f"toolkit chain --method {method} " + " ".join(f"{k}={v}" for k, v in models.items())
     chosen = parse_metrics(metrics) if metrics else None
     return score_suite(suite, produced, origin.strip(), chosen, options, bootstrap, overrides)
