@@ -169,9 +169,10 @@ def translate(
     _report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
     cut = {t: n for t, n in summary.bound_reached.items() if n}
     if cut:
-        counts = ", ".join(f"{n} into {t}" for t, n in cut.items())
-        typer.echo(f"warning: {counts} sentences stopped at the output length bound (2 x source tokens + 10) and may be "
-                   "cut short; this usually means the model looped: check them, or try --beams 4", err=True)
+        counts = ", ".join(f"{t}: {n}" for t, n in cut.items())
+        typer.echo(f"warning: {sum(cut.values())} translated sentences ({counts}) stopped at the output length bound "
+                   "(2 x source tokens + 10) and may be cut short; this usually means the model looped: check them, "
+                   "or try --beams 4", err=True)
 
 
 def _report_job(done: str | None, resumed: int, rejected: int, outputs: list[str], noun: str) -> None:

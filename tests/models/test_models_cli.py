@@ -62,3 +62,33 @@ def test_help_and_models_list_import_no_heavy_library():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_without_a_connection_a_cached_hub_model_loads_and_an_uncached_one_fails_at_once(marian_model, monkeypatch):
+    """No HF_HUB_OFFLINE, no connection to the hub: offline mode is switched on instead of retrying."""
+    import shutil
+    from pathlib import Path
+
+    from huggingface_hub import constants
+
+    from toolkit.models import store
+    from toolkit.translate.factory import build_translator
+
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = Path(constants.HF_HUB_CACHE) / "models--acme--tiny-en-sq"
+    shutil.copytree(marian_model, repo / "snapshots" / commit, dirs_exist_ok=True)
+    (repo / "refs").mkdir(exist_ok=True)
+    (repo / "refs" / "main").write_text(commit)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "ENDPOINT", "http://127.0.0.1:9")  # nothing listens there: refused at once
+    store.hub_offline.cache_clear()
+    try:
+        assert store.hub_offline() == "127.0.0.1 cannot be reached"
+        assert constants.HF_HUB_OFFLINE is True
+        translator = build_translator("en", "sq", "acme/tiny-en-sq", "hf")
+        assert translator.provenance.revision == commit
+        result = runner.invoke(app, ["translate", "Hello.", "--to", "sq", "--model", "nobody/not-cached", "--backend", "hf"])
+        assert result.exit_code == 2
+        assert "not in the Hugging Face cache and 127.0.0.1 cannot be reached" in result.stderr
+    finally:
+        store.hub_offline.cache_clear()

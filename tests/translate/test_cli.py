@@ -192,7 +192,7 @@ def test_outputs_cut_at_the_length_bound_are_reported(marian_model, tmp_path):
     source.write_text('{"id": 1, "text": "Iran and Albania. The minister said."}\n', "utf-8")
     result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out)
     assert result.exit_code == 0, result.output
-    assert "warning: 2 into sq sentences stopped at the output length bound" in result.stderr
+    assert "warning: 2 translated sentences (sq: 2) stopped at the output length bound" in result.stderr
     assert json.loads((tmp_path / "out.jsonl.manifest.json").read_text())["bound_reached"] == {"sq": 2}
 
 

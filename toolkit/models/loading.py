@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.models.store import IMPORT_HINT, ModelSource, hub_error, resolve
+from toolkit.models.store import IMPORT_HINT, ModelSource, hub_error, hub_offline, resolve
 
 # Position limits above this are "no limit" sentinels in tokenizer configs.
 _NO_LIMIT = 100_000
@@ -71,6 +71,8 @@ def _load(ref: str, device: str | None, auto_class: str) -> tuple[ModelSource, A
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    if source.kind == "hub":
+        hub_offline()  # with no connection, load from the cache at once instead of after retries
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(source.location)
         model = getattr(transformers, auto_class).from_pretrained(source.location)
@@ -84,7 +86,10 @@ def _load(ref: str, device: str | None, auto_class: str) -> tuple[ModelSource, A
 
 def _loaded(source: ModelSource, model: Any, tokenizer: Any, device: str) -> LoadedModel:
     model.to(device).eval()
-    revision = source.revision or getattr(model.config, "_commit_hash", None)
+    from toolkit.models.revision import model_revision
+
+    # The hub commit, an imported folder's fingerprint, or a plain folder's stamp.
+    revision = source.revision or getattr(model.config, "_commit_hash", None) or model_revision(source)
     family = model_family(model.config.model_type, type(tokenizer).__name__)
     return LoadedModel(source, model, tokenizer, family, revision, input_limit(model.config, tokenizer), device)
 

@@ -10,10 +10,13 @@ import json
 import os
 import re
 import shutil
+import socket
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlparse
 
 from toolkit.errors import ModelError
 from toolkit.settings import data_dir
@@ -105,11 +108,30 @@ def hub_cache_folder(model_id: str) -> Path | None:
     return snapshots[-1].parent if snapshots else None
 
 
+@lru_cache(maxsize=1)
+def hub_offline() -> str | None:
+    """Why the Hugging Face hub is out of reach (``HF_HUB_OFFLINE`` set, or no connection to it within
+    3 s), or None when it answers. With no connection, offline mode is switched on for this process,
+    so cached models load at once instead of after huggingface_hub's retries (about 50 s)."""
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        return "HF_HUB_OFFLINE is set"
+    host = urlparse(constants.ENDPOINT).hostname or "huggingface.co"
+    try:
+        socket.create_connection((host, urlparse(constants.ENDPOINT).port or 443), timeout=3).close()
+        return None
+    except OSError:
+        constants.HF_HUB_OFFLINE = True
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        return f"{host} cannot be reached"
+
+
 def hub_error(ref: str, exc: BaseException) -> ModelError:
     """The one message for a hub model that is neither cached nor downloadable."""
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0", "false")
-    where = "not in the Hugging Face cache and HF_HUB_OFFLINE is set" if offline else "could not be downloaded or found"
+    offline = hub_offline()
+    where = f"not in the Hugging Face cache and {offline}" if offline else "could not be downloaded or found"
     return ModelError(f"cannot load model '{ref}': {where} ({reason})", IMPORT_HINT)
 
 
@@ -122,6 +144,7 @@ def fetch_hub_model(model_id: str) -> Path:
     from huggingface_hub import HfApi, snapshot_download
 
     try:
+        hub_offline()  # no connection: fail at once, in offline mode
         files = HfApi().list_repo_files(model_id)
         skip = _UNUSED_FILES + (["*.bin"] if any(f.endswith(".safetensors") for f in files) else [])
         return Path(snapshot_download(model_id, ignore_patterns=skip))
