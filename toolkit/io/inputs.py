@@ -117,7 +117,7 @@ def decode(data: bytes, origin: str, errors: str) -> str:
 
 def _require_text(text: str, origin: str) -> str:
     if not text.strip():
-        raise InputError(f"{origin}: the input is empty", "give a text with something to translate")
+        raise InputError(f"{origin}: the input is empty", "pass a file or text that is not empty")
     return text
 
 
