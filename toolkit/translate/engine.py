@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from toolkit.text.segment import Layout, fit_to_limit, split_layout, split_sentences
 from toolkit.translate.base import Translator
@@ -34,16 +34,14 @@ def batches_by_tokens(lengths: Sequence[int], budget: int) -> list[list[int]]:
     return groups
 
 
-def translate_units(units: Sequence[str], translator: Translator, batch_tokens: int,
+def translate_units(units: Sequence[str], translator: Translator, batch_tokens: int, lengths: Mapping[str, int],
                     on_batch: Callable[[int], None] | None = None) -> list[str]:
-    """Translate sentences in length-sorted, token-budgeted batches; results in input order.
-
-    Identical sentences are translated once.
+    """Translate sentences (``lengths``: their token counts) in length-sorted, token-budgeted batches;
+    results in input order. Identical sentences are translated once.
     """
     unique = list(dict.fromkeys(units))
-    lengths = translator.count_tokens(unique)
     done: dict[str, str] = {}
-    for group in batches_by_tokens(lengths, batch_tokens):
+    for group in batches_by_tokens([lengths[u] for u in unique], batch_tokens):
         sentences = [unique[i] for i in group]
         for sentence, translation in zip(sentences, translator.translate_batch(sentences)):
             done[sentence] = translation
@@ -52,21 +50,24 @@ def translate_units(units: Sequence[str], translator: Translator, batch_tokens: 
     return [done[u] for u in units]
 
 
-def _prepare(text: str, translator: Translator) -> _Doc:
-    """Split a document into sentences, cutting any longer than the model's input limit."""
-    layout = split_layout(text)
-    sentences = [split_sentences(line, translator.source) or [line] for line in layout.lines]
-    flat = [s for line in sentences for s in line]
-    too_long = {s for s, n in zip(flat, translator.count_tokens(flat)) if n > translator.max_input_tokens}
+def _prepare(texts: Sequence[str], translator: Translator) -> tuple[list[_Doc], dict[str, int]]:
+    """Split documents into sentences, cutting any longer than the model's input limit; and the token
+    count of every piece, from one tokenizer call for all the documents' sentences."""
+    layouts = [split_layout(t) for t in texts]
+    sentences = [[split_sentences(line, translator.source) or [line] for line in layout.lines] for layout in layouts]
+    flat = list(dict.fromkeys(s for doc in sentences for line in doc for s in line))
+    lengths = dict(zip(flat, translator.count_tokens(flat))) if flat else {}
+    limit = translator.max_input_tokens
 
-    def length(piece: str) -> int:
-        return translator.count_tokens([piece])[0]
+    def pieces(sentence: str) -> list[str]:
+        if lengths[sentence] <= limit:
+            return [sentence]
+        parts = fit_to_limit(sentence, lambda piece: translator.count_tokens([piece])[0], limit)
+        lengths.update(zip(parts, translator.count_tokens(parts)))
+        return parts
 
-    lines = [
-        [p for s in line for p in (fit_to_limit(s, length, translator.max_input_tokens) if s in too_long else [s])]
-        for line in sentences
-    ]
-    return _Doc(layout, lines)
+    docs = [_Doc(layout, [[p for s in line for p in pieces(s)] for line in doc]) for layout, doc in zip(layouts, sentences)]
+    return docs, lengths
 
 
 def default_batch_tokens(translator: Translator) -> int:
@@ -79,15 +80,11 @@ def translate_texts(texts: Sequence[str], translator: Translator, batch_tokens: 
                     on_batch: Callable[[int], None] | None = None) -> list[str]:
     """Translate whole documents; each keeps its layout, line for line."""
     batch_tokens = batch_tokens or default_batch_tokens(translator)
-    docs = [_prepare(t, translator) for t in texts]
+    docs, lengths = _prepare(texts, translator)
     units = [p for d in docs for line in d.lines for p in line]
-    translated = iter(translate_units(units, translator, batch_tokens, on_batch))
+    translated = iter(translate_units(units, translator, batch_tokens, lengths, on_batch))
     joiner = "" if translator.target in _NO_SPACE_LANGS else " "
     return [d.layout.render([joiner.join(next(translated) for _ in line) for line in d.lines]) for d in docs]
-
-
-def count_sentences(text: str, lang: str) -> int:
-    return sum(len(split_sentences(line, lang)) for line in split_layout(text).lines)
 
 
 def pooled(items: Iterable[T], size_of: Callable[[T], int], pool_size: int) -> Iterator[list[T]]:
