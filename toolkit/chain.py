@@ -201,7 +201,7 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
     aside in a rejects file (``OUT.rejects.jsonl``, or ``toolkit-chain.rejects.jsonl``).
     """
     from toolkit.io.inputs import InputOptions, Record, Reject, classify, read_records
-    from toolkit.io.sinks import StdoutSink, StreamSink
+    from toolkit.io.sinks import StdoutSink, StreamSink, job_key
 
     options = options or ChainOptions()
     chain = chain or Chain(options)
@@ -214,7 +214,7 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
         records = read_records(input_set, rejects)
         spec = {"inputs": input_set.fingerprint(), "kind": input_set.kind}
     report = ChainReport()
-    sink = StreamSink(out, _job_key(spec, options), restart) if out else StdoutSink(Path("toolkit-chain.rejects.jsonl"))
+    sink = StreamSink(out, job_key({**spec, "options": repr(options)}), restart) if out else StdoutSink(Path("toolkit-chain.rejects.jsonl"))
     report.resumed = sink.consumed
     try:
         for index, record in enumerate(records):
@@ -246,11 +246,6 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
     if sink.rejects.count:
         report.outputs.append(str(sink.rejects.path))
     return report
-
-
-def _job_key(spec: dict, options: ChainOptions) -> str:
-    spec = {**spec, "options": repr(options)}
-    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def summary_options(targets: Sequence[str], models: Mapping[str, str] | None = None, source: str | None = None,

@@ -8,6 +8,7 @@ skips the finished records; at the end ``OUT.partial`` is renamed to ``OUT`` in 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -26,6 +27,11 @@ def write_atomic(path: Path, text: str) -> None:
         tmp.flush()
         os.fsync(tmp.fileno())
     os.replace(tmp.name, path)
+
+
+def job_key(spec: dict) -> str:
+    """A short, stable hash of what defines a job (inputs, options, models): checkpoints carry it."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 class Checkpoint:

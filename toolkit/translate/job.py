@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from dataclasses import dataclass, field
@@ -11,8 +10,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable
 
-from toolkit.io.inputs import InputSet, Record, Reject, read_records
-from toolkit.io.sinks import FolderSink, StdoutSink, StreamSink, write_atomic
+from toolkit.io.inputs import TABLE_SUFFIXES, InputSet, Record, Reject, read_records
+from toolkit.io.sinks import FolderSink, StdoutSink, StreamSink, job_key, write_atomic
 from toolkit.languages import get_language
 from toolkit.provenance import library_versions
 from toolkit.translate.base import Translator
@@ -50,9 +49,12 @@ class _Formatter:
     """Turns finished records into output text for the job's kind of input."""
 
     def __init__(self, inputs: InputSet, translators: dict[str, Translator]):
-        self.inputs, self.translators = inputs, translators
+        self.inputs = inputs
+        self.source = next(iter(translators.values())).source
         self.targets = list(translators)
         self.dirs = directions(self.targets)
+        self.provenance = provenance(translators)
+        self.delimiter = TABLE_SUFFIXES.get(Path(inputs.items[0]).suffix.lower(), ",")
 
     def header(self) -> str:
         if self.inputs.kind != "table":
@@ -61,8 +63,7 @@ class _Formatter:
 
     def _csv_row(self, values: list[str]) -> str:
         buf = io.StringIO()
-        delimiter = "\t" if self.inputs.items[0].lower().endswith(".tsv") else ","
-        csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerow(values)
+        csv.writer(buf, delimiter=self.delimiter, lineterminator="\n").writerow(values)
         return buf.getvalue()
 
     def record(self, record: Record, translations: dict[str, str], as_json: bool, several: bool) -> str:
@@ -71,11 +72,9 @@ class _Formatter:
         if self.inputs.kind == "table":
             return self._csv_row([record.fields.get(c) or "" for c in self.inputs.columns] + [translations[t] for t in self.targets])
         if as_json:
-            source = next(iter(self.translators.values())).source
             return json.dumps({
-                "id": record.id, "source": record.origin, "source_lang": source,
-                "translations": translations, "dir": self.dirs,
-                "provenance": {t: tr.provenance.to_dict() for t, tr in self.translators.items()},
+                "id": record.id, "source": record.origin, "source_lang": self.source,
+                "translations": translations, "dir": self.dirs, "provenance": self.provenance,
             }, ensure_ascii=False) + "\n"
         parts = []
         for target in self.targets:
@@ -86,6 +85,10 @@ class _Formatter:
         return "".join(parts)
 
 
+def provenance(translators: dict[str, Translator]) -> dict[str, dict]:
+    return {t: tr.provenance.to_dict() for t, tr in translators.items()}
+
+
 def manifest(translators: dict[str, Translator], inputs: InputSet, summary: JobSummary) -> dict:
     return {
         "task": "translate",
@@ -93,17 +96,9 @@ def manifest(translators: dict[str, Translator], inputs: InputSet, summary: JobS
         "records": summary.records,
         "rejected": summary.rejected,
         "bound_reached": summary.bound_reached,
-        "models": {t: tr.provenance.to_dict() for t, tr in translators.items()},
+        "models": provenance(translators),
         "versions": library_versions(),
     }
-
-
-def job_key(inputs: InputSet, translators: dict[str, Translator], options: JobOptions) -> str:
-    spec = {
-        "inputs": inputs.fingerprint(), "kind": inputs.kind, "options": inputs.options.__dict__,
-        "models": {t: tr.provenance.to_dict() for t, tr in translators.items()}, "json": options.as_json,
-    }
-    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _single_file_output(inputs: InputSet, out: Path | None) -> bool:
@@ -112,9 +107,9 @@ def _single_file_output(inputs: InputSet, out: Path | None) -> bool:
             and not Path(inputs.items[0]).is_dir() and not out.is_dir() and bool(out.suffix))
 
 
-def _file_namer(inputs: InputSet, out: Path, targets: list[str]) -> Callable[[Record, str], str]:
+def _file_namer(single_file: bool, out: Path, targets: list[str]) -> Callable[[Record, str], str]:
     """Output file name, relative to the output folder, for one document and target."""
-    if _single_file_output(inputs, out):
+    if single_file:
         return lambda record, target: out.name if len(targets) == 1 else f"{out.stem}.{target}{out.suffix}"
 
     def mirrored(record: Record, target: str) -> str:
@@ -133,13 +128,14 @@ def run_translation_job(inputs: InputSet, translators: dict[str, Translator], op
     summary = JobSummary()
     targets = list(translators)
     formatter = _Formatter(inputs, translators)
-    key = job_key(inputs, translators, options)
+    key = job_key({"inputs": inputs.fingerprint(), "kind": inputs.kind, "options": inputs.options.__dict__,
+                   "models": formatter.provenance, "json": options.as_json})
     out = options.out
     to_files = out is not None and inputs.kind == "documents" and not options.as_json
+    single_file = _single_file_output(inputs, out)
     if to_files:
-        folder = out.parent if _single_file_output(inputs, out) else out
-        sink = FolderSink(folder, key, options.restart)
-        name = _file_namer(inputs, out, targets)
+        sink = FolderSink(out.parent if single_file else out, key, options.restart)
+        name = _file_namer(single_file, out, targets)
     elif out is not None:
         sink = StreamSink(out, key, options.restart, formatter.header())
     else:
@@ -180,7 +176,7 @@ def run_translation_job(inputs: InputSet, translators: dict[str, Translator], op
     summary.bound_reached = {t: tr.bound_reached for t, tr in translators.items()}
     sink.finish()
     if out is not None:
-        path = out.with_name(out.name + ".manifest.json") if not to_files or _single_file_output(inputs, out) else out / "toolkit-manifest.json"
+        path = out / "toolkit-manifest.json" if to_files and not single_file else out.with_name(out.name + ".manifest.json")
         write_atomic(path, json.dumps(manifest(translators, inputs, summary), indent=2, ensure_ascii=False))
         summary.outputs.append(str(out))
     if sink.rejects.count:
