@@ -15,13 +15,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from math import ceil
 from pathlib import Path
+from typing import Sequence
 
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.models.catalogue import load_catalogue
 from toolkit.models.loading import LoadedModel, input_limit, model_family
 from toolkit.models.store import fetch_hub_model, resolve
 from toolkit.models.revision import local_folder, model_revision
+from toolkit.provenance import DecodingSettings
 from toolkit.settings import cache_dir, setting
 
 FAMILIES = ("marian", "m2m100", "nllb", "mbart50", "bart", "t5")
@@ -38,6 +41,25 @@ class CT2Model:
     workers: int  # translators running batches in parallel (inter_threads)
     threads: int  # threads per translator (intra_threads)
     folder: Path
+
+    def decode(self, source: Sequence[list[str]], decoding: DecodingSettings, max_length: int, min_length: int = 0,
+               prefix: list[str] | None = None, suppress: list[list[str]] | None = None) -> list[list[str]]:
+        """The best hypothesis (tokens, without the end token) for each tokenised source, decoded with
+        toolkit's decoding settings; each parallel translator takes one share of the batch."""
+        results = self.loaded.model.translate_batch(
+            list(source),
+            target_prefix=[prefix] * len(source) if prefix else None,
+            max_batch_size=ceil(len(source) / self.workers),
+            beam_size=decoding.beams,
+            length_penalty=decoding.length_penalty,
+            repetition_penalty=decoding.repetition_penalty,
+            no_repeat_ngram_size=decoding.no_repeat_ngram_size,
+            max_decoding_length=max(1, max_length),
+            min_decoding_length=min_length,
+            max_input_length=0,  # inputs are already cut to the model's limit
+            suppress_sequences=suppress,
+        )
+        return [r.hypotheses[0] for r in results]
 
 
 def installed() -> bool:

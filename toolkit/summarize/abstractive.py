@@ -3,7 +3,6 @@ or, for BART and T5, CTranslate2: same tokenizer, prompts, decoding settings and
 
 from __future__ import annotations
 
-from math import ceil
 from typing import Any, Sequence
 
 from toolkit.errors import ModelError
@@ -92,7 +91,7 @@ class CT2Seq2SeqSummarizer(Seq2SeqSummarizer):
         forced = generation.forced_bos_token_id
         self._prefix = None if forced is None else [tokenizer.convert_ids_to_tokens(forced)]
         self._forced_end = generation.forced_eos_token_id is not None
-        self._workers = model.workers
+        self._ct2 = model
         return model.loaded, config, model.quantization
 
     def generate_prompts(self, prompts: Sequence[str], min_new_tokens: int, max_new_tokens: int) -> list[str]:
@@ -100,19 +99,9 @@ class CT2Seq2SeqSummarizer(Seq2SeqSummarizer):
             return []
         tokenizer = self.tokenizer
         source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(list(prompts))["input_ids"]]
-        results = self.loaded.model.translate_batch(
-            source,
-            target_prefix=[self._prefix] * len(source) if self._prefix else None,
-            max_batch_size=ceil(len(source) / self._workers),  # one share per parallel translator
-            beam_size=self.decoding.beams,
-            length_penalty=self.decoding.length_penalty,
-            repetition_penalty=self.decoding.repetition_penalty,
-            no_repeat_ngram_size=self.decoding.no_repeat_ngram_size,
-            min_decoding_length=min_new_tokens,
-            max_decoding_length=max(1, max_new_tokens - self._forced_end),
-            max_input_length=0,  # prompts are already fitted to the model's limit by the chunker
-        )
-        ids = [tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        # Prompts are already fitted to the model's limit by the chunker.
+        hypotheses = self._ct2.decode(source, self.decoding, max_new_tokens - self._forced_end, min_new_tokens, self._prefix)
+        ids = [tokenizer.convert_tokens_to_ids(h) for h in hypotheses]
         return [t.strip() for t in tokenizer.batch_decode(ids, skip_special_tokens=True)]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from math import ceil
 from typing import Sequence
 
 from toolkit.models.ct2 import CT2Model
@@ -19,7 +18,7 @@ class CT2Translator(HFTranslator):
     def __init__(self, model: CT2Model, source: str, target: str, decoding: DecodingSettings,
                  setup: LanguageSetup | None = None):
         super().__init__(model.loaded, source, target, decoding, setup)
-        self.workers = model.workers
+        self.model = model
         self.provenance = replace(self.provenance, backend="ct2", quantization=model.quantization)
         tokenizer = model.loaded.tokenizer
         forced = self.setup.forced_bos_token_id
@@ -36,20 +35,8 @@ class CT2Translator(HFTranslator):
         source = [tokenizer.convert_ids_to_tokens(ids) for ids in self._encode(sentences)["input_ids"]]
         # As the HF backend: the bound follows the longest input of the batch, and counts the forced
         # language token; HF forces the end token into the last position, so one position less here.
+        # min_length 0, as hf: an end token may come first (ctranslate2's default is 1).
         bound = self.decoding.max_new_tokens(max(len(s) for s in source), self._ceiling) - 1
-        results = self.loaded.model.translate_batch(
-            source,
-            target_prefix=[self._target_prefix] * len(source) if self._target_prefix else None,
-            max_batch_size=ceil(len(source) / self.workers),  # one share of the batch per parallel translator
-            beam_size=self.decoding.beams,
-            length_penalty=self.decoding.length_penalty,
-            repetition_penalty=self.decoding.repetition_penalty,
-            no_repeat_ngram_size=self.decoding.no_repeat_ngram_size,
-            max_decoding_length=max(1, bound),
-            min_decoding_length=0,  # as hf: an end token may come first (ctranslate2's default is 1)
-            max_input_length=0,  # inputs are already cut to the model's limit
-            suppress_sequences=self._suppress,
-        )
-        hypotheses = [r.hypotheses[0] for r in results]
+        hypotheses = self.model.decode(source, self.decoding, bound, 0, self._target_prefix, self._suppress)
         self.bound_reached += sum(len(h) >= bound for h in hypotheses)  # the end token is not in a hypothesis
         return self._decode([tokenizer.convert_tokens_to_ids(h) for h in hypotheses])
