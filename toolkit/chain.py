@@ -98,6 +98,7 @@ class Chain:
         self.options = options
         self._summarizers: dict[str, Summarizer] = {}
         self._translators: dict[tuple[str, str], Translator] = {}
+        self._memory = None  # one translation memory (one SQLite connection) for all translators
 
     def summarizer(self, lang: str) -> Summarizer:
         if lang not in self._summarizers:
@@ -110,14 +111,14 @@ class Chain:
         if (source, target) not in self._translators:
             from toolkit.provenance import DecodingSettings
             from toolkit.translate.factory import build_translator
-
             from toolkit.translate.memory import TranslationMemory
 
             o = self.options
+            if o.translation_memory and self._memory is None:
+                self._memory = TranslationMemory()
             model = o.translation_models.get(target, o.translation_model)
-            memory = TranslationMemory() if o.translation_memory else None
             self._translators[source, target] = build_translator(source, target, model, o.backend,
-                                                                 DecodingSettings(beams=o.beams), memory=memory,
+                                                                 DecodingSettings(beams=o.beams), memory=self._memory,
                                                                  quantization=o.quantization)
         return self._translators[source, target]
 
