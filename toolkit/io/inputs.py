@@ -103,14 +103,15 @@ def _table_columns(inputs: InputSet) -> list[str]:
     return columns
 
 
-def decode(data: bytes, origin: str, errors: str) -> str:
-    """UTF-8 text (a BOM is dropped); undecodable bytes name their line unless errors='replace'."""
+def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
+    """UTF-8 text (a BOM is dropped) of a file, or of its line number ``line``; undecodable bytes
+    name their line unless errors='replace'."""
     try:
         return data.decode("utf-8-sig", errors=errors)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        bad_line = line + data[: exc.start].count(b"\n")
         raise InputError(
-            f"{origin}:{line}: bytes that are not UTF-8 ({data[exc.start:exc.start + 4]!r})",
+            f"{where}:{bad_line}: bytes that are not UTF-8 ({data[exc.start:exc.start + 4]!r})",
             "convert the file to UTF-8, or pass --errors replace to go on",
         ) from None
 
@@ -165,7 +166,7 @@ def read_jsonl(inputs: InputSet, rejects: list[Reject]) -> Iterator[Record]:
         with open(item, "rb") as f:
             for line_no, raw in enumerate(f, 1):
                 origin = f"{item}:{line_no}"
-                line = _decode_line(raw, origin, opts.errors).lstrip("\ufeff")
+                line = decode(raw, item, opts.errors, line_no)
                 if not line.strip():
                     continue
                 seen = True
@@ -187,16 +188,6 @@ def read_jsonl(inputs: InputSet, rejects: list[Reject]) -> Iterator[Record]:
             raise InputError(f"{item}: the input is empty", "give a JSONL file with one object per line")
 
 
-def _decode_line(raw: bytes, origin: str, errors: str) -> str:
-    try:
-        return raw.decode("utf-8", errors=errors)
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{origin}: bytes that are not UTF-8 ({raw[exc.start:exc.start + 4]!r})",
-            "convert the file to UTF-8, or pass --errors replace to go on",
-        ) from None
-
-
 def _bad(rejects: list[Reject], opts: InputOptions, origin: str, reason: str, raw: str) -> None:
     if not opts.skip_bad:
         raise InputError(f"{origin}: {reason}", "fix the line, or pass --skip-bad to write it to a rejects file and go on")
@@ -209,8 +200,7 @@ def read_table(inputs: InputSet) -> Iterator[Record]:
     for n, item in enumerate(inputs.items):
         delimiter = TABLE_SUFFIXES[Path(item).suffix.lower()]
         with open(item, "rb") as f:
-            lines = (_decode_line(raw, f"{item}:{i}", opts.errors) for i, raw in enumerate(f, 1))
-            lines = (line.lstrip("\ufeff") if i == 0 else line for i, line in enumerate(lines))
+            lines = (decode(raw, item, opts.errors, i) for i, raw in enumerate(f, 1))
             reader = csv.DictReader(lines, delimiter=delimiter)
             rows = 0
             for row in reader:
