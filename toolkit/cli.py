@@ -63,7 +63,7 @@ def main() -> None:
 
 # --------------------------------------------------------------------------- translate
 
-def _progress_reporter(total: int | None, quiet: bool):
+def _progress_reporter(total: Callable[[], int | None], quiet: bool):
     """A rich progress bar on stderr (documents, sentences/s, ETA), or None when quiet or not a terminal."""
     import time
 
@@ -78,7 +78,7 @@ def _progress_reporter(total: int | None, quiet: bool):
         TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
         TextColumn("{task.fields[rate]:.1f} sentences/s"), TimeRemainingColumn(), console=console,
     )
-    task = progress.add_task("translate", total=total, rate=0.0)
+    task = progress.add_task("translate", total=total(), rate=0.0)  # counted only when a bar is shown
     started = time.monotonic()
     sentences = 0
 
@@ -159,13 +159,13 @@ def translate(
         batch_tokens=setting("batch_tokens", batch_tokens, None, int),
         pool_chars=setting("pool_chars", None, POOL_CHARS, int),
     )
-    progress, report = _progress_reporter(_count_records(input_set.items, input_set.kind), quiet)
+    progress, report = _progress_reporter(lambda: _count_records(input_set.items, input_set.kind), quiet)
     if progress:
         with progress:
             summary = run_translation_job(input_set, translators, options, report)
     else:
         summary = run_translation_job(input_set, translators, options)
-    done = f"translated {summary.records} records into {', '.join(targets)} ({summary.sentences} distinct sentences through the model)"
+    done = f"translated {summary.records} records into {', '.join(targets)} ({summary.sentences} distinct sentences)"
     _report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
     cut = {t: n for t, n in summary.bound_reached.items() if n}
     if cut:
