@@ -164,3 +164,10 @@ def test_run_with_the_extractive_chain_needs_no_model(tmp_path):
         summary = report["outputs"][article.id]["en"]
         assert all(s in article.text for s in split_sentences(summary, "en"))
     assert report["languages"]["en"]["rouge2"]["fmeasure"] > 0
+
+
+def test_run_names_the_line_of_an_output_that_is_not_an_object(tmp_path):
+    path = tmp_path / "outputs.jsonl"
+    path.write_text('\n{"id": "durres-port", "summary": {"en": "x"}}\n5\n', encoding="utf-8")
+    result = _invoke("run", str(SUITE), "--outputs", str(path), "--out", str(tmp_path))
+    assert result.exit_code == 2 and f"{path}:3: not a JSON object" in result.output

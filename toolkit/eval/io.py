@@ -23,6 +23,17 @@ def _field(obj: dict, path: str, where: str):
     return value
 
 
+def json_object(text: str, where: str, hint: str) -> dict:
+    """One JSON object, or an InputError naming where it is and what is wrong."""
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: invalid JSON ({exc.msg})", hint) from None
+    if not isinstance(obj, dict):
+        raise InputError(f"{where}: not a JSON object", hint)
+    return obj
+
+
 def read_texts(path: str | Path, field: str | None = None) -> tuple[list[str], list[str]]:
     """(document ids, texts): one per line, or per JSON object in a ``.jsonl`` file (``field``, default ``text``)."""
     path = Path(path)
@@ -40,12 +51,7 @@ def read_texts(path: str | Path, field: str | None = None) -> tuple[list[str], l
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: invalid JSON ({exc.msg})", "one JSON object per line") from None
-        if not isinstance(obj, dict):
-            raise InputError(f"{where}: not a JSON object", "one JSON object per line")
+        obj = json_object(line, where, "one JSON object per line")
         ids.append(str(obj.get("id", number)))
         texts.append(_field(obj, field or "text", where))
     return ids, texts

@@ -18,13 +18,13 @@ writes: ``{"id": ..., "summary": {"en": ..., "fa": ..., "sq": ...}}``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace, dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from toolkit.errors import InputError
 from toolkit.eval.checks import Thresholds
+from toolkit.eval.io import json_object
 from toolkit.eval.metrics import Corpus, MetricOptions, parse_metrics
 from toolkit.eval.score import CheckConfig, EvalResult, evaluate
 from toolkit.eval.stats import Bootstrap
@@ -95,14 +95,11 @@ def load_outputs(path: str | Path) -> Outputs:
     outputs: Outputs = {}
     for file in files:
         text = file.read_text(encoding="utf-8")
-        records = [text] if file.suffix == ".json" else [line for line in text.splitlines() if line.strip()]
-        for number, record in enumerate(records, 1):
-            where = f"{file}:{number}"
-            try:
-                obj = json.loads(record)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: invalid JSON ({exc.msg})", "one JSON object per article") from None
-            summary = obj.get("summary") if isinstance(obj, dict) else None
+        lines = enumerate(text.splitlines(), 1)
+        records = [(str(file), text)] if file.suffix == ".json" else [(f"{file}:{n}", line) for n, line in lines if line.strip()]
+        for where, record in records:
+            obj = json_object(record, where, "one JSON object per article")
+            summary = obj.get("summary")
             if "id" not in obj or not isinstance(summary, dict):
                 raise InputError(f"{where}: needs 'id' and 'summary' as an object keyed by language",
                                  'write {"id": ..., "summary": {"en": ..., "fa": ...}}')
