@@ -51,7 +51,7 @@ class Prompted:
         return self.backend.generate_prompts(self._prompts(texts), min_new_tokens, max_new_tokens)
 
 
-def generation_config(model, decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int, beams: bool = True):
+def generation_config(model, decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int):
     """Every decoding option set here, explicitly; only the model's special-token ids come from it."""
     from transformers import GenerationConfig
 
