@@ -19,8 +19,6 @@ from toolkit.eval.tokenize import Tokenizer
 from toolkit.text.normalize import normalizer_for
 
 PRF_FIELDS = ("precision", "recall", "fmeasure")
-# key of a score -> True when higher is better
-HIGHER_IS_BETTER = {"ter": False}
 
 
 @dataclass(frozen=True)
