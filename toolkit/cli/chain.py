@@ -1,0 +1,103 @@
+"""toolkit summarize and toolkit chain."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
+
+BACKEND_HELP = ("Backend of the abstractive summariser and the translators: auto (ct2 when installed and it runs "
+                "the model: BART, T5, Marian, M2M100, NLLB), ct2 or hf. --method llm always runs on hf.")
+
+
+def _chain_options(source: str, method: str, summary_model: Optional[str], prompt: Optional[str],
+                   max_words: Optional[int], sentences: Optional[int], model: Optional[list[str]], beams: int, steps,
+                   backend: str = "auto", no_cache: bool = False, quantization: Optional[str] = None):
+    from toolkit.chain import ChainOptions
+    from toolkit.languages import get_language
+    from toolkit.summarize import SummaryLength
+    from toolkit.translate.factory import parse_model_options
+
+    default_model, per_target = parse_model_options(model)
+    return ChainOptions(
+        steps=steps, source=None if source == "auto" else get_language(source).code, method=method,
+        summary_model=summary_model, prompt=prompt, length=SummaryLength(max_words, sentences),
+        translation_model=default_model, translation_models=per_target, beams=beams,
+        backend=backend, quantization=quantization, translation_memory=not no_cache,
+    )
+
+
+def _print_result(result, as_json: bool) -> None:
+    """JSON, or the summary alone, or each language's summary under a ``[lang]`` line."""
+    import json
+
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    texts = result.summary or result.translations
+    for lang, text in texts.items():
+        if len(texts) > 1:
+            typer.echo(f"[{lang}]")
+        typer.echo(text)
+
+
+@app.command()
+@user_errors
+def summarize(
+    article: str = typer.Argument(..., help="A .txt, .md or .html file, a text, or - for standard input."),
+    method: str = typer.Option("abstractive", "--method", help="abstractive, extractive (offline, no model) or llm."),
+    model: Optional[str] = typer.Option(None, "--model", help="Summarisation model id, imported name or folder."),
+    max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="At most this many words (default 80; extractive: 3 sentences)."),
+    sentences: Optional[int] = typer.Option(None, "--sentences", min=1, help="At most this many sentences."),
+    to: Optional[str] = typer.Option(None, "--to", help="Also translate the summary into these languages (fa,sq)."),
+    source: str = typer.Option("auto", "--from", help="The article's language, or auto to detect it."),
+    prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt template name (toolkit prompts list) or file."),
+    translation_model: Optional[list[str]] = typer.Option(None, "--translation-model", help="Translation model; LANG=MODEL per target."),
+    backend: str = typer.Option("auto", "--backend", help=BACKEND_HELP),
+    quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
+    as_json: bool = typer.Option(False, "--json", help="JSON with the summaries by language and a manifest."),
+) -> None:
+    """Summarise one article; --to also translates the summary."""
+    from toolkit.chain import plan_steps, run_chain
+
+    options = _chain_options(source, method, model, prompt, max_words, sentences, translation_model, 1, plan_steps(None, to),
+                             backend, quantization=quantization)
+    run_chain([article], options, emit=lambda r: _print_result(r, as_json))
+
+
+@app.command()
+@user_errors
+def chain(
+    inputs: list[str] = typer.Argument(..., help="Articles: texts, files (.txt/.md/.html/.jsonl/.csv), folders, or -."),
+    to: Optional[str] = typer.Option(None, "--to", help="Summary languages besides the source's (default: fa,sq)."),
+    steps: Optional[str] = typer.Option(None, "--steps", help="Steps in order, e.g. translate:fa,summarize or translate:en,translate:sq."),
+    source: str = typer.Option("auto", "--from", help="The articles' language, or auto to detect each."),
+    method: str = typer.Option("abstractive", "--method", help="Summariser: abstractive, extractive or llm."),
+    summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model id, imported name or folder."),
+    model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model; LANG=MODEL per target (repeatable)."),
+    max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="Summary length in words (default 80)."),
+    sentences: Optional[int] = typer.Option(None, "--sentences", min=1, help="Summary length in sentences."),
+    prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt template name or file for the summariser."),
+    beams: int = typer.Option(1, "--beams", min=1, help="Translation beam size."),
+    backend: str = typer.Option("auto", "--backend", help=BACKEND_HELP),
+    quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory."),
+    out: Optional[str] = typer.Option(None, "--out", help="JSONL output file (resumable); default standard output."),
+    restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on."),
+) -> None:
+    """Summarise articles and translate the summaries (or any order of steps); JSON lines per article."""
+    from pathlib import Path
+
+    from toolkit.chain import plan_steps, run_chain
+
+    plan = plan_steps(steps, to, default_targets="fa,sq")
+    options = _chain_options(source, method, summary_model, prompt, max_words, sentences, model, beams, plan,
+                             backend, no_cache, quantization)
+    emit = None if out else (lambda r: _print_result(r, True))
+    report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
+    done = f"chained {len(report.results)} articles" if out else None
+    report_job(done, report.resumed, report.rejected, report.outputs, "articles")
+

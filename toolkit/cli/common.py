@@ -1,0 +1,73 @@
+"""What every command group shares: the app, the error wrapper, JSON printing, job reports."""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable, TypeVar
+
+import typer
+
+from toolkit import __version__
+from toolkit.errors import ToolkitError
+
+F = TypeVar("F", bound=Callable)
+
+
+def user_errors(command: F) -> F:
+    """Turn a ToolkitError into one line on stderr and its exit code; Ctrl-C into exit 130."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ToolkitError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted: finished results are saved; run the same command again to resume", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+app = typer.Typer(
+    name="toolkit",
+    help="Summarise, translate and score multilingual news (English, Persian, Albanian and more).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"toolkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Summarise, translate and score multilingual news."""
+
+
+def print_json(data: dict) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+
+def report_job(done: str | None, resumed: int, rejected: int, outputs: list[str], noun: str) -> None:
+    """On stderr: what a job to files did (``done``, when given) and where its rejects went."""
+    if done:
+        if resumed:
+            done += f"; {resumed} were already done"
+        typer.echo(f"{done}: {', '.join(outputs)}", err=True)
+    if rejected:
+        typer.echo(f"skipped {rejected} bad {noun}: see {outputs[-1]}", err=True)
+
+
+
+QUANTIZATION_HELP = "ct2 weights: int8, float16, float32... (env TOOLKIT_QUANTIZATION; default int8 on CPU, float16 on CUDA)."

@@ -1,0 +1,121 @@
+"""toolkit translate."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import typer
+
+from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
+
+
+def _progress_reporter(total: Callable[[], int | None], quiet: bool):
+    """A rich progress bar on stderr (documents, sentences/s, ETA), or None when quiet or not a terminal."""
+    import time
+
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
+        TextColumn("{task.fields[rate]:.1f} sentences/s"), TimeRemainingColumn(), console=console,
+    )
+    task = progress.add_task("translate", total=total(), rate=0.0)  # counted only when a bar is shown
+    started = time.monotonic()
+    sentences = 0
+
+    def report(records: int, new_sentences: int) -> None:
+        nonlocal sentences
+        sentences += new_sentences
+        rate = sentences / max(time.monotonic() - started, 1e-6)
+        progress.update(task, advance=records, rate=rate)
+
+    return progress, report
+
+
+def _count_records(items: list[str], kind: str) -> int | None:
+    from pathlib import Path
+
+    if kind == "documents":
+        return None if any(Path(i).is_dir() for i in items) else len(items)
+    total = 0
+    for item in items:
+        with open(item, "rb") as f:
+            total += sum(1 for line in f if line.strip())
+    return total - (len(items) if kind == "table" else 0)
+
+
+
+
+@app.command()
+@user_errors
+def translate(
+    inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.jsonl/.csv/.tsv), folders, or - for stdin."),
+    to: str = typer.Option(..., "--to", help="Target languages, comma-separated (fa,sq)."),
+    source: str = typer.Option("en", "--from", help="Source language."),
+    model: Optional[list[str]] = typer.Option(None, "--model", help="Model id or folder; LANG=MODEL per target (repeatable)."),
+    out: Optional[str] = typer.Option(None, "--out", help="Output file or folder (resumable); default standard output."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines with provenance and text direction."),
+    field: str = typer.Option("text", "--field", help="JSONL field to translate."),
+    id_field: str = typer.Option("id", "--id-field", help="JSONL/CSV field that identifies a record."),
+    column: str = typer.Option("text", "--column", help="CSV/TSV column to translate."),
+    beams: int = typer.Option(1, "--beams", min=1, help="Beam size (1 = greedy)."),
+    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per batch (env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU)."),
+    backend: str = typer.Option("auto", "--backend", help="Inference backend: auto (ct2 when it runs the model, else hf), ct2 or hf."),
+    quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (env TOOLKIT_THREADS; default all cores this process may use)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
+    errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, empty or undecodable files in a folder) to a rejects file and go on."),
+    restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Translate texts, files, folders, JSONL or CSV into one or more languages."""
+    from pathlib import Path
+
+    from toolkit.errors import InputError
+    from toolkit.io.inputs import InputOptions, classify
+    from toolkit.languages import get_language, parse_language_list
+    from toolkit.provenance import DecodingSettings
+    from toolkit.settings import setting
+    from toolkit.translate.factory import build_translator, parse_model_options
+    from toolkit.translate.job import POOL_CHARS, JobOptions, run_translation_job
+    from toolkit.translate.memory import TranslationMemory
+
+    if errors not in ("strict", "replace"):
+        raise InputError(f"--errors must be strict or replace, not '{errors}'")
+    targets = parse_language_list(to)
+    source = get_language(source).code
+    input_set = classify(inputs, InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad))
+    default_model, per_target = parse_model_options(model)
+    decoding = DecodingSettings(beams=beams)
+    memory = None if no_cache else TranslationMemory()
+    translators = {
+        t: build_translator(source, t, per_target.get(t, default_model), backend, decoding, memory=memory,
+                            quantization=quantization, threads=threads)
+        for t in targets
+    }
+    options = JobOptions(
+        out=Path(out) if out else None, as_json=as_json, restart=restart,
+        batch_tokens=setting("batch_tokens", batch_tokens, None, int),
+        pool_chars=setting("pool_chars", None, POOL_CHARS, int),
+    )
+    progress, report = _progress_reporter(lambda: _count_records(input_set.items, input_set.kind), quiet)
+    if progress:
+        with progress:
+            summary = run_translation_job(input_set, translators, options, report)
+    else:
+        summary = run_translation_job(input_set, translators, options)
+    done = f"translated {summary.records} records into {', '.join(targets)} ({summary.sentences} distinct sentences)"
+    report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
+    cut = {t: n for t, n in summary.bound_reached.items() if n}
+    if cut:
+        counts = ", ".join(f"{t}: {n}" for t, n in cut.items())
+        typer.echo(f"warning: {sum(cut.values())} translated sentences ({counts}) stopped at the output length bound "
+                   "(2 x source tokens + 10) and may be cut short; this usually means the model looped: check them, "
+                   "or try --beams 4", err=True)
+
