@@ -83,6 +83,14 @@ def build_translator(source: str, target: str, model: str | None = None, backend
     if backend != "auto" and backend not in BACKENDS:
         raise ToolkitError(f"unknown backend '{backend}'", f"use one of: auto, {', '.join(BACKENDS)}")
     chosen = choose_model(source, target, model)
+    from toolkit.models.generator import is_causal_lm
+
+    if is_causal_lm(chosen):  # an instruction-tuned chat model: prompted to translate
+        from toolkit.translate.llm import build_llm_translator
+
+        translator = build_llm_translator(chosen, source, target, backend, decoding or DecodingSettings(), device,
+                                          quantization, threads)
+        return CachedTranslator(translator, memory) if memory is not None else translator
     translator = BACKENDS[choose_backend(backend, chosen)](chosen, source, target, decoding or DecodingSettings(), device,
                                                           quantization, threads)
     return CachedTranslator(translator, memory) if memory is not None else translator
