@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import Callable, Mapping, Sequence
 
 from toolkit.text.segment import Layout, fit_to_limit, split_layout, split_sentences
 from toolkit.translate.base import Translator
 
-T = TypeVar("T")
 # Scripts written without spaces between sentences.
 _NO_SPACE_LANGS = {"ja", "zh"}
 
@@ -85,17 +84,3 @@ def translate_texts(texts: Sequence[str], translator: Translator, batch_tokens: 
     translated = iter(translate_units(units, translator, batch_tokens, lengths, on_batch))
     joiner = "" if translator.target in _NO_SPACE_LANGS else " "
     return [d.layout.render([joiner.join(next(translated) for _ in line) for line in d.lines]) for d in docs]
-
-
-def pooled(items: Iterable[T], size_of: Callable[[T], int], pool_size: int) -> Iterator[list[T]]:
-    """Group a stream into pools of about ``pool_size`` units, so memory is bounded by the pool."""
-    pool: list[T] = []
-    total = 0
-    for item in items:
-        pool.append(item)
-        total += size_of(item)
-        if total >= pool_size:
-            yield pool
-            pool, total = [], 0
-    if pool:
-        yield pool
