@@ -8,6 +8,8 @@ from toolkit.text.segment import split_layout, split_sentences
 from toolkit.translate.engine import batches_by_tokens, translate_texts
 from toolkit.translate.factory import build_translator
 
+from tests.identity import IdentityTranslator
+
 DOCS = [
     "The minister said the talks would continue next week in Tirana. Iran and Albania cut diplomatic ties.\n\n"
     "More than 17,000 people were killed, officials said on Wednesday.\nJournalists were not allowed to enter.\n",
@@ -98,3 +100,28 @@ def test_mbart50_uses_its_language_codes_and_refuses_albanian(mbart50_model):
     assert "fa_IR" not in out
     with pytest.raises(LanguageError, match="en->sq.*fa_IR"):
         build_translator("en", "sq", str(mbart50_model))
+
+
+@pytest.mark.parametrize("text", [
+    "The talks ended.  Iran left.",  # two spaces
+    "The talks ended.\tIran left.\n",
+    "The talks ended.\u00a0Iran left.",  # no-break space
+    "The minister spoke in Tirana.Albania cut ties.",  # no space at all
+    "# Lajme\r\n\r\nÇfarë ndodhi në Tiranë?  Qeveria nuk dha përgjigje.\r\n",
+    "- آیا این خبر درست است؟\u2003سخنگو گفت نه.\n",
+])
+def test_identity_translation_keeps_the_text_between_sentences(text):
+    assert translate_texts([text], IdentityTranslator(), batch_tokens=64) == [text]
+
+
+def test_sentences_cut_to_the_model_limit_keep_their_whitespace():
+    text = ("The minister said,  in a long statement\tread out on Wednesday,\u00a0that the talks would continue "
+            "next week in Tirana and that  nothing had been decided yet. Short one.  Supercalifragilisticexpialidocious"
+            "antidisestablishmentarianism.")
+    translator = IdentityTranslator(max_input_tokens=8)
+    assert translate_texts([text], translator, batch_tokens=64) == [text]
+    assert len(translator.batches) > 1  # the limit really cut the sentences
+
+
+def test_no_space_target_joins_sentences_without_spaces():
+    assert translate_texts(["One.  Two."], IdentityTranslator(target="zh"), batch_tokens=64) == ["One.Two."]

@@ -9,6 +9,7 @@ from toolkit.languages import get_language
 from toolkit.models.catalogue import load_catalogue
 from toolkit.provenance import DecodingSettings
 from toolkit.translate.base import Translator
+from toolkit.translate.families import check_pair
 from toolkit.translate.memory import CachedTranslator, TranslationMemory
 
 
@@ -103,6 +104,7 @@ def build_translator(source: str, target: str, model: str | None = None, backend
     if backend != "auto" and backend not in BACKENDS:
         raise ToolkitError(f"unknown backend '{backend}'", f"use one of: auto, {', '.join(BACKENDS)}")
     chosen = choose_model(source, target, model)
+    check_pair(chosen, source, target)  # before any weights are loaded
     translator = BACKENDS[choose_backend(backend, chosen)](chosen, source, target, decoding or DecodingSettings(), device,
                                                           quantization, threads)
     return CachedTranslator(translator, memory) if memory is not None else translator
