@@ -115,23 +115,18 @@ def eval_run(
     method: str = typer.Option("abstractive", "--method", help="Summariser of the chain: abstractive, extractive (offline) or llm."),
 ) -> None:
     """Run a suite: produce (or read) outputs, score every language, write report.json/.md/.html."""
-    from pathlib import Path
-
     from rich.console import Console
 
     from toolkit.eval.display import checks_table, score_table
-    from toolkit.eval.metrics import MetricOptions
-    from toolkit.eval.report import write_reports
+    from toolkit.eval.report import run_and_report
     from toolkit.eval.stats import Bootstrap
-    from toolkit.eval.suite import run_suite
 
-    models = dict(m.split("=", 1) if "=" in m else ("summarize", m) for m in model)
     from toolkit.languages import parse_language_list
 
-    chosen = parse_language_list(langs) if langs else None
-    result = run_suite(suite, outputs, models, metrics, MetricOptions(), Bootstrap(resamples, seed), threshold, chosen,
-                       method)
-    paths = write_reports(result, out or Path("eval/reports") / result.suite.name)
+    models = dict(m.split("=", 1) if "=" in m else ("summarize", m) for m in model)
+    langs = parse_language_list(langs) if langs else None
+    result, paths = run_and_report(suite, out, outputs=outputs, models=models, metrics=metrics,
+                                   bootstrap=Bootstrap(resamples, seed), overrides=threshold, langs=langs, method=method)
     console = Console()
     for lang, res in result.results.items():
         console.print(score_table(res, f"{result.suite.name}: {lang}"))

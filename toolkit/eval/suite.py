@@ -24,7 +24,7 @@ from typing import Mapping, Sequence
 
 from toolkit.errors import InputError
 from toolkit.eval.checks import Thresholds
-from toolkit.eval.io import json_object
+from toolkit.eval.io import json_object, read_utf8
 from toolkit.eval.metrics import Corpus, MetricOptions, parse_metrics
 from toolkit.eval.score import CheckConfig, EvalResult, evaluate
 from toolkit.eval.stats import Bootstrap
@@ -56,9 +56,7 @@ def load_suite(path: str | Path) -> Suite:
 
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such suite file", "see eval/suites/ for the suites") from None
+        data = yaml.safe_load(read_utf8(path, "see eval/suites/ for the suites"))
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: invalid YAML ({exc})", "fix the suite file") from None
     if not isinstance(data, dict) or not data.get("articles"):
@@ -71,6 +69,9 @@ def load_suite(path: str | Path) -> Suite:
         if not isinstance(item, dict) or not str(item.get("text", "")).strip() or "id" not in item:
             raise InputError(f"{where} needs an 'id' and a non-empty 'text'", "fix the suite file")
         refs = item.get("summary") or {}
+        if not isinstance(refs, dict):
+            raise InputError(f"{where}: 'summary' is not an object keyed by language",
+                             "write summary: {en: ..., fa: ...}")
         missing = [t for t in targets if not str(refs.get(t, "")).strip()]
         if missing:
             raise InputError(f"{where} has no reference summary in {', '.join(missing)}", "add summary.<lang> to it")
@@ -94,7 +95,7 @@ def load_outputs(path: str | Path) -> Outputs:
         raise InputError(f"{path}: no such file or directory", "pass the outputs of toolkit chain --json")
     outputs: Outputs = {}
     for file in files:
-        text = file.read_text(encoding="utf-8")
+        text = read_utf8(file)
         lines = enumerate(text.splitlines(), 1)
         records = [(str(file), text)] if file.suffix == ".json" else [(f"{file}:{n}", line) for n, line in lines if line.strip()]
         for where, record in records:
@@ -103,7 +104,11 @@ def load_outputs(path: str | Path) -> Outputs:
             if "id" not in obj or not isinstance(summary, dict):
                 raise InputError(f"{where}: needs 'id' and 'summary' as an object keyed by language",
                                  'write {"id": ..., "summary": {"en": ..., "fa": ...}}')
-            outputs[str(obj["id"])] = {str(k): str(v) for k, v in summary.items()}
+            not_text = [str(k) for k, v in summary.items() if not isinstance(v, str)]
+            if not_text:
+                raise InputError(f"{where}: summary '{not_text[0]}' is not a string",
+                                 "write each language's summary as text")
+            outputs[str(obj["id"])] = {str(k): v for k, v in summary.items()}
     return outputs
 
 
@@ -171,7 +176,7 @@ def score_suite(
 
 
 def run_suite(
-    path: str | Path,
+    path: str | Path | Suite,
     outputs: str | Path | None = None,
     models: Mapping[str, str] | None = None,
     metrics: Sequence[str] | None = None,
@@ -183,7 +188,7 @@ def run_suite(
 ) -> SuiteResult:
     """Load a suite, get its outputs (from ``outputs`` or by running the chain) and score them,
     in every target language of the suite or only in ``langs``."""
-    suite = load_suite(path)
+    suite = path if isinstance(path, Suite) else load_suite(path)
     if langs:
         unknown = [lang for lang in langs if lang not in suite.targets]
         if unknown:
