@@ -258,3 +258,16 @@ def test_a_byte_order_mark_is_not_part_of_the_text(tmp_path):
                      "--bootstrap", "10")
     assert result.exit_code == 0, result.output
     assert json.loads((out / "report.json").read_text("utf-8"))["languages"]["en"]["bleu"]["score"] == pytest.approx(100)
+
+
+def test_run_takes_the_summariser_as_summary_model(tmp_path):
+    result = _invoke("run", str(SUITE), "--summary-model", "no-such/summariser", "--out", str(tmp_path / "r"))
+    _one_line_error(result, "cannot load model 'no-such/summariser'")
+
+
+@pytest.mark.parametrize("spec", ["no-such/translator", "fa=no-such/translator"])
+def test_run_takes_translators_as_model_like_translate_and_chain(tmp_path, spec):
+    # A bare --model is the translator for every target (as in translate and chain), never the summariser.
+    result = _invoke("run", str(SUITE), "--method", "extractive", "--langs", "en,fa", "--model", spec,
+                     "--out", str(tmp_path / "r"))
+    _one_line_error(result, "cannot load model 'no-such/translator'")

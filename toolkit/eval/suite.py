@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace, dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from toolkit.errors import InputError
 from toolkit.eval.checks import Thresholds
@@ -112,12 +112,20 @@ def load_outputs(path: str | Path) -> Outputs:
     return outputs
 
 
-def produce_outputs(articles: Sequence[Article], targets: Sequence[str], models: Mapping[str, str],
-                    source_lang: str, method: str = "abstractive") -> Outputs:
-    """Run the chain (summarise, then translate) on the articles: id -> language -> summary."""
-    from toolkit.chain import run_chain, summary_options
+def produce_outputs(articles: Sequence[Article], targets: Sequence[str], source_lang: str,
+                    method: str = "abstractive", summary_model: str | None = None,
+                    models: Sequence[str] = ()) -> Outputs:
+    """Run the chain (summarise, then translate) on the articles: id -> language -> summary.
 
-    report = run_chain({a.id: a.text for a in articles}, summary_options(targets, models, source_lang, method))
+    ``models``: translators as ``LANG=ID`` per target or a bare ``ID`` for every target."""
+    from toolkit.chain import ChainOptions, default_steps, run_chain
+    from toolkit.translate.factory import parse_model_options
+
+    default, per_target = parse_model_options(list(models))
+    options = ChainOptions(steps=default_steps([t for t in targets if t != source_lang]), source=source_lang,
+                           method=method, summary_model=summary_model, translation_model=default,
+                           translation_models=per_target)
+    report = run_chain({a.id: a.text for a in articles}, options)
     return {r.id: r.summary for r in report.results}
 
 
@@ -178,17 +186,23 @@ def score_suite(
 def run_suite(
     path: str | Path | Suite,
     outputs: str | Path | None = None,
-    models: Mapping[str, str] | None = None,
+    summary_model: str | None = None,
+    models: Sequence[str] = (),
     metrics: Sequence[str] | None = None,
     options: MetricOptions = MetricOptions(),
     bootstrap: Bootstrap = Bootstrap(),
     overrides: Sequence[str] = (),
-    langs: Sequence[str] | None = None,
+    langs: str | Sequence[str] | None = None,
     method: str = "abstractive",
 ) -> SuiteResult:
-    """Load a suite, get its outputs (from ``outputs`` or by running the chain) and score them,
-    in every target language of the suite or only in ``langs``."""
+    """Load a suite, get its outputs (from ``outputs`` or by running the chain with ``method``,
+    ``summary_model`` and the translators ``models``: ``LANG=ID`` or a bare ``ID``) and score them,
+    in every target language of the suite or only in ``langs`` (codes, or ``"en,fa"``)."""
     suite = path if isinstance(path, Suite) else load_suite(path)
+    if isinstance(langs, str):
+        from toolkit.languages import parse_language_list
+
+        langs = parse_language_list(langs)
     if langs:
         unknown = [lang for lang in langs if lang not in suite.targets]
         if unknown:
@@ -198,8 +212,8 @@ def run_suite(
     if outputs is not None:
         produced, origin = load_outputs(outputs), str(outputs)
     else:
-        models = dict(models or {})
-        produced = produce_outputs(suite.articles, suite.targets, models, suite.source_lang, method)
-        origin = f"toolkit chain --method {method} " + " ".join(f"{k}={v}" for k, v in models.items())
+        produced = produce_outputs(suite.articles, suite.targets, suite.source_lang, method, summary_model, models)
+        given = ([f"--summary-model {summary_model}"] if summary_model else []) + [f"--model {m}" for m in models]
+        origin = " ".join([f"toolkit chain --method {method}", *given])
     chosen = parse_metrics(metrics) if metrics else None
     return score_suite(suite, produced, origin.strip(), chosen, options, bootstrap, overrides)
