@@ -67,6 +67,7 @@ def translate(
     batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per batch (env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU)."),
     backend: str = typer.Option("auto", "--backend", help="Inference backend: auto (ct2 when it runs the model, else hf), ct2 or hf."),
     quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
+    dtype: Optional[str] = typer.Option(None, "--dtype", help="hf backend: float32, bfloat16 or float16 (env TOOLKIT_DTYPE; default bfloat16 on CPUs with AMX or AVX-512 BF16, else float32)."),
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (env TOOLKIT_THREADS; default all cores this process may use)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
@@ -96,7 +97,7 @@ def translate(
     memory = None if no_cache else TranslationMemory()
     translators = {
         t: build_translator(source, t, per_target.get(t, default_model), backend, decoding, memory=memory,
-                            quantization=quantization, threads=threads)
+                            quantization=quantization, threads=threads, dtype=dtype)
         for t in targets
     }
     options = JobOptions(
