@@ -72,7 +72,7 @@ class HFChatModel(ChatModel):
         import torch
         from transformers import LogitsProcessorList, NoRepeatNGramLogitsProcessor, RepetitionPenaltyLogitsProcessor
 
-        from toolkit.summarize.model import generation_config
+        from toolkit.models.backends.hf import generation_config
 
         # The penalties go in as processors that see the generated tokens only (as ctranslate2 does),
         # so that an answer may repeat the article's names and phrases.
@@ -133,8 +133,8 @@ def load_chat_model(ref: str, backend: str = "auto", quantization: str | None = 
     """A chat model on the chosen backend; ``hf`` runs float32 only."""
     chosen = choose_chat_backend(backend, ref)
     if chosen == "hf":
-        from toolkit.models.loading import require_float32
-
-        require_float32(quantization)
+        if quantization not in (None, "float32"):
+            raise ToolkitError(f"the hf backend runs chat models in float32, not {quantization}",
+                               "use the ct2 backend for quantised models")
         return HFChatModel(ref, device)
     return CT2ChatModel(ref, quantization, device, threads)

@@ -9,16 +9,15 @@ greedy search; penalties look at the generated tokens only, never at the prompt.
 from __future__ import annotations
 
 import json
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Sequence
 
 from toolkit.errors import ModelError
-from toolkit.models.ct2 import _META, check_quantization, convert, ct2_device, installed, usable_cores
-from toolkit.models.loading import input_limit
-from toolkit.models.revision import local_folder, model_revision
+from toolkit.models.ct2 import check_quantization, convert, ct2_device, default_quantization, installed, usable_cores
+from toolkit.models.revision import local_folder
 from toolkit.models.store import ModelSource, resolve
 from toolkit.provenance import DecodingSettings
 from toolkit.settings import setting
@@ -101,16 +100,10 @@ def supports_generator(ref: str) -> bool:
     return installed() and bool(found) and found[1] and found[0] in GENERATOR_FAMILIES
 
 
-def end_token_ids(generation_config: dict, config: dict, tokenizer: Any) -> tuple[int, ...]:
+def end_token_ids(info) -> tuple[int, ...]:
     """The ids that end an answer, as transformers reads them (generation config, then model config)."""
-    eos = generation_config.get("eos_token_id", config.get("eos_token_id"))
-    if eos is None:
-        eos = tokenizer.eos_token_id
-    return tuple(eos if isinstance(eos, list) else [eos])
-
-
-def _read_json(path: Path) -> dict:
-    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    eos = info.generation_value("eos_token_id")
+    return tuple(eos if isinstance(eos, list) else [] if eos is None else [eos])
 
 
 @lru_cache(maxsize=2)
@@ -120,22 +113,22 @@ def load_generator(ref: str, quantization: str | None = None, device: str | None
 
     One generator using every usable core (``threads``, else TOOLKIT_THREADS): an LLM answers one
     long prompt at a time, which parallel single-threaded workers would not speed up."""
+    from toolkit.models.backends import model_info
+    from toolkit.models.backends.ct2 import import_ctranslate2
+
     kind, index = ct2_device(device)
-    quantization = check_quantization(setting("quantization", quantization, "int8" if kind == "cpu" else "float16", str))
-    source = resolve(ref)
-    location = local_folder(source)
-    found = config_family(location)
+    quantization = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))
+    info = model_info(ref)
+    found = config_family(info.folder)
     if found is None or not found[1] or found[0] not in GENERATOR_FAMILIES:
         what = f"a {found[0]} model" if found else "not a local model folder"
         raise ModelError(f"ctranslate2 cannot run '{ref}' as a generator ({what})",
                          f"use the hf backend, or a causal LM of a family it converts: {', '.join(GENERATOR_FAMILIES[:6])}...")
     folder = convert(ref, quantization)
-    import ctranslate2
-    from transformers import AutoTokenizer
+    ctranslate2 = import_ctranslate2()
+    from transformers import AutoTokenizer  # the chat template needs transformers' tokenizer
 
-    location = Path(json.loads((folder / _META).read_text("utf-8"))["location"])
-    tokenizer = AutoTokenizer.from_pretrained(location)
-    config = _read_json(location / "config.json")
+    tokenizer = AutoTokenizer.from_pretrained(str(info.folder))
     per_worker = max(1, min(setting("threads", threads, usable_cores(), int), usable_cores()))
     try:
         generator = ctranslate2.Generator(str(folder), device=kind, device_index=index, compute_type=quantization,
@@ -143,6 +136,6 @@ def load_generator(ref: str, quantization: str | None = None, device: str | None
     except (RuntimeError, ValueError) as exc:
         raise ModelError(f"ctranslate2 cannot load '{ref}' as {quantization} on {kind}: {exc}",
                          f"supported here: {', '.join(sorted(ctranslate2.get_supported_compute_types(kind)))}") from None
-    ends = end_token_ids(_read_json(location / "generation_config.json"), config, tokenizer)
-    return LoadedGenerator(source, generator, tokenizer, found[0], model_revision(source), input_limit(SimpleNamespace(**config), tokenizer),
-                           kind if kind == "cpu" else f"{kind}:{index}", quantization, ends, folder)
+    return LoadedGenerator(info.source, generator, tokenizer, info.family, info.revision, info.max_input_tokens,
+                           kind if kind == "cpu" else f"{kind}:{index}", quantization, end_token_ids(info) or
+                           (tokenizer.eos_token_id,), folder)
