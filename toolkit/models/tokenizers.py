@@ -63,6 +63,9 @@ class SentencePieceTokenizer:
 
         config = _json(folder / "tokenizer_config.json")
         self.family = family
+        self.name_or_path = str(folder)
+        # The pair a single-pair model declares (the hub's opus-mt models write both), as transformers reads it.
+        self.source_lang, self.target_lang = config.get("source_lang"), config.get("target_lang")
         self.vocab: dict[str, int] = _json(folder / "vocab.json")
         if family == "marian":
             self._source = spm.SentencePieceProcessor(model_file=str(folder / "source.spm"))
@@ -126,6 +129,7 @@ class JsonTokenizer:
 
         config = _json(folder / "tokenizer_config.json")
         self.family = family
+        self.name_or_path = str(folder)
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
