@@ -38,5 +38,6 @@ class CT2Translator(HFTranslator):
         # min_length 0, as hf: an end token may come first (ctranslate2's default is 1).
         bound = self.decoding.max_new_tokens(max(len(s) for s in source), self._ceiling) - 1
         hypotheses = self.model.decode(source, self.decoding, bound, 0, self._target_prefix, self._suppress)
-        self.bound_reached += sum(len(h) >= bound for h in hypotheses)  # the end token is not in a hypothesis
+        self.last_bound = [len(h) >= bound for h in hypotheses]  # the end token is not in a hypothesis
+        self.bound_reached += sum(self.last_bound)
         return self._decode([tokenizer.convert_tokens_to_ids(h) for h in hypotheses])

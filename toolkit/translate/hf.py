@@ -19,6 +19,7 @@ class HFTranslator:
         self.source, self.target = source, target
         self.decoding = decoding
         self.bound_reached = 0  # sentences whose output stopped at the length bound, not at an end token
+        self.last_bound: list[bool] = []  # per sentence of the last batch: stopped at the length bound
         # ``setup`` lets other seq2seq tasks (BART/T5 summarisers) drive a model the family table does not list.
         self.setup = setup or language_setup(loaded.family, loaded.tokenizer, loaded.source.ref, source, target)
         self.max_input_tokens = loaded.max_input_tokens - 2  # room for language and end tokens
@@ -70,7 +71,8 @@ class HFTranslator:
         with torch.inference_mode():
             sequences = model.generate(**batch, generation_config=generation).tolist()
         # Generated tokens follow the decoder start token; an end token only in the last position was forced.
-        self.bound_reached += sum(config.eos_token_id not in seq[1:bound] for seq in sequences)
+        self.last_bound = [config.eos_token_id not in seq[1:bound] for seq in sequences]
+        self.bound_reached += sum(self.last_bound)
         return self._decode(sequences)
 
     def _decode(self, sequences: list[list[int]]) -> list[str]:
