@@ -109,6 +109,14 @@ class InputSet:
         return total - (len(self.items) if self.kind == "table" else 0)
 
 
+def _looks_like_path(item: str) -> bool:
+    """A missing path rather than a literal text: no whitespace, and a path separator or an input
+    suffix (``news/today.jsonl``, ``a.txt``; not ``The vote was 50/50.``)."""
+    if any(c.isspace() for c in item):
+        return False
+    return "/" in item or "\\" in item or Path(item).suffix.lower() in (*DOCUMENT_SUFFIXES, ".jsonl", *TABLE_SUFFIXES)
+
+
 def _check_readable(path: Path) -> None:
     try:
         with path.open("rb"):
@@ -134,7 +142,7 @@ def classify(inputs: list[str], options: InputOptions) -> InputSet:
             _check_readable(path)
             suffix = path.suffix.lower()
             kinds.add("jsonl" if suffix == ".jsonl" else "table" if suffix in TABLE_SUFFIXES else "documents")
-        elif path.suffix.lower() in (*DOCUMENT_SUFFIXES, ".jsonl", *TABLE_SUFFIXES) or "/" in item:
+        elif _looks_like_path(item):
             raise InputError(f"no such file or folder: {item}", "check the path")
         else:
             kinds.add("documents")  # a literal text
@@ -257,7 +265,8 @@ def _bad(opts: InputOptions, origin: str, reason: str, raw: str, unit: str) -> R
 
 
 def read_table(inputs: InputSet) -> Iterator[Item]:
-    """CSV/TSV rows, read as a stream; the header must have the column to translate."""
+    """CSV/TSV rows, read as a stream; the header must have the column to translate. A row with
+    more cells than the header is an error naming its line (with skip_bad, a Reject)."""
     opts = inputs.options
     for item in inputs.items:
         unit = Path(item).resolve().as_posix()
@@ -270,6 +279,11 @@ def read_table(inputs: InputSet) -> Iterator[Item]:
                 rows += 1
                 line = reader.line_num
                 origin = f"{item}:{line}"
+                extra = row.pop(None, None)  # cells beyond the header
+                if extra is not None:
+                    raw = delimiter.join([*(v or "" for v in row.values()), *extra])
+                    yield _bad(opts, origin, f"{len(row) + len(extra)} cells, but the header has {len(row)}", raw, unit)
+                    continue
                 yield Record(f"{unit}:{line}", str(row.get(opts.id_field) or f"row-{rows}"), row[opts.column] or "",
                              origin, fields=row, unit=unit)
         if rows == 0:
