@@ -31,6 +31,7 @@ ENV_VARS = {
     "device": "TOOLKIT_DEVICE",
     "threads": "TOOLKIT_THREADS",
     "quantization": "TOOLKIT_QUANTIZATION",
+    "dtype": "TOOLKIT_DTYPE",
 }
 
 

@@ -53,6 +53,7 @@ def translate(
     batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per batch (env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU)."),
     backend: str = typer.Option("auto", "--backend", help="Inference backend: auto (ct2 when it runs the model, else hf), ct2 or hf."),
     quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
+    dtype: Optional[str] = typer.Option(None, "--dtype", help="hf backend: float32, bfloat16 or float16 (env TOOLKIT_DTYPE; default bfloat16 on CPUs with AMX or AVX-512 BF16, else float32)."),
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (env TOOLKIT_THREADS; default all cores this process may use)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
@@ -72,7 +73,7 @@ def translate(
         raise InputError(f"--errors must be strict or replace, not '{errors}'")
     job = TranslationJob(
         targets=tuple(parse_language_list(to)), source=source, models=tuple(model or ()), backend=backend,
-        quantization=quantization, beams=beams, threads=threads, batch_tokens=batch_tokens, memory=not no_cache,
+        quantization=quantization, beams=beams, threads=threads, dtype=dtype, batch_tokens=batch_tokens, memory=not no_cache,
         inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad),
         out=Path(out) if out else None, as_json=as_json, restart=restart,
     )

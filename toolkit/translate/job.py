@@ -75,6 +75,7 @@ class TranslationJob:
     quantization: str | None = None
     beams: int = 1
     threads: int | None = None  # None: TOOLKIT_THREADS, else every usable core
+    dtype: str | None = None  # hf weights; None: TOOLKIT_DTYPE, else bfloat16 where the CPU has it, else float32
     batch_tokens: int | None = None  # None: TOOLKIT_BATCH_TOKENS, else the engine's default for the device
     pool_chars: int | None = None  # None: TOOLKIT_POOL_CHARS, else POOL_CHARS
     memory: bool = True  # look up and store finished segments in the translation memory
@@ -205,7 +206,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
 
             memory = TranslationMemory()
         translators = build_translators(source, models, job.backend, DecodingSettings(beams=job.beams), memory,
-                                        job.quantization, job.threads)
+                                        job.quantization, job.threads, job.dtype)
 
         def on_batch(n: int) -> None:
             summary.sentences += n
