@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import socket
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -92,10 +91,9 @@ def import_model(folder: Path, name: str, copy: bool = False) -> ModelSource:
     registry = read_registry()
     registry[name] = entry
     path = registry_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
-        json.dump(registry, tmp, indent=2, ensure_ascii=False)
-    os.replace(tmp.name, path)
+    from toolkit.io.files import write_atomic
+
+    write_atomic(path, json.dumps(registry, indent=2, ensure_ascii=False))
     return ModelSource(name, str(folder), entry["revision"], "imported")
 
 
