@@ -46,7 +46,8 @@ class Seq2SeqSummarizer:
         return loaded, loaded.model.config, None
 
     def count_prompts(self, prompts: Sequence[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(list(prompts))["input_ids"]]
+        # verbose=False: no "indexing errors" warning for a text over the limit, which is counted to be chunked.
+        return [len(ids) for ids in self.tokenizer(list(prompts), verbose=False)["input_ids"]]
 
     def generate_prompts(self, prompts: Sequence[str], min_new_tokens: int, max_new_tokens: int) -> list[str]:
         import torch

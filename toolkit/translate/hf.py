@@ -38,7 +38,8 @@ class HFTranslator:
         return tokenizer([self.setup.prefix + t for t in texts], **kwargs)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(ids) for ids in self._encode(texts)["input_ids"]]
+        # verbose=False: no "indexing errors" warning for a sentence over the limit, which is counted to be cut.
+        return [len(ids) for ids in self._encode(texts, verbose=False)["input_ids"]]
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         if not sentences:
