@@ -69,15 +69,15 @@ def test_marian_multi_target_model_gets_the_target_token(marian_multi_model):
     fa = build_translator("en", "fa", str(marian_multi_model))
     sq = build_translator("en", "sq", str(marian_multi_model))
     assert fa.setup.prefix == ">>pes<< " and sq.setup.prefix == ">>sqi<< "
-    ids = fa.loaded.tokenizer(">>pes<< Hello")["input_ids"]
-    assert ids[0] == fa.loaded.tokenizer.convert_tokens_to_ids(">>pes<<")
+    [ids] = fa.encode(["Hello"])
+    assert ids[0] == fa.model.tokenizer.get_vocab()[">>pes<<"]
     with pytest.raises(LanguageError, match="supported: deu, pes, sqi"):
         build_translator("en", "fr", str(marian_multi_model))
 
 
 def test_m2m100_forces_the_target_language_token(m2m100_model):
     translator = build_translator("en", "fa", str(m2m100_model))
-    tokenizer = translator.loaded.tokenizer
+    tokenizer = translator.model.tokenizer
     assert translator.setup.forced_bos_token_id == tokenizer.get_lang_id("fa")
     assert translator.setup.src_lang == "en"
     [out] = translator.translate_batch(["Iran and Albania cut diplomatic ties."])
@@ -87,11 +87,11 @@ def test_m2m100_forces_the_target_language_token(m2m100_model):
 def test_nllb_maps_iso_codes_to_flores_codes(nllb_model):
     fa = build_translator("en", "fa", str(nllb_model))
     sq = build_translator("en", "sq", str(nllb_model))
-    vocab = fa.loaded.tokenizer.get_vocab()
-    assert fa.loaded.family == "nllb"
+    vocab = fa.model.tokenizer.get_vocab()
+    assert fa.model.info.family == "nllb"
     assert (fa.setup.src_lang, fa.setup.forced_bos_token_id) == ("eng_Latn", vocab["pes_Arab"])
     assert sq.setup.forced_bos_token_id == vocab["als_Latn"]
-    encoded = fa._encode(["Tirana"])["input_ids"][0]
+    encoded = fa.encode(["Tirana"])[0]
     assert encoded[0] == vocab["eng_Latn"]  # the source language token leads the input
     with pytest.raises(LanguageError, match="eng_Latn"):
         build_translator("en", "de", str(nllb_model))
@@ -106,10 +106,10 @@ def test_decoding_settings_are_explicit_and_recorded(marian_model):
 
 def test_mbart50_uses_its_language_codes_and_refuses_albanian(mbart50_model):
     fa = build_translator("en", "fa", str(mbart50_model))
-    vocab = fa.loaded.tokenizer.get_vocab()
-    assert fa.loaded.family == "mbart50"
+    vocab = fa.model.tokenizer.get_vocab()
+    assert fa.model.info.family == "mbart50"
     assert (fa.setup.src_lang, fa.setup.forced_bos_token_id) == ("en_XX", vocab["fa_IR"])
-    assert fa._encode(["Tirana"])["input_ids"][0][0] == vocab["en_XX"]
+    assert fa.encode(["Tirana"])[0][0] == vocab["en_XX"]
     [out] = fa.translate_batch(["Iran and Albania cut diplomatic ties."])
     assert "fa_IR" not in out
     with pytest.raises(LanguageError, match="en->sq.*fa_IR"):

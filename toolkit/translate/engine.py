@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import Callable, Mapping, Sequence
 
 from toolkit.text.segment import Layout, cut_to_limit, split_layout, split_sentences_with_gaps
 from toolkit.translate.base import Translator
 
-T = TypeVar("T")
 # Scripts written without spaces between sentences.
 _NO_SPACE_LANGS = {"ja", "zh"}
 
@@ -101,16 +100,3 @@ def translate_texts(texts: Sequence[str], translator: Translator, batch_tokens: 
 
     return [d.layout.render([join(line) for line in d.lines]) for d in docs]
 
-
-def pooled(items: Iterable[T], size_of: Callable[[T], int], pool_size: int) -> Iterator[list[T]]:
-    """Group a stream into pools of about ``pool_size`` units, so memory is bounded by the pool."""
-    pool: list[T] = []
-    total = 0
-    for item in items:
-        pool.append(item)
-        total += size_of(item)
-        if total >= pool_size:
-            yield pool
-            pool, total = [], 0
-    if pool:
-        yield pool

@@ -138,16 +138,15 @@ def check_pair(model_id: str, source: str, target: str) -> None:
 
 def _tokenizer_and_family(folder: Path) -> tuple[Any, str] | None:
     """The tokenizer and family of the model in ``folder``, as its backend will see them (no weights
-    read); None when they cannot be loaded, which the backend then reports."""
-    from transformers import AutoConfig, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+    read, no torch where the model's files allow); None when they cannot be read, which the backend
+    then reports."""
+    from toolkit.models.ct2 import folder_family
+    from toolkit.models.tokenizers import load_tokenizer
 
-    from toolkit.models.loading import model_family
-
-    hf_logging.set_verbosity_error()
+    family = folder_family(str(folder))
+    if family is None:
+        return None
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(folder))
-        config = AutoConfig.from_pretrained(str(folder))
+        return load_tokenizer(folder, family), family
     except Exception:  # noqa: BLE001 - any failure here is the backend's to report; this only checks pairs
         return None
-    return tokenizer, model_family(config.model_type, type(tokenizer).__name__)
