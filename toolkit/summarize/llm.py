@@ -43,7 +43,8 @@ class ChatLMSummarizer:
 
     def count_prompts(self, prompts: Sequence[str]) -> list[int]:
         chats = [self._chat(p) for p in prompts]
-        return [len(ids) for ids in self.tokenizer(chats, add_special_tokens=False)["input_ids"]]
+        # verbose=False: no "indexing errors" warning for a text over the limit, which is counted to be chunked.
+        return [len(ids) for ids in self.tokenizer(chats, add_special_tokens=False, verbose=False)["input_ids"]]
 
     def generate_prompts(self, prompts: Sequence[str], min_new_tokens: int, max_new_tokens: int) -> list[str]:
         import torch
