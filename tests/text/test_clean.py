@@ -5,6 +5,14 @@ from toolkit.errors import InputError
 from toolkit.text.clean import article_text, markdown_to_text, remove_furniture
 
 
+def test_a_missing_corpus_fails_the_test_instead_of_skipping_it(monkeypatch, tmp_path):
+    from tests import corpus
+
+    monkeypatch.setattr(corpus, "ROOT", tmp_path / "checkout")
+    with pytest.raises(pytest.fail.Exception, match="shared/corpus/mehr-iran-albania-2022.txt is not on this machine"):
+        corpus_file("mehr-iran-albania-2022.txt")
+
+
 def test_corpus_footer_is_removed():
     raw = corpus_file("mehr-iran-albania-2022.txt").read_text("utf-8")
     cleaned = article_text(raw)
