@@ -52,7 +52,7 @@ def test_max_words_is_honoured():
 
 
 def test_max_words_smaller_than_every_sentence_is_an_error():
-    with pytest.raises(InputError, match="longer than --max-words 2"):
+    with pytest.raises(InputError, match="longer than the summary's 2 words"):
         ExtractiveSummarizer().summarize(EN, "en", SummaryLength(max_words=2))
 
 

@@ -15,9 +15,9 @@ from collections import Counter
 
 from toolkit.errors import InputError
 from toolkit.summarize.base import Chunking, Summary, SummaryLength
+from toolkit.summarize.length import fit_length, word_limit
 from toolkit.text.segment import split_paragraphs, split_sentences
 
-DEFAULT_SENTENCES = 3
 _DAMPING = 0.85
 _WORD = re.compile(r"[\w\u200c\u200d]+")
 _FA_NORMAL = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا",
@@ -110,25 +110,30 @@ class ExtractiveSummarizer:
         scores = lexrank(sentences, lang)
         ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
         chosen = self._choose(ranked, sentences, length)
-        summary = " ".join(sentences[i] for i in sorted(chosen))
+        trimmed = False
+        if chosen:
+            summary = " ".join(sentences[i] for i in sorted(chosen))
+        else:  # the default limit, and no sentence within it: the best one, cut between words
+            summary, trimmed = fit_length(sentences[ranked[0]], lang, length)
         chunking = Chunking(input_tokens=len(text.split()), limit=len(text.split()))
-        return Summary(summary, lang, self.method, None, chunking, algorithm=self.algorithm,
+        return Summary(summary, lang, self.method, None, chunking, algorithm=self.algorithm, trimmed=trimmed,
                        seconds=time.perf_counter() - started)
 
     @staticmethod
     def _choose(ranked: list[int], sentences: list[str], length: SummaryLength) -> list[int]:
-        if length.max_words is None:
-            return ranked[: length.sentences or DEFAULT_SENTENCES]
+        limit = word_limit(length)
+        if limit is None:
+            return ranked[: length.sentences]
         chosen: list[int] = []
-        budget = length.max_words
+        budget = limit
         for i in ranked:
             size = len(sentences[i].split())
             if size <= budget:
                 chosen.append(i)
                 budget -= size
-        if not chosen:
+        if not chosen and length.max_words is not None:
             raise InputError(
-                f"every sentence of the article is longer than --max-words {length.max_words}",
-                "raise --max-words or use --sentences",
+                f"every sentence of the article is longer than the summary's {limit} words",
+                "allow more words or ask for a number of sentences",
             )
         return chosen
