@@ -88,7 +88,7 @@ def test_chat_lm_summary_from_template(chat_model):
 
 def test_chat_lm_fills_the_template_into_the_chat_turn(chat_model):
     summarizer = build_summarizer("llm", "en", str(chat_model), prompt="summarize-headline")
-    chat = summarizer._chat("Write a headline.")
+    chat = summarizer.model.chat("Write a headline.")
     assert chat.startswith("<|user|>\nWrite a headline.") and chat.endswith("<|assistant|>\n")
 
 
