@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
 
 BACKEND_HELP = ("Backend of the abstractive summariser and the translators: auto (ct2 when installed and it runs "
@@ -87,6 +88,11 @@ def chain(
     out: Optional[str] = typer.Option(None, "--out", help="JSONL output file (resumable); default standard output."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on."),
+    engine: str = ray_options.ENGINE,
+    address: Optional[str] = ray_options.ADDRESS,
+    actors: str = ray_options.ACTORS,
+    cpus_per_actor: float = ray_options.CPUS,
+    gpus_per_actor: float = ray_options.GPUS,
 ) -> None:
     """Summarise articles and translate the summaries (or any order of steps); JSON lines per article."""
     from pathlib import Path
@@ -96,8 +102,18 @@ def chain(
     plan = plan_steps(steps, to, default_targets="fa,sq")
     options = _chain_options(source, method, summary_model, prompt, max_words, sentences, model, beams, plan,
                              backend, no_cache, quantization)
-    emit = None if out else (lambda r: _print_result(r, True))
-    report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
-    done = f"chained {len(report.results)} articles" if out else None
+    cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
+    if cluster is not None:
+        import json
+
+        from toolkit.distributed import run_ray_chain
+
+        emit = None if out else (lambda r: typer.echo(json.dumps(r, ensure_ascii=False)))
+        report = run_ray_chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit)
+    else:
+        emit = None if out else (lambda r: _print_result(r, True))
+        report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
+    written = len(report.results) if cluster is None else report.written
+    done = f"chained {written} articles" if out else None
     report_job(done, report.resumed, report.rejected, report.outputs, "articles")
 

@@ -6,6 +6,7 @@ from typing import Callable, Optional
 
 import typer
 
+from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
 
 
@@ -73,6 +74,11 @@ def translate(
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, empty or undecodable files in a folder) to a rejects file and go on."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    engine: str = ray_options.ENGINE,
+    address: Optional[str] = ray_options.ADDRESS,
+    actors: str = ray_options.ACTORS,
+    cpus_per_actor: float = ray_options.CPUS,
+    gpus_per_actor: float = ray_options.GPUS,
 ) -> None:
     """Translate texts, files, folders, JSONL or CSV into one or more languages."""
     from pathlib import Path
@@ -90,26 +96,38 @@ def translate(
         raise InputError(f"--errors must be strict or replace, not '{errors}'")
     targets = parse_language_list(to)
     source = get_language(source).code
-    input_set = classify(inputs, InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad))
+    cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
+    input_options = InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad)
     default_model, per_target = parse_model_options(model)
-    decoding = DecodingSettings(beams=beams)
-    memory = None if no_cache else TranslationMemory()
-    translators = {
-        t: build_translator(source, t, per_target.get(t, default_model), backend, decoding, memory=memory,
-                            quantization=quantization, threads=threads)
-        for t in targets
-    }
     options = JobOptions(
         out=Path(out) if out else None, as_json=as_json, restart=restart,
         batch_tokens=setting("batch_tokens", batch_tokens, None, int),
         pool_chars=setting("pool_chars", None, POOL_CHARS, int),
     )
-    progress, report = _progress_reporter(lambda: _count_records(input_set.items, input_set.kind), quiet)
+    if cluster is not None:
+        from toolkit.distributed import run_ray_translation
+        from toolkit.distributed.actors import ModelSpec
+
+        spec = ModelSpec(source, tuple(targets), {t: per_target.get(t, default_model) for t in targets}, backend,
+                         quantization, beams, options.batch_tokens, memory=not no_cache)
+        progress, report = _progress_reporter(lambda: None, quiet)
+        run = lambda on_progress: run_ray_translation(inputs, spec, options, cluster, input_options, on_progress)  # noqa: E731
+    else:
+        input_set = classify(inputs, input_options)
+        decoding = DecodingSettings(beams=beams)
+        memory = None if no_cache else TranslationMemory()
+        translators = {
+            t: build_translator(source, t, per_target.get(t, default_model), backend, decoding, memory=memory,
+                                quantization=quantization, threads=threads)
+            for t in targets
+        }
+        progress, report = _progress_reporter(lambda: _count_records(input_set.items, input_set.kind), quiet)
+        run = lambda on_progress: run_translation_job(input_set, translators, options, on_progress)  # noqa: E731
     if progress:
         with progress:
-            summary = run_translation_job(input_set, translators, options, report)
+            summary = run(report)
     else:
-        summary = run_translation_job(input_set, translators, options)
+        summary = run(None)
     done = f"translated {summary.records} records into {', '.join(targets)} ({summary.sentences} distinct sentences)"
     report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
     cut = {t: n for t, n in summary.bound_reached.items() if n}
