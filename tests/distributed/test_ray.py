@@ -6,6 +6,7 @@ toolkit cache folder (the node-local translation memory) and never the hub.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -157,7 +158,8 @@ def test_csv_and_parquet_keep_their_columns(local_ray, marian_model, tmp_path):
     back = pq.read_table(out)
     assert back.column_names == ["id", "text", "views", "translations", "dir"]
     assert back.schema.field("id").type == pa.int64() and back.column("views").to_pylist() == [1.5, 2.0, None, 4.25]
-    local_rows = [line.split(",")[-1] for line in local.read_text("utf-8").splitlines()[1:]]
+    with local.open(encoding="utf-8", newline="") as f:
+        local_rows = [row["text_sq"] for row in csv.DictReader(f)]
     assert [t["sq"] for t in back.column("translations").to_pylist()] == local_rows
     assert back.column("dir").to_pylist() == [{"sq": "ltr"}] * len(TEXTS)
 

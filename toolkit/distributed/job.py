@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
@@ -134,12 +134,6 @@ def _finished(out: Path, key: str) -> dict | None:
     return data if data.get("job") == key else None
 
 
-@dataclass
-class _Progress:
-    records: int = 0
-    sentences: int = 0
-
-
 def run_ray_translation(items: list[str], spec: ModelSpec, options: JobOptions, cluster: ClusterOptions,
                         input_options: InputOptions = InputOptions(),
                         on_progress: Callable[[int, int], None] | None = None) -> JobSummary:
@@ -182,7 +176,7 @@ def run_ray_translation(items: list[str], spec: ModelSpec, options: JobOptions, 
     bound = {t: 0 for t in spec.targets}
     for batch in _batches(ds):
         rows = batch.to_pylist()
-        rejects = [Reject(**json.loads(r[REJECT])) for r in rows if r[REJECT]]
+        rejects = [_reject(r[REJECT]) for r in rows if r[REJECT]]
         records = [r for r in rows if not r[REJECT]]
         sentences = 0
         for row in rows:
@@ -214,6 +208,11 @@ def run_ray_translation(items: list[str], spec: ModelSpec, options: JobOptions, 
     if sink.rejects.count:
         summary.outputs.append(str(sink.rejects.path))
     return summary
+
+
+def _reject(data: str) -> Reject:
+    found = json.loads(data)
+    return Reject(found["origin"], found["reason"], found["line"])
 
 
 def _record(row: dict) -> Record:
@@ -262,19 +261,28 @@ class _ParquetWriter:
         os.replace(self.partial, self.final)
 
 
+@dataclass
+class RayChainReport:
+    """What a chain job on Ray did: records written by this run (results are not kept in memory),
+    records done by an earlier run, rejects, where the output went."""
+
+    written: int = 0
+    resumed: int = 0
+    rejected: int = 0
+    outputs: list[str] = field(default_factory=list)
+
+
 def run_ray_chain(items: list[str], options, out: Path | None, cluster: ClusterOptions, restart: bool = False,
                   skip_bad: bool = False, emit: Callable[[dict], None] | None = None):
     """``toolkit.chain.run_chain`` on Ray for JSONL, CSV/TSV or Parquet files: the same records
     (``id``, ``source_lang``, ``summary``, ``translations``, ``manifest``) to a JSONL file (resumable)
-    or, without ``out``, to ``emit`` as dicts. Returns a ``ChainReport`` (its ``results`` stay empty:
-    a corpus is not kept in memory)."""
-    from toolkit.chain import ChainReport
+    or, without ``out``, to ``emit`` as dicts."""
     from toolkit.distributed.datasets import summarize_dataset
 
     require_ray()
     inputs = classify_files(list(items), InputOptions(skip_bad=skip_bad))
     key = job_key({"engine": ENGINE, "inputs": _fingerprint(inputs), "kind": inputs.kind, "options": repr(options)})
-    report = ChainReport()
+    report = RayChainReport()
     if out is not None and not restart:
         done = _finished(out, key)
         if done is not None:
@@ -286,11 +294,10 @@ def run_ray_chain(items: list[str], options, out: Path | None, cluster: ClusterO
     done = report.resumed = sink.consumed
     ds = records_dataset(inputs, 10_000, _resume_point(inputs, done))  # a few articles per block: chains are long
     ds = summarize_dataset(ds, options, column=TEXT, id_column=ID, cluster=cluster, skip_bad=skip_bad)
-    written = 0
     names = ("id", "source_lang", "summary", "translations", "manifest")
     for batch in _batches(ds):
         rows = batch.to_pylist()
-        rejects = [Reject(**json.loads(r[REJECT])) for r in rows if r[REJECT]]
+        rejects = [_reject(r[REJECT]) for r in rows if r[REJECT]]
         results = [{n: (json.loads(r[n]) if n in ("summary", "translations", "manifest") else r[n]) for n in names}
                    for r in rows if not r[REJECT]]
         done += len(rows) - sum(1 for r in rows if r[REJECT] and r[KEY] is None)
@@ -299,12 +306,12 @@ def run_ray_chain(items: list[str], options, out: Path | None, cluster: ClusterO
                 emit(result)
         lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in results] if out else []
         sink.write(lines, rejects, done)
-        written += len(results)
+        report.written += len(results)
         report.rejected += len(rejects)
     sink.finish()
     if out is not None:
         write_atomic(out.with_name(out.name + ".manifest.json"), json.dumps({
-            "task": "chain", "engine": ENGINE, "job": key, "inputs": inputs.items, "records": report.resumed + written,
+            "task": "chain", "engine": ENGINE, "job": key, "inputs": inputs.items, "records": report.resumed + report.written,
             "rejected": report.rejected, "versions": library_versions()}, indent=2, ensure_ascii=False))
         report.outputs.append(str(out))
     if sink.rejects.count:
