@@ -30,8 +30,8 @@ def sp_model(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def marian_model(tmp_path_factory, sp_model):
-    """A single-target Marian model (like opus-mt-en-sq)."""
-    return tiny_models.build_marian(tmp_path_factory.mktemp("marian"), sp_model)
+    """A single-pair Marian model, declared en->sq in its tokenizer config (like opus-mt-en-sq)."""
+    return tiny_models.build_marian(tmp_path_factory.mktemp("marian"), sp_model, pair=("en", "sq"))
 
 
 @pytest.fixture(scope="session")

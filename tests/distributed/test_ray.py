@@ -96,20 +96,18 @@ def _map_workers() -> list[int]:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the actor's process in /proc")
 def test_killed_actor_every_record_exactly_once(local_ray, marian_model, tmp_path):
     from toolkit.distributed import ClusterOptions, run_ray_translation
-    from toolkit.distributed.actors import ModelSpec
-    from toolkit.translate.job import JobOptions
+    from toolkit.translate.job import TranslationJob
 
     records = _corpus(400)
     source = _jsonl(tmp_path / "news.jsonl", records)
     out = tmp_path / "out.jsonl"
     progress = tmp_path / "out.jsonl.progress.json"
-    spec = ModelSpec("en", ("sq",), {"sq": str(marian_model)}, memory=False)
+    job = TranslationJob(targets=("sq",), models=(str(marian_model),), memory=False, pool_chars=150, out=out)
     outcome: dict = {}
 
     def job():
         try:
-            outcome["summary"] = run_ray_translation([str(source)], spec, JobOptions(out=out, pool_chars=150),
-                                                     ClusterOptions())
+            outcome["summary"] = run_ray_translation([str(source)], job, ClusterOptions())
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             outcome["error"] = exc
 
@@ -118,7 +116,7 @@ def test_killed_actor_every_record_exactly_once(local_ray, marian_model, tmp_pat
     deadline = time.monotonic() + 240
     killed = None
     while time.monotonic() < deadline and thread.is_alive():
-        if progress.exists() and json.loads(progress.read_text() or '{"consumed": 0}').get("consumed", 0) >= 10:
+        if progress.exists() and json.loads(progress.read_text() or '{"records": 0}').get("records", 0) >= 10:
             workers = _map_workers()
             if workers:
                 killed = workers[0]

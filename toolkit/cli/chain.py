@@ -103,17 +103,13 @@ def chain(
     options = _chain_options(source, method, summary_model, prompt, max_words, sentences, model, beams, plan,
                              backend, no_cache, quantization)
     cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
+    emit = None if out else (lambda r: _print_result(r, True))
     if cluster is not None:
-        import json
-
         from toolkit.distributed import run_ray_chain
 
-        emit = None if out else (lambda r: typer.echo(json.dumps(r, ensure_ascii=False)))
         report = run_ray_chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit)
     else:
-        emit = None if out else (lambda r: _print_result(r, True))
         report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
-    written = len(report.results) if cluster is None else report.written
-    done = f"chained {written} articles" if out else None
+    done = f"chained {len(report.results)} articles" if out else None
     report_job(done, report.resumed, report.rejected, report.outputs, "articles")
 

@@ -1,4 +1,5 @@
-"""What runs inside a Ray actor: models loaded once per actor, each batch through the toolkit's engine.
+"""What runs inside a Ray actor: models loaded once per actor, each block through the same
+processing function as the local job runner (``translate_records``, ``Chain.process``).
 
 Each actor opens the translation memory of its own node (``translation-memory.sqlite3`` under that
 node's toolkit cache folder): SQLite's locking is not safe on shared network file systems (NFS, SMB),
@@ -9,146 +10,164 @@ their node's file, as local processes do.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Mapping
+import pickle
+from dataclasses import dataclass
 
-# Private columns of the job's datasets: set by the reader, consumed by the job's writer.
-REJECT = "_reject"  # JSON of a record set aside (--skip-bad); such rows are passed on untranslated
-META = "_meta"  # JSON on the first row of every batch: provenance, sentences, outputs cut at the bound
+from toolkit.distributed.reading import ITEM, STATE, unpickle_column
+
+RESULT, META = "_result", "_meta"  # the pickled result of each row; JSON counts on a block's first row
 
 
 @dataclass(frozen=True)
-class ModelSpec:
-    """What the actors load: a model per target (None: the catalogue's default), on which backend."""
+class Placement:
+    """Where an actor's models run: device and inference threads (its CPUs)."""
 
-    source: str
-    targets: tuple[str, ...]
-    models: Mapping[str, str | None] = field(default_factory=dict)
-    backend: str = "auto"
-    quantization: str | None = None
-    beams: int = 1
-    batch_tokens: int | None = None
-    memory: bool = True  # the node-local translation memory
-
-    def describe(self) -> dict:
-        """What identifies these models in a job key (before any is loaded)."""
-        return {"source": self.source, "models": {t: self.models.get(t) for t in self.targets},
-                "backend": self.backend, "quantization": self.quantization, "beams": self.beams}
+    device: str = "cpu"
+    threads: int = 1
 
 
-def _column(batch, name: str) -> list:
-    return batch.column(name).to_pylist() if name in batch.column_names else [None] * batch.num_rows
+class TranslateProcess:
+    """``translate_records`` with translators built once, on this node, from the job's settings."""
 
-
-def _struct(rows: list[dict | None], keys: list[str]):
-    import pyarrow as pa
-
-    kind = pa.struct([(k, pa.string()) for k in keys])
-    return pa.array(rows, type=kind)
-
-
-class TranslateBatches:
-    """A Ray Data callable class: translates ``column`` of each batch into every target.
-
-    Adds ``translations`` and ``dir`` (one string per target, as in the local runner's JSONL records).
-    Rows whose ``skip`` column is set get nulls. With ``meta``, the first row of each batch carries
-    the models' provenance and the batch's counts in a JSON column.
-    """
-
-    def __init__(self, spec: ModelSpec, column: str, device: str, threads: int, skip: str | None = None,
-                 meta: bool = False):
+    def __init__(self, job, models: dict[str, str], batch_tokens: int | None, place: Placement):
+        from toolkit.languages import get_language
         from toolkit.provenance import DecodingSettings
         from toolkit.translate.factory import build_translator
-        from toolkit.translate.job import directions
-        from toolkit.translate.memory import TranslationMemory
 
-        memory = TranslationMemory() if spec.memory else None  # this node's cache folder
-        self.translators = {
-            t: build_translator(spec.source, t, spec.models.get(t), spec.backend, DecodingSettings(beams=spec.beams),
-                                device, memory, spec.quantization, threads)
-            for t in spec.targets
-        }
-        self.spec, self.column, self.skip, self.meta = spec, column, skip, meta
-        self.dirs = directions(list(spec.targets))
-        self.provenance = {t: tr.provenance.to_dict() for t, tr in self.translators.items()}
+        memory = None
+        if job.memory:
+            from toolkit.translate.memory import TranslationMemory
 
-    def __call__(self, batch):
-        from toolkit.translate.engine import translate_texts
+            memory = TranslationMemory()  # this node's cache folder
+        source = get_language(job.source).code
+        self.translators = {t: build_translator(source, t, model, job.backend, DecodingSettings(beams=job.beams),
+                                                place.device, memory, job.quantization, place.threads, job.dtype)
+                            for t, model in models.items()}
+        self.batch_tokens = batch_tokens
+        self.sentences = 0
 
-        texts = _column(batch, self.column)
-        skipped = _column(batch, self.skip) if self.skip else [None] * batch.num_rows
-        todo = [i for i, (text, skip) in enumerate(zip(texts, skipped)) if skip is None]
-        sentences = 0
+    def counters(self) -> dict[str, int]:
+        return {f"bound_reached:{t}": tr.bound_reached for t, tr in self.translators.items()}
+
+    def provenance(self) -> dict:
+        from toolkit.translate.job import provenance
+
+        return provenance(self.translators)
+
+    def __call__(self, records: list) -> list:
+        from toolkit.translate.job import translate_records
 
         def counted(n: int) -> None:
-            nonlocal sentences
-            sentences += n
+            self.sentences += n
 
-        bound_before = {t: tr.bound_reached for t, tr in self.translators.items()}
-        translated = {t: translate_texts([texts[i] or "" for i in todo], tr, self.spec.batch_tokens, counted)
-                      for t, tr in self.translators.items()}
-        by_row: list[dict | None] = [None] * batch.num_rows
-        for n, i in enumerate(todo):
-            by_row[i] = {t: translated[t][n] for t in self.spec.targets}
-        keys = list(self.spec.targets)
-        batch = batch.append_column("translations", _struct(by_row, keys))
-        batch = batch.append_column("dir", _struct([self.dirs if row else None for row in by_row], keys))
-        if self.meta:
-            import pyarrow as pa
-
-            info = {"provenance": self.provenance, "sentences": sentences,
-                    "bound_reached": {t: tr.bound_reached - bound_before[t] for t, tr in self.translators.items()}}
-            batch = batch.append_column(META, pa.array([json.dumps(info)] + [None] * (batch.num_rows - 1), pa.string()))
-        return batch
+        return translate_records(records, self.translators, self.batch_tokens, counted)
 
 
-class ChainBatches:
-    """A Ray Data callable class: the chain (summarise, translate, in the options' order) on each row.
+class ChainProcess:
+    """``Chain.process`` with the chain's models built once, on this node."""
 
-    Adds the local chain's record fields: ``id``, ``source_lang``, ``summary`` and ``translations``
-    (JSON objects keyed by language, as strings, since their languages vary by article) and
-    ``manifest`` (JSON). A row whose article is bad gets ``_reject`` set (with ``skip_bad``) or stops
-    the job with the local runner's message.
-    """
-
-    def __init__(self, options, column: str, id_column: str | None, skip_bad: bool, skip: str | None = None):
+    def __init__(self, options, skip_bad: bool, place: Placement):
         from toolkit.chain import Chain
 
-        self.chain = Chain(options)
-        self.column, self.id_column, self.skip_bad, self.skip = column, id_column, skip_bad, skip
+        self.chain, self.skip_bad, self.sentences = Chain(options), skip_bad, 0
+
+    def counters(self) -> dict[str, int]:
+        return {}
+
+    def provenance(self) -> dict:
+        return {}
+
+    def __call__(self, records: list) -> list:
+        return self.chain.process(records, self.skip_bad)
+
+
+class ProcessItems:
+    """A Ray Data callable class: the items of each block through one processing function.
+
+    Adds ``_result`` to every row that was processed: the pickled ``Finished`` or ``Reject``, or
+    ``("stop", error)`` for the record that stopped the block (``Unfinished``: the records after it
+    are left unprocessed, as the local runner leaves them). The first row's ``_meta`` has the block's
+    counts (sentences, outputs cut at the bound) and the models' provenance.
+    """
+
+    def __init__(self, make, *args):
+        self.process = make(*args)
 
     def __call__(self, batch):
         import pyarrow as pa
 
-        from toolkit.errors import InputError, LanguageError
+        from toolkit.io.inputs import Record
+        from toolkit.io.jobs import Unfinished
 
-        texts = _column(batch, self.column)
-        ids = _column(batch, self.id_column) if self.id_column else [None] * batch.num_rows
-        origins = _column(batch, "_origin")
-        rejects = _column(batch, REJECT)
-        skipped = _column(batch, self.skip) if self.skip else [None] * batch.num_rows
-        out: dict[str, list] = {"id": [], "source_lang": [], "summary": [], "translations": [], "manifest": []}
-        for n, (text, skip) in enumerate(zip(texts, skipped)):
-            result = None
-            if skip is None:
-                origin = origins[n] or f"row {n + 1}"
-                try:
-                    result = self.chain.run(text or "", str(ids[n] if ids[n] is not None else n), origins[n])
-                except (InputError, LanguageError) as exc:  # this article's problem, as in the local chain
-                    if not self.skip_bad:
-                        raise InputError(f"{origin}: {exc.message}", exc.hint or "fix the article, or pass --skip-bad") from None
-                    rejects[n] = json.dumps({"origin": origin, "reason": exc.message, "line": (text or "")[:200]})
-            data = result.to_dict() if result else {}
-            out["id"].append(data.get("id"))
-            out["source_lang"].append(data.get("source_lang"))
-            for name in ("summary", "translations", "manifest"):
-                out[name].append(json.dumps(data[name], ensure_ascii=False) if result else None)
-        for name in ("id", "source_lang", "summary", "translations", "manifest"):
-            if name in batch.column_names:
-                batch = batch.drop_columns([name])
-            batch = batch.append_column(name, pa.array(out[name], pa.string()))
-        if REJECT in batch.column_names:
-            batch = batch.set_column(batch.column_names.index(REJECT), REJECT, pa.array(rejects, pa.string()))
-        elif self.skip_bad:
-            batch = batch.append_column(REJECT, pa.array(rejects, pa.string()))
+        states, items = batch.column(STATE).to_pylist(), unpickle_column(batch, ITEM)
+        records = [i for s, i in zip(states, items) if s == "do" and isinstance(i, Record)]
+        before, sentences = self.process.counters(), self.process.sentences
+        stop = None
+        try:
+            results = self.process(records) if records else []
+        except Unfinished as unfinished:
+            results, stop = list(unfinished.done), unfinished.error
+        by_key = {r.key: result for r, result in zip(records, results)}
+        if stop is not None:
+            by_key[records[len(results)].key] = ("stop", stop)
+        out = [pickle.dumps(by_key[i.key]) if s == "do" and isinstance(i, Record) and i.key in by_key else None
+               for s, i in zip(states, items)]
+        after = self.process.counters()
+        info = {"sentences": self.process.sentences - sentences, "provenance": self.process.provenance(),
+                "counters": {k: after[k] - before.get(k, 0) for k in after}}
+        batch = batch.append_column(RESULT, pa.array(out, pa.binary()))
+        return batch.append_column(META, pa.array([json.dumps(info)] + [None] * (batch.num_rows - 1), pa.string()))
+
+
+def _texts(batch, column: str) -> list[str]:
+    return [t or "" for t in batch.column(column).to_pylist()]
+
+
+class TranslateColumn:
+    """A Ray Data callable class for ``translate_dataset``: adds ``translations`` and ``dir`` (a string
+    per target) for ``column``, through ``translate_records`` as the local runner does."""
+
+    def __init__(self, job, models: dict[str, str], batch_tokens: int | None, place: Placement, column: str):
+        self.process, self.column, self.targets = TranslateProcess(job, models, batch_tokens, place), column, list(models)
+
+    def __call__(self, batch):
+        import pyarrow as pa
+
+        from toolkit.io.inputs import Record
+
+        records = [Record(str(i), str(i), text, f"row {i + 1}", fields={}) for i, text in enumerate(_texts(batch, self.column))]
+        finished = self.process(records)
+        kind = pa.struct([(t, pa.string()) for t in self.targets])
+        batch = batch.append_column("translations", pa.array([f.output["translations"] for f in finished], kind))
+        return batch.append_column("dir", pa.array([f.output["dir"] for f in finished], kind))
+
+
+class ChainColumn:
+    """A Ray Data callable class for ``summarize_dataset``: adds the chain's record fields for
+    ``column`` (``summary``, ``translations`` and ``manifest`` as JSON strings: their languages vary
+    by article)."""
+
+    def __init__(self, options, column: str, id_column: str | None, place: Placement):
+        self.process, self.column, self.id_column = ChainProcess(options, False, place), column, id_column
+
+    def __call__(self, batch):
+        import pyarrow as pa
+
+        from toolkit.io.inputs import Record
+        from toolkit.io.jobs import Unfinished
+
+        ids = (batch.column(self.id_column).to_pylist() if self.id_column in batch.column_names
+               else [None] * batch.num_rows)
+        records = [Record(str(i), str(v if v is not None else i), text, f"row {i + 1}", unit="dataset")
+                   for i, (text, v) in enumerate(zip(_texts(batch, self.column), ids))]
+        try:
+            finished = self.process(records)
+        except Unfinished as stop:
+            raise stop.error from None
+        outputs = [f.output for f in finished]
+        for name in ("id", "source_lang"):
+            batch = batch.drop_columns([name]) if name in batch.column_names else batch
+            batch = batch.append_column(name, pa.array([o[name] for o in outputs], pa.string()))
+        for name in ("summary", "translations", "manifest"):
+            batch = batch.append_column(name, pa.array([json.dumps(o[name], ensure_ascii=False) for o in outputs], pa.string()))
         return batch
