@@ -1,5 +1,7 @@
 """Abstractive and LLM summarisers on tiny real models, loaded through the product's loader."""
 
+import shutil
+
 import pytest
 
 from toolkit.errors import InputError, ModelError
@@ -37,6 +39,16 @@ def test_long_article_is_chunked_and_summarised_recursively(bart_model):
     assert chunking.levels >= 2
     assert chunking.overlap_tokens > 0
     assert summary.text.strip()
+
+
+@pytest.mark.parametrize("backend", ["hf", "ct2"])
+def test_long_article_gives_no_indexing_warning(bart_model, tmp_path, backend, transformers_warnings):
+    """The article is counted to be chunked: transformers' "indexing errors" warning would be wrong."""
+    model = shutil.copytree(bart_model, tmp_path / "model")  # a tokenizer that has not warned yet
+    summarizer = build_summarizer("abstractive", "en", str(model), backend=backend)
+    warnings = transformers_warnings()
+    assert summarizer.summarize(LONG, "en", SummaryLength(max_words=10)).text.strip()
+    assert not [w for w in warnings if "indexing errors" in w]
 
 
 def test_t5_uses_the_prefix_its_config_declares(t5_model):

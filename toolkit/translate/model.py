@@ -21,6 +21,7 @@ class ModelTranslator:
         self.source, self.target = source, target
         self.decoding = decoding
         self.bound_reached = 0  # sentences whose output stopped at the length bound, not at an end token
+        self.last_bound: list[bool] = []  # per sentence of the last batch: stopped at the length bound
         # ``setup`` lets other seq2seq tasks (BART/T5 summarisers) drive a model the family table does not list.
         self.setup = setup or language_setup(info.family, model.tokenizer, info.source.ref, source, target)
         self.max_input_tokens = info.max_input_tokens - 2  # room for language and end tokens
@@ -52,7 +53,8 @@ class ModelTranslator:
         request = GenerationRequest(self.decoding, bound, forced_bos=self.setup.forced_bos_token_id, forced_eos=True,
                                     suppress=self._suppress)
         generated = self.model.generate(inputs, request)
-        self.bound_reached += sum(g.at_bound for g in generated)
+        self.last_bound = [g.at_bound for g in generated]
+        self.bound_reached += sum(self.last_bound)
         forced = self.setup.forced_bos_token_id
         texts = self.model.tokenizer.decode([[t for t in g.ids if t != forced] for g in generated])
         return [unicodedata.normalize("NFC", t.strip()) for t in texts]
