@@ -56,3 +56,12 @@ def test_auto_backend_runs_a_llama_chat_model_on_ct2(chat_model):
     summary = build_summarizer("llm", "en", str(chat_model)).summarize(ARTICLE, "en", SummaryLength(max_words=8))
     assert summary.model.backend == "ct2" and summary.model.quantization == "int8"
     assert 0 < summary.words <= 8
+
+
+def test_an_answer_cut_at_its_bound_loses_the_cut_sentence_only():
+    from toolkit.summarize.llm import drop_cut_sentence
+
+    assert drop_cut_sentence("The bank raised its rate. Economists had expected a rise of 0.") == "The bank raised its rate."
+    assert drop_cut_sentence("Iran protested. «Albania lied.» The minister said") == "Iran protested. «Albania lied.»"
+    assert drop_cut_sentence("ایران اعتراض کرد. وزیر گفت") == "ایران اعتراض کرد."
+    assert drop_cut_sentence("One unfinished sentence") == "One unfinished sentence"  # nothing whole to keep
