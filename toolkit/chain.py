@@ -168,7 +168,7 @@ class Chain:
 
 
 def _detect(text: str) -> str:
-    from toolkit.text.detect import detect_language
+    from toolkit.text.langid import detect_language
 
     return detect_language(text)
 
