@@ -46,11 +46,18 @@ class CT2Model:
                prefix: list[str] | None = None, suppress: list[list[str]] | None = None) -> list[list[str]]:
         """The best hypothesis (tokens, without the end token) for each tokenised source, decoded with
         toolkit's decoding settings; each parallel translator takes one share of the batch."""
+        return [h[0] for h in self.decode_nbest(source, decoding, max_length, min_length, prefix, suppress)]
+
+    def decode_nbest(self, source: Sequence[list[str]], decoding: DecodingSettings, max_length: int, min_length: int = 0,
+                     prefix: list[str] | None = None, suppress: list[list[str]] | None = None,
+                     n: int = 1) -> list[list[list[str]]]:
+        """As ``decode``, the ``n`` best hypotheses of each source (beam search with at least ``n`` beams)."""
         results = self.loaded.model.translate_batch(
             list(source),
             target_prefix=[prefix] * len(source) if prefix else None,
             max_batch_size=ceil(len(source) / self.workers),
-            beam_size=decoding.beams,
+            beam_size=max(decoding.beams, n),
+            num_hypotheses=n,
             length_penalty=decoding.length_penalty,
             repetition_penalty=decoding.repetition_penalty,
             no_repeat_ngram_size=decoding.no_repeat_ngram_size,
@@ -59,7 +66,7 @@ class CT2Model:
             max_input_length=0,  # inputs are already cut to the model's limit
             suppress_sequences=suppress,
         )
-        return [r.hypotheses[0] for r in results]
+        return [r.hypotheses for r in results]
 
 
 def installed() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Iterable
 
 from toolkit.errors import LanguageError
 from toolkit.languages import LANGUAGES
@@ -24,3 +25,11 @@ def detect_language(text: str, min_confidence: float = 0.5) -> str:
         raise LanguageError(f"cannot tell the article's language (best guess '{code}', {confidence:.0%} sure)",
                             "pass --from LANG")
     return str(code)
+
+
+def rank_languages(text: str, codes: Iterable[str], top: int = 3) -> list[tuple[str, float]]:
+    """The ``top`` most likely of ``codes`` for ``text``, with probabilities renormalised over them."""
+    wanted = set(codes)
+    ranked = [(str(code), float(p)) for code, p in _identifier().rank(text[:5000]) if code in wanted]
+    total = sum(p for _, p in ranked) or 1.0
+    return [(code, p / total) for code, p in ranked[:top]]

@@ -31,12 +31,21 @@ class CT2Translator(HFTranslator):
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         if not sentences:
             return []
+        hypotheses = [h[0] for h in self._hypotheses(sentences, 1)]
+        self.bound_reached += sum(len(h) >= self._bound for h in hypotheses)  # the end token is not in a hypothesis
+        return self._decode([self.loaded.tokenizer.convert_tokens_to_ids(h) for h in hypotheses])
+
+    def translate_nbest(self, sentences: Sequence[str], n: int) -> list[list[str]]:
+        if not sentences:
+            return []
+        tokenizer = self.loaded.tokenizer
+        return [self._decode([tokenizer.convert_tokens_to_ids(h) for h in hyps]) for hyps in self._hypotheses(sentences, n)]
+
+    def _hypotheses(self, sentences: Sequence[str], n: int) -> list[list[list[str]]]:
         tokenizer = self.loaded.tokenizer
         source = [tokenizer.convert_ids_to_tokens(ids) for ids in self._encode(sentences)["input_ids"]]
         # As the HF backend: the bound follows the longest input of the batch, and counts the forced
         # language token; HF forces the end token into the last position, so one position less here.
         # min_length 0, as hf: an end token may come first (ctranslate2's default is 1).
-        bound = self.decoding.max_new_tokens(max(len(s) for s in source), self._ceiling) - 1
-        hypotheses = self.model.decode(source, self.decoding, bound, 0, self._target_prefix, self._suppress)
-        self.bound_reached += sum(len(h) >= bound for h in hypotheses)  # the end token is not in a hypothesis
-        return self._decode([tokenizer.convert_tokens_to_ids(h) for h in hypotheses])
+        self._bound = self.decoding.max_new_tokens(max(len(s) for s in source), self._ceiling) - 1
+        return self.model.decode_nbest(source, self.decoding, self._bound, 0, self._target_prefix, self._suppress, n)

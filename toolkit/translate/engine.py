@@ -87,6 +87,24 @@ def translate_texts(texts: Sequence[str], translator: Translator, batch_tokens: 
     return [d.layout.render([joiner.join(next(translated) for _ in line) for line in d.lines]) for d in docs]
 
 
+def translate_texts_nbest(texts: Sequence[str], translator: Translator, n: int,
+                          batch_tokens: int | None = None) -> list[list[str]]:
+    """The ``n`` best translations of each document, best first: the i-th puts together each
+    sentence's i-th hypothesis, layout kept. Needs a backend with ``translate_nbest``; the
+    translation memory is not used (it keeps one translation per segment)."""
+    inner = getattr(translator, "inner", translator)
+    batch_tokens = batch_tokens or default_batch_tokens(translator)
+    docs, lengths = _prepare(texts, translator)
+    unique = list(dict.fromkeys(p for d in docs for line in d.lines for p in line))
+    hypotheses: dict[str, list[str]] = {}
+    for group in batches_by_tokens([lengths[u] * n for u in unique], batch_tokens):
+        sentences = [unique[i] for i in group]
+        hypotheses.update(zip(sentences, inner.translate_nbest(sentences, n)))
+    joiner = "" if translator.target in _NO_SPACE_LANGS else " "
+    return [[d.layout.render([joiner.join(hypotheses[p][i] for p in line) for line in d.lines]) for i in range(n)]
+            for d in docs]
+
+
 def pooled(items: Iterable[T], size_of: Callable[[T], int], pool_size: int) -> Iterator[list[T]]:
     """Group a stream into pools of about ``pool_size`` units, so memory is bounded by the pool."""
     pool: list[T] = []

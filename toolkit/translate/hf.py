@@ -43,6 +43,21 @@ class HFTranslator:
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         if not sentences:
             return []
+        sequences, bound = self._generate(sentences, 1)
+        # Generated tokens follow the decoder start token; an end token only in the last position was forced.
+        self.bound_reached += sum(self.loaded.model.config.eos_token_id not in seq[1:bound] for seq in sequences)
+        return self._decode(sequences)
+
+    def translate_nbest(self, sentences: Sequence[str], n: int) -> list[list[str]]:
+        """The ``n`` best translations of each sentence, best first (beam search with at least ``n`` beams)."""
+        if not sentences:
+            return []
+        sequences, _ = self._generate(sentences, n)
+        texts = self._decode(sequences)
+        return [texts[i * n:(i + 1) * n] for i in range(len(sentences))]
+
+    def _generate(self, sentences: Sequence[str], n: int) -> tuple[list[list[int]], int]:
+        """Output token ids (``n`` per sentence, in order) and the output length bound used."""
         import torch
         from transformers import GenerationConfig
 
@@ -52,7 +67,8 @@ class HFTranslator:
         ceiling = getattr(config, "max_position_embeddings", None) or 1024
         bound = self.decoding.max_new_tokens(batch["input_ids"].shape[1], ceiling)
         generation = GenerationConfig(
-            num_beams=self.decoding.beams,
+            num_beams=max(self.decoding.beams, n),
+            num_return_sequences=n,
             do_sample=False,
             max_new_tokens=bound,
             length_penalty=self.decoding.length_penalty,
@@ -68,10 +84,7 @@ class HFTranslator:
             bad_words_ids=[[config.pad_token_id]] if config.pad_token_id is not None else None,
         )
         with torch.inference_mode():
-            sequences = model.generate(**batch, generation_config=generation).tolist()
-        # Generated tokens follow the decoder start token; an end token only in the last position was forced.
-        self.bound_reached += sum(config.eos_token_id not in seq[1:bound] for seq in sequences)
-        return self._decode(sequences)
+            return model.generate(**batch, generation_config=generation).tolist(), bound
 
     def _decode(self, sequences: list[list[int]]) -> list[str]:
         """Output token ids to NFC text, without the forced target-language token."""
