@@ -72,3 +72,19 @@ def start_server(tmp_path_factory, marian_multi_model):
 def server(start_server):
     """The default server: open, no rate limit, suggestions on, a 200-character limit."""
     return start_server(suggestions=True, char_limit=200)
+
+
+@pytest.fixture(scope="module")
+def alone(marian_multi_model):
+    """``alone(target, text)``: the text translated by itself through the library, as the CLI would."""
+    from toolkit.translate.engine import translate_texts
+    from toolkit.translate.factory import build_translator
+
+    translators = {}
+
+    def translate(target: str, text: str) -> str:
+        if target not in translators:
+            translators[target] = build_translator("en", target, str(marian_multi_model), "hf", FIXED)
+        return translate_texts([text], translators[target])[0]
+
+    return translate
