@@ -37,20 +37,6 @@ def _progress_reporter(total: Callable[[], int | None], quiet: bool):
     return progress, report
 
 
-def _count_records(items: list[str], kind: str) -> int | None:
-    from pathlib import Path
-
-    if kind == "documents":
-        return None if any(Path(i).is_dir() for i in items) else len(items)
-    total = 0
-    for item in items:
-        with open(item, "rb") as f:
-            total += sum(1 for line in f if line.strip())
-    return total - (len(items) if kind == "table" else 0)
-
-
-
-
 @app.command()
 @user_errors
 def translate(
@@ -78,39 +64,25 @@ def translate(
     from pathlib import Path
 
     from toolkit.errors import InputError
-    from toolkit.io.inputs import InputOptions, classify
-    from toolkit.languages import get_language, parse_language_list
-    from toolkit.provenance import DecodingSettings
-    from toolkit.settings import setting
-    from toolkit.translate.factory import build_translator, parse_model_options
-    from toolkit.translate.job import POOL_CHARS, JobOptions, run_translation_job
-    from toolkit.translate.memory import TranslationMemory
+    from toolkit.io.inputs import InputOptions
+    from toolkit.languages import parse_language_list
+    from toolkit.translate.job import TranslationJob, count_records, run_translation_job
 
     if errors not in ("strict", "replace"):
         raise InputError(f"--errors must be strict or replace, not '{errors}'")
-    targets = parse_language_list(to)
-    source = get_language(source).code
-    input_set = classify(inputs, InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad))
-    default_model, per_target = parse_model_options(model)
-    decoding = DecodingSettings(beams=beams)
-    memory = None if no_cache else TranslationMemory()
-    translators = {
-        t: build_translator(source, t, per_target.get(t, default_model), backend, decoding, memory=memory,
-                            quantization=quantization, threads=threads)
-        for t in targets
-    }
-    options = JobOptions(
+    job = TranslationJob(
+        targets=tuple(parse_language_list(to)), source=source, models=tuple(model or ()), backend=backend,
+        quantization=quantization, beams=beams, threads=threads, batch_tokens=batch_tokens, memory=not no_cache,
+        inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad),
         out=Path(out) if out else None, as_json=as_json, restart=restart,
-        batch_tokens=setting("batch_tokens", batch_tokens, None, int),
-        pool_chars=setting("pool_chars", None, POOL_CHARS, int),
     )
-    progress, report = _progress_reporter(lambda: _count_records(input_set.items, input_set.kind), quiet)
+    progress, report = _progress_reporter(lambda: count_records(inputs, job.inputs), quiet)
     if progress:
         with progress:
-            summary = run_translation_job(input_set, translators, options, report)
+            summary = run_translation_job(inputs, job, report)
     else:
-        summary = run_translation_job(input_set, translators, options)
-    done = f"translated {summary.records} records into {', '.join(targets)} ({summary.sentences} distinct sentences)"
+        summary = run_translation_job(inputs, job)
+    done = f"translated {summary.records} records into {', '.join(job.targets)} ({summary.sentences} distinct sentences)"
     report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
     cut = {t: n for t, n in summary.bound_reached.items() if n}
     if cut:
@@ -118,4 +90,3 @@ def translate(
         typer.echo(f"warning: {sum(cut.values())} translated sentences ({counts}) stopped at the output length bound "
                    "(2 x source tokens + 10) and may be cut short; this usually means the model looped: check them, "
                    "or try --beams 4", err=True)
-

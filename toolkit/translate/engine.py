@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import Callable, Mapping, Sequence
 
 from toolkit.text.segment import Layout, fit_to_limit, split_layout, split_sentences
 from toolkit.translate.base import Translator
 
-T = TypeVar("T")
 # Scripts written without spaces between sentences.
 _NO_SPACE_LANGS = {"ja", "zh"}
 
@@ -104,16 +103,3 @@ def translate_texts_nbest(texts: Sequence[str], translator: Translator, n: int,
     return [[d.layout.render([joiner.join(hypotheses[p][i] for p in line) for line in d.lines]) for i in range(n)]
             for d in docs]
 
-
-def pooled(items: Iterable[T], size_of: Callable[[T], int], pool_size: int) -> Iterator[list[T]]:
-    """Group a stream into pools of about ``pool_size`` units, so memory is bounded by the pool."""
-    pool: list[T] = []
-    total = 0
-    for item in items:
-        pool.append(item)
-        total += size_of(item)
-        if total >= pool_size:
-            yield pool
-            pool, total = [], 0
-    if pool:
-        yield pool

@@ -17,7 +17,10 @@ def _build_hf(model: str, source: str, target: str, decoding: DecodingSettings, 
     from toolkit.models.loading import load_seq2seq, require_float32
     from toolkit.translate.hf import HFTranslator
 
+    from toolkit.settings import setting
+
     require_float32(quantization)
+    threads = setting("threads", threads, None)  # the argument, else TOOLKIT_THREADS, as on ct2
     if threads is not None:
         import torch
 
@@ -49,7 +52,8 @@ def choose_backend(backend: str, model: str) -> str:
 
 
 def parse_model_options(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
-    """``--model ID`` for every target and ``--model LANG=ID`` per target."""
+    """The one model grammar: ``ID`` (a hub id, imported name or folder) for every target, and
+    ``LANG=ID`` for one target; returns (model for every target, {target: model})."""
     default, per_target = None, {}
     for value in values or []:
         lang, sep, model = value.partition("=")
@@ -58,8 +62,24 @@ def parse_model_options(values: list[str] | None) -> tuple[str | None, dict[str,
         elif default is None:
             default = value
         else:
-            raise ToolkitError(f"--model given twice ({default}, {value})", "use --model LANG=MODEL for per-target models")
+            raise ToolkitError(f"two translation models for every target ({default}, {value})",
+                               "give one, and LANG=MODEL for a model per target")
     return default, per_target
+
+
+def models_for(source: str, targets: list[str], models: list[str] | None) -> dict[str, str]:
+    """The model each target will use (the user's, else the catalogue's default), from model specs
+    in the one grammar (``ID`` or ``LANG=ID``); checked before any model is loaded."""
+    default, per_target = parse_model_options(models)
+    return {t: choose_model(source, t, per_target.get(t, default)) for t in targets}
+
+
+def build_translators(source: str, models: dict[str, str], backend: str = "auto",
+                      decoding: DecodingSettings | None = None, memory: TranslationMemory | None = None,
+                      quantization: str | None = None, threads: int | None = None) -> dict[str, Translator]:
+    """One translator per target of ``models`` (``models_for``), sharing one translation memory."""
+    return {t: build_translator(source, t, model, backend, decoding, memory=memory, quantization=quantization,
+                                threads=threads) for t, model in models.items()}
 
 
 def choose_model(source: str, target: str, model: str | None = None) -> str:
