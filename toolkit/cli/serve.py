@@ -48,11 +48,11 @@ def serve(
     from toolkit.serve.config import ServeConfig
     from toolkit.serve.server import serve as run_server
     from toolkit.settings import setting
-    from toolkit.translate.factory import parse_model_options
+    from toolkit.translate.factory import models_for
 
-    default_model, per_target = parse_model_options(model)
+    source, targets = get_language(source).code, parse_language_list(to)
     config = ServeConfig(
-        source=get_language(source).code, targets=tuple(parse_language_list(to)), model=default_model, models=per_target,
+        source=source, targets=tuple(targets), models=models_for(source, targets, model),
         backend=backend, quantization=quantization, threads=setting("threads", threads, None, int),
         decoding=DecodingSettings(beams=beams), translation_memory=not no_cache,
         batch_tokens=setting("batch_tokens", batch_tokens, None, int), batch_wait_ms=batch_wait_ms,
