@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.serve.conftest import free_port
+from tests.tiny_models import CORPUS
 from toolkit.cli import app
 from toolkit.serve.keys import KeyStore
 
@@ -51,29 +52,34 @@ def test_each_key_has_its_own_request_and_character_limits(start_server):
 
 
 @pytest.mark.slow
-def test_serve_command_finishes_in_flight_requests_on_sigterm(marian_multi_model):
+def test_serve_command_finishes_in_flight_requests_on_sigterm(marian_multi_model, tmp_path):
     port = free_port()
+    log = (tmp_path / "serve.log").open("w")
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [sys.executable, "-c", "from toolkit.cli import main; main()", "serve", "--port", str(port), "--to", "fa",
-         "--model", f"fa={marian_multi_model}", "--backend", "hf", "--batch-wait-ms", "3000"],
-        env={**os.environ, "PYTHONPATH": os.getcwd()}, stderr=subprocess.PIPE, text=True)
+         "--model", f"fa={marian_multi_model}", "--backend", "hf", "--char-limit", "-1"],
+        env={**os.environ, "PYTHONPATH": os.getcwd()}, stderr=log)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while True:
             try:
                 if httpx.get(url + "/health").status_code == 200:
                     break
             except httpx.TransportError:
                 pass
-            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
             time.sleep(0.2)
         result = {}
+        # Many different sentences: long enough to keep the model busy a while.
+        article = " ".join(f"In report {i}, {CORPUS[i % 4][0].lower()}{CORPUS[i % 4][1:]}" for i in range(80))
         sender = threading.Thread(target=lambda: result.update(response=httpx.post(
-            url + "/translate", json={"q": "Prices rose.", "source": "en", "target": "fa"}, timeout=60)))
+            url + "/translate", json={"q": article, "source": "en", "target": "fa"}, timeout=120)))
         sender.start()
-        while "toolkit_queue_depth 1" not in httpx.get(url + "/metrics").text:  # waiting in the micro-batcher
-            time.sleep(0.05)
+        # The server answers while the model works: wait until the article is in the model.
+        while "toolkit_texts_in_model 1" not in httpx.get(url + "/metrics").text:
+            assert sender.is_alive(), "the translation finished before the server was stopped"
+            time.sleep(0.01)
         process.send_signal(signal.SIGTERM)
         sender.join(60)
         assert result["response"].status_code == 200 and result["response"].json()["translatedText"]

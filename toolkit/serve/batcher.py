@@ -1,7 +1,9 @@
 """Cross-request micro-batching: texts from concurrent requests go to the model together.
 
-A request's texts wait until the pending work fills the token budget, or ``max_wait`` has passed
-since the oldest waiting request arrived; then everything gathered runs as one call of ``run``
+Under concurrent load (the last model call served several requests, or several are waiting), a
+request's texts wait until the pending work fills the token budget, or ``max_wait`` has passed
+since the oldest waiting request arrived; a lone request goes at once. Everything gathered runs as
+one call of ``run``
 (the engine: sentences split, pooled, sorted by length and batched) on the pair's worker thread,
 off the event loop. While the model works, new requests gather for the next call. The queue is
 bounded: ``submit`` raises ``QueueFull`` at once rather than letting a backlog grow.
@@ -46,6 +48,7 @@ class MicroBatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self.running = 0  # texts in the model right now
+        self._last_requests = 0  # requests served by the last model call
 
     @property
     def waiting(self) -> int:
@@ -84,8 +87,8 @@ class MicroBatcher:
             if not self._queue:
                 self._wake.clear()
                 await self._wake.wait()
-            # Wait for more work until the budget is full or the oldest request has waited max_wait.
-            while self._pending() < self.budget:
+            # Under load, wait for more work until the budget is full or the oldest request has waited max_wait.
+            while (self._last_requests > 1 or len(self._queue) > 1) and self._pending() < self.budget:
                 remaining = self._queue[0].arrived + self.max_wait - loop.time()
                 if remaining <= 0:
                     break
@@ -108,6 +111,7 @@ class MicroBatcher:
                 continue
             finally:
                 self.running = 0
+            self._last_requests = len(jobs)
             if self._on_batch:
                 self._on_batch(len(jobs), len(texts))
             start = 0
