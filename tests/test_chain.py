@@ -125,8 +125,7 @@ def test_eval_suite_runs_the_chain(bart_model, marian_multi_model, tmp_path):
         "articles": [{"id": "one", "text": ARTICLE,
                       "summary": {"en": "Talks continue.", "fa": "مذاکرات ادامه دارد.", "sq": "Bisedimet vazhdojnë."}}],
     }), "utf-8")
-    models = {"summarize": str(bart_model), "fa": str(marian_multi_model), "sq": str(marian_multi_model)}
-    result = run_suite(suite, models=models)
+    result = run_suite(suite, summary_model=str(bart_model), models=[str(marian_multi_model)])
     assert set(result.outputs["one"]) == {"en", "fa", "sq"}
     assert set(result.results) == {"en", "fa", "sq"}
 

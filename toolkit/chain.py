@@ -300,8 +300,9 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
     from toolkit.io.inputs import InputOptions, classify, read_items
     from toolkit.io.jobs import job_key, run_job
     from toolkit.io.sinks import StdoutSink, StreamSink
-    from toolkit.settings import setting
+    from toolkit.settings import check_settings, setting
 
+    check_settings()
     options = options or ChainOptions()
     chain = chain or Chain(options)
     if isinstance(inputs, Mapping):
@@ -351,6 +352,24 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
         report.resumed, report.rejected, report.total = job.resumed, job.rejected, progress.records
         report.outputs = sink.finish(None)
     return report
+
+
+def chain_options(steps: tuple[Step, ...], source: str = "auto", method: str = "abstractive",
+                  summary_model: str | None = None, prompt: str | None = None, max_words: int | None = None,
+                  sentences: int | None = None, models: Sequence[str] = (), beams: int = 1, backend: str = "auto",
+                  quantization: str | None = None, memory: bool = True) -> ChainOptions:
+    """Chain options from the commands' words: ``source`` a language or ``auto`` (detect each
+    article), ``models`` translation models in the one grammar (``ID`` for every target, ``LANG=ID``
+    for one), ``summary_model`` the summariser."""
+    from toolkit.translate.factory import parse_model_options
+
+    default_model, per_target = parse_model_options(list(models))
+    return ChainOptions(
+        steps=steps, source=None if source == "auto" else get_language(source).code, method=method,
+        summary_model=summary_model, prompt=prompt, length=SummaryLength(max_words, sentences),
+        translation_model=default_model, translation_models=per_target, beams=beams,
+        backend=backend, quantization=quantization, translation_memory=memory,
+    )
 
 
 def summary_options(targets: Sequence[str], models: Mapping[str, str] | None = None, source: str | None = None,

@@ -31,6 +31,7 @@ ENV_VARS = {
     "device": "TOOLKIT_DEVICE",
     "threads": "TOOLKIT_THREADS",
     "quantization": "TOOLKIT_QUANTIZATION",
+    "dtype": "TOOLKIT_DTYPE",
 }
 
 
@@ -103,6 +104,13 @@ def setting(name: str, argument: T | None, default: T, convert: Callable[[Any], 
     except (TypeError, ValueError) as exc:
         where = "" if source == "argument" else f" in {source}"
         raise ToolkitError(f"invalid value {raw!r} for {name}{where}", str(exc)) from None
+
+
+def check_settings() -> None:
+    """Resolve every checked setting (``CHECKS``) once, so that a bad environment variable or config
+    value stops a job before any model work, whichever backend would have read it."""
+    for name in CHECKS:
+        setting(name, None, None)
 
 
 def cache_dir() -> Path:

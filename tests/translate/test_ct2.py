@@ -127,3 +127,42 @@ def test_end_token_first_gives_an_empty_output_on_both_backends(marian_model, tm
     translator = build_translator("en", "sq", str(folder), backend, quantization=quantization)
     assert translator.translate_batch(["Iran and Albania.", "The minister said."]) == ["", ""]
     assert translator.bound_reached == 0
+
+
+_FRESH = """
+import json, sys
+from toolkit.summarize.abstractive import Seq2SeqSummarizer, DECODING
+from toolkit.translate.factory import build_translator
+outputs = []
+for kind, folder, target, texts in json.loads(sys.argv[1]):
+    if kind == "translate":
+        outputs.append(build_translator("en", target, folder, "ct2", quantization="float32").translate_batch(texts))
+    else:
+        outputs.append(Seq2SeqSummarizer(folder, None, DECODING, "float32", "ct2").generate_prompts(texts, 1, 8))
+print(json.dumps({"outputs": outputs, "torch": "torch" in sys.modules, "transformers": "transformers" in sys.modules}))
+"""
+
+
+@pytest.mark.slow
+def test_ct2_runs_without_torch_or_transformers_in_a_fresh_interpreter(request):
+    # Every family the ct2 path runs: translation (Marian, M2M100, NLLB, mBART-50) and summaries (BART, T5).
+    # Converting a model needs torch (done here, once); translating with it afterwards does not.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from toolkit.summarize.abstractive import DECODING, Seq2SeqSummarizer
+
+    jobs = [("translate", str(request.getfixturevalue(f)), t, CORPUS[:4]) for f, t in FIXTURES]
+    jobs += [("summarize", str(request.getfixturevalue(f)), None, CORPUS[:2]) for f in ("bart_model", "t5_model")]
+    expected = [build_translator("en", t, m, "ct2", quantization="float32").translate_batch(x) if k == "translate"
+                else Seq2SeqSummarizer(m, None, DECODING, "float32", "ct2").generate_prompts(x, 1, 8)
+                for k, m, t, x in jobs]
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", _FRESH, json.dumps(jobs)], capture_output=True, text=True, env=env, cwd=root)
+    assert done.returncode == 0, done.stderr
+    fresh = json.loads(done.stdout)
+    assert fresh["outputs"] == expected
+    assert (fresh["torch"], fresh["transformers"]) == (False, False)

@@ -1,3 +1,4 @@
+import shutil
 import unicodedata
 
 import pytest
@@ -7,6 +8,8 @@ from toolkit.provenance import DecodingSettings
 from toolkit.text.segment import split_layout, split_sentences
 from toolkit.translate.engine import batches_by_tokens, translate_texts
 from toolkit.translate.factory import build_translator
+
+from tests.identity import IdentityTranslator
 
 DOCS = [
     "The minister said the talks would continue next week in Tirana. Iran and Albania cut diplomatic ties.\n\n"
@@ -49,19 +52,32 @@ def test_sentence_longer_than_the_model_limit_is_split_not_truncated(marian_mode
     assert out.strip()  # without splitting the tiny model (64 positions) cannot even run
 
 
+@pytest.mark.parametrize("backend", ["hf", "ct2"])
+def test_sentences_split_to_the_limit_give_no_indexing_warning(marian_model, tmp_path, backend, transformers_warnings):
+    """transformers warns of "indexing errors" for a text over the model's limit: toolkit counts such
+    sentences only to cut them, so the warning would be wrong."""
+    model = shutil.copytree(marian_model, tmp_path / "model")  # a tokenizer that has not warned yet
+    translator = build_translator("en", "sq", str(model), backend, quantization="float32" if backend == "ct2" else None)
+    warnings = transformers_warnings()
+    long_sentence = ", ".join(["the minister said the talks would continue"] * 30) + "."
+    [out] = translate_texts([long_sentence], translator, batch_tokens=512)
+    assert out.strip()
+    assert not [w for w in warnings if "indexing errors" in w]
+
+
 def test_marian_multi_target_model_gets_the_target_token(marian_multi_model):
     fa = build_translator("en", "fa", str(marian_multi_model))
     sq = build_translator("en", "sq", str(marian_multi_model))
     assert fa.setup.prefix == ">>pes<< " and sq.setup.prefix == ">>sqi<< "
-    ids = fa.loaded.tokenizer(">>pes<< Hello")["input_ids"]
-    assert ids[0] == fa.loaded.tokenizer.convert_tokens_to_ids(">>pes<<")
+    [ids] = fa.encode(["Hello"])
+    assert ids[0] == fa.model.tokenizer.get_vocab()[">>pes<<"]
     with pytest.raises(LanguageError, match="supported: deu, pes, sqi"):
         build_translator("en", "fr", str(marian_multi_model))
 
 
 def test_m2m100_forces_the_target_language_token(m2m100_model):
     translator = build_translator("en", "fa", str(m2m100_model))
-    tokenizer = translator.loaded.tokenizer
+    tokenizer = translator.model.tokenizer
     assert translator.setup.forced_bos_token_id == tokenizer.get_lang_id("fa")
     assert translator.setup.src_lang == "en"
     [out] = translator.translate_batch(["Iran and Albania cut diplomatic ties."])
@@ -71,11 +87,11 @@ def test_m2m100_forces_the_target_language_token(m2m100_model):
 def test_nllb_maps_iso_codes_to_flores_codes(nllb_model):
     fa = build_translator("en", "fa", str(nllb_model))
     sq = build_translator("en", "sq", str(nllb_model))
-    vocab = fa.loaded.tokenizer.get_vocab()
-    assert fa.loaded.family == "nllb"
+    vocab = fa.model.tokenizer.get_vocab()
+    assert fa.model.info.family == "nllb"
     assert (fa.setup.src_lang, fa.setup.forced_bos_token_id) == ("eng_Latn", vocab["pes_Arab"])
     assert sq.setup.forced_bos_token_id == vocab["als_Latn"]
-    encoded = fa._encode(["Tirana"])["input_ids"][0]
+    encoded = fa.encode(["Tirana"])[0]
     assert encoded[0] == vocab["eng_Latn"]  # the source language token leads the input
     with pytest.raises(LanguageError, match="eng_Latn"):
         build_translator("en", "de", str(nllb_model))
@@ -90,11 +106,36 @@ def test_decoding_settings_are_explicit_and_recorded(marian_model):
 
 def test_mbart50_uses_its_language_codes_and_refuses_albanian(mbart50_model):
     fa = build_translator("en", "fa", str(mbart50_model))
-    vocab = fa.loaded.tokenizer.get_vocab()
-    assert fa.loaded.family == "mbart50"
+    vocab = fa.model.tokenizer.get_vocab()
+    assert fa.model.info.family == "mbart50"
     assert (fa.setup.src_lang, fa.setup.forced_bos_token_id) == ("en_XX", vocab["fa_IR"])
-    assert fa._encode(["Tirana"])["input_ids"][0][0] == vocab["en_XX"]
+    assert fa.encode(["Tirana"])[0][0] == vocab["en_XX"]
     [out] = fa.translate_batch(["Iran and Albania cut diplomatic ties."])
     assert "fa_IR" not in out
     with pytest.raises(LanguageError, match="en->sq.*fa_IR"):
         build_translator("en", "sq", str(mbart50_model))
+
+
+@pytest.mark.parametrize("text", [
+    "The talks ended.  Iran left.",  # two spaces
+    "The talks ended.\tIran left.\n",
+    "The talks ended.\u00a0Iran left.",  # no-break space
+    "The minister spoke in Tirana.Albania cut ties.",  # no space at all
+    "# Lajme\r\n\r\nÇfarë ndodhi në Tiranë?  Qeveria nuk dha përgjigje.\r\n",
+    "- آیا این خبر درست است؟\u2003سخنگو گفت نه.\n",
+])
+def test_identity_translation_keeps_the_text_between_sentences(text):
+    assert translate_texts([text], IdentityTranslator(), batch_tokens=64) == [text]
+
+
+def test_sentences_cut_to_the_model_limit_keep_their_whitespace():
+    text = ("The minister said,  in a long statement\tread out on Wednesday,\u00a0that the talks would continue "
+            "next week in Tirana and that  nothing had been decided yet. Short one.  Supercalifragilisticexpialidocious"
+            "antidisestablishmentarianism.")
+    translator = IdentityTranslator(max_input_tokens=8)
+    assert translate_texts([text], translator, batch_tokens=64) == [text]
+    assert len(translator.batches) > 1  # the limit really cut the sentences
+
+
+def test_no_space_target_joins_sentences_without_spaces():
+    assert translate_texts(["One.  Two."], IdentityTranslator(target="zh"), batch_tokens=64) == ["One.Two."]

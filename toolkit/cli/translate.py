@@ -6,6 +6,7 @@ from typing import Callable, Optional
 
 import typer
 
+from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
 
 
@@ -53,14 +54,21 @@ def translate(
     batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per batch (env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU)."),
     backend: str = typer.Option("auto", "--backend", help="Inference backend: auto (ct2 when it runs the model, else hf), ct2 or hf."),
     quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
+    dtype: Optional[str] = typer.Option(None, "--dtype", help="hf backend: float32, bfloat16 or float16 (env TOOLKIT_DTYPE; default bfloat16 on CPUs with AMX or AVX-512 BF16, else float32)."),
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (env TOOLKIT_THREADS; default all cores this process may use)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, empty or undecodable files in a folder) to a rejects file and go on."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    engine: str = ray_options.ENGINE,
+    address: Optional[str] = ray_options.ADDRESS,
+    actors: str = ray_options.ACTORS,
+    cpus_per_actor: float = ray_options.CPUS,
+    gpus_per_actor: float = ray_options.GPUS,
 ) -> None:
     """Translate texts, files, folders, JSONL or CSV into one or more languages."""
+    import functools
     from pathlib import Path
 
     from toolkit.errors import InputError
@@ -72,16 +80,23 @@ def translate(
         raise InputError(f"--errors must be strict or replace, not '{errors}'")
     job = TranslationJob(
         targets=tuple(parse_language_list(to)), source=source, models=tuple(model or ()), backend=backend,
-        quantization=quantization, beams=beams, threads=threads, batch_tokens=batch_tokens, memory=not no_cache,
+        quantization=quantization, beams=beams, threads=threads, dtype=dtype, batch_tokens=batch_tokens, memory=not no_cache,
         inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad),
         out=Path(out) if out else None, as_json=as_json, restart=restart,
     )
-    progress, report = _progress_reporter(lambda: count_records(inputs, job.inputs), quiet)
+    cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
+    if cluster is not None:
+        from toolkit.distributed import run_ray_translation
+
+        run = functools.partial(run_ray_translation, inputs, job, cluster)
+    else:
+        run = functools.partial(run_translation_job, inputs, job)
+    progress, report = _progress_reporter(lambda: count_records(inputs, job.inputs) if cluster is None else None, quiet)
     if progress:
         with progress:
-            summary = run_translation_job(inputs, job, report)
+            summary = run(report)
     else:
-        summary = run_translation_job(inputs, job)
+        summary = run()
     done = f"translated {summary.records} records into {', '.join(job.targets)} ({summary.sentences} distinct sentences)"
     report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
     cut = {t: n for t, n in summary.bound_reached.items() if n}

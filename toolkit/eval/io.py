@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from toolkit.errors import InputError, LanguageError
+from toolkit.io.inputs import decode
 from toolkit.languages import get_language
 
 LANGID_SAMPLE_LINES = 50
@@ -34,16 +35,26 @@ def json_object(text: str, where: str, hint: str) -> dict:
     return obj
 
 
+def read_utf8(path: str | Path, missing_hint: str = "check the path") -> str:
+    """The text of a UTF-8 file (a byte-order mark dropped), decoded by the toolkit's one decoder;
+    an InputError naming the file, and the line of any byte that is not UTF-8."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", missing_hint) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror or exc})", "check the path and its permissions") from None
+    try:
+        return decode(data, str(path), "strict")
+    except InputError as exc:  # its hint offers a translate option that scoring does not have
+        raise InputError(exc.message, "convert the file to UTF-8") from None
+
+
 def read_texts(path: str | Path, field: str | None = None) -> tuple[list[str], list[str]]:
     """(document ids, texts): one per line, or per JSON object in a ``.jsonl`` file (``field``, default ``text``)."""
     path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file", "check the path") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})", "convert the file to UTF-8") from None
-    lines = raw.splitlines()
+    lines = read_utf8(path).splitlines()
     if field is None and path.suffix != ".jsonl":
         return [str(i) for i in range(1, len(lines) + 1)], lines
     ids, texts = [], []

@@ -1,8 +1,6 @@
-"""CTranslate2 models: converted once with ctranslate2's own converter, cached by model id,
-revision and quantisation, and loaded with threads fitted to this machine.
-
-Reusable by any seq2seq task: ``load_ct2`` returns a ``ctranslate2.Translator`` (Marian, M2M100,
-NLLB, mBART, BART, T5) with the model's Hugging Face tokenizer.
+"""CTranslate2 models: converted once with ctranslate2's own converter (the one step that needs
+torch and transformers), cached by model id, revision and quantisation; the device, compute type
+and threads fitted to this machine. ``toolkit.models.backends.ct2`` runs them.
 """
 
 from __future__ import annotations
@@ -13,60 +11,18 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
-from functools import lru_cache
-from math import ceil
 from pathlib import Path
-from typing import Sequence
 
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.models.catalogue import load_catalogue
-from toolkit.models.loading import LoadedModel, input_limit, model_family
+from toolkit.models.backends import model_family
 from toolkit.models.store import fetch_hub_model, resolve
 from toolkit.models.revision import local_folder, model_revision
-from toolkit.provenance import DecodingSettings
 from toolkit.settings import cache_dir, setting
 
 FAMILIES = ("marian", "m2m100", "nllb", "mbart50", "bart", "t5")
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 _META = "toolkit-conversion.json"
-
-
-@dataclass(frozen=True)
-class CT2Model:
-    """A loaded CTranslate2 model: ``loaded.model`` is the ``ctranslate2.Translator``."""
-
-    loaded: LoadedModel
-    quantization: str
-    workers: int  # translators running batches in parallel (inter_threads)
-    threads: int  # threads per translator (intra_threads)
-    folder: Path
-
-    def decode(self, source: Sequence[list[str]], decoding: DecodingSettings, max_length: int, min_length: int = 0,
-               prefix: list[str] | None = None, suppress: list[list[str]] | None = None) -> list[list[str]]:
-        """The best hypothesis (tokens, without the end token) for each tokenised source, decoded with
-        toolkit's decoding settings; each parallel translator takes one share of the batch."""
-        return [h[0] for h in self.decode_nbest(source, decoding, max_length, min_length, prefix, suppress)]
-
-    def decode_nbest(self, source: Sequence[list[str]], decoding: DecodingSettings, max_length: int, min_length: int = 0,
-                     prefix: list[str] | None = None, suppress: list[list[str]] | None = None,
-                     n: int = 1) -> list[list[list[str]]]:
-        """As ``decode``, the ``n`` best hypotheses of each source (beam search with at least ``n`` beams)."""
-        results = self.loaded.model.translate_batch(
-            list(source),
-            target_prefix=[prefix] * len(source) if prefix else None,
-            max_batch_size=ceil(len(source) / self.workers),
-            beam_size=max(decoding.beams, n),
-            num_hypotheses=n,
-            length_penalty=decoding.length_penalty,
-            repetition_penalty=decoding.repetition_penalty,
-            no_repeat_ngram_size=decoding.no_repeat_ngram_size,
-            max_decoding_length=max(1, max_length),
-            min_decoding_length=min_length,
-            max_input_length=0,  # inputs are already cut to the model's limit
-            suppress_sequences=suppress,
-        )
-        return [r.hypotheses for r in results]
 
 
 def installed() -> bool:
@@ -102,17 +58,29 @@ def ct2_device(device: str | None = None) -> tuple[str, int]:
     """('cpu' | 'cuda', device index) from the argument, TOOLKIT_DEVICE, or what is present."""
     wanted = setting("device", device, "auto", str)
     if wanted == "auto":
-        import ctranslate2
+        from toolkit.models.backends.ct2 import import_ctranslate2
 
-        return ("cuda", 0) if ctranslate2.get_cuda_device_count() > 0 else ("cpu", 0)
+        return ("cuda", 0) if import_ctranslate2().get_cuda_device_count() > 0 else ("cpu", 0)
     kind, _, index = wanted.partition(":")
     if kind not in ("cpu", "cuda") or (index and not index.isdigit()):
         raise ToolkitError(f"unknown device '{wanted}'", "use cpu, cuda or cuda:N")
     return kind, int(index or 0)
 
 
-def default_quantization(device: str) -> str:
-    return "int8" if device == "cpu" else "float16"
+# Compute types, fastest first, as measured on CPUs by ``benchmarks/translate_throughput.py --rows
+# compute-types`` (docs/speed.md); a type no measurement ranked comes after those that were.
+FASTEST_FIRST = {"cpu": ("int8", "int8_float32", "int16", "float32"),
+                 "cuda": ("float16", "int8_float16", "bfloat16", "int8_bfloat16", "int8", "float32")}
+
+
+def default_quantization(device: str, supported: set[str] | None = None) -> str:
+    """The fastest compute type this machine supports (ctranslate2.get_supported_compute_types)."""
+    if supported is None:
+        from toolkit.models.backends.ct2 import import_ctranslate2
+
+        supported = set(import_ctranslate2().get_supported_compute_types(device))
+    ranked = FASTEST_FIRST.get(device, FASTEST_FIRST["cpu"])
+    return next((t for t in ranked if t in supported), "float32")
 
 
 def check_quantization(quantization: str) -> str:
@@ -196,29 +164,3 @@ def convert(ref: str, quantization: str = "int8", force: bool = False) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
-
-
-@lru_cache(maxsize=4)
-def load_ct2(ref: str, quantization: str | None = None, device: str | None = None, threads: int | None = None) -> CT2Model:
-    """Convert (first time) and load a model with CTranslate2, with its Hugging Face tokenizer."""
-    kind, index = ct2_device(device)
-    quantization = check_quantization(setting("quantization", quantization, default_quantization(kind), str))
-    folder = convert(ref, quantization)
-    source = resolve(ref)
-    import ctranslate2
-    from transformers import AutoConfig, AutoTokenizer
-
-    location = json.loads((folder / _META).read_text("utf-8"))["location"]
-    tokenizer = AutoTokenizer.from_pretrained(location)
-    config = AutoConfig.from_pretrained(location)
-    workers, per_worker = thread_plan(threads, kind)
-    try:
-        translator = ctranslate2.Translator(str(folder), device=kind, device_index=index, compute_type=quantization,
-                                            inter_threads=workers, intra_threads=per_worker)
-    except (RuntimeError, ValueError) as exc:
-        raise ModelError(f"ctranslate2 cannot load '{ref}' as {quantization} on {kind}: {exc}",
-                         f"supported here: {', '.join(sorted(ctranslate2.get_supported_compute_types(kind)))}") from None
-    family = model_family(config.model_type, type(tokenizer).__name__)
-    device_name = kind if kind == "cpu" else f"{kind}:{index}"
-    loaded = LoadedModel(source, translator, tokenizer, family, model_revision(source), input_limit(config, tokenizer), device_name)
-    return CT2Model(loaded, quantization, workers, per_worker, folder)

@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import socket
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -78,8 +77,9 @@ def fingerprint(folder: Path) -> str:
     return "sha256:" + digest.hexdigest()[:16]
 
 
-def import_model(folder: Path, name: str, copy: bool = False) -> ModelSource:
-    """Register a model folder under ``name`` (a hub id or any name), optionally copying it."""
+def import_model(folder: Path, name: str, copy: bool = False, revision: str | None = None) -> ModelSource:
+    """Register a model folder under ``name`` (a hub id or any name), optionally copying it.
+    ``revision``: the content hash of what the folder was made from (default: the folder's own)."""
     folder = folder.expanduser().resolve()
     check_model_folder(folder)
     if copy:
@@ -88,14 +88,13 @@ def import_model(folder: Path, name: str, copy: bool = False) -> ModelSource:
             shutil.rmtree(target)
         shutil.copytree(folder, target)
         folder = target
-    entry = {"path": str(folder), "revision": fingerprint(folder), "imported": datetime.now(timezone.utc).isoformat()}
+    entry = {"path": str(folder), "revision": revision or fingerprint(folder), "imported": datetime.now(timezone.utc).isoformat()}
     registry = read_registry()
     registry[name] = entry
     path = registry_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
-        json.dump(registry, tmp, indent=2, ensure_ascii=False)
-    os.replace(tmp.name, path)
+    from toolkit.io.files import write_atomic
+
+    write_atomic(path, json.dumps(registry, indent=2, ensure_ascii=False))
     return ModelSource(name, str(folder), entry["revision"], "imported")
 
 
@@ -108,6 +107,9 @@ def hub_cache_folder(model_id: str) -> Path | None:
     return snapshots[-1].parent if snapshots else None
 
 
+_USER_OFFLINE = "HF_HUB_OFFLINE is set"
+
+
 @lru_cache(maxsize=1)
 def hub_offline() -> str | None:
     """Why the Hugging Face hub is out of reach (``HF_HUB_OFFLINE`` set, or no connection to it within
@@ -116,7 +118,7 @@ def hub_offline() -> str | None:
     from huggingface_hub import constants
 
     if constants.HF_HUB_OFFLINE:
-        return "HF_HUB_OFFLINE is set"
+        return _USER_OFFLINE
     host = urlparse(constants.ENDPOINT).hostname or "huggingface.co"
     try:
         socket.create_connection((host, urlparse(constants.ENDPOINT).port or 443), timeout=3).close()
@@ -132,6 +134,10 @@ def hub_error(ref: str, exc: BaseException) -> ModelError:
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     offline = hub_offline()
     where = f"not in the Hugging Face cache and {offline}" if offline else "could not be downloaded or found"
+    if offline and offline != _USER_OFFLINE and "HF_HUB_OFFLINE" in reason:
+        # Offline mode that toolkit switched on: huggingface_hub's advice to unset the variable would
+        # send the user after a setting they never made; the cause is already named.
+        return ModelError(f"cannot load model '{ref}': {where}", IMPORT_HINT)
     return ModelError(f"cannot load model '{ref}': {where} ({reason})", IMPORT_HINT)
 
 

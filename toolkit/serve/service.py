@@ -63,8 +63,11 @@ class TranslationService:
 
         c = self.config
         memory = TranslationMemory() if c.translation_memory else None  # this thread's own connection
-        return build_translator(source, target, c.model_for(target), c.backend, c.decoding, memory=memory,
-                                quantization=c.quantization, threads=c.threads)
+        translator = build_translator(source, target, c.model_for(target), c.backend, c.decoding, memory=memory,
+                                      quantization=c.quantization, threads=c.threads)
+        # Weights load at the first use: load them now, so the server listens only once it can answer.
+        getattr(translator, "inner", translator).translate_batch(["Hello."])
+        return translator
 
     def start(self) -> None:
         """Make the micro-batchers; call inside the running event loop."""

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 from toolkit.errors import ModelError
-from toolkit.provenance import DecodingSettings, ModelProvenance
+from toolkit.models.backends.hf import generation_config  # noqa: F401  (the one builder; llm.py imports it here)
+from toolkit.provenance import ModelProvenance
 from toolkit.summarize.base import Summary, SummaryLength
 from toolkit.summarize.chunking import summarize_long
 from toolkit.summarize.length import fit_length, target_words, token_bounds
@@ -49,31 +50,6 @@ class Prompted:
 
     def generate(self, texts: Sequence[str], min_new_tokens: int, max_new_tokens: int) -> list[str]:
         return self.backend.generate_prompts(self._prompts(texts), min_new_tokens, max_new_tokens)
-
-
-def generation_config(model, decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int):
-    """Every decoding option set here, explicitly; only the model's special-token ids come from it."""
-    from transformers import GenerationConfig
-
-    own = model.generation_config
-    pad = own.pad_token_id if own.pad_token_id is not None else model.config.pad_token_id
-    eos = own.eos_token_id if own.eos_token_id is not None else model.config.eos_token_id
-    return GenerationConfig(
-        do_sample=False,
-        num_beams=decoding.beams,
-        early_stopping=decoding.beams > 1,
-        length_penalty=decoding.length_penalty,
-        repetition_penalty=decoding.repetition_penalty,
-        no_repeat_ngram_size=decoding.no_repeat_ngram_size,
-        min_new_tokens=min_new_tokens,
-        max_new_tokens=max_new_tokens,
-        bos_token_id=own.bos_token_id,
-        eos_token_id=eos,
-        pad_token_id=pad if pad is not None else eos,
-        decoder_start_token_id=own.decoder_start_token_id if model.config.is_encoder_decoder else None,
-        forced_bos_token_id=own.forced_bos_token_id,
-        forced_eos_token_id=own.forced_eos_token_id,
-    )
 
 
 def language_name(code: str) -> str:

@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 from toolkit.errors import LanguageError, ToolkitError
 from toolkit.languages import get_language
 from toolkit.models.catalogue import load_catalogue
 from toolkit.provenance import DecodingSettings
 from toolkit.translate.base import Translator
+from toolkit.translate.families import check_pair
 from toolkit.translate.memory import CachedTranslator, TranslationMemory
-
-
-def _build_hf(model: str, source: str, target: str, decoding: DecodingSettings, device: str | None,
-              quantization: str | None, threads: int | None) -> Translator:
-    from toolkit.models.loading import load_seq2seq, require_float32
-    from toolkit.translate.hf import HFTranslator
-
-    from toolkit.settings import setting
-
-    require_float32(quantization)
-    threads = setting("threads", threads, None)  # the argument, else TOOLKIT_THREADS, as on ct2
-    if threads is not None:
-        import torch
-
-        from toolkit.models.ct2 import usable_cores
-
-        torch.set_num_threads(max(1, min(threads, usable_cores())))
-    return HFTranslator(load_seq2seq(model, device), source, target, decoding)
-
-
-def _build_ct2(model: str, source: str, target: str, decoding: DecodingSettings, device: str | None,
-               quantization: str | None, threads: int | None) -> Translator:
-    from toolkit.models.ct2 import load_ct2
-    from toolkit.translate.ct2 import CT2Translator
-
-    return CT2Translator(load_ct2(model, quantization, device, threads), source, target, decoding)
-
-
-# backend name -> factory(model, source, target, decoding, device, quantization, threads)
-BACKENDS: dict[str, Callable[..., Translator]] = {"hf": _build_hf, "ct2": _build_ct2}
 
 
 def choose_backend(backend: str, model: str) -> str:
     """``auto``: ct2 when ctranslate2 is installed and runs the model's family, else hf."""
     if backend != "auto":
+        from toolkit.models.backends import BACKENDS
+
+        if backend not in BACKENDS:
+            raise ToolkitError(f"unknown backend '{backend}'", f"use one of: auto, {', '.join(BACKENDS)}")
         return backend
     from toolkit.models.ct2 import supports
 
@@ -76,10 +49,11 @@ def models_for(source: str, targets: list[str], models: list[str] | None) -> dic
 
 def build_translators(source: str, models: dict[str, str], backend: str = "auto",
                       decoding: DecodingSettings | None = None, memory: TranslationMemory | None = None,
-                      quantization: str | None = None, threads: int | None = None) -> dict[str, Translator]:
+                      quantization: str | None = None, threads: int | None = None,
+                      dtype: str | None = None) -> dict[str, Translator]:
     """One translator per target of ``models`` (``models_for``), sharing one translation memory."""
     return {t: build_translator(source, t, model, backend, decoding, memory=memory, quantization=quantization,
-                                threads=threads) for t, model in models.items()}
+                                threads=threads, dtype=dtype) for t, model in models.items()}
 
 
 def choose_model(source: str, target: str, model: str | None = None) -> str:
@@ -97,12 +71,22 @@ def choose_model(source: str, target: str, model: str | None = None) -> str:
 def build_translator(source: str, target: str, model: str | None = None, backend: str = "auto",
                      decoding: DecodingSettings | None = None, device: str | None = None,
                      memory: TranslationMemory | None = None, quantization: str | None = None,
-                     threads: int | None = None) -> Translator:
+                     threads: int | None = None, dtype: str | None = None) -> Translator:
     """A translator for one pair on the chosen backend (``auto`` picks the best installed),
-    answering from the translation ``memory`` when one is given."""
-    if backend != "auto" and backend not in BACKENDS:
-        raise ToolkitError(f"unknown backend '{backend}'", f"use one of: auto, {', '.join(BACKENDS)}")
+    answering from the translation ``memory`` when one is given. The model's weights load at the
+    first sentence the memory cannot serve."""
+    from toolkit.models.backends import open_seq2seq
+    from toolkit.models.generator import is_causal_lm
+    from toolkit.translate.model import ModelTranslator
+
     chosen = choose_model(source, target, model)
-    translator = BACKENDS[choose_backend(backend, chosen)](chosen, source, target, decoding or DecodingSettings(), device,
-                                                          quantization, threads)
+    decoding = decoding or DecodingSettings()
+    if is_causal_lm(chosen):  # an instruction-tuned chat model: prompted to translate
+        from toolkit.translate.llm import build_llm_translator
+
+        translator = build_llm_translator(chosen, source, target, backend, decoding, device, quantization, threads)
+    else:
+        check_pair(chosen, source, target)  # before any weights are loaded
+        loaded = open_seq2seq(chosen, choose_backend(backend, chosen), device, quantization, dtype, threads)
+        translator = ModelTranslator(loaded, source, target, decoding)
     return CachedTranslator(translator, memory) if memory is not None else translator

@@ -75,6 +75,7 @@ class TranslationJob:
     quantization: str | None = None
     beams: int = 1
     threads: int | None = None  # None: TOOLKIT_THREADS, else every usable core
+    dtype: str | None = None  # hf weights; None: TOOLKIT_DTYPE, else bfloat16 where the CPU has it, else float32
     batch_tokens: int | None = None  # None: TOOLKIT_BATCH_TOKENS, else the engine's default for the device
     pool_chars: int | None = None  # None: TOOLKIT_POOL_CHARS, else POOL_CHARS
     memory: bool = True  # look up and store finished segments in the translation memory
@@ -182,7 +183,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
     sentences)`` is called with increments as work completes; ``emit``, when given and there is no
     ``out``, receives each finished record instead of standard output.
     """
-    from toolkit.settings import setting
+    from toolkit.settings import check_settings, setting
     from toolkit.translate.factory import build_translators, models_for
 
     input_set = inputs if isinstance(inputs, InputSet) else classify(list(inputs), job.inputs)
@@ -191,6 +192,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
     batch_tokens = setting("batch_tokens", job.batch_tokens, None)
     pool_chars = setting("pool_chars", job.pool_chars, POOL_CHARS)
     setting("threads", job.threads, None)
+    check_settings()
     models = models_for(source, targets, list(job.models))
     spec = {"task": "translate", "kind": input_set.kind, "inputs": input_set.options.__dict__, "source": source,
             "models": models, "backend": job.backend, "quantization": job.quantization, "beams": job.beams,
@@ -204,7 +206,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
 
             memory = TranslationMemory()
         translators = build_translators(source, models, job.backend, DecodingSettings(beams=job.beams), memory,
-                                        job.quantization, job.threads)
+                                        job.quantization, job.threads, job.dtype)
 
         def on_batch(n: int) -> None:
             summary.sentences += n

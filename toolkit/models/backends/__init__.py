@@ -1,0 +1,180 @@
+"""One interface for every inference engine: a ``Seq2SeqModel`` takes token ids and one
+``GenerationRequest`` and returns token ids, whatever runs it (transformers, CTranslate2).
+
+What a model is (family, revision, limits, tokenizer) is read from its files without loading any
+weights (``model_info``); the weights load at the first ``generate`` (``LazyModel``), so a run the
+translation memory serves entirely loads nothing. Adding a backend is one module with ``settle``
+and ``load`` and one line in ``BACKENDS``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Protocol, Sequence
+
+from toolkit.errors import ModelError, ToolkitError
+from toolkit.models.store import ModelSource, fetch_hub_model, resolve
+from toolkit.models.tokenizers import TextTokenizer, load_tokenizer
+from toolkit.provenance import DecodingSettings
+
+# backend name -> module with settle(info, device, quantization, dtype, threads) and load(info, tokenizer, plan)
+BACKENDS = {"hf": "toolkit.models.backends.hf", "ct2": "toolkit.models.backends.ct2"}
+# Position limits above this are "no limit" sentinels in tokenizer configs.
+_NO_LIMIT = 100_000
+
+
+def model_family(model_type: str, tokenizer_class: str) -> str:
+    """The family whose language handling a model needs, from its config and tokenizer class."""
+    name = tokenizer_class.lower()
+    if "nllb" in name:
+        return "nllb"
+    if model_type == "mbart" and "50" in name:
+        return "mbart50"
+    if model_type == "m2m_100":
+        return "m2m100"
+    if model_type in ("t5", "mt5", "umt5"):
+        return "t5"
+    return model_type
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A model as its files describe it; nothing here loads weights or imports torch."""
+
+    source: ModelSource
+    folder: Path
+    family: str
+    revision: str
+    max_input_tokens: int  # longest input the model and its tokenizer take
+    max_positions: int  # the output length ceiling
+    config: dict = field(compare=False, repr=False)
+    generation: dict = field(compare=False, repr=False)  # generation_config.json, else the config's own keys
+
+    @property
+    def is_encoder_decoder(self) -> bool:
+        return bool(self.config.get("is_encoder_decoder"))
+
+    def generation_value(self, key: str) -> Any:
+        return self.generation.get(key, self.config.get(key))
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+
+
+def model_info(ref: str) -> ModelInfo:
+    """Read a model's config and tokenizer config (a hub model not yet cached is downloaded)."""
+    from toolkit.models.revision import local_folder, model_revision
+
+    source = resolve(ref)
+    folder = local_folder(source) or fetch_hub_model(source.location)
+    config = _read(folder / "config.json")
+    tokenizer_config = _read(folder / "tokenizer_config.json")
+    if not config.get("model_type"):
+        raise ModelError(f"model '{ref}' has no model_type in its config.json", "point at a folder save_pretrained wrote")
+    tokenizer_class = tokenizer_config.get("tokenizer_class") or config.get("tokenizer_class") or ""
+    family = model_family(config["model_type"], tokenizer_class)
+    positions = config.get("max_position_embeddings") or config.get("n_positions")
+    limits = [n for n in (positions, tokenizer_config.get("model_max_length")) if isinstance(n, int) and 0 < n < _NO_LIMIT]
+    return ModelInfo(source, folder, family, source.revision or model_revision(source), min(limits) if limits else 512,
+                     positions or 1024, config, _read(folder / "generation_config.json"))
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """Everything a backend needs to decode, set explicitly (nothing inherited from model configs).
+
+    ``max_new_tokens`` counts as transformers counts: a forced first token and, with ``forced_eos``,
+    the end token forced into the last position when the bound is reached, are included.
+    """
+
+    decoding: DecodingSettings
+    max_new_tokens: int
+    min_new_tokens: int = 0
+    forced_bos: int | None = None
+    forced_eos: bool = False
+    suppress: tuple[int, ...] = ()  # token ids that must never be generated
+    hypotheses: int = 1  # outputs per input, best first, in input order (beam search with at least that many beams)
+
+
+@dataclass(frozen=True)
+class Generated:
+    ids: list[int]  # the output ids (special tokens included; the decoder start token excluded)
+    at_bound: bool  # stopped by the length bound, not by an end token
+
+
+class Seq2SeqModel(Protocol):
+    """A loaded (or loadable) seq2seq model on one backend."""
+
+    info: ModelInfo
+    tokenizer: TextTokenizer
+    backend: str
+    device: str
+    quantization: str | None  # the compute type (ct2) or dtype (hf); None: float32 on hf
+
+    def generate(self, inputs: Sequence[list[int]], request: GenerationRequest) -> list[Generated]:
+        ...
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where and how a backend will run a model, settled before any weights load."""
+
+    device: str
+    quantization: str | None
+    threads: int | None = None
+    options: tuple = ()
+
+
+class LazyModel:
+    """A ``Seq2SeqModel`` whose weights load at the first ``generate``: everything else
+    (tokenizer, family, revision, device, quantization) is known without them."""
+
+    def __init__(self, info: ModelInfo, tokenizer: TextTokenizer, backend: str, plan: Plan,
+                 loader: Callable[[], Seq2SeqModel]):
+        self.info, self.tokenizer, self.backend = info, tokenizer, backend
+        self.device, self.quantization = plan.device, plan.quantization
+        self._loader = loader
+        self._model: Seq2SeqModel | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def generate(self, inputs: Sequence[list[int]], request: GenerationRequest) -> list[Generated]:
+        if self._model is None:
+            self._model = self._loader()
+        return self._model.generate(inputs, request)
+
+
+def _backend(name: str):
+    if name not in BACKENDS:
+        raise ToolkitError(f"unknown backend '{name}'", f"use one of: auto, {', '.join(BACKENDS)}")
+    return importlib.import_module(BACKENDS[name])
+
+
+@lru_cache(maxsize=8)
+def _tokenizer(folder: Path, family: str, revision: str) -> TextTokenizer:
+    return load_tokenizer(folder, family)
+
+
+@lru_cache(maxsize=4)
+def _load(backend: str, info: ModelInfo, plan: Plan) -> Seq2SeqModel:
+    return _backend(backend).load(info, _tokenizer(info.folder, info.family, info.revision), plan)
+
+
+def open_seq2seq(ref: str, backend: str, device: str | None = None, quantization: str | None = None,
+                 dtype: str | None = None, threads: int | None = None) -> LazyModel:
+    """A seq2seq model on ``backend`` (hf or ct2), its weights loaded when first used; models opened
+    twice with the same settings share one copy of the weights."""
+    module = _backend(backend)
+    info = model_info(ref)
+    if not info.is_encoder_decoder:
+        raise ModelError(f"model '{ref}' is not a sequence-to-sequence model", "pass a translation or summarisation model")
+    plan = module.settle(info, device, quantization, dtype, threads)
+    tokenizer = _tokenizer(info.folder, info.family, info.revision)
+    return LazyModel(info, tokenizer, backend, plan, lambda: _load(backend, info, plan))

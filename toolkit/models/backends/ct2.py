@@ -1,0 +1,106 @@
+"""The CTranslate2 backend: no torch and no transformers at run time (the model's own tokenizer
+files are read by ``toolkit.models.tokenizers``; the device comes from ctranslate2's CUDA query).
+
+ctranslate2's wheels link CUDA 12's cuBLAS; on a machine whose system has another CUDA, the CUDA 12
+libraries from their PyPI wheels (``nvidia-cublas-cu12``...) are loaded before ctranslate2 is
+imported (``toolkit.models.cuda``).
+"""
+
+from __future__ import annotations
+
+import json
+from math import ceil
+from pathlib import Path
+from typing import Any, Sequence
+
+from toolkit.errors import ModelError
+from toolkit.models.backends import Generated, GenerationRequest, ModelInfo, Plan
+from toolkit.models.tokenizers import TextTokenizer
+
+
+def import_ctranslate2():
+    """``ctranslate2``, with CUDA 12's runtime libraries preloaded where a GPU needs them."""
+    from toolkit.models.cuda import preload_cuda12
+
+    preload_cuda12()
+    import ctranslate2
+
+    return ctranslate2
+
+
+def settle(info: ModelInfo, device: str | None, quantization: str | None, dtype: str | None,
+           threads: int | None) -> Plan:
+    from toolkit.errors import ToolkitError
+    from toolkit.models.ct2 import check_quantization, ct2_device, default_quantization, thread_plan
+    from toolkit.settings import setting
+
+    if dtype is not None:
+        raise ToolkitError(f"dtype {dtype} is for the hf backend", "the ct2 backend takes a quantization instead")
+    kind, index = ct2_device(device)
+    chosen = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))
+    workers, per_worker = thread_plan(threads, kind)
+    return Plan(kind if kind == "cpu" else f"{kind}:{index}", chosen, workers * per_worker, (kind, index, workers, per_worker))
+
+
+def _vocabulary(folder: Path) -> set[str]:
+    for name in ("shared_vocabulary", "target_vocabulary"):
+        if (folder / f"{name}.json").is_file():
+            return set(json.loads((folder / f"{name}.json").read_text("utf-8")))
+        if (folder / f"{name}.txt").is_file():
+            return set((folder / f"{name}.txt").read_text("utf-8").splitlines())
+    return set()
+
+
+def load(info: ModelInfo, tokenizer: TextTokenizer, plan: Plan) -> "CT2Model":
+    from toolkit.models.ct2 import convert
+
+    kind, index, workers, per_worker = plan.options
+    folder = convert(info.source.ref, plan.quantization)
+    ctranslate2 = import_ctranslate2()
+    try:
+        translator = ctranslate2.Translator(str(folder), device=kind, device_index=index, compute_type=plan.quantization,
+                                            inter_threads=workers, intra_threads=per_worker)
+    except (RuntimeError, ValueError) as exc:
+        supported = ", ".join(sorted(ctranslate2.get_supported_compute_types(kind)))
+        raise ModelError(f"ctranslate2 cannot load '{info.source.ref}' as {plan.quantization} on {kind}: {exc}",
+                         f"supported here: {supported}") from None
+    return CT2Model(info, tokenizer, translator, plan, workers, _vocabulary(folder), folder)
+
+
+class CT2Model:
+    """A ``ctranslate2.Translator``; token ids in and out, as the other backends."""
+
+    backend = "ct2"
+
+    def __init__(self, info: ModelInfo, tokenizer: TextTokenizer, translator: Any, plan: Plan, workers: int,
+                 vocabulary: set[str], folder: Path):
+        self.info, self.tokenizer, self.translator = info, tokenizer, translator
+        self.device, self.quantization = plan.device, plan.quantization
+        self.workers, self.vocabulary, self.folder = workers, vocabulary, folder
+
+    def generate(self, inputs: Sequence[list[int]], request: GenerationRequest) -> list[Generated]:
+        if not inputs:
+            return []
+        tokens = self.tokenizer.convert_ids_to_tokens
+        # ctranslate2 does not return the end token: one position less than transformers when it is forced.
+        bound = max(1, request.max_new_tokens - request.forced_eos)
+        prefix = None if request.forced_bos is None else [tokens([request.forced_bos])] * len(inputs)
+        # A token the conversion dropped (Marian's padding) cannot be generated anyway.
+        suppress = [[t] for t in tokens(request.suppress) if not self.vocabulary or t in self.vocabulary] or None
+        decoding = request.decoding
+        results = self.translator.translate_batch(
+            [tokens(ids) for ids in inputs],
+            target_prefix=prefix,
+            max_batch_size=ceil(len(inputs) / self.workers),  # each parallel translator takes one share
+            beam_size=max(decoding.beams, request.hypotheses),
+            num_hypotheses=request.hypotheses,
+            length_penalty=decoding.length_penalty,
+            repetition_penalty=decoding.repetition_penalty,
+            no_repeat_ngram_size=decoding.no_repeat_ngram_size,
+            max_decoding_length=bound,
+            min_decoding_length=request.min_new_tokens,
+            max_input_length=0,  # inputs are already cut to the model's limit
+            suppress_sequences=suppress,
+        )
+        to_ids = self.tokenizer.convert_tokens_to_ids
+        return [Generated(to_ids(h), len(h) >= bound) for r in results for h in r.hypotheses[:request.hypotheses]]
