@@ -47,14 +47,14 @@ def parse_steps(value: str) -> tuple[Step, ...]:
         name, _, lang = word.partition(":")
         if name in ("summarize", "summarise") and not lang:
             if any(s.kind == "summarize" for s in steps):
-                raise InputError("--steps has 'summarize' twice", "summarise once; translate the summary after it")
+                raise InputError("«steps» has 'summarize' twice", "summarise once; translate the summary after it")
             steps.append(Step("summarize"))
         elif name == "translate" and lang:
             steps.append(Step("translate", get_language(lang).code))
         else:
-            raise InputError(f"unknown step '{word}' in --steps", "use summarize and translate:LANG, e.g. summarize,translate:fa")
+            raise InputError(f"unknown step '{word}' in «steps»", "use summarize and translate:LANG, e.g. summarize,translate:fa")
     if not steps:
-        raise InputError("--steps is empty", "e.g. --steps summarize,translate:fa,translate:sq")
+        raise InputError("«steps» is empty", "e.g. summarize,translate:fa,translate:sq")
     return tuple(steps)
 
 
@@ -388,7 +388,7 @@ def plan_steps(steps: str | None, targets: str | None, default_targets: str = ""
     from toolkit.languages import parse_language_list
 
     if steps and targets:
-        raise ToolkitError("--to and --steps were both given", "name the languages in --steps, e.g. summarize,translate:fa")
+        raise ToolkitError("«targets» and «steps» were both given", "name the languages in «steps», e.g. summarize,translate:fa")
     if steps:
         return parse_steps(steps)
     targets = targets or default_targets

@@ -110,12 +110,12 @@ class Checkpoint:
         if state is not None:
             if state.get("job") != job:
                 raise UnfinishedJobError(f"{self.path} belongs to an unfinished job with other inputs or settings",
-                                         "rerun that job to finish it, or start over")
+                                         "rerun that job to finish it, or start over («restart»)")
             changes = input_changes(state["units"], units)
             if changes:
                 shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more" if len(changes) > 5 else "")
                 raise UnfinishedJobError(f"the inputs of the unfinished job in {self.path} changed since it stopped: {shown}",
-                                         "restore them to finish the job, or start over")
+                                         "restore them to finish the job, or start over («restart»)")
             progress = Progress(state["units"], state["records"], state["rejected"], state.get("counters", {}))
             sizes = state["sizes"]
         progress.current = units

@@ -22,7 +22,7 @@ from toolkit.settings import data_dir
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json", "pytorch_model.bin.index.json")
 _HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")
-IMPORT_HINT = "bring the model folder to this machine and run `toolkit models import FOLDER --name ID`, or pass --model PATH"
+IMPORT_HINT = "bring the model folder to this machine and run `toolkit models import FOLDER --name ID`, or name the model's folder instead of its id"
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class TranslationMemory:
                     conn.execute("ALTER TABLE segments ADD COLUMN bound INTEGER NOT NULL DEFAULT 0")  # older memories
             except sqlite3.DatabaseError as exc:
                 raise ToolkitError(f"cannot open the translation memory {self.path}: {exc}",
-                                   "run `toolkit cache clear`, or pass --no-cache") from None
+                                   "run `toolkit cache clear`, or turn the translation memory off («memory»)") from None
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 
