@@ -13,6 +13,9 @@ class ToolkitError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self):  # keeps the hint when the error crosses processes (Ray tasks, multiprocessing)
+        return type(self), (self.message, self.hint)
+
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
 

@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
 
 BACKEND_HELP = ("Backend of the abstractive summariser and the translators: auto (ct2 when installed and it runs "
@@ -71,6 +72,11 @@ def chain(
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on."),
     as_json: bool = typer.Option(True, "--json/--text", help="Standard output as JSON lines, one per article (default), or as text."),
+    engine: str = ray_options.ENGINE,
+    address: Optional[str] = ray_options.ADDRESS,
+    actors: str = ray_options.ACTORS,
+    cpus_per_actor: float = ray_options.CPUS,
+    gpus_per_actor: float = ray_options.GPUS,
 ) -> None:
     """Summarise articles and translate the summaries (or any order of steps); JSON lines per article."""
     from pathlib import Path
@@ -81,7 +87,13 @@ def chain(
     options = chain_options(plan, source, method, summary_model, prompt, max_words, sentences, model or (), beams,
                             backend, quantization, not no_cache)
     emit = None if out else (lambda r: _print_result(r, as_json))
-    report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
+    cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
+    if cluster is not None:
+        from toolkit.distributed import run_ray_chain
+
+        report = run_ray_chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit)
+    else:
+        report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
     done = f"chained {len(report.results)} articles" if out else None
     report_job(done, report.resumed, report.rejected, report.outputs, "articles")
 

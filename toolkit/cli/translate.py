@@ -6,6 +6,7 @@ from typing import Callable, Optional
 
 import typer
 
+from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
 
 
@@ -60,8 +61,14 @@ def translate(
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, empty or undecodable files in a folder) to a rejects file and go on."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    engine: str = ray_options.ENGINE,
+    address: Optional[str] = ray_options.ADDRESS,
+    actors: str = ray_options.ACTORS,
+    cpus_per_actor: float = ray_options.CPUS,
+    gpus_per_actor: float = ray_options.GPUS,
 ) -> None:
     """Translate texts, files, folders, JSONL or CSV into one or more languages."""
+    import functools
     from pathlib import Path
 
     from toolkit.errors import InputError
@@ -77,12 +84,19 @@ def translate(
         inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad),
         out=Path(out) if out else None, as_json=as_json, restart=restart,
     )
-    progress, report = _progress_reporter(lambda: count_records(inputs, job.inputs), quiet)
+    cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
+    if cluster is not None:
+        from toolkit.distributed import run_ray_translation
+
+        run = functools.partial(run_ray_translation, inputs, job, cluster)
+    else:
+        run = functools.partial(run_translation_job, inputs, job)
+    progress, report = _progress_reporter(lambda: count_records(inputs, job.inputs) if cluster is None else None, quiet)
     if progress:
         with progress:
-            summary = run_translation_job(inputs, job, report)
+            summary = run(report)
     else:
-        summary = run_translation_job(inputs, job)
+        summary = run()
     done = f"translated {summary.records} records into {', '.join(job.targets)} ({summary.sentences} distinct sentences)"
     report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
     cut = {t: n for t, n in summary.bound_reached.items() if n}

@@ -77,8 +77,9 @@ def fingerprint(folder: Path) -> str:
     return "sha256:" + digest.hexdigest()[:16]
 
 
-def import_model(folder: Path, name: str, copy: bool = False) -> ModelSource:
-    """Register a model folder under ``name`` (a hub id or any name), optionally copying it."""
+def import_model(folder: Path, name: str, copy: bool = False, revision: str | None = None) -> ModelSource:
+    """Register a model folder under ``name`` (a hub id or any name), optionally copying it.
+    ``revision``: the content hash of what the folder was made from (default: the folder's own)."""
     folder = folder.expanduser().resolve()
     check_model_folder(folder)
     if copy:
@@ -87,7 +88,7 @@ def import_model(folder: Path, name: str, copy: bool = False) -> ModelSource:
             shutil.rmtree(target)
         shutil.copytree(folder, target)
         folder = target
-    entry = {"path": str(folder), "revision": fingerprint(folder), "imported": datetime.now(timezone.utc).isoformat()}
+    entry = {"path": str(folder), "revision": revision or fingerprint(folder), "imported": datetime.now(timezone.utc).isoformat()}
     registry = read_registry()
     registry[name] = entry
     path = registry_path()

@@ -57,7 +57,8 @@ class ScopeStats:
 
 
 class TranslationMemory:
-    """One SQLite file; each process opens its own connection (safe across fork and processes)."""
+    """One SQLite file; each process opens its own connection (safe across fork and processes), which
+    any one thread at a time may use (Ray Data calls an actor from a thread other than its constructor's)."""
 
     def __init__(self, path: Path | None = None):
         self.path = path or memory_path()
@@ -68,7 +69,7 @@ class TranslationMemory:
         if self._conn is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.executescript(_SCHEMA)
@@ -121,6 +122,10 @@ class TranslationMemory:
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
+
+    def correct(self, scope: str, segment: str, translation: str) -> None:
+        """A user's correction: replaces any stored translation of the segment."""
+        self._db().execute("INSERT OR REPLACE INTO segments VALUES (?, ?, ?)", (scope, _digest(segment), translation))
 
     def stats(self) -> Iterator[ScopeStats]:
         rows = self._db().execute(
