@@ -16,6 +16,7 @@ pytest.importorskip("gguf")
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # a GGUF import, a conversion and four real generations on a shared 2-core CPU
 def test_smollm2_summarises_a_real_article_in_english_the_same_on_both_backends():
     from toolkit.models.chat import load_chat_model
     from toolkit.models.gguf import gguf_revision, import_any, package_gguf
@@ -31,9 +32,9 @@ def test_smollm2_summarises_a_real_article_in_english_the_same_on_both_backends(
     prompt = summarizer.template.render("summarize", text=text, source_lang="English", target_lang="English", max_words=40)
     ids = hf.prompt_ids([prompt])[0]
     assert ids == ct2.prompt_ids([prompt])[0] and ids[:3] == hf.tokenizer.convert_tokens_to_ids(["<|im_start|>", "system", "Ċ"])
-    expected = hf._generate(ids, DECODING, 10, 64)
+    expected = hf._generate(ids, DECODING, 10, 48)
     assert len(expected.ids) >= 10
-    assert ct2._generate(ids, DECODING, 10, 64) == expected  # token for token
+    assert ct2._generate(ids, DECODING, 10, 48) == expected  # token for token
 
     length = SummaryLength(max_words=40)
     summaries = [build_summarizer("llm", "en", source.ref, backend=b, quantization=q).summarize(text, "en", length)

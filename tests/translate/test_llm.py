@@ -43,3 +43,22 @@ def test_translate_command_asks_the_llm_for_each_target_language(chat_model):
     assert all(p["family"] == "llama" and p["backend"] == "hf" for p in data["provenance"].values())
     sq = build_translator("en", "sq", str(chat_model), backend="hf")
     assert "from English to Albanian" in sq.prompt("x")
+
+
+@pytest.mark.parametrize("backend", ["hf", "ct2"])
+def test_a_run_the_memory_serves_loads_no_chat_model(chat_model, tmp_path, backend):
+    pytest.importorskip("ctranslate2")
+    from toolkit.translate.engine import translate_texts
+    from toolkit.translate.memory import TranslationMemory
+
+    memory = TranslationMemory(tmp_path / "memory.sqlite3")
+    first = build_translator("en", "sq", str(chat_model), backend, memory=memory)
+    assert not first.inner.chat.loaded  # building the translator reads the model's files, not its weights
+    expected = translate_texts(SENTENCES, first)
+    assert first.inner.chat.loaded and first.misses == 2
+
+    again = build_translator("en", "sq", str(chat_model), backend, memory=memory)
+    assert translate_texts(SENTENCES, again) == expected
+    assert (again.misses, again.inner.chat.loaded) == (0, False)
+    assert again.provenance == first.provenance
+    assert again.last_bound == first.last_bound and len(first.last_bound) == 2  # bound flags kept with the segments

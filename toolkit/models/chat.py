@@ -9,6 +9,7 @@ in float32 they give the same answer token for token.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any, Sequence
 
 from toolkit.errors import ModelError, ToolkitError
@@ -19,18 +20,29 @@ CHAT_BACKENDS = ("auto", "hf", "ct2")
 
 
 class ChatModel:
-    """What both backends share: the tokenizer, the chat template and the provenance."""
+    """What both backends share: the tokenizer, the chat template and the provenance, all read from
+    the model's files; the weights load at the first answer (``loaded`` says whether they have)."""
 
     backend = ""
 
-    def __init__(self, ref: str, tokenizer: Any, source: Any, revision: str | None, family: str,
-                 max_input_tokens: int, device: str, quantization: str | None):
+    def __init__(self, ref: str, device: str, quantization: str | None):
+        from toolkit.models.backends import model_info
+
+        self.info = info = model_info(ref)
+        tokenizer = _chat_tokenizer(str(info.folder), info.revision)
         if not getattr(tokenizer, "chat_template", None):
             raise ModelError(f"model '{ref}' has no chat template, so it cannot be given instructions",
                              "pass an instruction-tuned (chat) model")
         self.tokenizer = tokenizer
-        self.ref, self.source, self.revision, self.family = source.ref, source, revision, family
-        self.max_input_tokens, self.device, self.quantization = max_input_tokens, device, quantization
+        self.ref, self.source, self.revision, self.family = info.source.ref, info.source, info.revision, info.family
+        self.max_input_tokens, self.device, self.quantization = info.max_input_tokens, device, quantization
+        eos = info.generation_value("eos_token_id")
+        self.end_ids = tuple(eos if isinstance(eos, list) else [] if eos is None else [eos]) or (tokenizer.eos_token_id,)
+        self._engine: Any = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._engine is not None
 
     def provenance(self, decoding: DecodingSettings) -> ModelProvenance:
         return ModelProvenance(self.ref, self.revision, self.backend, self.family, decoding, self.quantization, self.device)
@@ -42,7 +54,8 @@ class ChatModel:
 
     def prompt_ids(self, prompts: Sequence[str]) -> list[list[int]]:
         chats = [self.chat(p) for p in prompts]
-        return [list(ids) for ids in self.tokenizer(chats, add_special_tokens=False)["input_ids"]]
+        # verbose=False: no "indexing errors" warning for a prompt over the limit, which is counted to be chunked.
+        return [list(ids) for ids in self.tokenizer(chats, add_special_tokens=False, verbose=False)["input_ids"]]
 
     def answer(self, prompt: str, decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> tuple[str, bool]:
         """The model's answer to one prompt, and whether it ended with an end token (not at the bound)."""
@@ -50,25 +63,38 @@ class ChatModel:
         return self.tokenizer.decode(result.ids, skip_special_tokens=True).strip(), result.ended
 
     def _generate(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
+        if self._engine is None:
+            self._engine = self._load()
+        return self._run(ids, decoding, min_new_tokens, max_new_tokens)
+
+    def _load(self) -> Any:
         raise NotImplementedError
+
+    def _run(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
+        raise NotImplementedError
+
+
+@lru_cache(maxsize=4)
+def _chat_tokenizer(folder: str, revision: str):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(folder)
 
 
 class HFChatModel(ChatModel):
     backend = "hf"
 
     def __init__(self, ref: str, device: str | None = None):
+        from toolkit.models.backends.hf import default_device
+
+        super().__init__(ref, default_device(device), None)
+
+    def _load(self) -> Any:
         from toolkit.models.loading import load_causal_lm
 
-        loaded = load_causal_lm(ref, device)
-        super().__init__(ref, loaded.tokenizer, loaded.source, loaded.revision, loaded.family,
-                         loaded.max_input_tokens, loaded.device, None)
-        self.model = loaded.model
-        eos = self.model.generation_config.eos_token_id
-        if eos is None:
-            eos = self.model.config.eos_token_id
-        self.end_ids = set(eos if isinstance(eos, list) else [eos])
+        return load_causal_lm(self.ref, self.device).model
 
-    def _generate(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
+    def _run(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
         import torch
         from transformers import LogitsProcessorList, NoRepeatNGramLogitsProcessor, RepetitionPenaltyLogitsProcessor
 
@@ -76,7 +102,7 @@ class HFChatModel(ChatModel):
 
         # The penalties go in as processors that see the generated tokens only (as ctranslate2 does),
         # so that an answer may repeat the article's names and phrases.
-        config = generation_config(self.model, replace(decoding, repetition_penalty=1.0, no_repeat_ngram_size=0),
+        config = generation_config(self._engine, replace(decoding, repetition_penalty=1.0, no_repeat_ngram_size=0),
                                    min_new_tokens, max_new_tokens)
         processors = LogitsProcessorList()
         if decoding.repetition_penalty != 1.0:
@@ -85,8 +111,8 @@ class HFChatModel(ChatModel):
             processors.append(_GeneratedOnly(NoRepeatNGramLogitsProcessor(decoding.no_repeat_ngram_size), len(ids)))
         inputs = torch.tensor([ids], device=self.device)
         with torch.inference_mode():
-            out = self.model.generate(input_ids=inputs, attention_mask=torch.ones_like(inputs), generation_config=config,
-                                      logits_processor=processors)
+            out = self._engine.generate(input_ids=inputs, attention_mask=torch.ones_like(inputs), generation_config=config,
+                                        logits_processor=processors)
         new = out[0, len(ids):].tolist()
         ended = bool(new) and new[-1] in self.end_ids
         return GeneratedText(new[:-1] if ended else new, ended)
@@ -96,15 +122,23 @@ class CT2ChatModel(ChatModel):
     backend = "ct2"
 
     def __init__(self, ref: str, quantization: str | None = None, device: str | None = None, threads: int | None = None):
+        from toolkit.models.ct2 import check_quantization, ct2_device, default_quantization
+        from toolkit.models.generator import check_generator
+        from toolkit.settings import setting
+
+        kind, index = ct2_device(device)
+        chosen = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))
+        super().__init__(ref, kind if kind == "cpu" else f"{kind}:{index}", chosen)
+        check_generator(self.info)  # a family ctranslate2 cannot convert is refused before any work
+        self._options = (device, threads)
+
+    def _load(self) -> Any:
         from toolkit.models.generator import load_generator
 
-        self.loaded = load_generator(ref, quantization, device, threads)
-        loaded = self.loaded
-        super().__init__(ref, loaded.tokenizer, loaded.source, loaded.revision, loaded.family, loaded.max_input_tokens,
-                         loaded.device, loaded.quantization)
+        return load_generator(self.ref, self.quantization, *self._options)
 
-    def _generate(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
-        return self.loaded.generate(ids, decoding, min_new_tokens, max_new_tokens)
+    def _run(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
+        return self._engine.generate(ids, decoding, min_new_tokens, max_new_tokens)
 
 
 class _GeneratedOnly:

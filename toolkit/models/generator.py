@@ -106,6 +106,15 @@ def end_token_ids(info) -> tuple[int, ...]:
     return tuple(eos if isinstance(eos, list) else [] if eos is None else [eos])
 
 
+def check_generator(info) -> None:
+    """Refuse a model ctranslate2 cannot run as a generator (not a causal LM, or another family)."""
+    found = config_family(info.folder)
+    if found is None or not found[1] or found[0] not in GENERATOR_FAMILIES:
+        what = f"a {found[0]} model" if found else "not a local model folder"
+        raise ModelError(f"ctranslate2 cannot run '{info.source.ref}' as a generator ({what})",
+                         f"use the hf backend, or a causal LM of a family it converts: {', '.join(GENERATOR_FAMILIES[:6])}...")
+
+
 @lru_cache(maxsize=2)
 def load_generator(ref: str, quantization: str | None = None, device: str | None = None,
                    threads: int | None = None) -> LoadedGenerator:
@@ -119,11 +128,7 @@ def load_generator(ref: str, quantization: str | None = None, device: str | None
     kind, index = ct2_device(device)
     quantization = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))
     info = model_info(ref)
-    found = config_family(info.folder)
-    if found is None or not found[1] or found[0] not in GENERATOR_FAMILIES:
-        what = f"a {found[0]} model" if found else "not a local model folder"
-        raise ModelError(f"ctranslate2 cannot run '{ref}' as a generator ({what})",
-                         f"use the hf backend, or a causal LM of a family it converts: {', '.join(GENERATOR_FAMILIES[:6])}...")
+    check_generator(info)
     folder = convert(ref, quantization)
     ctranslate2 = import_ctranslate2()
     from transformers import AutoTokenizer  # the chat template needs transformers' tokenizer

@@ -27,6 +27,7 @@ class LLMTranslator:
         self.template = template or load_template(DEFAULT_PROMPT)
         self.template.check("translate")
         self.bound_reached = 0
+        self.last_bound: list[bool] = []  # per sentence of the last batch: stopped at the length bound
         self._overhead = len(chat.prompt_ids([self.prompt("")])[0])
         room = chat.max_input_tokens - self._overhead
         self.max_input_tokens = max(8, room // (1 + OUTPUT_FACTOR * int(decoding.max_length_ratio)))
@@ -38,16 +39,18 @@ class LLMTranslator:
                                     target_lang=get_language(self.target).name)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(ids) for ids in self.chat.tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
+        # verbose=False: no "indexing errors" warning for a sentence over the limit, which is counted to be cut.
+        return [len(ids) for ids in self.chat.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]]
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        out = []
+        out, self.last_bound = [], []
         for sentence, tokens in zip(sentences, self.count_tokens(sentences)):
             ceiling = self.chat.max_input_tokens - self._overhead - tokens
             bound = self.decoding.max_new_tokens(OUTPUT_FACTOR * tokens, max(1, ceiling))
             text, ended = self.chat.answer(self.prompt(sentence), self.decoding, 0, bound)
-            self.bound_reached += not ended
+            self.last_bound.append(not ended)
             out.append(unicodedata.normalize("NFC", text))
+        self.bound_reached += sum(self.last_bound)
         return out
 
 
