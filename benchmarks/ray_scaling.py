@@ -70,9 +70,9 @@ def build(workdir: Path, shape: str, records: int) -> tuple[Path, Path]:
     return model, source
 
 
-def run_row(engine: str, actors: int, model: Path, source: Path, out: Path) -> dict:
+def run_row(engine: str, actors: int, model: Path, source: Path, out: Path, pool_chars: int) -> dict:
     """One job in this process; times from the job's start (Ray's start included)."""
-    from toolkit.translate.job import JobOptions
+    from toolkit.translate.job import TranslationJob
 
     marks: list[tuple[float, int]] = []
     records = [0]
@@ -85,24 +85,20 @@ def run_row(engine: str, actors: int, model: Path, source: Path, out: Path) -> d
             if engine == "ray":
                 _actor_peaks(actor_peaks)
 
-    options = JobOptions(out=out, restart=True)
+    job = TranslationJob(targets=("sq",), models=(str(model),), backend="ct2", memory=False, out=out, restart=True,
+                         pool_chars=pool_chars)
     start = time.perf_counter()
     if engine == "local":
-        from toolkit.io.inputs import InputOptions, classify
-        from toolkit.translate.factory import build_translator
         from toolkit.translate.job import run_translation_job
 
-        translators = {"sq": build_translator("en", "sq", str(model), "ct2", device="cpu")}
-        run_translation_job(classify([str(source)], InputOptions()), translators, options, progress)
+        run_translation_job([str(source)], job, progress)
     else:
         import ray
 
         from toolkit.distributed import ClusterOptions, run_ray_translation
-        from toolkit.distributed.actors import ModelSpec
 
         ray.init(num_cpus=actors + 1, include_dashboard=False, log_to_driver=False)
-        spec = ModelSpec("en", ("sq",), {"sq": str(model)}, backend="ct2", memory=False)
-        run_ray_translation([str(source)], spec, options, ClusterOptions(None, actors, actors, 1.0), on_progress=progress)
+        run_ray_translation([str(source)], job, ClusterOptions(None, actors, actors, 1.0), progress)
         ray.shutdown()
     end = time.perf_counter()
     first_time, first_records = marks[0]
@@ -118,6 +114,8 @@ def main() -> None:
     parser.add_argument("--actors", default="1,2", help="Ray rows: actor counts, comma-separated")
     parser.add_argument("--runs", type=int, default=1, help="runs per row (median, min and max when above 1)")
     parser.add_argument("--shape", choices=["small", "marian"], default="small")
+    parser.add_argument("--pool-chars", type=int, default=20_000,
+                        help="characters per pool (one Ray block): about 15 pools for 2,000 records")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "toolkit-ray-scaling")
     parser.add_argument("--row", help=argparse.SUPPRESS)  # internal: engine:actors, run in a child process
     args = parser.parse_args()
@@ -125,7 +123,8 @@ def main() -> None:
     model, source = build(args.workdir, args.shape, args.records)
     if args.row:
         engine, actors = args.row.split(":")
-        print(json.dumps(run_row(engine, int(actors), model, source, args.workdir / f"out-{engine}-{actors}.jsonl")))
+        print(json.dumps(run_row(engine, int(actors), model, source, args.workdir / f"out-{engine}-{actors}.jsonl",
+                                 args.pool_chars)))
         return
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_CACHE_DIR": str(args.workdir / "cache"),
            "TOOLKIT_DEVICE": "cpu", "HF_HUB_OFFLINE": "1"}
@@ -134,10 +133,12 @@ def main() -> None:
     for _ in range(args.runs):
         for engine, actors in rows:
             done = subprocess.run([sys.executable, __file__, "--row", f"{engine}:{actors}", "--records", str(args.records),
-                                   "--shape", args.shape, "--workdir", str(args.workdir)],
+                                   "--shape", args.shape, "--workdir", str(args.workdir),
+                                   "--pool-chars", str(args.pool_chars)],
                                   env=env, capture_output=True, text=True, check=True)
             results[engine, actors].append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print(f"{args.records} records, Marian shape '{args.shape}', ct2 int8, {os.cpu_count()} CPUs, {args.runs} run(s)")
+    print(f"{args.records} records, Marian shape '{args.shape}', ct2 int8, pools of {args.pool_chars} characters, "
+          f"{os.cpu_count()} CPUs, {args.runs} run(s)")
     print(f"{'row':<16} {'records/s':>22} {'start-up s':>12} {'total s':>9} {'driver MB':>10}  actor MB")
 
     def cell(values: list[float]) -> str:

@@ -260,7 +260,7 @@ class _Article:
 
 
 def _detect(text: str) -> str:
-    from toolkit.text.detect import detect_language
+    from toolkit.text.langid import detect_language
 
     return detect_language(text)
 

@@ -98,34 +98,36 @@ def test_killed_actor_every_record_exactly_once(local_ray, marian_model, tmp_pat
     from toolkit.distributed import ClusterOptions, run_ray_translation
     from toolkit.translate.job import TranslationJob
 
-    records = _corpus(400)
+    records = _corpus(1000)
     source = _jsonl(tmp_path / "news.jsonl", records)
     out = tmp_path / "out.jsonl"
     progress = tmp_path / "out.jsonl.progress.json"
-    job = TranslationJob(targets=("sq",), models=(str(marian_model),), memory=False, pool_chars=150, out=out)
+    # Small pools on the slower hf backend: hundreds of blocks, so the actor is still busy when killed.
+    job = TranslationJob(targets=("sq",), models=(str(marian_model),), backend="hf", memory=False, pool_chars=150,
+                         out=out)
     outcome: dict = {}
 
-    def job():
+    def run():
         try:
             outcome["summary"] = run_ray_translation([str(source)], job, ClusterOptions())
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             outcome["error"] = exc
 
-    thread = threading.Thread(target=job)
+    thread = threading.Thread(target=run)
     thread.start()
     deadline = time.monotonic() + 240
     killed = None
     while time.monotonic() < deadline and thread.is_alive():
-        if progress.exists() and json.loads(progress.read_text() or '{"records": 0}').get("records", 0) >= 10:
+        if progress.exists() and json.loads(progress.read_text() or '{"records": 0}').get("records", 0) >= 5:
             workers = _map_workers()
             if workers:
                 killed = workers[0]
                 os.kill(killed, signal.SIGKILL)
                 break
         time.sleep(0.02)
-    assert killed is not None, "the job finished before its actor could be killed"
     thread.join(timeout=300)
     assert "error" not in outcome, outcome.get("error")
+    assert killed is not None, "the job finished before its actor could be killed"
     assert killed not in _map_workers()
     ids = [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()]
     assert ids == [r["id"] for r in records]
@@ -211,3 +213,24 @@ def test_actor_pool_that_cannot_fit_is_refused(local_ray, marian_model, tmp_path
     result = _translate(source, "--to", "sq", "--model", marian_model, "--engine", "ray", "--actors", "2,3")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: 2 actors x 1 CPUs and a reader (0.25 CPU) need 2.25 CPUs; the cluster has 2")
+
+
+@pytest.mark.slow
+def test_chain_same_records_as_the_local_runner(local_ray, marian_model, tmp_path):
+    source = _jsonl(tmp_path / "articles.jsonl", _corpus(6))
+    common = ["chain", str(source), "--from", "en", "--method", "extractive", "--sentences", "1", "--to", "sq",
+              "--model", str(marian_model), "--no-cache"]
+    local = CliRunner().invoke(app, [*common, "--out", str(tmp_path / "local.jsonl")])
+    distributed = CliRunner().invoke(app, [*common, "--out", str(tmp_path / "ray.jsonl"), "--engine", "ray"])
+    assert local.exit_code == 0 and distributed.exit_code == 0, distributed.stderr
+
+    def records(path: Path) -> list[dict]:
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        for row in rows:
+            row["manifest"].pop("timings_s")  # seconds differ from run to run
+            row["manifest"]["summarizer"].pop("seconds")
+        return rows
+
+    assert records(tmp_path / "ray.jsonl") == records(tmp_path / "local.jsonl")
+    assert [r["id"] for r in records(tmp_path / "ray.jsonl")] == [f"a{i}" for i in range(6)]
+    assert "chained 6 articles" in distributed.stderr

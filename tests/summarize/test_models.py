@@ -51,6 +51,14 @@ def test_long_article_gives_no_indexing_warning(bart_model, tmp_path, backend, t
     assert not [w for w in warnings if "indexing errors" in w]
 
 
+def test_long_article_gives_no_indexing_warning_with_a_chat_model(chat_model, tmp_path, transformers_warnings):
+    model = shutil.copytree(chat_model, tmp_path / "model")  # a tokenizer that has not warned yet
+    summarizer = build_summarizer("llm", "en", str(model))
+    warnings = transformers_warnings()
+    summarizer.summarize(LONG * 4, "en", SummaryLength(max_words=10))
+    assert not [w for w in warnings if "indexing errors" in w]
+
+
 def test_t5_uses_the_prefix_its_config_declares(t5_model):
     summary = build_summarizer("abstractive", "en", str(t5_model)).summarize(SHORT, "en", SummaryLength(sentences=1))
     assert summary.prompt == "model config prefix"

@@ -65,6 +65,15 @@ def test_sentences_split_to_the_limit_give_no_indexing_warning(marian_model, tmp
     assert not [w for w in warnings if "indexing errors" in w]
 
 
+def test_llm_translator_gives_no_indexing_warning(chat_model, tmp_path, transformers_warnings):
+    model = shutil.copytree(chat_model, tmp_path / "model")  # a tokenizer that has not warned yet
+    translator = build_translator("en", "sq", str(model), "hf")
+    warnings = transformers_warnings()
+    long_sentence = ", ".join(["the minister said the talks would continue"] * 60) + "."
+    translate_texts([long_sentence], translator, batch_tokens=4096)
+    assert not [w for w in warnings if "indexing errors" in w]
+
+
 def test_marian_multi_target_model_gets_the_target_token(marian_multi_model):
     fa = build_translator("en", "fa", str(marian_multi_model))
     sq = build_translator("en", "sq", str(marian_multi_model))

@@ -54,7 +54,8 @@ class ChatModel:
 
     def prompt_ids(self, prompts: Sequence[str]) -> list[list[int]]:
         chats = [self.chat(p) for p in prompts]
-        return [list(ids) for ids in self.tokenizer(chats, add_special_tokens=False)["input_ids"]]
+        # verbose=False: no "indexing errors" warning for a prompt over the limit, which is counted to be chunked.
+        return [list(ids) for ids in self.tokenizer(chats, add_special_tokens=False, verbose=False)["input_ids"]]
 
     def answer(self, prompt: str, decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> tuple[str, bool]:
         """The model's answer to one prompt, and whether it ended with an end token (not at the bound)."""

@@ -1,7 +1,8 @@
 """Extractive summaries with no model weights: LexRank over Unicode-aware word tokens.
 
-Sentences are nodes; edges are the cosine similarity of their TF-IDF vectors (words normalised so
-Persian Arabic-script variants, ZWNJ compounds and digits, and Albanian ë/ç, match as words do);
+Sentences are nodes; edges are the cosine similarity of their TF-IDF vectors (words normalised by
+``toolkit.text.normalize``, the normaliser eval uses too, so Persian Arabic-script variants, ZWNJ
+compounds and digits, and Albanian ë/ç, match as words do);
 a PageRank with a mild lead bias (news puts the gist first) ranks them. The summary is the
 best-ranked sentences, verbatim, in source order.
 """
@@ -18,15 +19,13 @@ import numpy as np
 from toolkit.errors import InputError
 from toolkit.summarize.base import Chunking, Summary, SummaryLength
 from toolkit.summarize.length import fit_length, word_limit
+from toolkit.text.normalize import normalize
 from toolkit.text.segment import split_paragraphs, split_sentences
 
 _DAMPING = 0.85
 WINDOW = 48  # sentences compared with each sentence, before it and after it
-_WORD = re.compile(r"[\w\u200c\u200d]+")
-_FA_NORMAL = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا",
-                            "\u200c": "", "\u200d": "", "ـ": ""})
-_FA_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_DIACRITICS = re.compile(r"[\u064b-\u065f\u0670]")
+_WORD = re.compile(r"\w+")
+_JOINERS = str.maketrans("", "", "\u200c\u200d")  # ZWNJ and ZWJ: a compound is one word
 
 _STOPWORDS = {
     "en": set("""a an the and or but if of in on at to for from by with as is are was were be been being it its
@@ -42,10 +41,9 @@ _STOPWORDS = {
 
 def words(text: str, lang: str) -> list[str]:
     """Content words, case-folded and script-normalised; never ASCII-only."""
-    text = _DIACRITICS.sub("", text.casefold().translate(_FA_DIGITS))
-    tokens = [t.translate(_FA_NORMAL) for t in _WORD.findall(text)]
+    tokens = _WORD.findall(normalize(text, lang).casefold().translate(_JOINERS))
     stop = _STOPWORDS.get(lang, set())
-    return [t for t in tokens if t and t not in stop and not (t.isdigit() and len(t) == 1)]
+    return [t for t in tokens if t not in stop and not (t.isdigit() and len(t) == 1)]
 
 
 _SENTENCE_END = re.compile(r"[.!?؟…。:;\"'”’»)\]]\s*$")

@@ -123,6 +123,10 @@ class TranslationMemory:
                 cur.execute("ROLLBACK")
                 raise
 
+    def correct(self, scope: str, segment: str, translation: str) -> None:
+        """A user's correction: replaces any stored translation of the segment."""
+        self._db().execute("INSERT OR REPLACE INTO segments VALUES (?, ?, ?)", (scope, _digest(segment), translation))
+
     def stats(self) -> Iterator[ScopeStats]:
         rows = self._db().execute(
             "SELECT s.model, s.description, COUNT(g.source) FROM scopes s LEFT JOIN segments g ON g.scope = s.scope "

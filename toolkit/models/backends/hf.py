@@ -141,6 +141,10 @@ class HFModel:
         mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in inputs], device=self.device)
         generation = generation_config(self.model, request.decoding, request.min_new_tokens, request.max_new_tokens,
                                        request.forced_bos, eos if request.forced_eos else None, request.suppress)
+        if request.hypotheses > 1:
+            generation.num_beams = max(generation.num_beams, request.hypotheses)
+            generation.num_return_sequences = request.hypotheses
+            generation.early_stopping = True
         with torch.inference_mode():
             sequences = self.model.generate(input_ids=ids, attention_mask=mask, generation_config=generation).tolist()
         # Generated ids follow the decoder start token; an end token only in the last position was forced.
