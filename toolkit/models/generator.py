@@ -9,7 +9,6 @@ greedy search; penalties look at the generated tokens only, never at the prompt.
 from __future__ import annotations
 
 import json
-
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
