@@ -125,7 +125,8 @@ class TranslationMemory:
 
     def correct(self, scope: str, segment: str, translation: str) -> None:
         """A user's correction: replaces any stored translation of the segment."""
-        self._db().execute("INSERT OR REPLACE INTO segments VALUES (?, ?, ?)", (scope, _digest(segment), translation))
+        self._db().execute("INSERT OR REPLACE INTO segments (scope, source, translation, bound) VALUES (?, ?, ?, 0)",
+                           (scope, _digest(segment), translation))
 
     def stats(self) -> Iterator[ScopeStats]:
         rows = self._db().execute(
