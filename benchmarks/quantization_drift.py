@@ -1,4 +1,6 @@
-"""What quantisation costs: chrF of ct2 output against hf float32 output of the same model.
+"""What quantisation and reduced precision cost: chrF of ct2 output (each compute type, the
+default this machine picks included) and of hf bfloat16 output (the default on CPUs with AMX or
+AVX-512 BF16) against hf float32 output of the same model.
 
     python benchmarks/quantization_drift.py                                 # the tiny test models
     python benchmarks/quantization_drift.py --model Helsinki-NLP/opus-mt-en-sq --to sq   # real weights
@@ -47,7 +49,9 @@ def main() -> None:
     parser.add_argument("--to", default="sq", help="target language for --model")
     parser.add_argument("--from", dest="source", default="en")
     parser.add_argument("--input", help="sentences, one per line")
-    parser.add_argument("--quantization", default="int8,int8_float32,float32")
+    parser.add_argument("--quantization", default="default,int8,int8_float32,float32",
+                        help="ct2 compute types; default: what toolkit picks on this machine")
+    parser.add_argument("--dtypes", default="bfloat16", help="hf dtypes besides the float32 reference")
     parser.add_argument("--beams", type=int, default=1)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -55,23 +59,28 @@ def main() -> None:
 
     from toolkit.provenance import DecodingSettings
     from toolkit.translate.engine import translate_texts
+    from toolkit.models.ct2 import default_quantization
     from toolkit.translate.factory import build_translator
 
     lines = sentences(args.input)
     models = [(m, args.to) for m in args.model] if args.model else tiny_models(Path(tempfile.mkdtemp(prefix="drift-")))
     decoding = DecodingSettings(beams=args.beams)
     print(f"{len(lines)} sentences, beams {args.beams}; reference: hf float32 output of the same model\n")
-    print("| model | target | quantization | chrF vs hf fp32 | identical sentences |")
-    print("|---|---|---|---:|---:|")
+    print("| model | target | backend | precision | chrF vs hf fp32 | identical sentences |")
+    print("|---|---|---|---|---:|---:|")
+    picked = default_quantization("cpu")
+    systems = [("ct2", picked if q == "default" else q, q == "default") for q in args.quantization.split(",")]
+    systems += [("hf", d, False) for d in args.dtypes.split(",") if d]
     for model, target in models:
-        reference = translate_texts(lines, build_translator(args.source, target, model, "hf", decoding))
-        for quantization in args.quantization.split(","):
-            output = translate_texts(lines, build_translator(args.source, target, model, "ct2", decoding,
-                                                            quantization=quantization))
+        reference = translate_texts(lines, build_translator(args.source, target, model, "hf", decoding, dtype="float32"))
+        for backend, precision, is_default in systems:
+            options = {"dtype": precision} if backend == "hf" else {"quantization": precision}
+            output = translate_texts(lines, build_translator(args.source, target, model, backend, decoding, **options))
             chrf = CHRF().corpus_score(output, [reference]).score
             same = sum(a == b for a, b in zip(output, reference)) / len(lines)
             name = Path(model).name if Path(model).exists() else model
-            print(f"| {name} | {target} | {quantization} | {chrf:.1f} | {same:.0%} |", flush=True)
+            label = f"{precision} (default here)" if is_default else precision
+            print(f"| {name} | {target} | {backend} | {label} | {chrf:.1f} | {same:.0%} |", flush=True)
 
 
 if __name__ == "__main__":

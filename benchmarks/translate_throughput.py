@@ -1,20 +1,27 @@
-"""Translation throughput: the usual way against toolkit, on models in the true shapes of
-Helsinki-NLP/opus-mt-en-sq (Marian) and sshleifer/distilbart-cnn-12-6 (BART), random weights.
+"""Speed, measured whole-process and side by side: toolkit against the plain ways, on models in
+the true shapes of Helsinki-NLP/opus-mt-en-sq (Marian) and sshleifer/distilbart-cnn-12-6 (BART)
+with random weights. Run by hand (no download; models are built once into --workdir):
 
-Run by hand (no download; models are built locally once into --workdir):
+    python benchmarks/translate_throughput.py                        # every part, sizes 96 and 1000
+    python benchmarks/translate_throughput.py --parts translate --sizes 96 --repeats 3
 
-    python benchmarks/translate_throughput.py                   # default: about 10 minutes on 2 cores
-    python benchmarks/translate_throughput.py --sentences 512 --models marian --decodings greedy
+Parts (each row: the median of --repeats whole-process runs, with min and max; within a repeat
+the systems of a part run one after the other, so they share the machine's state):
+  translate      toolkit translate --backend ct2 (int8) / a plain 15-line CTranslate2 int8 script
+                 (length-sorted batches of 32, inter_threads = cores) / a transformers generate
+                 script (float32, the same batches), on each of --sizes sentences: words/s of
+                 source text, tokens really decoded per second, peak memory (maxrss)
+  memory         toolkit translate on 300 sentences: first run (empty translation memory) and a
+                 re-run the memory serves entirely
+  help           toolkit --help
+  summary        toolkit summarize --backend ct2 on a long article (chunked, beams 4) against a
+                 transformers generate script over the same chunk prompts and length bounds
+  compute-types  toolkit translate --backend ct2 with each compute type this CPU supports
+                 (ctranslate2.get_supported_compute_types): the measurement behind the default
 
-Every system does the same work: the end token is made impossible (its output bias is -1e9) and
-every system generates exactly --tokens target tokens per sentence (toolkit's backends stop one
-earlier on ct2, where hf spends the last position on the end token; tokens are counted as made).
-Each row runs in its own process; peak memory is that process's peak RSS (VmHWM, model included).
-
-Rows: (1) transformers generate() one sentence at a time (what the translation pipeline did; transformers 5
-removed that pipeline); (2) the same model, generate() batched 32;
-(3) toolkit, hf backend; (4) toolkit, ct2 int8; (5) ctranslate2 translate_batch on pre-tokenised
-input with toolkit's thread plan; (5b) the same with one translator using every thread.
+Output lengths are forced: the end token's output bias is -1e9, so every system decodes to its
+length bound. Every translation system uses toolkit's bound, 2 x the longest source of a batch
++ 10 (ct2 stops one position earlier, where transformers spends it on the forced end token).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import json
 import os
 import platform
 import random
-import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -33,25 +40,77 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 SHAPES = {
-    # opus-mt-en-sq: d_model 512, 6+6 layers, 8 heads, ffn 2048, shared vocabulary (size assumed, see README)
+    # opus-mt-en-sq: d_model 512, 6+6 layers, 8 heads, ffn 2048, shared vocabulary (size assumed, see docs/speed.md)
     "marian": dict(d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8, decoder_attention_heads=8,
                    encoder_ffn_dim=2048, decoder_ffn_dim=2048, max_position_embeddings=512, vocab=58_101),
     # distilbart-cnn-12-6: d_model 1024, 12 encoder + 6 decoder layers, 16 heads, ffn 4096, vocabulary 50264
     "bart": dict(d_model=1024, encoder_layers=12, decoder_layers=6, encoder_attention_heads=16, decoder_attention_heads=16,
                  encoder_ffn_dim=4096, decoder_ffn_dim=4096, max_position_embeddings=1024, vocab=50_264),
 }
-ROWS = ["pipeline-1", "generate-32", "toolkit-hf", "toolkit-ct2-int8", "ct2-direct", "ct2-direct-1x"]
-LABELS = {
-    "pipeline-1": "(1) transformers generate, 1 sentence at a time",
-    "generate-32": "(2) transformers generate, batches of 32",
-    "toolkit-hf": "(3) toolkit --backend hf",
-    "toolkit-ct2-int8": "(4) toolkit --backend ct2 (int8)",
-    "ct2-direct": "(5) ctranslate2 translate_batch direct (int8)",
-    "ct2-direct-1x": "(5b) same, 1 translator x all threads",
-}
+
+# The plain CTranslate2 script (15 lines): what a user of ctranslate2 writes. argv: model, input, tokenizer folder.
+PLAIN_CT2 = r"""
+import os, sys, ctranslate2, sentencepiece as spm
+sp = spm.SentencePieceProcessor(model_file=os.path.join(sys.argv[3], "source.spm"))
+lines = open(sys.argv[2], encoding="utf-8").read().splitlines()
+tokens = [sp.encode(line, out_type=str) + ["</s>"] for line in lines]
+order = sorted(range(len(lines)), key=lambda i: len(tokens[i]))
+batches = [order[i:i + 32] for i in range(0, len(order), 32)]
+cores = len(os.sched_getaffinity(0))
+engine = ctranslate2.Translator(sys.argv[1], device="cpu", compute_type="int8", inter_threads=cores, intra_threads=1)
+pending = [(b, engine.translate_batch([tokens[i] for i in b], max_decoding_length=2 * max(len(tokens[i]) for i in b) + 9,
+                                     asynchronous=True)) for b in batches]
+out = {i: r.result().hypotheses[0] for b, results in pending for i, r in zip(b, results)}
+print("\n".join(sp.decode(out[i]) for i in range(len(lines))))
+print('{"decoded": %d}' % sum(len(h) for h in out.values()), file=sys.stderr)
+"""
+
+# The transformers script: generate() in float32 on the same batches. argv: model folder, input.
+PLAIN_GENERATE = r"""
+import json, os, sys, torch
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+torch.set_num_threads(len(os.sched_getaffinity(0)))
+tokenizer = AutoTokenizer.from_pretrained(sys.argv[1])
+model = AutoModelForSeq2SeqLM.from_pretrained(sys.argv[1]).eval()
+lines = open(sys.argv[2], encoding="utf-8").read().splitlines()
+lengths = [len(ids) for ids in tokenizer(lines)["input_ids"]]
+order = sorted(range(len(lines)), key=lambda i: lengths[i])
+out, decoded = {}, 0
+for start in range(0, len(order), 32):
+    batch = order[start:start + 32]
+    inputs = tokenizer([lines[i] for i in batch], return_tensors="pt", padding=True)
+    with torch.inference_mode():
+        ids = model.generate(**inputs, max_new_tokens=2 * inputs["input_ids"].shape[1] + 10, num_beams=1, do_sample=False)
+    decoded += (ids.shape[1] - 1) * len(batch)
+    out.update(zip(batch, tokenizer.batch_decode(ids, skip_special_tokens=True)))
+print("\n".join(out[i] for i in range(len(lines))))
+print(json.dumps({"decoded": decoded}), file=sys.stderr)
+"""
+
+# transformers generate over the chunk prompts toolkit summarised (argv: model folder, calls JSON), beams 4.
+SUMMARY_GENERATE = r"""
+import json, os, sys, torch
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+torch.set_num_threads(len(os.sched_getaffinity(0)))
+tokenizer = AutoTokenizer.from_pretrained(sys.argv[1])
+model = AutoModelForSeq2SeqLM.from_pretrained(sys.argv[1]).eval()
+decoded = 0
+for call in json.loads(open(sys.argv[2], encoding="utf-8").read()):
+    for start in range(0, len(call["prompts"]), 4):
+        inputs = tokenizer(call["prompts"][start:start + 4], return_tensors="pt", padding=True)
+        with torch.inference_mode():
+            ids = model.generate(**inputs, num_beams=4, no_repeat_ngram_size=3, early_stopping=True, do_sample=False,
+                                 min_new_tokens=call["min"], max_new_tokens=call["max"])
+        decoded += (ids.shape[1] - 1) * ids.shape[0]
+        print(tokenizer.batch_decode(ids, skip_special_tokens=True))
+print(json.dumps({"decoded": decoded}), file=sys.stderr)
+"""
+
+PLACES = ["Tirana", "Tehran", "Brussels", "Washington", "Durres", "Vlora", "Geneva", "Ankara"]
+TOOLKIT = [sys.executable, "-c", "from toolkit.cli import main; main()"]
 
 
-# --------------------------------------------------------------------------- setup (parent process)
+# --------------------------------------------------------------------------- inputs and models
 
 def source_text(paths: list[Path]) -> str:
     texts = [p.read_text("utf-8") for p in paths if p.is_file()]
@@ -68,11 +127,10 @@ def news_documents(text: str, sentences: int, seed: int = 0) -> list[str]:
 
     pool = [s for para in text.split("\n") for s in split_sentences(para.strip(), "en") if len(s.split()) >= 4]
     rng = random.Random(seed)
-    places = ["Tirana", "Tehran", "Brussels", "Washington", "Durres", "Vlora", "Geneva", "Ankara"]
     picked = []
     for i in range(sentences):
         words = rng.choice(pool).split()
-        words[rng.randrange(len(words))] = rng.choice(places)  # vary, so repeated sentences are not identical
+        words[rng.randrange(len(words))] = rng.choice(PLACES)  # vary, so repeated sentences are not identical
         picked.append(" ".join(words))
     docs, i = [], 0
     while i < len(picked):
@@ -94,10 +152,12 @@ def build_model(kind: str, folder: Path, text: str) -> Path:
     shape = dict(SHAPES[kind])
     size = shape.pop("vocab")
     folder.mkdir(parents=True, exist_ok=True)
-    lines = [line for line in text.splitlines() if line.strip()]
-    spm.SentencePieceTrainer.train(sentence_iterator=iter(lines * 4), model_prefix=str(folder / "sp"), vocab_size=2000,
-                                   character_coverage=1.0, hard_vocab_limit=False, pad_id=-1, bos_id=-1, eos_id=1, unk_id=2,
-                                   minloglevel=2)
+    lines = [line for line in text.splitlines() if line.strip()] + [" ".join(PLACES)]
+    # One piece per word (the corpus is too small to train a real subword vocabulary): about 1.1
+    # tokens per word, close to opus-mt-en-sq's own (about 1.3) on English news.
+    spm.SentencePieceTrainer.train(sentence_iterator=iter(lines * 4), model_prefix=str(folder / "sp"), vocab_size=8000,
+                                   model_type="word", character_coverage=1.0, hard_vocab_limit=False, pad_id=-1, bos_id=-1,
+                                   eos_id=1, unk_id=2, minloglevel=2)
     sp = spm.SentencePieceProcessor(model_file=str(folder / "sp.model"))
     pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
     torch.manual_seed(0)
@@ -142,157 +202,239 @@ def build_model(kind: str, folder: Path, text: str) -> Path:
     return folder
 
 
-# --------------------------------------------------------------------------- one row (child process)
 
-def sentences_of(docs: list[str]) -> list[str]:
+
+def sentence_file(work: Path, text: str, count: int) -> Path:
+    """``count`` news sentences, one per line (toolkit keeps each line a segment)."""
     from toolkit.text.segment import split_layout, split_sentences
 
-    return [s for d in docs for line in split_layout(d).lines for s in split_sentences(line, "en")]
+    docs = news_documents(text, count)
+    lines = [s for d in docs for line in split_layout(d).lines for s in split_sentences(line, "en")][:count]
+    path = work / f"sentences-{count}.txt"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
 
 
-def run_row(row: str, model: Path, docs: list[str], tokens: int, beams: int, threads: int) -> dict:
-    sentences = sentences_of(docs)
-    if row in ("pipeline-1", "generate-32"):
-        import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+def long_article(text: str, words: int, seed: int = 1) -> str:
+    """A long news-like article: the corpus's sentences shuffled into paragraphs up to ``words`` words."""
+    docs = news_documents(text, max(8, words // 12), seed)
+    article, total = [], 0
+    for doc in docs:
+        article.append(doc)
+        total += len(doc.split())
+        if total >= words:
+            break
+    return "\n\n".join(article)
 
-        torch.set_num_threads(threads)
-        tokenizer = AutoTokenizer.from_pretrained(model)
-        net = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
-        options = dict(num_beams=beams, max_new_tokens=tokens, min_new_tokens=tokens, do_sample=False)
-        size = 1 if row == "pipeline-1" else 32
 
-        def generate(batch):
-            with torch.inference_mode():
-                return net.generate(**tokenizer(batch, return_tensors="pt", padding=True), **options)
+# --------------------------------------------------------------------------- measuring
 
-        generate(sentences[:2])  # warm-up
-        start = time.perf_counter()
-        for i in range(0, len(sentences), size):
-            tokenizer.batch_decode(generate(sentences[i:i + size]), skip_special_tokens=True)
-        made = tokens * len(sentences)
-    elif row.startswith("toolkit"):
-        from toolkit.provenance import DecodingSettings
-        from toolkit.translate.engine import translate_texts
-        from toolkit.translate.families import LanguageSetup
-        from toolkit.translate.factory import build_translator
-
-        decoding = DecodingSettings(beams=beams, max_length_ratio=0, max_length_offset=tokens)
-        backend, quantization = ("hf", None) if row == "toolkit-hf" else ("ct2", "int8")
-        if "marian" in model.name:
-            translator = build_translator("en", "sq", str(model), backend, decoding, quantization=quantization, threads=threads)
-        else:  # BART is no translation family: drive it through the same classes with no language handling
-            if backend == "hf":
-                from toolkit.models.loading import load_seq2seq
-                from toolkit.translate.hf import HFTranslator
-
-                import torch
-
-                torch.set_num_threads(threads)
-                translator = HFTranslator(load_seq2seq(str(model), "cpu"), "en", "en", decoding, LanguageSetup())
-            else:
-                from toolkit.models.ct2 import load_ct2
-                from toolkit.translate.ct2 import CT2Translator
-
-                translator = CT2Translator(load_ct2(str(model), "int8", "cpu", threads), "en", "en", decoding, LanguageSetup())
-        translate_texts(docs[:1], translator)  # warm-up
-        start = time.perf_counter()
-        translate_texts(docs, translator)
-        made = (tokens - (backend == "ct2")) * len(sentences)
-    else:
-        import ctranslate2
-        from transformers import AutoTokenizer
-
-        from toolkit.models.ct2 import convert
-
-        tokenizer = AutoTokenizer.from_pretrained(model)
-        inter, intra = (threads, 1) if row == "ct2-direct" else (1, threads)
-        engine = ctranslate2.Translator(str(convert(str(model), "int8")), device="cpu", compute_type="int8",
-                                        inter_threads=inter, intra_threads=intra)
-        batch = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(sentences)["input_ids"]]
-        share = -(-len(batch) // inter)  # as toolkit: one share of the batch per parallel translator
-        options = dict(beam_size=beams, max_decoding_length=tokens, min_decoding_length=tokens, max_batch_size=min(64, share))
-        engine.translate_batch(batch[:2], **options)
-        start = time.perf_counter()
-        engine.translate_batch(batch, **options)
-        made = tokens * len(sentences)
+def measured(cmd: list[str], env: dict) -> dict:
+    """One whole process: wall seconds, its own peak resident memory (rusage of that child), and the
+    tokens it says it decoded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env, text=True)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    return {"row": row, "tokens": made, "seconds": seconds, "sentences": len(sentences),
-            "peak_rss_mb": peak_rss_mb()}
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(map(str, cmd[:8]))} ...\n{err[-3000:]}")
+    decoded = next((json.loads(line)["decoded"] for line in err.splitlines() if line.startswith('{"decoded"')), None)
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024, "decoded": decoded}
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the parent)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def spread(values: list[float], fmt: str = "{:.2f}") -> str:
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
-# --------------------------------------------------------------------------- table
-
-def table(results: list[dict]) -> str:
-    by = {r["row"]: r for r in results}
-    lines = ["| system | target tokens/s | wall s | peak RSS MB |", "|---|---:|---:|---:|"]
-    for row in ROWS:
-        if row in by:
-            r = by[row]
-            lines.append(f"| {LABELS[row]} | {r['tokens'] / r['seconds']:.0f} | {r['seconds']:.1f} | {r['peak_rss_mb']:.0f} |")
-    rate = {k: v["tokens"] / v["seconds"] for k, v in by.items()}
-    if {"toolkit-ct2-int8", "generate-32"} <= set(by):
-        lines.append(f"| ratio (4)/(2) speed | {rate['toolkit-ct2-int8'] / rate['generate-32']:.2f}x | | "
-                     f"{by['toolkit-ct2-int8']['peak_rss_mb'] / by['generate-32']['peak_rss_mb']:.2f}x memory |")
-    if {"toolkit-ct2-int8", "ct2-direct"} <= set(by):
-        lines.append(f"| ratio (4)/(5) speed | {rate['toolkit-ct2-int8'] / rate['ct2-direct']:.2f}x | | |")
+def table(title: str, rows: dict[str, list[dict]], words: int | None, reference: str | None) -> str:
+    """Median (min-max) per system, and ratios of medians against ``reference``."""
+    lines = [f"\n{title}\n", "| system | wall s | CPU s | words/s | decoded tokens/s | peak MB | speed vs ref | memory vs ref |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    ref = rows.get(reference) if reference else None
+    for name, runs in rows.items():
+        seconds = [r["seconds"] for r in runs]
+        peak = [r["peak_mb"] for r in runs]
+        rate = spread([words / s for s in seconds], "{:.0f}") if words else ""
+        decoded = [r["decoded"] / r["seconds"] for r in runs if r.get("decoded")]
+        speed = memory = ""
+        if ref:
+            speed = f"{statistics.median(r['seconds'] for r in ref) / statistics.median(seconds):.2f}x"
+            memory = f"{statistics.median(peak) / statistics.median(r['peak_mb'] for r in ref):.2f}x"
+        lines.append(f"| {name} | {spread(seconds)} | {spread([r['cpu'] for r in runs])} | {rate} | {spread(decoded, '{:.0f}') if decoded else ''} | "
+                     f"{spread(peak, '{:.0f}')} | {speed} | {memory} |")
     return "\n".join(lines)
+
+
+def toolkit_decoded(model: Path, path: Path, env: dict) -> int:
+    """Tokens toolkit decodes for a file: its own batches (length-sorted, token-budgeted), each to its bound."""
+    os.environ.update(env)
+    from toolkit.translate.engine import _prepare, batches_by_tokens, default_batch_tokens
+    from toolkit.translate.factory import build_translator
+
+    translator = build_translator("en", "sq", str(model), "ct2", quantization="int8")
+    docs, lengths = _prepare([path.read_text("utf-8")], translator)
+    units = list(dict.fromkeys(p for d in docs for line in d.lines for p in line))
+    groups = batches_by_tokens([lengths[u] for u in units], default_batch_tokens(translator))
+    bound = translator.decoding.max_new_tokens
+    ceiling = translator.model.info.max_positions
+    return sum(len(g) * (bound(max(lengths[units[i]] for i in g), ceiling) - 1) for g in groups)
+
+
+# --------------------------------------------------------------------------- parts
+
+def part_translate(work: Path, model: Path, text: str, sizes: list[int], repeats: int, env: dict,
+                   generate_sizes: set[int]) -> None:
+    from toolkit.models.ct2 import convert
+
+    converted = str(convert(str(model), "int8"))
+    for size in sizes:
+        path = sentence_file(work, text, size)
+        words = len(path.read_text("utf-8").split())
+        decoded = toolkit_decoded(model, path, env)
+        systems = {
+            "toolkit translate --backend ct2": TOOLKIT + ["translate", str(path), "--to", "sq", "--model", str(model),
+                                                          "--backend", "ct2", "--quantization", "int8", "--no-cache", "-q"],
+            "plain CTranslate2 script (int8)": [sys.executable, "-c", PLAIN_CT2, converted, str(path), str(model)],
+        }
+        if size in generate_sizes:
+            systems["transformers generate (float32)"] = [sys.executable, "-c", PLAIN_GENERATE, str(model), str(path)]
+        rows: dict[str, list[dict]] = {name: [] for name in systems}
+        for _ in range(repeats):
+            for name, cmd in systems.items():
+                rows[name].append(measured(cmd, env))
+        for r in rows["toolkit translate --backend ct2"]:
+            r["decoded"] = decoded
+        print(table(f"translate: {size} sentences, {words} words, greedy, {repeats} runs each (median (min-max))",
+                    rows, words, "plain CTranslate2 script (int8)"), flush=True)
+
+
+def part_memory(work: Path, model: Path, text: str, repeats: int, env: dict) -> None:
+    path = sentence_file(work, text, 300)
+    cmd = TOOLKIT + ["translate", str(path), "--to", "sq", "--model", str(model), "--backend", "ct2", "-q"]
+    memory_files = Path(env["TOOLKIT_CACHE_DIR"]).glob("translation-memory.sqlite3*")
+    rows: dict[str, list[dict]] = {"first run (empty translation memory)": [], "re-run served by the memory": []}
+    for _ in range(repeats):
+        for f in list(memory_files) + list(Path(env["TOOLKIT_CACHE_DIR"]).glob("translation-memory.sqlite3*")):
+            f.unlink(missing_ok=True)
+        rows["first run (empty translation memory)"].append(measured(cmd, env))
+        rows["re-run served by the memory"].append(measured(cmd, env))
+    print(table(f"memory: toolkit translate --backend ct2, 300 sentences, {repeats} runs each", rows, None,
+                "first run (empty translation memory)"), flush=True)
+
+
+def part_help(repeats: int, env: dict) -> None:
+    rows = {"toolkit --help": [measured(TOOLKIT + ["--help"], env) for _ in range(max(5, repeats))]}
+    print(table(f"start-up: {max(5, repeats)} runs", rows, None, None), flush=True)
+
+
+def part_summary(work: Path, text: str, words: int, max_words: int, repeats: int, env: dict) -> None:
+    os.environ.update(env)
+    from toolkit.models.ct2 import convert
+    from toolkit.summarize.abstractive import DECODING, Seq2SeqSummarizer
+    from toolkit.summarize.base import SummaryLength
+
+    model = build_model("bart", work / "bart-shape", text)
+    convert(str(model), "int8")
+    article = work / "article.txt"
+    article.write_text(long_article(text, words), "utf-8")
+    # The chunk prompts and length bounds toolkit generates for, recorded once in this process.
+    summarizer = Seq2SeqSummarizer(str(model), None, DECODING, "int8", "ct2")
+    calls = []
+    generate = summarizer.generate_prompts
+
+    def record(prompts, low, high):
+        calls.append({"prompts": list(prompts), "min": low, "max": high})
+        return generate(prompts, low, high)
+
+    summarizer.generate_prompts = record
+    summary = summarizer.summarize(article.read_text("utf-8"), "en", SummaryLength(max_words=max_words))
+    calls_file = work / "summary-calls.json"
+    calls_file.write_text(json.dumps(calls), "utf-8")
+    systems = {
+        "toolkit summarize --backend ct2 (int8)": TOOLKIT + ["summarize", str(article), "--from", "en", "--model", str(model),
+                                                             "--backend", "ct2", "--quantization", "int8",
+                                                             "--max-words", str(max_words)],
+        "transformers generate (float32), same chunks": [sys.executable, "-c", SUMMARY_GENERATE, str(model), str(calls_file)],
+    }
+    rows: dict[str, list[dict]] = {name: [] for name in systems}
+    for _ in range(repeats):
+        for name, cmd in systems.items():
+            rows[name].append(measured(cmd, env))
+    prompts = sum(len(c["prompts"]) for c in calls)
+    print(table(f"summary: {len(article.read_text('utf-8').split())}-word article, {summary.chunking.chunks} chunks, "
+                f"{len(calls)} generate calls ({prompts} prompts), beams 4, {repeats} runs each", rows, None,
+                "transformers generate (float32), same chunks"), flush=True)
+
+
+def part_compute_types(work: Path, model: Path, text: str, size: int, repeats: int, env: dict) -> None:
+    import ctranslate2
+
+    from toolkit.models.ct2 import convert
+
+    path = sentence_file(work, text, size)
+    words = len(path.read_text("utf-8").split())
+    types = sorted(ctranslate2.get_supported_compute_types("cpu"))
+    for compute_type in types:
+        convert(str(model), compute_type)
+    rows: dict[str, list[dict]] = {t: [] for t in types}
+    for _ in range(repeats):
+        for t in types:
+            rows[t].append(measured(TOOLKIT + ["translate", str(path), "--to", "sq", "--model", str(model), "--backend",
+                                               "ct2", "--quantization", t, "--no-cache", "-q"], env))
+    print(table(f"compute types: toolkit translate --backend ct2, {size} sentences, {repeats} runs each", rows, words,
+                "float32" if "float32" in rows else None), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--models", default="marian,bart", help="marian, bart or both")
-    parser.add_argument("--decodings", default="greedy,beam4")
-    parser.add_argument("--sentences", type=int, default=0, help="sentences per model (default: marian 48, bart 12)")
-    parser.add_argument("--tokens", type=int, default=16, help="target tokens generated per sentence")
-    parser.add_argument("--rows", default=",".join(ROWS))
-    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--parts", default="translate,memory,help,summary,compute-types")
+    parser.add_argument("--sizes", default="96,1000", help="sentences per translation run")
+    parser.add_argument("--generate-sizes", default="96", help="sizes at which the transformers row runs too")
+    parser.add_argument("--compute-types-size", type=int, default=96, help="sentences for the compute-types part")
+    parser.add_argument("--repeats", type=int, default=3, help="whole-process runs per system (at least 3)")
+    parser.add_argument("--summary-words", type=int, default=1500, help="length of the article to summarise")
+    parser.add_argument("--summary-max-words", type=int, default=40)
     parser.add_argument("--corpus", default=str(CORPUS), help="folder of .txt news articles")
     parser.add_argument("--workdir", default=str(Path.home() / ".cache" / "toolkit-bench"))
-    parser.add_argument("--row", help=argparse.SUPPRESS)
-    parser.add_argument("--model-dir", help=argparse.SUPPRESS)
-    parser.add_argument("--docs", help=argparse.SUPPRESS)
-    parser.add_argument("--beams", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.row:  # child: one row, JSON on stdout
-        docs = json.loads(Path(args.docs).read_text("utf-8"))
-        print(json.dumps(run_row(args.row, Path(args.model_dir), docs, args.tokens, args.beams, args.threads)))
-        return
+    if args.repeats < 3:
+        parser.error("--repeats: at least 3 (every row is a median with min and max)")
     work = Path(args.workdir)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_CACHE_DIR": str(work / "cache"), "HF_HUB_OFFLINE": "1"}
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_CACHE_DIR": str(work / "cache"), "HF_HUB_OFFLINE": "1",
+           "TOOLKIT_CONFIG": str(work / "no-config.toml")}
     os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
     text = source_text(sorted(Path(args.corpus).glob("*.txt")))
-    print(f"machine: {platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} usable cores, "
-          f"Python {platform.python_version()}; threads {args.threads}; {args.tokens} target tokens per sentence")
-    for kind in args.models.split(","):
-        folder = build_model(kind, work / f"{kind}-shape", text)
-        from toolkit.models.ct2 import convert
+    flags = _cpu_summary()
+    print(f"machine: {platform.processor() or platform.machine()} ({flags}), {len(os.sched_getaffinity(0))} usable cores, "
+          f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
+    parts = args.parts.split(",")
+    model = build_model("marian", work / "marian-shape", text) if set(parts) - {"help", "summary"} else None
+    if "translate" in parts:
+        part_translate(work, model, text, [int(n) for n in args.sizes.split(",")], args.repeats, env,
+                       {int(n) for n in args.generate_sizes.split(",") if n})
+    if "memory" in parts:
+        part_memory(work, model, text, args.repeats, env)
+    if "help" in parts:
+        part_help(args.repeats, env)
+    if "summary" in parts:
+        part_summary(work, text, args.summary_words, args.summary_max_words, args.repeats, env)
+    if "compute-types" in parts:
+        part_compute_types(work, model, text, args.compute_types_size, args.repeats, env)
 
-        convert(str(folder), "int8")
-        docs = news_documents(text, args.sentences or {"marian": 48, "bart": 12}[kind])
-        docs_file = work / f"{kind}-docs.json"
-        docs_file.write_text(json.dumps(docs), "utf-8")
-        for decoding in args.decodings.split(","):
-            beams = 1 if decoding == "greedy" else int(decoding.removeprefix("beam"))
-            results = []
-            for row in args.rows.split(","):
-                cmd = [sys.executable, __file__, "--row", row, "--model-dir", str(folder), "--docs", str(docs_file),
-                       "--tokens", str(args.tokens), "--beams", str(beams), "--threads", str(args.threads)]
-                done = subprocess.run(cmd, capture_output=True, text=True, env=env)
-                if done.returncode:
-                    sys.exit(f"{row} failed:\n{done.stderr[-3000:]}")
-                results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-            print(f"\n{kind} ({SHAPES[kind]['d_model']}-d, {SHAPES[kind]['encoder_layers']}+{SHAPES[kind]['decoder_layers']} "
-                  f"layers, vocab {SHAPES[kind]['vocab']}), {decoding}, {results[0]['sentences']} sentences\n")
-            print(table(results), flush=True)
+
+def _cpu_summary() -> str:
+    from toolkit.models.backends.hf import cpu_flags
+
+    flags = cpu_flags()
+    wanted = [f for f in ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_int8") if f in flags]
+    model = next((line.partition(":")[2].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), "")
+    return f"{model}; {' '.join(wanted) or 'no AVX'}"
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 
@@ -21,6 +22,27 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "toolkit-cache"))
     monkeypatch.setenv("TOOLKIT_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("TOOLKIT_DEVICE", "cpu")
+
+
+@pytest.fixture
+def transformers_warnings():
+    """Call it to have transformers log warnings again (toolkit's loaders turn them down) and get the
+    list their messages go to, until the test ends."""
+    from transformers.utils import logging as hf_logging
+
+    messages: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    previous = hf_logging.get_verbosity()
+    hf_logging.get_logger().addHandler(handler)
+
+    def start() -> list[str]:
+        hf_logging.set_verbosity_warning()
+        return messages
+
+    yield start
+    hf_logging.get_logger().removeHandler(handler)
+    hf_logging.set_verbosity(previous)
 
 
 @pytest.fixture(scope="session")

@@ -106,6 +106,13 @@ def setting(name: str, argument: T | None, default: T, convert: Callable[[Any], 
         raise ToolkitError(f"invalid value {raw!r} for {name}{where}", str(exc)) from None
 
 
+def check_settings() -> None:
+    """Resolve every checked setting (``CHECKS``) once, so that a bad environment variable or config
+    value stops a job before any model work, whichever backend would have read it."""
+    for name in CHECKS:
+        setting(name, None, None)
+
+
 def cache_dir() -> Path:
     """Where the toolkit keeps converted models and its translation memory."""
     from platformdirs import user_cache_dir

@@ -81,7 +81,7 @@ def test_auto_picks_ct2_when_installed_and_hf_otherwise(marian_model, monkeypatc
 
 
 def test_hf_backend_refuses_quantization(marian_model):
-    with pytest.raises(Exception, match="use --backend ct2"):
+    with pytest.raises(Exception, match="use the ct2 backend"):
         build_translator("en", "sq", str(marian_model), "hf", quantization="int8")
 
 
@@ -156,6 +156,8 @@ def test_ct2_runs_without_torch_or_transformers_in_a_fresh_interpreter(request):
 
     jobs = [("translate", str(request.getfixturevalue(f)), t, CORPUS[:4]) for f, t in FIXTURES]
     jobs += [("summarize", str(request.getfixturevalue(f)), None, CORPUS[:2]) for f in ("bart_model", "t5_model")]
+    for _, folder, _, _ in jobs:
+        ct2.convert(folder, "float32")  # into this test's cache folder (loaded engines are shared in-process)
     expected = [build_translator("en", t, m, "ct2", quantization="float32").translate_batch(x) if k == "translate"
                 else Seq2SeqSummarizer(m, None, DECODING, "float32", "ct2").generate_prompts(x, 1, 8)
                 for k, m, t, x in jobs]

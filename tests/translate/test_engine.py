@@ -1,3 +1,4 @@
+import shutil
 import unicodedata
 
 import pytest
@@ -49,6 +50,28 @@ def test_sentence_longer_than_the_model_limit_is_split_not_truncated(marian_mode
     assert translator.count_tokens([long_sentence])[0] > translator.max_input_tokens
     [out] = translate_texts([long_sentence], translator, batch_tokens=512)
     assert out.strip()  # without splitting the tiny model (64 positions) cannot even run
+
+
+@pytest.mark.parametrize("backend", ["hf", "ct2"])
+def test_sentences_split_to_the_limit_give_no_indexing_warning(marian_model, tmp_path, backend, transformers_warnings):
+    """transformers warns of "indexing errors" for a text over the model's limit: toolkit counts such
+    sentences only to cut them, so the warning would be wrong."""
+    model = shutil.copytree(marian_model, tmp_path / "model")  # a tokenizer that has not warned yet
+    translator = build_translator("en", "sq", str(model), backend, quantization="float32" if backend == "ct2" else None)
+    warnings = transformers_warnings()
+    long_sentence = ", ".join(["the minister said the talks would continue"] * 30) + "."
+    [out] = translate_texts([long_sentence], translator, batch_tokens=512)
+    assert out.strip()
+    assert not [w for w in warnings if "indexing errors" in w]
+
+
+def test_llm_translator_gives_no_indexing_warning(chat_model, tmp_path, transformers_warnings):
+    model = shutil.copytree(chat_model, tmp_path / "model")  # a tokenizer that has not warned yet
+    translator = build_translator("en", "sq", str(model), "hf")
+    warnings = transformers_warnings()
+    long_sentence = ", ".join(["the minister said the talks would continue"] * 60) + "."
+    translate_texts([long_sentence], translator, batch_tokens=4096)
+    assert not [w for w in warnings if "indexing errors" in w]
 
 
 def test_marian_multi_target_model_gets_the_target_token(marian_multi_model):

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.io.inputs import InputOptions, classify
+from toolkit.translate import factory
 from toolkit.translate.engine import translate_texts
-from toolkit.translate.job import JobOptions, run_translation_job
+from toolkit.translate.job import TranslationJob, run_translation_job
 
 from tests.identity import IdentityTranslator, Stopped
 
@@ -78,10 +78,19 @@ def test_identity_translation_returns_every_document_exactly(docs, limit, batch_
 
 
 @pytest.mark.parametrize("kind", ["folder", "jsonl"])
-def test_stopped_and_resumed_job_returns_every_document_exactly(kind):
+def test_stopped_and_resumed_job_returns_every_document_exactly(kind, monkeypatch):
+    """The job runner's public entry point, with the identity translator in place of the models it
+    would build (the only double: inputs, pools, sinks, checkpoints and resume are the real ones)."""
+    stop_after: list[int | None] = [None]
+
+    def identity_translators(source, models, *args, **kwargs):
+        return {t: IdentityTranslator(source, t, max_input_tokens=12, fail_after=stop_after[0]) for t in models}
+
+    monkeypatch.setattr(factory, "build_translators", identity_translators)
+
     @PROPERTY
     @given(st.lists(documents(), min_size=2, max_size=6), st.integers(0, 8))
-    def check(docs, stop_after):
+    def check(docs, stop):
         lang = docs[0][0]
         texts = [text for _, text in docs]
         with tempfile.TemporaryDirectory() as tmp:
@@ -95,17 +104,15 @@ def test_stopped_and_resumed_job_returns_every_document_exactly(kind):
                 item = str(folder / "news.jsonl")
                 Path(item).write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)))
                 out = out.with_suffix(".jsonl")
-            inputs = classify([item], InputOptions())
-            options = JobOptions(out=out, batch_tokens=40, pool_chars=60)
-
-            def run(translator: IdentityTranslator) -> None:
-                run_translation_job(inputs, {"de": translator}, options)
-
+            job = TranslationJob(targets=("de",), source=lang, models=("identity",), memory=False, out=out,
+                                 batch_tokens=40, pool_chars=60)
+            stop_after[0] = stop
             try:
-                run(IdentityTranslator(source=lang, target="de", max_input_tokens=12, fail_after=stop_after))
+                run_translation_job([item], job)  # stopped after ``stop`` batches, as if killed
             except Stopped:
                 pass
-            run(IdentityTranslator(source=lang, target="de", max_input_tokens=12))
+            stop_after[0] = None
+            run_translation_job([item], job)  # resumes
             if kind == "folder":
                 assert [(out / f"doc{i:02}.de.txt").read_bytes().decode() for i in range(len(texts))] == texts
             else:

@@ -35,6 +35,7 @@ def test_killed_job_resumes_without_loss_or_duplicates(marian_model, tmp_path):
     job.wait()
     done_before = json.loads(progress.read_text())["records"]
     assert 0 < done_before < len(records) and not out.exists()
+    assert (tmp_path / "out.jsonl.lock").exists()  # left by the killed job: stale, taken over by the rerun
 
     rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
@@ -42,6 +43,7 @@ def test_killed_job_resumes_without_loss_or_duplicates(marian_model, tmp_path):
     ids = [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()]
     assert ids == [r["id"] for r in records]
     assert not progress.exists() and not (tmp_path / "out.jsonl.partial").exists()
+    assert not (tmp_path / "out.jsonl.lock").exists()
 
 
 def test_changed_job_does_not_reuse_partial_output(marian_model, tmp_path):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
+from toolkit.errors import ToolkitError
 from toolkit.text.segment import Layout, cut_to_limit, split_layout, split_sentences_with_gaps
 from toolkit.translate.base import Translator
 
@@ -93,10 +94,33 @@ def translate_texts(texts: Sequence[str], translator: Translator, batch_tokens: 
     batch_tokens = batch_tokens or default_batch_tokens(translator)
     docs, lengths = _prepare(texts, translator)
     units = [p for d in docs for line in d.lines for p, _ in line]
-    translated = iter(translate_units(units, translator, batch_tokens, lengths, on_batch))
+    return _render(docs, iter(translate_units(units, translator, batch_tokens, lengths, on_batch)), translator)
+
+
+def translate_texts_nbest(texts: Sequence[str], translator: Translator, n: int,
+                          batch_tokens: int | None = None) -> list[list[str]]:
+    """The ``n`` best translations of each document, best first: the i-th puts together each
+    sentence's i-th hypothesis, layout kept. The translation memory is not used (it keeps one
+    translation per segment)."""
+    inner = getattr(translator, "inner", translator)  # a CachedTranslator's model
+    nbest = getattr(inner, "translate_nbest", None)
+    if nbest is None:
+        raise ToolkitError("this model gives one translation per sentence, not alternatives")
+    batch_tokens = batch_tokens or default_batch_tokens(translator)
+    docs, lengths = _prepare(texts, translator)
+    unique = list(dict.fromkeys(p for d in docs for line in d.lines for p, _ in line))
+    hypotheses: dict[str, list[str]] = {}
+    for group in batches_by_tokens([lengths[u] * n for u in unique], batch_tokens):
+        sentences = [unique[i] for i in group]
+        hypotheses.update(zip(sentences, nbest(sentences, n)))
+    return [[_render([d], (hypotheses[p][i] for line in d.lines for p, _ in line), translator)[0] for i in range(n)]
+            for d in docs]
+
+
+def _render(docs: list[_Doc], translated: Iterator[str], translator: Translator) -> list[str]:
+    """Documents with their pieces replaced, in order, by ``translated``."""
 
     def join(line: list[tuple[str, str]]) -> str:
         return "".join(next(translated) + _gap(gap, translator.source, translator.target) for _, gap in line)
 
     return [d.layout.render([join(line) for line in d.lines]) for d in docs]
-

@@ -59,12 +59,12 @@ def build_translators(source: str, models: dict[str, str], backend: str = "auto"
 def choose_model(source: str, target: str, model: str | None = None) -> str:
     """The model for a pair: the user's choice, else the catalogue's default."""
     if source == target:
-        raise LanguageError(f"source and target are both '{source}'", "pick a different --to or --from")
+        raise LanguageError(f"source and target are both '{source}'", "pick a different «targets» or «source»")
     get_language(source), get_language(target)
     chosen = model or load_catalogue().default_model("translate", source, target)
     if chosen is None:
         pairs = ", ".join(load_catalogue().pairs("translate"))
-        raise LanguageError(f"no model for {source}->{target}", f"supported pairs: {pairs}; or pass --model")
+        raise LanguageError(f"no model for {source}->{target}", f"supported pairs: {pairs}; or name a model («models»)")
     return chosen
 
 
@@ -76,10 +76,17 @@ def build_translator(source: str, target: str, model: str | None = None, backend
     answering from the translation ``memory`` when one is given. The model's weights load at the
     first sentence the memory cannot serve."""
     from toolkit.models.backends import open_seq2seq
+    from toolkit.models.generator import is_causal_lm
     from toolkit.translate.model import ModelTranslator
 
     chosen = choose_model(source, target, model)
-    check_pair(chosen, source, target)  # before any weights are loaded
-    loaded = open_seq2seq(chosen, choose_backend(backend, chosen), device, quantization, dtype, threads)
-    translator = ModelTranslator(loaded, source, target, decoding or DecodingSettings())
+    decoding = decoding or DecodingSettings()
+    if is_causal_lm(chosen):  # an instruction-tuned chat model: prompted to translate
+        from toolkit.translate.llm import build_llm_translator
+
+        translator = build_llm_translator(chosen, source, target, backend, decoding, device, quantization, threads)
+    else:
+        check_pair(chosen, source, target)  # before any weights are loaded
+        loaded = open_seq2seq(chosen, choose_backend(backend, chosen), device, quantization, dtype, threads)
+        translator = ModelTranslator(loaded, source, target, decoding)
     return CachedTranslator(translator, memory) if memory is not None else translator

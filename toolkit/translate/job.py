@@ -183,7 +183,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
     sentences)`` is called with increments as work completes; ``emit``, when given and there is no
     ``out``, receives each finished record instead of standard output.
     """
-    from toolkit.settings import setting
+    from toolkit.settings import check_settings, setting
     from toolkit.translate.factory import build_translators, models_for
 
     input_set = inputs if isinstance(inputs, InputSet) else classify(list(inputs), job.inputs)
@@ -192,6 +192,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
     batch_tokens = setting("batch_tokens", job.batch_tokens, None)
     pool_chars = setting("pool_chars", job.pool_chars, POOL_CHARS)
     setting("threads", job.threads, None)
+    check_settings()
     models = models_for(source, targets, list(job.models))
     spec = {"task": "translate", "kind": input_set.kind, "inputs": input_set.options.__dict__, "source": source,
             "models": models, "backend": job.backend, "quantization": job.quantization, "beams": job.beams,
