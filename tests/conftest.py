@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 
@@ -23,6 +24,27 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_DEVICE", "cpu")
 
 
+@pytest.fixture
+def transformers_warnings():
+    """Call it to have transformers log warnings again (toolkit's loaders turn them down) and get the
+    list their messages go to, until the test ends."""
+    from transformers.utils import logging as hf_logging
+
+    messages: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    previous = hf_logging.get_verbosity()
+    hf_logging.get_logger().addHandler(handler)
+
+    def start() -> list[str]:
+        hf_logging.set_verbosity_warning()
+        return messages
+
+    yield start
+    hf_logging.get_logger().removeHandler(handler)
+    hf_logging.set_verbosity(previous)
+
+
 @pytest.fixture(scope="session")
 def sp_model(tmp_path_factory):
     return tiny_models.train_sentencepiece(tmp_path_factory.mktemp("spm"))
@@ -30,8 +52,8 @@ def sp_model(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def marian_model(tmp_path_factory, sp_model):
-    """A single-target Marian model (like opus-mt-en-sq)."""
-    return tiny_models.build_marian(tmp_path_factory.mktemp("marian"), sp_model)
+    """A single-pair Marian model, declared en->sq in its tokenizer config (like opus-mt-en-sq)."""
+    return tiny_models.build_marian(tmp_path_factory.mktemp("marian"), sp_model, pair=("en", "sq"))
 
 
 @pytest.fixture(scope="session")

@@ -45,8 +45,8 @@ def test_summary_from_stdin_and_html(tmp_path):
 def test_summarize_and_translate_as_json(bart_model, marian_multi_model, tmp_path):
     path = tmp_path / "a.txt"
     path.write_text(ARTICLE, "utf-8")
-    result = runner.invoke(app, ["summarize", str(path), "--model", str(bart_model), "--from", "en", "--to", "fa,sq",
-                                 "--translation-model", str(marian_multi_model), "--max-words", "10", "--json"])
+    result = runner.invoke(app, ["summarize", str(path), "--summary-model", str(bart_model), "--from", "en", "--to", "fa,sq",
+                                 "--model", str(marian_multi_model), "--max-words", "10", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert list(data["summary"]) == ["en", "fa", "sq"]
@@ -77,7 +77,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, marian_multi_model):
     assert result.exit_code == 2 and "page furniture" in _error_line(result)
     result = runner.invoke(app, ["chain", ARTICLE, "--steps", "summarize,transl:fa"])
     assert result.exit_code == 2 and "unknown step 'transl:fa'" in _error_line(result)
-    result = runner.invoke(app, ["summarize", ARTICLE, "--from", "en", "--model", str(marian_multi_model)])
+    result = runner.invoke(app, ["summarize", ARTICLE, "--from", "en", "--summary-model", str(marian_multi_model)])
     assert result.exit_code == 2 and "cannot summarise" in _error_line(result)
 
 

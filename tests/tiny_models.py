@@ -61,7 +61,9 @@ def _tiny_dims() -> dict:
     )
 
 
-def build_marian(folder: Path, sp_model: Path, target_tokens: list[str] | None = None) -> Path:
+def build_marian(folder: Path, sp_model: Path, target_tokens: list[str] | None = None,
+                 pair: tuple[str, str] | None = None) -> Path:
+    """A Marian model; ``pair`` is written to the tokenizer config, as in the hub's opus-mt models."""
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
@@ -74,7 +76,8 @@ def build_marian(folder: Path, sp_model: Path, target_tokens: list[str] | None =
     shutil.copy(sp_model, folder / "target.spm")
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
     tokenizer = MarianTokenizer(source_spm=str(folder / "source.spm"), target_spm=str(folder / "target.spm"),
-                                vocab=str(folder / "vocab.json"), model_max_length=64)
+                                vocab=str(folder / "vocab.json"), model_max_length=64,
+                                **({"source_lang": pair[0], "target_lang": pair[1]} if pair else {}))
     config = MarianConfig(vocab_size=len(vocab), pad_token_id=vocab["<pad>"], eos_token_id=0,
                           decoder_start_token_id=vocab["<pad>"], forced_eos_token_id=0, **_tiny_dims())
     torch.manual_seed(0)

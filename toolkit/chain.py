@@ -17,12 +17,16 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from toolkit.errors import InputError, LanguageError, ToolkitError
+from toolkit.io.inputs import Record
 from toolkit.languages import get_language
 from toolkit.summarize import Summarizer, Summary, SummaryLength, build_summarizer, check_options
 from toolkit.translate.base import Translator
 
 PIVOT = "en"
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+# Articles pooled for one batch set of translations; smaller than translate's pools, since every
+# article is also summarised (slow) and a killed job loses at most one pool.
+CHAIN_POOL_CHARS = 50_000
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,14 @@ def parse_steps(value: str) -> tuple[Step, ...]:
         name, _, lang = word.partition(":")
         if name in ("summarize", "summarise") and not lang:
             if any(s.kind == "summarize" for s in steps):
-                raise InputError("--steps has 'summarize' twice", "summarise once; translate the summary after it")
+                raise InputError("«steps» has 'summarize' twice", "summarise once; translate the summary after it")
             steps.append(Step("summarize"))
         elif name == "translate" and lang:
             steps.append(Step("translate", get_language(lang).code))
         else:
-            raise InputError(f"unknown step '{word}' in --steps", "use summarize and translate:LANG, e.g. summarize,translate:fa")
+            raise InputError(f"unknown step '{word}' in «steps»", "use summarize and translate:LANG, e.g. summarize,translate:fa")
     if not steps:
-        raise InputError("--steps is empty", "e.g. --steps summarize,translate:fa,translate:sq")
+        raise InputError("«steps» is empty", "e.g. summarize,translate:fa,translate:sq")
     return tuple(steps)
 
 
@@ -72,6 +76,8 @@ class ChainOptions:
     backend: str = "auto"  # auto | hf | ct2, for the translators and the abstractive summariser
     quantization: str | None = None  # ct2 weights (None: int8 on CPU, float16 on CUDA)
     translation_memory: bool = True  # look up and store finished segments (toolkit cache)
+    batch_tokens: int | None = None  # padded tokens per translation batch (None: TOOLKIT_BATCH_TOKENS, else the device default)
+    pool_chars: int | None = None  # articles' characters per pool (None: TOOLKIT_POOL_CHARS, else CHAIN_POOL_CHARS)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,9 @@ class Chain:
         self._summarizers: dict[str, Summarizer] = {}
         self._translators: dict[tuple[str, str], Translator] = {}
         self._memory = None  # one translation memory (one SQLite connection) for all translators
+        from toolkit.settings import setting
+
+        self.batch_tokens = setting("batch_tokens", options.batch_tokens, None)
 
     def summarizer(self, lang: str) -> Summarizer:
         if lang not in self._summarizers:
@@ -124,51 +133,158 @@ class Chain:
 
     def run(self, raw: str, article_id: str = "article", path: str | None = None) -> ChainResult:
         """All steps on one article (text, Markdown or HTML as read from ``path``)."""
-        from toolkit.provenance import library_versions
+        from toolkit.io.jobs import Unfinished
+        from toolkit.io.inputs import Record
+
+        try:
+            [result] = self.process([Record(article_id, article_id, raw, path or article_id, unit=article_id)])
+        except Unfinished as stop:
+            raise stop.error from None
+        return result.result
+
+    def process(self, records: Sequence[Record], skip_bad: bool = False) -> list:
+        """All steps on a pool of articles: the processing function of the job runner.
+
+        Each article is cleaned, its language detected and summarised on its own; each translation
+        step translates the texts of every article in the pool that needs it in one length-sorted,
+        token-budgeted batch set per language pair. Returns, per record in order, a ``Finished``
+        (``output``: ``ChainResult.to_dict()``, ``result``: the ``ChainResult``) or, with
+        ``skip_bad``, a ``Reject`` for an article that cannot go through the chain. Without it, such
+        an article raises ``Unfinished`` with the results of the articles before it.
+        """
+        from toolkit.io.jobs import Unfinished
         from toolkit.text.clean import article_text
+
+        pool = _Pool(records, skip_bad)
+        for i, record in enumerate(records):
+            if pool.stop:
+                break
+            started = time.perf_counter()
+            try:
+                cleaned = article_text(record.text, record.origin)
+                source = self.options.source or _detect(cleaned.text)
+            except (InputError, LanguageError) as exc:
+                pool.fail(i, exc)
+                continue
+            pool.live[i] = _Article(record, cleaned.removed, source, {source: cleaned.text})
+            pool.live[i].timings["clean"] = time.perf_counter() - started
+        for step in self.options.steps:
+            (self._summarize if step.kind == "summarize" else self._translate)(pool, step)
+        for i, article in pool.live.items():
+            pool.results[i] = self._finished(article, len(records))
+        if pool.stop:
+            index, error = pool.stop
+            raise Unfinished(pool.results[:index], error)
+        return pool.results
+
+    def _summarize(self, pool: _Pool, step: Step) -> None:
+        for i, art in pool.articles():
+            started = time.perf_counter()
+            lang = list(art.stage)[-1]
+            try:
+                art.details = self.summarizer(lang).summarize(art.stage[lang], lang, self.options.length)
+            except (InputError, LanguageError) as exc:
+                pool.fail(i, exc)
+                continue
+            art.summary = art.stage = {lang: art.details.text}
+            art.timings[str(step)] = time.perf_counter() - started
+
+    def _translate(self, pool: _Pool, step: Step) -> None:
+        """One batch set per language pair for every article of the pool that needs the step."""
         from toolkit.translate.engine import translate_texts
 
-        started = time.perf_counter()
-        cleaned = article_text(raw, path)
-        source = self.options.source or _detect(cleaned.text)
-        stage: dict[str, str] = {source: cleaned.text}  # the current stage's text per language
-        article: dict[str, str] = stage
-        summary: dict[str, str] = {}
-        timings: dict[str, float] = {}
-        details: Summary | None = None
-        translators: dict[str, dict] = {}
-        for step in self.options.steps:
-            step_started = time.perf_counter()
-            if step.kind == "summarize":
-                lang = list(stage)[-1]
-                details = self.summarizer(lang).summarize(stage[lang], lang, self.options.length)
-                summary = stage = {lang: details.text}
-            elif step.lang == next(iter(stage)):
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, art in pool.articles():
+            if step.lang == next(iter(art.stage)):
                 continue  # already in that language (e.g. --to en for an English article)
-            else:
-                if step.lang in stage:
-                    raise LanguageError(f"step {step}: the {'summary' if stage is summary else 'article'} is already in '{step.lang}'",
-                                        "drop that step from --steps or --to")
-                origin = PIVOT if PIVOT in stage else next(iter(stage))
-                translator = self.translator(origin, step.lang)
-                stage[step.lang] = translate_texts([stage[origin]], translator)[0]
-                translators[f"{origin}-{step.lang}"] = translator.provenance.to_dict()
-            timings[str(step)] = round(time.perf_counter() - step_started, 3)
-        timings["total"] = round(time.perf_counter() - started, 3)
+            if step.lang in art.stage:
+                what = "summary" if art.stage is art.summary else "article"
+                pool.fail(i, LanguageError(f"step {step}: the {what} is already in '{step.lang}'",
+                                           "drop that step from the steps or the target languages"))
+                continue
+            groups.setdefault((PIVOT if PIVOT in art.stage else next(iter(art.stage)), step.lang), []).append(i)
+        for (origin, target), members in groups.items():
+            started = time.perf_counter()
+            members = [i for i in members if i in pool.live]
+            translator = self.translator(origin, target)
+            texts = translate_texts([pool.live[i].stage[origin] for i in members], translator, self.batch_tokens)
+            seconds = time.perf_counter() - started
+            for i, text in zip(members, texts):
+                art = pool.live[i]
+                art.stage[target] = text
+                art.translators[f"{origin}-{target}"] = translator.provenance.to_dict()
+                art.timings[str(step)] = seconds  # the pool's batch set for this pair
+
+    def _finished(self, art: _Article, pool_articles: int):
+        from toolkit.io.sinks import Finished
+        from toolkit.provenance import library_versions
+
+        timings = {name: round(t, 3) for name, t in art.timings.items() if name != "clean"}
+        timings["total"] = round(sum(art.timings.values()), 3)
         manifest = {
             "steps": [str(s) for s in self.options.steps],
-            "summarizer": _summary_manifest(details) if details else None,
-            "translators": translators,
-            "cleaning": {"removed_lines": list(cleaned.removed)},
+            "summarizer": _summary_manifest(art.details) if art.details else None,
+            "translators": art.translators,
+            "cleaning": {"removed_lines": list(art.removed)},
             "timings_s": timings,
+            "pool_articles": pool_articles,
             "versions": library_versions(),
         }
-        translations = {lang: text for lang, text in article.items() if lang != source}
-        return ChainResult(article_id, source, summary, translations, manifest)
+        translations = {lang: text for lang, text in art.article.items() if lang != art.source}
+        result = ChainResult(art.record.id, art.source, art.summary, translations, manifest)
+        return Finished(art.record, result.to_dict(), result=result)
+
+
+class _Pool:
+    """Articles on their way through the steps together. An article that cannot go on is set aside
+    (``skip_bad``: a Reject in its place) or stops the pool there: it and the articles after it are
+    dropped (a resumed job redoes them), those before it finish."""
+
+    def __init__(self, records: Sequence[Record], skip_bad: bool):
+        self.records, self.skip_bad = records, skip_bad
+        self.results: list = [None] * len(records)
+        self.live: dict[int, _Article] = {}
+        self.stop: tuple[int, InputError] | None = None
+
+    def articles(self):
+        """(index, article) of the articles still going, as they are when each is reached."""
+        for i in list(self.live):
+            if i in self.live:
+                yield i, self.live[i]
+
+    def fail(self, i: int, exc: ToolkitError) -> None:
+        from toolkit.io.inputs import Reject
+
+        record = self.records[i]
+        self.live.pop(i, None)
+        if self.skip_bad:
+            self.results[i] = Reject(record.origin, exc.message, record.text[:200], record.unit)
+            return
+        if self.stop is None or i < self.stop[0]:
+            self.stop = (i, InputError(f"{record.origin}: {exc.message}", exc.hint or "fix the article, or set it aside"))
+        for j in [j for j in self.live if j > i]:
+            self.live.pop(j)
+
+
+@dataclass
+class _Article:
+    """One article on its way through the chain's steps."""
+
+    record: Record
+    removed: Sequence[str]
+    source: str
+    stage: dict[str, str]  # the current stage's text per language (the article, then the summary)
+    summary: dict[str, str] = field(default_factory=dict)
+    details: Summary | None = None
+    translators: dict[str, dict] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.article = self.stage  # the article's own text per language (kept when the stage moves on)
 
 
 def _detect(text: str) -> str:
-    from toolkit.text.detect import detect_language
+    from toolkit.text.langid import detect_language
 
     return detect_language(text)
 
@@ -187,6 +303,7 @@ class ChainReport:
     results: list[ChainResult] = field(default_factory=list)
     resumed: int = 0
     rejected: int = 0
+    total: int = 0  # articles finished by the job over all its runs
     outputs: list[str] = field(default_factory=list)
 
 
@@ -196,57 +313,87 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
     """Run the chain on every article in ``inputs``: texts, files, folders, ``-``, JSONL, CSV as on
     the command line, or a mapping of article id to article text (library callers).
 
-    With ``out``, results go to a JSONL file written as each article finishes, and a rerun resumes
-    after the last finished article. ``emit`` is called with each result as it is made. A bad
-    article stops the run with an InputError (finished ones are kept), or with ``skip_bad`` is set
-    aside in a rejects file (``OUT.rejects.jsonl``, or ``toolkit-chain.rejects.jsonl``).
+    Articles are pooled (``options.pool_chars``) and each pool goes through ``Chain.process`` with
+    the one job runner (``toolkit.io.jobs``). With ``out``, results go to a JSONL file (one
+    ``ChainResult.to_dict()`` per line) written as each pool finishes, locked against other jobs,
+    and a rerun resumes by article identity. ``emit`` is called with each result as it is made. A
+    bad article stops the run with an InputError (the articles finished before it are kept), or
+    with ``skip_bad`` is set aside in a rejects file (``OUT.rejects.jsonl``, or
+    ``toolkit-chain.rejects.jsonl``).
     """
-    from toolkit.io.inputs import InputOptions, Record, Reject, classify, read_records
-    from toolkit.io.sinks import StdoutSink, StreamSink, job_key
+    from toolkit.io.inputs import InputOptions, classify, read_items
+    from toolkit.io.jobs import job_key, run_job
+    from toolkit.io.sinks import StdoutSink, StreamSink
+    from toolkit.settings import check_settings, setting
 
+    check_settings()
     options = options or ChainOptions()
     chain = chain or Chain(options)
-    rejects: list[Reject] = []
     if isinstance(inputs, Mapping):
-        records = [Record(str(key), str(key), text, str(key)) for key, text in inputs.items()]
-        spec = {"texts": hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()}
+        items = [Record(str(key), str(key), text, str(key), unit=str(key)) for key, text in inputs.items()]
+        units = {str(key): ["sha256", hashlib.sha256(text.encode()).hexdigest()[:16]] for key, text in inputs.items()}
+        kind, names = "texts", [str(k) for k in inputs]
     else:
         input_set = classify(list(inputs), InputOptions(skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES))
-        records = read_records(input_set, rejects)
-        spec = {"inputs": input_set.fingerprint(), "kind": input_set.kind}
+        items, kind, names = read_items(input_set), input_set.kind, input_set.items
+        units = None
+    pool_chars = setting("pool_chars", options.pool_chars, CHAIN_POOL_CHARS)
     report = ChainReport()
-    sink = StreamSink(out, job_key({**spec, "options": repr(options)}), restart) if out else StdoutSink(Path("toolkit-chain.rejects.jsonl"))
-    report.resumed = sink.consumed
-    try:
-        for index, record in enumerate(records):
-            if index < report.resumed:
-                continue
-            try:
-                result = chain.run(record.text, record.id, record.origin)
-            except (InputError, LanguageError) as exc:  # this article's problem, not the run's
-                if not skip_bad:
-                    raise InputError(f"{record.origin}: {exc.message}", exc.hint or "fix the article, or pass --skip-bad") from None
-                rejects.append(Reject(record.origin, exc.message, record.text[:200]))
-                result = None
-            if result is not None:
-                report.results.append(result)
-                if emit:
-                    emit(result)
-            lines = [json.dumps(result.to_dict(), ensure_ascii=False) + "\n"] if result and out else []
-            report.rejected += len(rejects)
-            sink.write(lines, rejects, index + 1)
-            rejects.clear()
-    except InputError as exc:
-        if out is not None and report.results:
-            raise InputError(f"{exc.message}; the {len(report.results)} articles finished before it are kept",
-                             "fix or remove the article and rerun to resume, or pass --skip-bad") from None
-        raise
-    sink.finish()
+
     if out is not None:
-        report.outputs.append(str(out))
-    if sink.rejects.count:
-        report.outputs.append(str(sink.rejects.path))
+        sink = StreamSink(out, lambda f: json.dumps(f.output, ensure_ascii=False) + "\n", names, check_rejects=skip_bad)
+    else:
+        sink = StdoutSink(None, Path("toolkit-chain.rejects.jsonl"), check_rejects=skip_bad)
+
+    def process(records: list[Record]) -> list:
+        from toolkit.io.jobs import Unfinished
+
+        try:
+            done = chain.process(records, skip_bad)
+        except Unfinished as stop:
+            _collect(stop.done)
+            raise
+        _collect(done)
+        return done
+
+    def _collect(done: list) -> None:
+        for item in done:
+            if getattr(item, "result", None) is not None:
+                report.results.append(item.result)
+                if emit:
+                    emit(item.result)
+
+    with sink:
+        progress = sink.begin(job_key({"task": "chain", "kind": kind, "options": repr(options)}),
+                              units if units is not None else input_set.units(), restart)
+        try:
+            job = run_job(items, process, sink, progress, pool_chars)
+        except InputError as exc:
+            if out is not None and report.results:
+                raise InputError(f"{exc.message}; the {len(report.results)} articles finished before it are kept",
+                                 "fix or remove the article and rerun to resume, or set bad articles aside") from None
+            raise
+        report.resumed, report.rejected, report.total = job.resumed, job.rejected, progress.records
+        report.outputs = sink.finish(None)
     return report
+
+
+def chain_options(steps: tuple[Step, ...], source: str = "auto", method: str = "abstractive",
+                  summary_model: str | None = None, prompt: str | None = None, max_words: int | None = None,
+                  sentences: int | None = None, models: Sequence[str] = (), beams: int = 1, backend: str = "auto",
+                  quantization: str | None = None, memory: bool = True) -> ChainOptions:
+    """Chain options from the commands' words: ``source`` a language or ``auto`` (detect each
+    article), ``models`` translation models in the one grammar (``ID`` for every target, ``LANG=ID``
+    for one), ``summary_model`` the summariser."""
+    from toolkit.translate.factory import parse_model_options
+
+    default_model, per_target = parse_model_options(list(models))
+    return ChainOptions(
+        steps=steps, source=None if source == "auto" else get_language(source).code, method=method,
+        summary_model=summary_model, prompt=prompt, length=SummaryLength(max_words, sentences),
+        translation_model=default_model, translation_models=per_target, beams=beams,
+        backend=backend, quantization=quantization, translation_memory=memory,
+    )
 
 
 def summary_options(targets: Sequence[str], models: Mapping[str, str] | None = None, source: str | None = None,
@@ -265,7 +412,7 @@ def plan_steps(steps: str | None, targets: str | None, default_targets: str = ""
     from toolkit.languages import parse_language_list
 
     if steps and targets:
-        raise ToolkitError("--to and --steps were both given", "name the languages in --steps, e.g. summarize,translate:fa")
+        raise ToolkitError("«targets» and «steps» were both given", "name the languages in «steps», e.g. summarize,translate:fa")
     if steps:
         return parse_steps(steps)
     targets = targets or default_targets

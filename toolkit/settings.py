@@ -55,12 +55,41 @@ def _read_config(path: Path) -> dict[str, Any]:
         raise ToolkitError(f"cannot read config file {path}: {exc}", "fix or remove the file") from exc
 
 
-def setting(name: str, argument: T | None, default: T, convert: Callable[[Any], T] = lambda v: v) -> T:
-    """Resolve one setting: argument, then environment, then config file, then default."""
-    if argument is not None:
-        return argument
+def whole_number(minimum: int) -> Callable[[Any], int]:
+    """A converter for counts: a whole number of at least ``minimum`` (``"0"`` is refused for a
+    batch budget from the environment just as ``0`` is from a flag)."""
+
+    def convert(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise ValueError(f"must be a whole number of at least {minimum}")
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError(f"must be a whole number of at least {minimum}") from None
+        if number < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        return number
+
+    return convert
+
+
+# Settings whose values are checked wherever they come from (argument, environment, config file).
+CHECKS: dict[str, Callable[[Any], Any]] = {
+    "batch_tokens": whole_number(16),
+    "pool_chars": whole_number(1),
+    "threads": whole_number(1),
+}
+
+
+def setting(name: str, argument: T | None, default: T, convert: Callable[[Any], T] | None = None) -> T:
+    """Resolve one setting: argument, then environment, then config file, then default. Values from
+    any of the first three are converted (``convert``, else the setting's check in ``CHECKS``) and
+    a bad one is refused naming where it came from."""
+    convert = convert or CHECKS.get(name) or (lambda v: v)
     env = ENV_VARS.get(name)
-    if env and os.environ.get(env):
+    if argument is not None:
+        source, raw = "argument", argument
+    elif env and os.environ.get(env):
         source, raw = f"environment variable {env}", os.environ[env]
     else:
         config = _read_config(config_path())
@@ -68,9 +97,20 @@ def setting(name: str, argument: T | None, default: T, convert: Callable[[Any], 
             return default
         source, raw = f"config file {config_path()}", config[name]
     try:
-        return convert(raw)
+        value = convert(raw)
+        if name in CHECKS and convert is not CHECKS[name]:
+            CHECKS[name](value)
+        return value
     except (TypeError, ValueError) as exc:
-        raise ToolkitError(f"invalid value {raw!r} for {name} in {source}", str(exc)) from exc
+        where = "" if source == "argument" else f" in {source}"
+        raise ToolkitError(f"invalid value {raw!r} for {name}{where}", str(exc)) from None
+
+
+def check_settings() -> None:
+    """Resolve every checked setting (``CHECKS``) once, so that a bad environment variable or config
+    value stops a job before any model work, whichever backend would have read it."""
+    for name in CHECKS:
+        setting(name, None, None)
 
 
 def cache_dir() -> Path:

@@ -54,7 +54,7 @@ def test_threshold_overrides():
 def test_short_output_in_the_expected_language_passes_even_with_low_confidence():
     from toolkit.text.langid import detect
 
-    short = "Albania cut ties with Iran."
+    short = "Albania cut ties."
     detection = detect(short, "en")
-    assert detection.lang == "en" and detection.expected_confidence < 0.5  # lingua is unsure on so few words
+    assert detection.lang == "en" and detection.expected_confidence < 0.5  # the identifier is unsure on so few words
     assert _checks(short, source="Albania cut diplomatic ties with Iran on Wednesday.")["language"].passed is True

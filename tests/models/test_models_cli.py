@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
@@ -92,3 +93,22 @@ def test_without_a_connection_a_cached_hub_model_loads_and_an_uncached_one_fails
         assert "not in the Hugging Face cache and 127.0.0.1 cannot be reached" in result.stderr
     finally:
         store.hub_offline.cache_clear()
+
+
+@pytest.mark.parametrize("backend", ["hf", "ct2"])
+def test_without_a_connection_no_advice_about_a_variable_the_user_never_set(backend, monkeypatch):
+    """Offline mode switched on by toolkit (no connection) is not reported as the user's HF_HUB_OFFLINE."""
+    from huggingface_hub import constants
+
+    from toolkit.models import store
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "ENDPOINT", "http://127.0.0.1:9")  # nothing listens there: refused at once
+    store.hub_offline.cache_clear()
+    try:
+        result = runner.invoke(app, ["translate", "Hello.", "--to", "sq", "--model", "nobody/not-cached", "--backend", backend])
+    finally:
+        store.hub_offline.cache_clear()
+    assert result.exit_code == 2
+    assert "not in the Hugging Face cache and 127.0.0.1 cannot be reached" in result.stderr
+    assert "HF_HUB_OFFLINE" not in result.stderr and "Traceback" not in result.output

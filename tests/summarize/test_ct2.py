@@ -95,15 +95,15 @@ def test_backend_errors(bart_model, chat_model):
 
 def test_cli_backend_and_quantization_reach_summariser_and_translators(bart_model, marian_multi_model):
     article = " ".join(SHORT.split()) + "\n"
-    result = CliRunner().invoke(app, ["summarize", "-", "--from", "en", "--model", str(bart_model), "--max-words", "10",
-                                      "--to", "fa", "--translation-model", str(marian_multi_model),
+    result = CliRunner().invoke(app, ["summarize", "-", "--from", "en", "--summary-model", str(bart_model), "--max-words", "10",
+                                      "--to", "fa", "--model", str(marian_multi_model),
                                       "--backend", "ct2", "--quantization", "float32", "--json"], input=article)
     assert result.exit_code == 0, result.output
     manifest = json.loads(result.output)["manifest"]
     assert (manifest["summarizer"]["model"]["backend"], manifest["summarizer"]["model"]["quantization"]) == ("ct2", "float32")
     [translator] = manifest["translators"].values()
     assert (translator["backend"], translator["quantization"]) == ("ct2", "float32")
-    result = CliRunner().invoke(app, ["summarize", "-", "--from", "en", "--model", str(bart_model), "--backend", "hf",
+    result = CliRunner().invoke(app, ["summarize", "-", "--from", "en", "--summary-model", str(bart_model), "--backend", "hf",
                                       "--json"], input=article)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["manifest"]["summarizer"]["model"]["backend"] == "hf"

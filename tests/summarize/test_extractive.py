@@ -2,7 +2,7 @@ import pytest
 
 from toolkit.errors import InputError
 from toolkit.summarize.base import SummaryLength
-from toolkit.summarize.extractive import ExtractiveSummarizer, article_sentences, words
+from toolkit.summarize.extractive import ExtractiveSummarizer, article_sentences, lexrank, words
 
 EN = """Iran and Albania cut diplomatic ties in September 2022.
 
@@ -52,7 +52,7 @@ def test_max_words_is_honoured():
 
 
 def test_max_words_smaller_than_every_sentence_is_an_error():
-    with pytest.raises(InputError, match="longer than --max-words 2"):
+    with pytest.raises(InputError, match="longer than the summary's 2 words"):
         ExtractiveSummarizer().summarize(EN, "en", SummaryLength(max_words=2))
 
 
@@ -64,3 +64,52 @@ def test_words_are_unicode_aware():
 def test_length_options_are_exclusive():
     with pytest.raises(InputError, match="both given"):
         SummaryLength(max_words=10, sentences=2)
+
+
+def _full_graph_lexrank(sentences: list[str], lang: str, window: int) -> list[float]:
+    """LexRank as first written, all pairs in plain Python, with the edges of sentences more than
+    ``window`` apart removed: what the banded ranking must equal."""
+    import math
+    from collections import Counter
+
+    bags = [Counter(words(s, lang)) for s in sentences]
+    n = len(bags)
+    df = Counter(w for bag in bags for w in bag)
+    idf = {w: math.log((1 + n) / (1 + d)) + 1.0 for w, d in df.items()}
+
+    def cosine(a, b):
+        dot = sum(a[w] * b[w] * idf[w] ** 2 for w in a.keys() & b.keys())
+        norm = math.sqrt(sum((c * idf[w]) ** 2 for w, c in a.items()) * sum((c * idf[w]) ** 2 for w, c in b.items()))
+        return dot / norm if dot else 0.0
+
+    sim = [[cosine(bags[i], bags[j]) if i != j and abs(i - j) <= window else 0.0 for j in range(n)] for i in range(n)]
+    out = [sum(row) for row in sim]
+    lead = [1 / math.sqrt(i + 1) for i in range(n)]
+    teleport = [w / sum(lead) for w in lead]
+    scores = teleport[:]
+    for _ in range(100):
+        new = [0.15 * teleport[j] + 0.85 * sum(scores[i] * sim[i][j] / out[i] for i in range(n) if out[i])
+               for j in range(n)]
+        dangling = 0.85 * sum(scores[i] for i in range(n) if not out[i])
+        new = [v + dangling * teleport[j] for j, v in enumerate(new)]
+        if max(abs(a - b) for a, b in zip(new, scores)) < 1e-9:
+            return new
+        scores = new
+    return scores
+
+
+@pytest.mark.parametrize("window", [2, 5, 100])
+def test_ranking_within_a_window_is_lexrank_on_that_band_of_the_graph(window):
+    sentences = article_sentences(EN + "\n\n" + SQ.replace("Shqipëri", "Albani"), "en")
+    sentences += ["A sentence sharing no word.", "Iran and Albania again."]
+    assert lexrank(sentences, "en", window=window) == pytest.approx(_full_graph_lexrank(sentences, "en", window),
+                                                                     abs=1e-12)
+
+
+def test_a_long_article_gets_whole_sentences_within_the_default_length():
+    weather = [f"The weather in Tirana on day {i} was {'sunny' if i % 2 else 'cloudy'} with light winds." for i in range(300)]
+    news = EN.split("\n\n")[1].splitlines()
+    article = "\n\n".join(weather[:150] + news + weather[150:])  # 304 sentences, far more than a window
+    summary = ExtractiveSummarizer().summarize(article, "en", SummaryLength())
+    picked = _in_source_order(summary.text, article_sentences(article, "en"))
+    assert len(picked) >= 3 and summary.words <= 80

@@ -5,6 +5,14 @@ from toolkit.errors import InputError
 from toolkit.text.clean import article_text, markdown_to_text, remove_furniture
 
 
+def test_a_missing_corpus_fails_the_test_instead_of_skipping_it(monkeypatch, tmp_path):
+    from tests import corpus
+
+    monkeypatch.setattr(corpus, "ROOT", tmp_path / "checkout")
+    with pytest.raises(pytest.fail.Exception, match="shared/corpus/mehr-iran-albania-2022.txt is not on this machine"):
+        corpus_file("mehr-iran-albania-2022.txt")
+
+
 def test_corpus_footer_is_removed():
     raw = corpus_file("mehr-iran-albania-2022.txt").read_text("utf-8")
     cleaned = article_text(raw)
@@ -52,3 +60,23 @@ def test_all_furniture_article_is_refused():
 def test_markdown_markers_are_removed():
     md = "# Title\n\n- **Bold** point with a [link](http://x.org)\n> quoted ![img](a.png)"
     assert markdown_to_text(md) == "Title\n\nBold point with a link\nquoted "
+
+
+HEADLINE_PAGE = """<html><head><title>Albania cuts ties with Iran | News</title></head><body><nav>Home | World</nav>
+<article><h1>Albania cuts ties with Iran</h1>
+<p>Albania cut diplomatic ties with Iran on Wednesday after a cyber attack on government servers.</p>
+<p>The prime minister said the attack was prepared for months by groups paid by Tehran.</p>
+<p>Iran rejected the accusation and called it baseless.</p>
+<p>The United States said it would respond to the attack on its NATO ally.</p>
+</article></body></html>"""
+
+
+def test_html_blocks_are_paragraphs_so_the_headline_is_not_glued_to_the_first_sentence():
+    from toolkit.summarize.base import SummaryLength
+    from toolkit.summarize.extractive import ExtractiveSummarizer
+
+    text = article_text(HEADLINE_PAGE, "page.html").text
+    assert text.startswith("Albania cuts ties with Iran\n\nAlbania cut diplomatic ties")
+    summary = ExtractiveSummarizer().summarize(text, "en", SummaryLength(sentences=2)).text
+    assert summary.startswith("Albania cut diplomatic ties with Iran on Wednesday")
+    assert "Albania cuts ties with Iran" not in summary

@@ -1,4 +1,6 @@
-from toolkit.text.segment import fit_to_limit, split_layout, split_sentences
+import pytest
+
+from toolkit.text.segment import cut_to_limit, fit_to_limit, split_layout, split_sentences, split_sentences_with_gaps
 
 
 def test_layout_keeps_blank_lines_breaks_indentation_and_markdown():
@@ -41,3 +43,26 @@ def test_fit_to_limit_cuts_at_clauses_then_words_and_drops_nothing():
 def test_fit_to_limit_cuts_an_unbroken_run_of_characters():
     pieces = fit_to_limit("x" * 50, len, 8)
     assert all(len(p) <= 8 for p in pieces) and "".join(pieces) == "x" * 50
+
+
+@pytest.mark.parametrize("text", [
+    "The talks ended.  Iran left.",
+    "The talks ended.\tIran left.",
+    "The talks ended.\u00a0Iran left.",
+    "The minister spoke in Tirana.Albania cut ties.",
+    "Çfarë ndodhi në Tiranë?\u2003Qeveria nuk dha përgjigje.",
+    "آیا این خبر درست است؟  سخنگو گفت نه.",
+])
+def test_sentences_keep_the_text_between_them_verbatim(text):
+    pieces = split_sentences_with_gaps(text, "en")
+    assert len(pieces) == 2
+    assert all(s == s.strip() and not g.strip() for s, g in pieces)
+    assert "".join(s + g for s, g in pieces) == text
+
+
+def test_cut_to_limit_keeps_the_whitespace_at_each_cut():
+    sentence = "alpha  beta\tgamma delta,  epsilon zeta\u00a0eta theta; iota kappa lambda mu nu xi omicron pi"
+    pieces = cut_to_limit(sentence, lambda s: len(s.split()), 4)
+    assert all(len(p.split()) <= 4 and p == p.strip() for p, _ in pieces)
+    assert "".join(p + g for p, g in pieces) == sentence
+    assert cut_to_limit("x" * 50, len, 8)[-1][1] == "" and "".join(p + g for p, g in cut_to_limit("x" * 50, len, 8)) == "x" * 50

@@ -1,3 +1,4 @@
+import shutil
 import unicodedata
 
 import pytest
@@ -7,6 +8,8 @@ from toolkit.provenance import DecodingSettings
 from toolkit.text.segment import split_layout, split_sentences
 from toolkit.translate.engine import batches_by_tokens, translate_texts
 from toolkit.translate.factory import build_translator
+
+from tests.identity import IdentityTranslator
 
 DOCS = [
     "The minister said the talks would continue next week in Tirana. Iran and Albania cut diplomatic ties.\n\n"
@@ -47,6 +50,28 @@ def test_sentence_longer_than_the_model_limit_is_split_not_truncated(marian_mode
     assert translator.count_tokens([long_sentence])[0] > translator.max_input_tokens
     [out] = translate_texts([long_sentence], translator, batch_tokens=512)
     assert out.strip()  # without splitting the tiny model (64 positions) cannot even run
+
+
+@pytest.mark.parametrize("backend", ["hf", "ct2"])
+def test_sentences_split_to_the_limit_give_no_indexing_warning(marian_model, tmp_path, backend, transformers_warnings):
+    """transformers warns of "indexing errors" for a text over the model's limit: toolkit counts such
+    sentences only to cut them, so the warning would be wrong."""
+    model = shutil.copytree(marian_model, tmp_path / "model")  # a tokenizer that has not warned yet
+    translator = build_translator("en", "sq", str(model), backend, quantization="float32" if backend == "ct2" else None)
+    warnings = transformers_warnings()
+    long_sentence = ", ".join(["the minister said the talks would continue"] * 30) + "."
+    [out] = translate_texts([long_sentence], translator, batch_tokens=512)
+    assert out.strip()
+    assert not [w for w in warnings if "indexing errors" in w]
+
+
+def test_llm_translator_gives_no_indexing_warning(chat_model, tmp_path, transformers_warnings):
+    model = shutil.copytree(chat_model, tmp_path / "model")  # a tokenizer that has not warned yet
+    translator = build_translator("en", "sq", str(model), "hf")
+    warnings = transformers_warnings()
+    long_sentence = ", ".join(["the minister said the talks would continue"] * 60) + "."
+    translate_texts([long_sentence], translator, batch_tokens=4096)
+    assert not [w for w in warnings if "indexing errors" in w]
 
 
 def test_marian_multi_target_model_gets_the_target_token(marian_multi_model):
@@ -98,3 +123,28 @@ def test_mbart50_uses_its_language_codes_and_refuses_albanian(mbart50_model):
     assert "fa_IR" not in out
     with pytest.raises(LanguageError, match="en->sq.*fa_IR"):
         build_translator("en", "sq", str(mbart50_model))
+
+
+@pytest.mark.parametrize("text", [
+    "The talks ended.  Iran left.",  # two spaces
+    "The talks ended.\tIran left.\n",
+    "The talks ended.\u00a0Iran left.",  # no-break space
+    "The minister spoke in Tirana.Albania cut ties.",  # no space at all
+    "# Lajme\r\n\r\nÇfarë ndodhi në Tiranë?  Qeveria nuk dha përgjigje.\r\n",
+    "- آیا این خبر درست است؟\u2003سخنگو گفت نه.\n",
+])
+def test_identity_translation_keeps_the_text_between_sentences(text):
+    assert translate_texts([text], IdentityTranslator(), batch_tokens=64) == [text]
+
+
+def test_sentences_cut_to_the_model_limit_keep_their_whitespace():
+    text = ("The minister said,  in a long statement\tread out on Wednesday,\u00a0that the talks would continue "
+            "next week in Tirana and that  nothing had been decided yet. Short one.  Supercalifragilisticexpialidocious"
+            "antidisestablishmentarianism.")
+    translator = IdentityTranslator(max_input_tokens=8)
+    assert translate_texts([text], translator, batch_tokens=64) == [text]
+    assert len(translator.batches) > 1  # the limit really cut the sentences
+
+
+def test_no_space_target_joins_sentences_without_spaces():
+    assert translate_texts(["One.  Two."], IdentityTranslator(target="zh"), batch_tokens=64) == ["One.Two."]

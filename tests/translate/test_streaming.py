@@ -11,7 +11,7 @@ import pytest
 import toolkit
 
 from tests.tiny_models import CORPUS
-from toolkit.translate.engine import pooled
+from toolkit.io.jobs import pooled
 
 _RUN = (
     "import sys\n"

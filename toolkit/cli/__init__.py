@@ -11,6 +11,7 @@ from toolkit.cli import eval as eval_commands  # noqa: F401
 from toolkit.cli import models  # noqa: F401
 from toolkit.cli import prompts  # noqa: F401
 from toolkit.cli import cache  # noqa: F401
+from toolkit.cli import serve  # noqa: F401
 from toolkit.cli.common import app
 
 

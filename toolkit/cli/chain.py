@@ -6,27 +6,11 @@ from typing import Optional
 
 import typer
 
+from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
 
 BACKEND_HELP = ("Backend of the abstractive summariser and the translators: auto (ct2 when installed and it runs "
                 "the model: BART, T5, Marian, M2M100, NLLB), ct2 or hf. --method llm always runs on hf.")
-
-
-def _chain_options(source: str, method: str, summary_model: Optional[str], prompt: Optional[str],
-                   max_words: Optional[int], sentences: Optional[int], model: Optional[list[str]], beams: int, steps,
-                   backend: str = "auto", no_cache: bool = False, quantization: Optional[str] = None):
-    from toolkit.chain import ChainOptions
-    from toolkit.languages import get_language
-    from toolkit.summarize import SummaryLength
-    from toolkit.translate.factory import parse_model_options
-
-    default_model, per_target = parse_model_options(model)
-    return ChainOptions(
-        steps=steps, source=None if source == "auto" else get_language(source).code, method=method,
-        summary_model=summary_model, prompt=prompt, length=SummaryLength(max_words, sentences),
-        translation_model=default_model, translation_models=per_target, beams=beams,
-        backend=backend, quantization=quantization, translation_memory=not no_cache,
-    )
 
 
 def _print_result(result, as_json: bool) -> None:
@@ -48,22 +32,22 @@ def _print_result(result, as_json: bool) -> None:
 def summarize(
     article: str = typer.Argument(..., help="A .txt, .md or .html file, a text, or - for standard input."),
     method: str = typer.Option("abstractive", "--method", help="abstractive, extractive (offline, no model) or llm."),
-    model: Optional[str] = typer.Option(None, "--model", help="Summarisation model id, imported name or folder."),
+    summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model id, imported name or folder."),
     max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="At most this many words (default 80; extractive: 3 sentences)."),
     sentences: Optional[int] = typer.Option(None, "--sentences", min=1, help="At most this many sentences."),
     to: Optional[str] = typer.Option(None, "--to", help="Also translate the summary into these languages (fa,sq)."),
     source: str = typer.Option("auto", "--from", help="The article's language, or auto to detect it."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt template name (toolkit prompts list) or file."),
-    translation_model: Optional[list[str]] = typer.Option(None, "--translation-model", help="Translation model; LANG=MODEL per target."),
+    model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model (with --to): ID for every target, LANG=ID per target (repeatable)."),
     backend: str = typer.Option("auto", "--backend", help=BACKEND_HELP),
     quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
     as_json: bool = typer.Option(False, "--json", help="JSON with the summaries by language and a manifest."),
 ) -> None:
     """Summarise one article; --to also translates the summary."""
-    from toolkit.chain import plan_steps, run_chain
+    from toolkit.chain import chain_options, plan_steps, run_chain
 
-    options = _chain_options(source, method, model, prompt, max_words, sentences, translation_model, 1, plan_steps(None, to),
-                             backend, quantization=quantization)
+    options = chain_options(plan_steps(None, to), source, method, summary_model, prompt, max_words, sentences, model or (),
+                            backend=backend, quantization=quantization)
     run_chain([article], options, emit=lambda r: _print_result(r, as_json))
 
 
@@ -76,7 +60,7 @@ def chain(
     source: str = typer.Option("auto", "--from", help="The articles' language, or auto to detect each."),
     method: str = typer.Option("abstractive", "--method", help="Summariser: abstractive, extractive or llm."),
     summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model id, imported name or folder."),
-    model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model; LANG=MODEL per target (repeatable)."),
+    model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model: ID for every target, LANG=ID per target (repeatable)."),
     max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="Summary length in words (default 80)."),
     sentences: Optional[int] = typer.Option(None, "--sentences", min=1, help="Summary length in sentences."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="Prompt template name or file for the summariser."),
@@ -87,17 +71,29 @@ def chain(
     out: Optional[str] = typer.Option(None, "--out", help="JSONL output file (resumable); default standard output."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on."),
+    as_json: bool = typer.Option(True, "--json/--text", help="Standard output as JSON lines, one per article (default), or as text."),
+    engine: str = ray_options.ENGINE,
+    address: Optional[str] = ray_options.ADDRESS,
+    actors: str = ray_options.ACTORS,
+    cpus_per_actor: float = ray_options.CPUS,
+    gpus_per_actor: float = ray_options.GPUS,
 ) -> None:
     """Summarise articles and translate the summaries (or any order of steps); JSON lines per article."""
     from pathlib import Path
 
-    from toolkit.chain import plan_steps, run_chain
+    from toolkit.chain import chain_options, plan_steps, run_chain
 
     plan = plan_steps(steps, to, default_targets="fa,sq")
-    options = _chain_options(source, method, summary_model, prompt, max_words, sentences, model, beams, plan,
-                             backend, no_cache, quantization)
-    emit = None if out else (lambda r: _print_result(r, True))
-    report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
+    options = chain_options(plan, source, method, summary_model, prompt, max_words, sentences, model or (), beams,
+                            backend, quantization, not no_cache)
+    emit = None if out else (lambda r: _print_result(r, as_json))
+    cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
+    if cluster is not None:
+        from toolkit.distributed import run_ray_chain
+
+        report = run_ray_chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit)
+    else:
+        report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
     done = f"chained {len(report.results)} articles" if out else None
     report_job(done, report.resumed, report.rejected, report.outputs, "articles")
 

@@ -21,13 +21,22 @@ def user_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ToolkitError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {_with_flags(exc)}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("interrupted: finished results are saved; run the same command again to resume", err=True)
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# Library settings whose flag is not the setting's name in dashes.
+_FLAGS = {"source": "--from", "targets": "--to", "models": "--model", "memory": "--no-cache"}
+
+
+def _with_flags(exc: ToolkitError) -> str:
+    """The library's error, each setting it names shown as the flag that sets it."""
+    return exc.render(lambda name: _FLAGS.get(name, "--" + name.replace("_", "-")))
 
 
 app = typer.Typer(
@@ -60,11 +69,14 @@ def print_json(data: dict) -> None:
 
 
 def report_job(done: str | None, resumed: int, rejected: int, outputs: list[str], noun: str) -> None:
-    """On stderr: what a job to files did (``done``, when given) and where its rejects went."""
+    """On stderr: what a job to files did (``done``, when given), naming the files it wrote, and
+    where its rejects went."""
     if done:
         if resumed:
             done += f"; {resumed} were already done"
-        typer.echo(f"{done}: {', '.join(outputs)}", err=True)
+        written = outputs[:-1] if rejected else outputs
+        shown = ", ".join(written[:4]) + (f" and {len(written) - 4} more files" if len(written) > 4 else "")
+        typer.echo(f"{done}: {shown or 'no new files'}", err=True)
     if rejected:
         typer.echo(f"skipped {rejected} bad {noun}: see {outputs[-1]}", err=True)
 

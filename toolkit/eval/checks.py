@@ -26,7 +26,7 @@ _CASED_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*")
 class Thresholds:
     """Pass limits. Summary and translation tasks differ in length and novelty."""
 
-    min_lang_confidence: float = 0.5  # lingua's confidence in the expected language, when another is likelier
+    min_lang_confidence: float = 0.5  # the identifier's confidence in the expected language, when another is likelier
     min_length_ratio: float = 0.02  # output tokens / source tokens
     max_length_ratio: float = 0.6
     repeat_n: int = 3
@@ -43,7 +43,7 @@ class Thresholds:
             return cls()
         if task == "translation":
             return cls(min_length_ratio=0.5, max_length_ratio=2.0, require_source_numbers=True, max_novel_rate=1.0)
-        raise InputError(f"unknown task '{task}'", "use --task summary or --task translation")
+        raise InputError(f"unknown task '{task}'", "use summary or translation as «task»")
 
     def with_overrides(self, overrides: Sequence[str]) -> "Thresholds":
         """Apply ``name=value`` overrides (``max_repeat_rate=0.2``)."""
@@ -129,15 +129,18 @@ def check_document(
     tokenizer: Tokenizer,
 ) -> tuple[CheckResult, ...]:
     """All checks of one output; ``tokenizer`` must not stem."""
-    from toolkit.text.langid import detect
+    from toolkit.text.langid import detect, supported
 
     t = thresholds
-    detection = detect(output, lang)
-    conf = detection.expected_confidence or 0.0
-    # On a sentence or two lingua spreads its confidence over similar languages: the expected language
-    # being the most likely one passes too, whatever its share.
-    in_language = detection.lang == lang or conf >= t.min_lang_confidence
-    results = [CheckResult("language", conf, in_language, f"detected {detection.lang} ({detection.confidence:.2f})")]
+    if supported(lang):
+        detection = detect(output, lang)
+        conf = detection.expected_confidence or 0.0
+        # On a sentence or two the identifier spreads its confidence over similar languages: the expected
+        # language being the most likely one passes too, whatever its share.
+        in_language = detection.lang == lang or conf >= t.min_lang_confidence
+        results = [CheckResult("language", conf, in_language, f"detected {detection.lang} ({detection.confidence:.2f})")]
+    else:
+        results = [CheckResult("language", None, None, f"no language identifier for '{lang}'")]
     tokens = tokenizer(output)
     rate = repeat_rate(tokens, t.repeat_n)
     results.append(CheckResult("repetition", rate, rate <= t.max_repeat_rate, f"{t.repeat_n}-grams repeated"))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from toolkit.errors import InputError, LanguageError
+from toolkit.io.inputs import decode
 from toolkit.languages import get_language
 
 LANGID_SAMPLE_LINES = 50
@@ -16,10 +17,10 @@ def _field(obj: dict, path: str, where: str):
     value = obj
     for part in path.split("."):
         if not isinstance(value, dict) or part not in value:
-            raise InputError(f"{where}: no field '{path}'", "pass the field holding the text with --field (a.b for nested)")
+            raise InputError(f"{where}: no field '{path}'", "name the field holding the text in «field» (a.b for nested)")
         value = value[part]
     if not isinstance(value, str):
-        raise InputError(f"{where}: field '{path}' is not a string", "point --field at the text")
+        raise InputError(f"{where}: field '{path}' is not a string", "point «field» at the text")
     return value
 
 
@@ -34,16 +35,26 @@ def json_object(text: str, where: str, hint: str) -> dict:
     return obj
 
 
+def read_utf8(path: str | Path, missing_hint: str = "check the path") -> str:
+    """The text of a UTF-8 file (a byte-order mark dropped), decoded by the toolkit's one decoder;
+    an InputError naming the file, and the line of any byte that is not UTF-8."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", missing_hint) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror or exc})", "check the path and its permissions") from None
+    try:
+        return decode(data, str(path), "strict")
+    except InputError as exc:  # its hint offers a translate option that scoring does not have
+        raise InputError(exc.message, "convert the file to UTF-8") from None
+
+
 def read_texts(path: str | Path, field: str | None = None) -> tuple[list[str], list[str]]:
     """(document ids, texts): one per line, or per JSON object in a ``.jsonl`` file (``field``, default ``text``)."""
     path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file", "check the path") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})", "convert the file to UTF-8") from None
-    lines = raw.splitlines()
+    lines = read_utf8(path).splitlines()
     if field is None and path.suffix != ".jsonl":
         return [str(i) for i in range(1, len(lines) + 1)], lines
     ids, texts = [], []
@@ -83,7 +94,7 @@ def check_language(path: str, texts: Sequence[str], lang: str) -> None:
         found = _language_name(detection.lang)
         raise LanguageError(
             f"{path} looks like {found} ({detection.lang}), not {get_language(lang).name} ({lang})",
-            "pass the right --lang or the right file",
+            "pass the right «lang» or the right file",
         )
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from toolkit.errors import InputError
 from toolkit.eval.rouge import ROUGE_TYPES, prepare, rouge_multi, rouge_signature
-from toolkit.eval.tokenize import Tokenizer
+from toolkit.eval.tokenize import ZWNJ_MODES, Tokenizer
 from toolkit.text.normalize import normalizer_for
 
 PRF_FIELDS = ("precision", "recall", "fmeasure")
@@ -56,6 +56,16 @@ class MetricOptions:
     zwnj: str = "join"
     normalize: bool = True  # language normalisation before sacrebleu metrics
     bleu_tokenize: str | None = None  # sacrebleu tokenizer; None: sacrebleu's default for the language
+
+    def __post_init__(self) -> None:
+        if self.zwnj not in ZWNJ_MODES:
+            raise InputError(f"unknown ZWNJ mode '{self.zwnj}'", f"use one of: {', '.join(ZWNJ_MODES)}")
+        if self.bleu_tokenize is not None:
+            from sacrebleu.metrics.bleu import BLEU
+
+            if self.bleu_tokenize not in BLEU.TOKENIZERS:
+                raise InputError(f"unknown BLEU tokenizer '{self.bleu_tokenize}'",
+                                 f"use one of sacrebleu's: {', '.join(BLEU.TOKENIZERS)}")
 
 
 def _mean_resampler(per_doc: dict[str, np.ndarray]) -> Callable[[np.ndarray], dict[str, np.ndarray]]:

@@ -4,13 +4,19 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from html import escape
 from pathlib import Path
+from typing import Any
 
+from toolkit.errors import InputError
 from toolkit.eval.checks import CHECK_NAMES
 from toolkit.eval.score import EvalResult
-from toolkit.eval.suite import SuiteResult
+from toolkit.eval.suite import SuiteResult, load_suite, run_suite
 from toolkit.languages import get_language
+
+DEFAULT_REPORTS = Path("eval/reports")
 
 PLOT_KEYS = ("rouge1.fmeasure", "rouge2.fmeasure", "rougeL.fmeasure", "rougeLsum.fmeasure", "bleu", "chrf", "chrf++",
              "ter", "semsim", "semsim_src")
@@ -25,6 +31,29 @@ def metric_rows(result: EvalResult) -> list[tuple[str, float, float, float]]:
             ci = result.ci[key]
             rows.append((key.removesuffix(".fmeasure"), result.scores[key], ci.low, ci.high))
     return rows
+
+
+def check_writable(folder: Path) -> None:
+    """Create ``folder`` if needed and make sure files can be written in it: an InputError if not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-check-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(f"cannot write the report to {folder}: {exc.strerror or exc}",
+                         "choose a folder you can write to") from None
+
+
+def run_and_report(suite_path: str | Path, out_dir: str | Path | None = None,
+                   **run_options: Any) -> tuple[SuiteResult, list[Path]]:
+    """Run a suite (see ``run_suite``) and write its reports to ``out_dir`` (default
+    ``eval/reports/<suite name>``), whose writability is checked before any model is loaded."""
+    suite = load_suite(suite_path)
+    out = Path(out_dir) if out_dir else DEFAULT_REPORTS / suite.name
+    check_writable(out)
+    result = run_suite(suite, **run_options)
+    return result, write_reports(result, out)
 
 
 def write_reports(result: SuiteResult, out_dir: str | Path) -> list[Path]:

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from dataclasses import replace, dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from toolkit.errors import InputError
 from toolkit.eval.checks import Thresholds
-from toolkit.eval.io import json_object
+from toolkit.eval.io import json_object, read_utf8
 from toolkit.eval.metrics import Corpus, MetricOptions, parse_metrics
 from toolkit.eval.score import CheckConfig, EvalResult, evaluate
 from toolkit.eval.stats import Bootstrap
@@ -56,9 +56,7 @@ def load_suite(path: str | Path) -> Suite:
 
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such suite file", "see eval/suites/ for the suites") from None
+        data = yaml.safe_load(read_utf8(path, "see eval/suites/ for the suites"))
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: invalid YAML ({exc})", "fix the suite file") from None
     if not isinstance(data, dict) or not data.get("articles"):
@@ -71,6 +69,9 @@ def load_suite(path: str | Path) -> Suite:
         if not isinstance(item, dict) or not str(item.get("text", "")).strip() or "id" not in item:
             raise InputError(f"{where} needs an 'id' and a non-empty 'text'", "fix the suite file")
         refs = item.get("summary") or {}
+        if not isinstance(refs, dict):
+            raise InputError(f"{where}: 'summary' is not an object keyed by language",
+                             "write summary: {en: ..., fa: ...}")
         missing = [t for t in targets if not str(refs.get(t, "")).strip()]
         if missing:
             raise InputError(f"{where} has no reference summary in {', '.join(missing)}", "add summary.<lang> to it")
@@ -91,10 +92,10 @@ def load_outputs(path: str | Path) -> Outputs:
     elif path.is_file():
         files = [path]
     else:
-        raise InputError(f"{path}: no such file or directory", "pass the outputs of toolkit chain --json")
+        raise InputError(f"{path}: no such file or directory", "pass the outputs of `toolkit chain --json`")
     outputs: Outputs = {}
     for file in files:
-        text = file.read_text(encoding="utf-8")
+        text = read_utf8(file)
         lines = enumerate(text.splitlines(), 1)
         records = [(str(file), text)] if file.suffix == ".json" else [(f"{file}:{n}", line) for n, line in lines if line.strip()]
         for where, record in records:
@@ -103,16 +104,28 @@ def load_outputs(path: str | Path) -> Outputs:
             if "id" not in obj or not isinstance(summary, dict):
                 raise InputError(f"{where}: needs 'id' and 'summary' as an object keyed by language",
                                  'write {"id": ..., "summary": {"en": ..., "fa": ...}}')
-            outputs[str(obj["id"])] = {str(k): str(v) for k, v in summary.items()}
+            not_text = [str(k) for k, v in summary.items() if not isinstance(v, str)]
+            if not_text:
+                raise InputError(f"{where}: summary '{not_text[0]}' is not a string",
+                                 "write each language's summary as text")
+            outputs[str(obj["id"])] = {str(k): v for k, v in summary.items()}
     return outputs
 
 
-def produce_outputs(articles: Sequence[Article], targets: Sequence[str], models: Mapping[str, str],
-                    source_lang: str, method: str = "abstractive") -> Outputs:
-    """Run the chain (summarise, then translate) on the articles: id -> language -> summary."""
-    from toolkit.chain import run_chain, summary_options
+def produce_outputs(articles: Sequence[Article], targets: Sequence[str], source_lang: str,
+                    method: str = "abstractive", summary_model: str | None = None,
+                    models: Sequence[str] = ()) -> Outputs:
+    """Run the chain (summarise, then translate) on the articles: id -> language -> summary.
 
-    report = run_chain({a.id: a.text for a in articles}, summary_options(targets, models, source_lang, method))
+    ``models``: translators as ``LANG=ID`` per target or a bare ``ID`` for every target."""
+    from toolkit.chain import ChainOptions, default_steps, run_chain
+    from toolkit.translate.factory import parse_model_options
+
+    default, per_target = parse_model_options(list(models))
+    options = ChainOptions(steps=default_steps([t for t in targets if t != source_lang]), source=source_lang,
+                           method=method, summary_model=summary_model, translation_model=default,
+                           translation_models=per_target)
+    report = run_chain({a.id: a.text for a in articles}, options)
     return {r.id: r.summary for r in report.results}
 
 
@@ -171,19 +184,25 @@ def score_suite(
 
 
 def run_suite(
-    path: str | Path,
+    path: str | Path | Suite,
     outputs: str | Path | None = None,
-    models: Mapping[str, str] | None = None,
+    summary_model: str | None = None,
+    models: Sequence[str] = (),
     metrics: Sequence[str] | None = None,
     options: MetricOptions = MetricOptions(),
     bootstrap: Bootstrap = Bootstrap(),
     overrides: Sequence[str] = (),
-    langs: Sequence[str] | None = None,
+    langs: str | Sequence[str] | None = None,
     method: str = "abstractive",
 ) -> SuiteResult:
-    """Load a suite, get its outputs (from ``outputs`` or by running the chain) and score them,
-    in every target language of the suite or only in ``langs``."""
-    suite = load_suite(path)
+    """Load a suite, get its outputs (from ``outputs`` or by running the chain with ``method``,
+    ``summary_model`` and the translators ``models``: ``LANG=ID`` or a bare ``ID``) and score them,
+    in every target language of the suite or only in ``langs`` (codes, or ``"en,fa"``)."""
+    suite = path if isinstance(path, Suite) else load_suite(path)
+    if isinstance(langs, str):
+        from toolkit.languages import parse_language_list
+
+        langs = parse_language_list(langs)
     if langs:
         unknown = [lang for lang in langs if lang not in suite.targets]
         if unknown:
@@ -193,8 +212,8 @@ def run_suite(
     if outputs is not None:
         produced, origin = load_outputs(outputs), str(outputs)
     else:
-        models = dict(models or {})
-        produced = produce_outputs(suite.articles, suite.targets, models, suite.source_lang, method)
-        origin = f"toolkit chain --method {method} " + " ".join(f"{k}={v}" for k, v in models.items())
+        produced = produce_outputs(suite.articles, suite.targets, suite.source_lang, method, summary_model, models)
+        given = ([f"--summary-model {summary_model}"] if summary_model else []) + [f"--model {m}" for m in models]
+        origin = " ".join([f"toolkit chain --method {method}", *given])
     chosen = parse_metrics(metrics) if metrics else None
     return score_suite(suite, produced, origin.strip(), chosen, options, bootstrap, overrides)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Union
 
 from toolkit.errors import InputError
+from toolkit.io.files import fingerprint
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t"}
@@ -27,7 +29,12 @@ class InputOptions:
 
 @dataclass(frozen=True)
 class Record:
-    """One unit of work. ``key`` is stable across runs of the same job (used to resume)."""
+    """One unit of work.
+
+    ``unit`` names the input it came from (a file, a folder's file, a text argument); ``key`` is
+    the record's identity within the job (its unit and line), stable across runs of the same job:
+    a resumed job skips records by key, never by count.
+    """
 
     key: str
     id: str
@@ -35,13 +42,24 @@ class Record:
     origin: str  # "file:line" for messages
     fields: dict | None = None  # the whole JSONL object or CSV row, kept in the output
     relpath: str | None = None  # for folder inputs: the path to mirror in the output folder
+    unit: str = ""
 
 
 @dataclass(frozen=True)
 class Reject:
+    """A record set aside (malformed, empty, undecodable): written to the job's rejects file."""
+
     origin: str
     reason: str
     raw: str
+    unit: str = ""
+
+
+Item = Union[Record, Reject]
+
+
+def _text_digest(text: str) -> list:
+    return ["sha256", hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]]
 
 
 @dataclass
@@ -52,14 +70,59 @@ class InputSet:
     items: list[str]
     options: InputOptions
     columns: list[str] = field(default_factory=list)  # table inputs: the shared header
+    _stdin: str | None = field(default=None, repr=False)
 
-    def fingerprint(self) -> list:
-        """What identifies these inputs for resuming: paths and sizes."""
-        parts = []
-        for item in self.items:
+    @property
+    def stdin(self) -> str:
+        """Standard input (when ``-`` is an input), read once, when first needed."""
+        if self._stdin is None:
+            self._stdin = decode(sys.stdin.buffer.read(), "<stdin>", self.options.errors)
+        return self._stdin
+
+    def units(self) -> dict[str, list]:
+        """What identifies each input unit's content, for resuming: ``{unit: fingerprint}``, where a
+        unit is a file (size and modification time), a folder's file, or a text argument (hash)."""
+        units: dict[str, list] = {}
+        for n, item in enumerate(self.items):
             path = Path(item)
-            parts.append([str(path.resolve()), path.stat().st_size] if path.is_file() else item)
-        return parts
+            if item == "-":
+                units["<stdin>"] = _text_digest(self.stdin)
+            elif path.is_dir():
+                root = path.resolve()
+                units.update({(root / rel).as_posix(): fp for rel, fp in fingerprint(path, self.options.suffixes).items()})
+            elif path.is_file():
+                units[path.resolve().as_posix()] = fingerprint(path)[""]
+            else:
+                units[f"text:{n + 1}"] = _text_digest(item)
+        return units
+
+    def count(self) -> int | None:
+        """How many records the inputs hold (for a progress bar), counted without parsing; None when
+        that cannot be known cheaply. Reads JSONL and table inputs once."""
+        if self.kind == "documents":
+            folders = [Path(i) for i in self.items if i != "-" and Path(i).is_dir()]
+            return len(self.items) - len(folders) + sum(len(_document_files(f, self.options.suffixes)) for f in folders)
+        total = 0
+        for item in self.items:
+            with open(item, "rb") as f:
+                total += sum(1 for line in f if line.strip())
+        return total - (len(self.items) if self.kind == "table" else 0)
+
+
+def _looks_like_path(item: str) -> bool:
+    """A missing path rather than a literal text: no whitespace, and a path separator or an input
+    suffix (``news/today.jsonl``, ``a.txt``; not ``The vote was 50/50.``)."""
+    if any(c.isspace() for c in item):
+        return False
+    return "/" in item or "\\" in item or Path(item).suffix.lower() in (*DOCUMENT_SUFFIXES, ".jsonl", *TABLE_SUFFIXES)
+
+
+def _check_readable(path: Path) -> None:
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}", "check the file's permissions") from None
 
 
 def classify(inputs: list[str], options: InputOptions) -> InputSet:
@@ -69,12 +132,17 @@ def classify(inputs: list[str], options: InputOptions) -> InputSet:
     kinds = set()
     for item in inputs:
         path = Path(item)
-        if item == "-" or path.is_dir():
+        if item == "-":
             kinds.add("documents")
+        elif path.is_dir():
+            kinds.add("documents")
+            for file in _document_files(path, options.suffixes):  # every file, even with skip_bad: not bad data
+                _check_readable(file)
         elif path.is_file():
+            _check_readable(path)
             suffix = path.suffix.lower()
             kinds.add("jsonl" if suffix == ".jsonl" else "table" if suffix in TABLE_SUFFIXES else "documents")
-        elif path.suffix.lower() in (*DOCUMENT_SUFFIXES, ".jsonl", *TABLE_SUFFIXES) or "/" in item:
+        elif _looks_like_path(item):
             raise InputError(f"no such file or folder: {item}", "check the path")
         else:
             kinds.add("documents")  # a literal text
@@ -96,7 +164,7 @@ def _table_columns(inputs: InputSet) -> list[str]:
         if not header:
             raise InputError(f"{item}: the input is empty", "give a CSV/TSV file with a header row")
         if inputs.options.column not in header:
-            raise InputError(f"{item}: no column '{inputs.options.column}' (columns: {', '.join(header)})", "pass --column NAME")
+            raise InputError(f"{item}: no column '{inputs.options.column}' (columns: {', '.join(header)})", "name the column in «column»")
         if columns and header != columns:
             raise InputError(f"{item}: columns differ from {inputs.items[0]}", "translate tables with other columns separately")
         columns = header
@@ -112,7 +180,7 @@ def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
         bad_line = line + data[: exc.start].count(b"\n")
         raise InputError(
             f"{where}:{bad_line}: bytes that are not UTF-8 ({data[exc.start:exc.start + 4]!r})",
-            "convert the file to UTF-8, or pass --errors replace to go on",
+            "convert the file to UTF-8, or go on with «errors» replace",
         ) from None
 
 
@@ -126,42 +194,44 @@ def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
 
 
-def read_documents(inputs: InputSet, rejects: list[Reject]) -> Iterator[Record]:
-    """Documents; with skip_bad, an empty or undecodable file goes to ``rejects`` and the rest go on."""
+def read_documents(inputs: InputSet) -> Iterator[Item]:
+    """Documents; with skip_bad, an empty or undecodable file is a Reject and the rest go on."""
     opts = inputs.options
 
-    def from_file(file: Path, key: str, record_id: str, relpath: str) -> Iterator[Record]:
+    def from_file(file: Path, unit: str, record_id: str, relpath: str) -> Iterator[Item]:
         try:
             text = _require_text(decode(file.read_bytes(), str(file), opts.errors), str(file))
         except InputError as exc:
             if not opts.skip_bad:
                 raise
-            rejects.append(Reject(str(file), exc.message, ""))
+            yield Reject(str(file), exc.message, "", unit)
             return
-        yield Record(key, record_id, text, str(file), relpath=relpath)
+        yield Record(unit, record_id, text, str(file), relpath=relpath, unit=unit)
 
     for n, item in enumerate(inputs.items):
         path = Path(item)
         if item == "-":
-            text = decode(sys.stdin.buffer.read(), "<stdin>", opts.errors)
-            yield Record(f"{n}", "stdin", _require_text(text, "<stdin>"), "<stdin>")
+            yield Record("<stdin>", "stdin", _require_text(inputs.stdin, "<stdin>"), "<stdin>", unit="<stdin>")
         elif path.is_dir():
             files = _document_files(path, opts.suffixes)
             if not files:
                 raise InputError(f"{path}: no {'/'.join(opts.suffixes)} files in this folder", "check the folder")
+            root = path.resolve()
             for file in files:
-                rel = str(file.relative_to(path))
-                yield from from_file(file, f"{n}:{rel}", rel, rel)
+                rel = file.relative_to(path).as_posix()
+                yield from from_file(file, (root / rel).as_posix(), rel, rel)
         elif path.is_file():
-            yield from from_file(path, f"{n}", item, path.name)
+            yield from from_file(path, path.resolve().as_posix(), item, path.name)
         else:
-            yield Record(f"{n}", f"text-{n + 1}", _require_text(item, "text argument"), "text argument")
+            unit = f"text:{n + 1}"
+            yield Record(unit, f"text-{n + 1}", _require_text(item, "text argument"), "text argument", unit=unit)
 
 
-def read_jsonl(inputs: InputSet, rejects: list[Reject]) -> Iterator[Record]:
-    """JSONL records; with skip_bad, malformed lines and records without the field go to ``rejects``."""
+def read_jsonl(inputs: InputSet) -> Iterator[Item]:
+    """JSONL records; with skip_bad, malformed lines and records without the field are Rejects."""
     opts = inputs.options
-    for n, item in enumerate(inputs.items):
+    for item in inputs.items:
+        unit = Path(item).resolve().as_posix()
         seen = False
         with open(item, "rb") as f:
             for line_no, raw in enumerate(f, 1):
@@ -175,29 +245,31 @@ def read_jsonl(inputs: InputSet, rejects: list[Reject]) -> Iterator[Record]:
                     if not isinstance(obj, dict):
                         raise ValueError("not a JSON object")
                 except ValueError as exc:
-                    _bad(rejects, opts, origin, f"malformed JSON ({exc})", line)
+                    yield _bad(opts, origin, f"malformed JSON ({exc})", line, unit)
                     continue
                 text = obj.get(opts.field)
                 if not isinstance(text, str):
                     fields = ", ".join(obj) or "none"
-                    _bad(rejects, opts, origin, f"no text field '{opts.field}' (fields: {fields})", line)
+                    yield _bad(opts, origin, f"no text field '{opts.field}' (fields: {fields})", line, unit)
                     continue
                 record_id = str(obj.get(opts.id_field, f"line-{line_no}"))
-                yield Record(f"{n}:{line_no}", record_id, text, origin, fields=obj)
+                yield Record(f"{unit}:{line_no}", record_id, text, origin, fields=obj, unit=unit)
         if not seen:
             raise InputError(f"{item}: the input is empty", "give a JSONL file with one object per line")
 
 
-def _bad(rejects: list[Reject], opts: InputOptions, origin: str, reason: str, raw: str) -> None:
+def _bad(opts: InputOptions, origin: str, reason: str, raw: str, unit: str) -> Reject:
     if not opts.skip_bad:
-        raise InputError(f"{origin}: {reason}", "fix the line, or pass --skip-bad to write it to a rejects file and go on")
-    rejects.append(Reject(origin, reason, raw.rstrip("\n")))
+        raise InputError(f"{origin}: {reason}", "fix the line, or pass «skip_bad» to write it to a rejects file and go on")
+    return Reject(origin, reason, raw.rstrip("\n"), unit)
 
 
-def read_table(inputs: InputSet) -> Iterator[Record]:
-    """CSV/TSV rows, read as a stream; the header must have the column to translate."""
+def read_table(inputs: InputSet) -> Iterator[Item]:
+    """CSV/TSV rows, read as a stream; the header must have the column to translate. A row with
+    more cells than the header is an error naming its line (with skip_bad, a Reject)."""
     opts = inputs.options
-    for n, item in enumerate(inputs.items):
+    for item in inputs.items:
+        unit = Path(item).resolve().as_posix()
         delimiter = TABLE_SUFFIXES[Path(item).suffix.lower()]
         with open(item, "rb") as f:
             lines = (decode(raw, item, opts.errors, i) for i, raw in enumerate(f, 1))
@@ -206,15 +278,22 @@ def read_table(inputs: InputSet) -> Iterator[Record]:
             for row in reader:
                 rows += 1
                 line = reader.line_num
-                yield Record(f"{n}:{line}", str(row.get(opts.id_field) or f"row-{rows}"), row[opts.column] or "",
-                             f"{item}:{line}", fields=row)
+                origin = f"{item}:{line}"
+                extra = row.pop(None, None)  # cells beyond the header
+                if extra is not None:
+                    raw = delimiter.join([*(v or "" for v in row.values()), *extra])
+                    yield _bad(opts, origin, f"{len(row) + len(extra)} cells, but the header has {len(row)}", raw, unit)
+                    continue
+                yield Record(f"{unit}:{line}", str(row.get(opts.id_field) or f"row-{rows}"), row[opts.column] or "",
+                             origin, fields=row, unit=unit)
         if rows == 0:
             raise InputError(f"{item}: the input has a header but no rows", "add rows to translate")
 
 
-def read_records(inputs: InputSet, rejects: list[Reject]) -> Iterator[Record]:
+def read_items(inputs: InputSet) -> Iterator[Item]:
+    """The inputs' records in order, with the records set aside (``skip_bad``) as Rejects in place."""
     if inputs.kind == "jsonl":
-        return read_jsonl(inputs, rejects)
+        return read_jsonl(inputs)
     if inputs.kind == "table":
         return read_table(inputs)
-    return read_documents(inputs, rejects)
+    return read_documents(inputs)

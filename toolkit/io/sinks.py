@@ -1,165 +1,247 @@
-"""Where results go: files written so that an interrupted job resumes without loss or duplicates.
+"""Where finished records go: one sink interface, for every batch command.
 
-A stream output (JSONL, CSV, JSON lines) is appended to ``OUT.partial``; after each pool of
-finished records a checkpoint (``OUT.progress.json``, replaced atomically) records how many input
-records are done and how long each file was. A rerun truncates the files to the checkpoint and
-skips the finished records; at the end ``OUT.partial`` is renamed to ``OUT`` in one step.
+A sink is opened before any model is loaded: it refuses an output that is an input (or a folder
+inside an input folder), a file output that is a folder, a place that cannot be written, and an
+output another running job holds (an exclusive lock with the holder's pid and host). It then
+writes finished records pool by pool with a checkpoint (``toolkit.io.jobs.Checkpoint``) so that an
+interrupted job resumes without loss or duplicates, and at the end makes the output whole in one
+step.
+
+- ``StreamSink``: one file built by appending (JSONL, CSV/TSV, JSON lines, text) to ``OUT.partial``,
+  renamed to ``OUT`` at the end; ``OUT.lock``, ``OUT.progress.json``, ``OUT.rejects.jsonl`` beside it.
+- ``FolderSink``: one file per record and language, each written atomically (a folder mirror, or
+  the named files of a single document).
+- ``StdoutSink``: standard output (or any callback), nothing to resume.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sys
-import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Protocol, Sequence
 
-from toolkit.errors import InputError
-from toolkit.io.inputs import Reject
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file so that readers see the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False, encoding="utf-8") as tmp:
-        tmp.write(text)
-        tmp.flush()
-        os.fsync(tmp.fileno())
-    os.replace(tmp.name, path)
+from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, replace_atomic,
+                              write_atomic)
+from toolkit.io.inputs import Record, Reject
 
 
-def job_key(spec: dict) -> str:
-    """A short, stable hash of what defines a job (inputs, options, models): checkpoints carry it."""
-    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+@dataclass(frozen=True)
+class Finished:
+    """One record done: ``output`` is the output record exactly as a JSON line of the job carries it;
+    ``texts`` the result texts by language (what a document output writes as files); ``result`` the
+    typed result, when the processing function has one (``ChainResult``)."""
+
+    record: Record
+    output: dict
+    texts: dict[str, str] = field(default_factory=dict)
+    result: Any = None
 
 
-class Checkpoint:
-    """How many input records a job has finished, and the size of each output file at that point."""
+class Sink(Protocol):
+    """Where a job's finished records go. ``open`` checks and locks (before any model work),
+    ``begin`` returns the job's progress so far, ``write`` adds a pool durably, ``finish`` makes the
+    output whole and returns the paths really written; ``close`` releases the lock."""
 
-    def __init__(self, path: Path, job: str, files: list[Path], restart: bool):
-        self.path, self.job, self.files = path, job, files
-        self.consumed = 0
-        state = self._read()
-        if state is not None and state.get("job") != job and not restart:
-            raise InputError(
-                f"{path} belongs to an unfinished job with other inputs or settings",
-                "rerun that job to finish it, or pass --restart to discard it",
-            )
-        if state is not None and state.get("job") == job and not restart:
-            self.consumed = state["consumed"]
-            sizes = state["sizes"]
-        else:
-            sizes = {}
-        for file in files:
-            if file.exists():
-                with file.open("r+b") as f:
-                    f.truncate(sizes.get(file.name, 0))
+    rejects_path: Path | None
 
-    def _read(self) -> dict | None:
-        try:
-            return json.loads(self.path.read_text("utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            return {"job": None}
+    def open(self) -> None: ...
 
-    def commit(self, consumed: int) -> None:
-        self.consumed = consumed
-        sizes = {f.name: f.stat().st_size for f in self.files if f.exists()}
-        write_atomic(self.path, json.dumps({"job": self.job, "consumed": consumed, "sizes": sizes}))
+    def begin(self, job: str, units: dict[str, list], restart: bool): ...
 
-    def finish(self) -> None:
-        self.path.unlink(missing_ok=True)
+    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None: ...
+
+    def finish(self, manifest: dict | None) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+def check_not_an_input(outputs: Sequence[Path], folder: Path | None, inputs: Sequence[str]) -> None:
+    """Refuse output files that are inputs, and an output folder that is, or is inside, an input
+    folder (it would be read back as input)."""
+    files = {Path(i).resolve() for i in inputs if i != "-" and Path(i).is_file()}
+    folders = [Path(i).resolve() for i in inputs if i != "-" and Path(i).is_dir()]
+    for out in outputs:
+        if out.resolve() in files:
+            raise OutputError(f"the output {out} is also an input; writing it would replace the input",
+                              "write the output to another file")
+    if folder is not None:
+        resolved = folder.resolve()
+        for source in folders:
+            if resolved == source or source in resolved.parents:
+                raise OutputError(f"the output folder {folder} is inside the input folder {source}; its files would be read back as input",
+                                  "choose an output folder outside the input folder")
 
 
 class _RejectsFile:
     def __init__(self, path: Path):
         self.path = path
-        self.count = 0
 
-    def append(self, rejects: list[Reject]) -> None:
-        if not rejects:
-            return
-        with self.path.open("a", encoding="utf-8") as f:
-            for r in rejects:
-                f.write(json.dumps({"origin": r.origin, "reason": r.reason, "line": r.raw}, ensure_ascii=False) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        self.count += len(rejects)
+    def append(self, rejects: Sequence[Reject]) -> None:
+        if rejects:
+            append_durably(self.path, "".join(
+                json.dumps({"origin": r.origin, "reason": r.reason, "line": r.raw}, ensure_ascii=False) + "\n" for r in rejects))
 
 
-class StreamSink:
-    """One output file, built by appending; resumable."""
+class _Locked:
+    """Opening: the output checks, then the lock; closing releases it."""
 
-    def __init__(self, out: Path, job: str, restart: bool = False, header: str = ""):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.final = out
-        self.partial = out.with_name(out.name + ".partial")
-        self.rejects = _RejectsFile(out.with_name(out.name + ".rejects.jsonl"))
-        self.checkpoint = Checkpoint(out.with_name(out.name + ".progress.json"), job, [self.partial, self.rejects.path], restart)
-        self.header = header
+    lock: OutputLock | None = None
+    rejects_path: Path | None = None
+    check_rejects = False
 
-    @property
-    def consumed(self) -> int:
-        return self.checkpoint.consumed
-
-    def write(self, chunks: list[str], rejects: list[Reject], consumed: int) -> None:
-        with self.partial.open("a", encoding="utf-8", newline="") as f:
-            if f.tell() == 0 and self.header:
-                f.write(self.header)
-            f.write("".join(chunks))
-            f.flush()
-            os.fsync(f.fileno())
-        self.rejects.append(rejects)
-        self.checkpoint.commit(consumed)
-
-    def finish(self) -> None:
-        if not self.partial.exists():
-            self.partial.write_text(self.header, encoding="utf-8")
-        os.replace(self.partial, self.final)
-        self.checkpoint.finish()
-
-
-class FolderSink:
-    """One output file per document in a folder; each file appears whole or not at all; resumable."""
-
-    def __init__(self, out: Path, job: str, restart: bool = False):
-        out.mkdir(parents=True, exist_ok=True)
-        self.folder = out
-        self.rejects = _RejectsFile(out / "rejects.jsonl")
-        self.checkpoint = Checkpoint(out / ".toolkit-progress.json", job, [self.rejects.path], restart)
-
-    @property
-    def consumed(self) -> int:
-        return self.checkpoint.consumed
-
-    def write_files(self, files: dict[str, str], rejects: list[Reject], consumed: int) -> None:
-        for relpath, text in files.items():
-            write_atomic(self.folder / relpath, text)
-        self.rejects.append(rejects)
-        self.checkpoint.commit(consumed)
-
-    def finish(self) -> None:
-        self.checkpoint.finish()
-
-
-class StdoutSink:
-    """Standard output: written as results come, nothing to resume."""
-
-    consumed = 0
-
-    def __init__(self, rejects: Path, header: str = ""):
-        self.header = header
-        self.rejects = _RejectsFile(rejects)
-
-    def write(self, chunks: list[str], rejects: list[Reject], consumed: int) -> None:
-        if self.header:
-            sys.stdout.write(self.header)
-            self.header = ""
-        sys.stdout.write("".join(chunks))
-        sys.stdout.flush()
-        self.rejects.append(rejects)
-
-    def finish(self) -> None:
+    def _checks(self) -> None:
         pass
+
+    def open(self) -> None:
+        self._checks()
+        if self.lock is not None:
+            self.lock.acquire()
+        if self.check_rejects and self.rejects_path is not None:
+            check_appendable(self.rejects_path)
+
+    def close(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+
+    def __enter__(self):
+        self.open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class StreamSink(_Locked):
+    """One output file, built by appending formatted records; resumable."""
+
+    def __init__(self, out: Path, format_record: Callable[[Finished], str], inputs: Sequence[str] = (),
+                 header: str = "", check_rejects: bool = False):
+        from toolkit.io.jobs import Checkpoint
+
+        self.final, self.format_record, self.inputs, self.header = out, format_record, inputs, header
+        self.partial = out.with_name(out.name + ".partial")
+        self.rejects_path = out.with_name(out.name + ".rejects.jsonl")
+        self.manifest_path = out.with_name(out.name + ".manifest.json")
+        self.lock = OutputLock(out.with_name(out.name + ".lock"), out)
+        self.checkpoint = Checkpoint(out.with_name(out.name + ".progress.json"), [self.partial, self.rejects_path])
+        self.rejects = _RejectsFile(self.rejects_path)
+        self.check_rejects = check_rejects
+
+    def _checks(self) -> None:
+        if self.final.is_dir():
+            raise OutputError(f"the output {self.final} is a folder", "name a file for this output")
+        check_not_an_input([self.final], None, self.inputs)
+
+    def begin(self, job: str, units: dict[str, list], restart: bool):
+        return self.checkpoint.load(job, units, restart)
+
+    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
+        text = "".join(self.format_record(f) for f in finished)
+        if not self.partial.exists() or self.partial.stat().st_size == 0:
+            text = self.header + text
+        append_durably(self.partial, text)
+        self.rejects.append(rejects)
+        self.checkpoint.commit(progress)
+
+    def finish(self, manifest: dict | None) -> list[str]:
+        if not self.partial.exists() or self.partial.stat().st_size == 0:
+            write_atomic(self.partial, self.header)
+        replace_atomic(self.partial, self.final)
+        written = [str(self.final)]
+        if manifest is not None:
+            write_atomic(self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
+        self.checkpoint.finish()
+        return written + _kept_rejects(self.rejects_path)
+
+
+def _kept_rejects(path: Path) -> list[str]:
+    """The rejects file when it has any; an empty one (left by an earlier run) is removed."""
+    if not path.exists():
+        return []
+    if path.stat().st_size == 0:
+        path.unlink()
+        return []
+    return [str(path)]
+
+
+class FolderSink(_Locked):
+    """One file per record and language (``files_of`` names them, relative to ``folder``); each
+    appears whole or not at all; resumable. ``name`` is the output as the user gave it: a folder, or
+    a file name whose per-language files go beside it (its lock, checkpoint and rejects too)."""
+
+    def __init__(self, name: Path, folder: Path, files_of: Callable[[Finished], dict[str, str]],
+                 inputs: Sequence[str] = (), check_rejects: bool = False):
+        from toolkit.io.jobs import Checkpoint
+
+        self.name, self.folder, self.files_of, self.inputs = name, folder, files_of, inputs
+        as_folder = name == folder
+        meta = (lambda suffix: folder / f".toolkit{suffix}") if as_folder else (lambda suffix: name.with_name(name.name + suffix))
+        self.rejects_path = folder / "rejects.jsonl" if as_folder else name.with_name(name.name + ".rejects.jsonl")
+        self.manifest_path = folder / "toolkit-manifest.json" if as_folder else name.with_name(name.name + ".manifest.json")
+        self.lock = OutputLock(meta(".lock"), name)
+        self.checkpoint = Checkpoint(meta("-progress.json") if as_folder else meta(".progress.json"), [self.rejects_path])
+        self.rejects = _RejectsFile(self.rejects_path)
+        self.check_rejects = check_rejects
+        self.as_folder = as_folder
+        self.written: list[str] = []
+        self._inputs = {Path(i).resolve() for i in inputs if i != "-" and Path(i).is_file()}
+
+    def _checks(self) -> None:
+        if self.as_folder and self.folder.exists() and not self.folder.is_dir():
+            raise OutputError(f"the output {self.folder} is a file, not a folder", "name a folder for this output")
+        check_not_an_input([self.name] if not self.as_folder else [], self.folder if self.as_folder else None, self.inputs)
+
+    def begin(self, job: str, units: dict[str, list], restart: bool):
+        return self.checkpoint.load(job, units, restart)
+
+    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
+        for item in finished:
+            for relpath, text in self.files_of(item).items():
+                path = self.folder / relpath
+                if path.resolve() in self._inputs:
+                    raise OutputError(f"the output {path} is also an input", "write the output elsewhere")
+                write_atomic(path, text)
+                self.written.append(str(path))
+        self.rejects.append(rejects)
+        self.checkpoint.commit(progress)
+
+    def finish(self, manifest: dict | None) -> list[str]:
+        if manifest is not None:
+            write_atomic(self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
+        self.checkpoint.finish()
+        return list(self.written) + _kept_rejects(self.rejects_path)
+
+
+class StdoutSink(_Locked):
+    """Standard output (or ``emit``): records written as they come, nothing to resume. Rejects go
+    to ``rejects_path``."""
+
+    def __init__(self, format_record: Callable[[Finished], str] | None, rejects_path: Path | None, header: str = "",
+                 emit: Callable[[Finished], None] | None = None, check_rejects: bool = False):
+        self.format_record, self.header, self.emit = format_record, header, emit
+        self.rejects_path = rejects_path
+        self.rejects = _RejectsFile(rejects_path) if rejects_path else None
+        self.check_rejects = check_rejects
+
+    def begin(self, job: str, units: dict[str, list], restart: bool):
+        from toolkit.io.jobs import Progress
+
+        return Progress(current=units)
+
+    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
+        if self.format_record is not None and finished:
+            sys.stdout.write(self.header + "".join(self.format_record(f) for f in finished))
+            self.header = ""
+            sys.stdout.flush()
+        if self.emit is not None:
+            for item in finished:
+                self.emit(item)
+        if self.rejects is not None:
+            self.rejects.append(rejects)
+
+    def finish(self, manifest: dict | None) -> list[str]:
+        if self.format_record is not None and self.header:
+            sys.stdout.write(self.header)
+        return [str(self.rejects_path)] if self.rejects_path is not None and self.rejects_path.exists() else []

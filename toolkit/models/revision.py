@@ -13,10 +13,11 @@ from toolkit.models.store import ModelSource, hub_cache_folder
 
 
 def folder_stamp(folder: Path) -> str:
+    from toolkit.io.files import fingerprint
+
     digest = hashlib.sha256(str(folder.resolve()).encode())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for rel, (size, mtime_ns) in fingerprint(folder).items():
+        digest.update(f"{rel}\0{size}\0{mtime_ns}\n".encode())
     return "stamp:" + digest.hexdigest()[:16]
 
 

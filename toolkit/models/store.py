@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import socket
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -23,7 +21,7 @@ from toolkit.settings import data_dir
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json", "pytorch_model.bin.index.json")
 _HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")
-IMPORT_HINT = "bring the model folder to this machine and run `toolkit models import FOLDER --name ID`, or pass --model PATH"
+IMPORT_HINT = "bring the model folder to this machine and run `toolkit models import FOLDER --name ID`, or name the model's folder instead of its id"
 
 
 @dataclass(frozen=True)
@@ -78,8 +76,9 @@ def fingerprint(folder: Path) -> str:
     return "sha256:" + digest.hexdigest()[:16]
 
 
-def import_model(folder: Path, name: str, copy: bool = False) -> ModelSource:
-    """Register a model folder under ``name`` (a hub id or any name), optionally copying it."""
+def import_model(folder: Path, name: str, copy: bool = False, revision: str | None = None) -> ModelSource:
+    """Register a model folder under ``name`` (a hub id or any name), optionally copying it.
+    ``revision``: the content hash of what the folder was made from (default: the folder's own)."""
     folder = folder.expanduser().resolve()
     check_model_folder(folder)
     if copy:
@@ -88,14 +87,13 @@ def import_model(folder: Path, name: str, copy: bool = False) -> ModelSource:
             shutil.rmtree(target)
         shutil.copytree(folder, target)
         folder = target
-    entry = {"path": str(folder), "revision": fingerprint(folder), "imported": datetime.now(timezone.utc).isoformat()}
+    entry = {"path": str(folder), "revision": revision or fingerprint(folder), "imported": datetime.now(timezone.utc).isoformat()}
     registry = read_registry()
     registry[name] = entry
     path = registry_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as tmp:
-        json.dump(registry, tmp, indent=2, ensure_ascii=False)
-    os.replace(tmp.name, path)
+    from toolkit.io.files import write_atomic
+
+    write_atomic(path, json.dumps(registry, indent=2, ensure_ascii=False))
     return ModelSource(name, str(folder), entry["revision"], "imported")
 
 
@@ -108,22 +106,25 @@ def hub_cache_folder(model_id: str) -> Path | None:
     return snapshots[-1].parent if snapshots else None
 
 
+_USER_OFFLINE = "HF_HUB_OFFLINE is set"
+
+
 @lru_cache(maxsize=1)
 def hub_offline() -> str | None:
     """Why the Hugging Face hub is out of reach (``HF_HUB_OFFLINE`` set, or no connection to it within
-    3 s), or None when it answers. With no connection, offline mode is switched on for this process,
+    3 s), or None when it answers. With no connection, huggingface_hub's offline mode is switched on
+    for this process (its module setting; the environment is left alone),
     so cached models load at once instead of after huggingface_hub's retries (about 50 s)."""
     from huggingface_hub import constants
 
     if constants.HF_HUB_OFFLINE:
-        return "HF_HUB_OFFLINE is set"
+        return _USER_OFFLINE
     host = urlparse(constants.ENDPOINT).hostname or "huggingface.co"
     try:
         socket.create_connection((host, urlparse(constants.ENDPOINT).port or 443), timeout=3).close()
         return None
     except OSError:
         constants.HF_HUB_OFFLINE = True
-        os.environ["HF_HUB_OFFLINE"] = "1"
         return f"{host} cannot be reached"
 
 
@@ -132,6 +133,10 @@ def hub_error(ref: str, exc: BaseException) -> ModelError:
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     offline = hub_offline()
     where = f"not in the Hugging Face cache and {offline}" if offline else "could not be downloaded or found"
+    if offline and offline != _USER_OFFLINE and "HF_HUB_OFFLINE" in reason:
+        # Offline mode that toolkit switched on: huggingface_hub's advice to unset the variable would
+        # send the user after a setting they never made; the cause is already named.
+        return ModelError(f"cannot load model '{ref}': {where}", IMPORT_HINT)
     return ModelError(f"cannot load model '{ref}': {where} ({reason})", IMPORT_HINT)
 
 

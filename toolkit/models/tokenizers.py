@@ -63,6 +63,9 @@ class SentencePieceTokenizer:
 
         config = _json(folder / "tokenizer_config.json")
         self.family = family
+        self.name_or_path = str(folder)
+        # The pair a single-pair Marian model declares (opus-mt models write it), as transformers reads it.
+        self.source_lang, self.target_lang = config.get("source_lang"), config.get("target_lang")
         self.vocab: dict[str, int] = _json(folder / "vocab.json")
         if family == "marian":
             self._source = spm.SentencePieceProcessor(model_file=str(folder / "source.spm"))
@@ -126,6 +129,7 @@ class JsonTokenizer:
 
         config = _json(folder / "tokenizer_config.json")
         self.family = family
+        self.name_or_path = str(folder)
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
@@ -172,6 +176,8 @@ class TransformersTokenizer:
 
     def __init__(self, tokenizer: Any):
         self.tokenizer = tokenizer
+        self.name_or_path = tokenizer.name_or_path
+        self.source_lang, self.target_lang = getattr(tokenizer, "source_lang", None), getattr(tokenizer, "target_lang", None)
         self.pad_token_id, self.eos_token_id = tokenizer.pad_token_id, tokenizer.eos_token_id
         self.lang_code_to_token = getattr(tokenizer, "lang_code_to_token", {})
         self.chat_template = getattr(tokenizer, "chat_template", None)
@@ -179,7 +185,8 @@ class TransformersTokenizer:
     def encode(self, texts: Sequence[str], src_lang: str | None = None) -> list[list[int]]:
         if src_lang is not None:
             self.tokenizer.src_lang = src_lang
-        return self.tokenizer(list(texts))["input_ids"]
+        # verbose=False: no "indexing errors" warning for a text over the limit, which is counted to be cut.
+        return self.tokenizer(list(texts), verbose=False)["input_ids"]
 
     def decode(self, sequences: Sequence[Sequence[int]]) -> list[str]:
         return self.tokenizer.batch_decode([list(s) for s in sequences], skip_special_tokens=True)

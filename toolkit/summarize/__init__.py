@@ -10,7 +10,7 @@ from toolkit.errors import InputError, LanguageError, ModelError
 from toolkit.summarize.base import Summarizer, Summary, SummaryLength
 
 METHODS = ("abstractive", "extractive", "llm")
-BACKENDS = ("auto", "hf", "ct2")  # for abstractive models; llm runs on hf, extractive on no model
+BACKENDS = ("auto", "hf", "ct2")  # for abstractive and llm models; extractive runs on no model
 
 __all__ = ["METHODS", "Summarizer", "Summary", "SummaryLength", "build_summarizer", "check_options", "choose_summary_model"]
 
@@ -22,15 +22,15 @@ def choose_summary_model(lang: str, model: str | None = None) -> str:
     catalogue = load_catalogue()
     if model:
         tasks = {e.task for e in catalogue.entries if model == e.default or model in e.alternatives}
-        if tasks and "summarize" not in tasks:
+        if "translate" in tasks and "summarize" not in tasks:
             raise ModelError(f"model '{model}' is a translation model and cannot summarise",
-                             "pass a summarisation model, e.g. sshleifer/distilbart-cnn-12-6, or --method extractive")
+                             "pass a summarisation model, e.g. sshleifer/distilbart-cnn-12-6, or the extractive «method»")
         return model
     chosen = catalogue.default_model("summarize", lang)
     if chosen is None:
         covered = ", ".join(catalogue.pairs("summarize"))
         raise LanguageError(f"no summarisation model for '{lang}' in the catalogue (it has: {covered})",
-                            "pass --model ID, or --method extractive, which works for any language")
+                            "name a «summary_model», or use the extractive «method», which works for any language")
     return chosen
 
 
@@ -46,9 +46,9 @@ def check_options(method: str, model: str | None, prompt: str | None, backend: s
     if backend not in BACKENDS:
         raise InputError(f"unknown backend '{backend}'", f"use one of: {', '.join(BACKENDS)}")
     if method == "extractive" and (model or prompt):
-        raise InputError("--method extractive uses no model and no prompt", "drop the model and --prompt, or pick another method")
+        raise InputError("the extractive «method» uses no model and no prompt", "drop the «summary_model» and «prompt», or pick another method")
     if method == "llm" and not model:
-        raise InputError("--method llm needs a model", "name an instruction-tuned chat model (summarize --model, chain --summary-model)")
+        raise InputError("the llm «method» needs a model", "name an instruction-tuned chat model as «summary_model»")
     template = load_template(prompt) if prompt else None
     if template is not None:
         template.check("summarize")
@@ -59,8 +59,9 @@ def build_summarizer(method: str = "abstractive", lang: str = "en", model: str |
                      prompt: str | None = None, backend: str = "auto", quantization: str | None = None) -> Summarizer:
     """A summariser by method name; ``prompt`` is a shipped template name or a template file.
 
-    ``backend`` (auto, hf or ct2) and ``quantization`` apply to ``abstractive`` only: ``auto`` runs
-    ct2 when it is installed and supports the model's family (BART, T5), else hf.
+    ``backend`` (auto, hf or ct2) and ``quantization`` apply to ``abstractive`` and ``llm``: ``auto``
+    runs ct2 when it is installed and converts the model's family (BART, T5; Llama, Qwen, Gemma,
+    Mistral... for llm), else hf.
     """
     template = check_options(method, model, prompt, backend)
     if method == "extractive":
@@ -70,7 +71,7 @@ def build_summarizer(method: str = "abstractive", lang: str = "en", model: str |
     if method == "llm":
         from toolkit.summarize.llm import ChatLMSummarizer
 
-        return ChatLMSummarizer(model, template)
+        return ChatLMSummarizer(model, template, backend=backend, quantization=quantization)
     from toolkit.summarize.abstractive import DECODING, SUMMARIZERS
     from toolkit.translate.factory import choose_backend
 

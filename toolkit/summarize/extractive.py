@@ -1,7 +1,8 @@
 """Extractive summaries with no model weights: LexRank over Unicode-aware word tokens.
 
-Sentences are nodes; edges are the cosine similarity of their TF-IDF vectors (words normalised so
-Persian Arabic-script variants, ZWNJ compounds and digits, and Albanian ë/ç, match as words do);
+Sentences are nodes; edges are the cosine similarity of their TF-IDF vectors (words normalised by
+``toolkit.text.normalize``, the normaliser eval uses too, so Persian Arabic-script variants, ZWNJ
+compounds and digits, and Albanian ë/ç, match as words do);
 a PageRank with a mild lead bias (news puts the gist first) ranks them. The summary is the
 best-ranked sentences, verbatim, in source order.
 """
@@ -13,17 +14,18 @@ import re
 import time
 from collections import Counter
 
+import numpy as np
+
 from toolkit.errors import InputError
 from toolkit.summarize.base import Chunking, Summary, SummaryLength
+from toolkit.summarize.length import fit_length, word_limit
+from toolkit.text.normalize import normalize
 from toolkit.text.segment import split_paragraphs, split_sentences
 
-DEFAULT_SENTENCES = 3
 _DAMPING = 0.85
-_WORD = re.compile(r"[\w\u200c\u200d]+")
-_FA_NORMAL = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا",
-                            "\u200c": "", "\u200d": "", "ـ": ""})
-_FA_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_DIACRITICS = re.compile(r"[\u064b-\u065f\u0670]")
+WINDOW = 48  # sentences compared with each sentence, before it and after it
+_WORD = re.compile(r"\w+")
+_JOINERS = str.maketrans("", "", "\u200c\u200d")  # ZWNJ and ZWJ: a compound is one word
 
 _STOPWORDS = {
     "en": set("""a an the and or but if of in on at to for from by with as is are was were be been being it its
@@ -39,10 +41,9 @@ _STOPWORDS = {
 
 def words(text: str, lang: str) -> list[str]:
     """Content words, case-folded and script-normalised; never ASCII-only."""
-    text = _DIACRITICS.sub("", text.casefold().translate(_FA_DIGITS))
-    tokens = [t.translate(_FA_NORMAL) for t in _WORD.findall(text)]
+    tokens = _WORD.findall(normalize(text, lang).casefold().translate(_JOINERS))
     stop = _STOPWORDS.get(lang, set())
-    return [t for t in tokens if t and t not in stop and not (t.isdigit() and len(t) == 1)]
+    return [t for t in tokens if t not in stop and not (t.isdigit() and len(t) == 1)]
 
 
 _SENTENCE_END = re.compile(r"[.!?؟…。:;\"'”’»)\]]\s*$")
@@ -61,40 +62,72 @@ def article_sentences(text: str, lang: str) -> list[str]:
     return sentences
 
 
-def _cosine(a: Counter, b: Counter, idf: dict[str, float]) -> float:
-    dot = sum(a[w] * b[w] * idf[w] ** 2 for w in a.keys() & b.keys())
-    if not dot:
-        return 0.0
-    norm_a = math.sqrt(sum((c * idf[w]) ** 2 for w, c in a.items()))
-    norm_b = math.sqrt(sum((c * idf[w]) ** 2 for w, c in b.items()))
-    return dot / (norm_a * norm_b)
+def _similarity_band(bags: list[Counter], idf: dict[str, float], window: int) -> np.ndarray:
+    """``band[i, k]``: cosine similarity of the TF-IDF vectors of sentences ``i`` and ``i + k - window``;
+    0 on the diagonal and beyond the article's ends.
+
+    From the postings of each word (the sentences that have it, in order): the products of the
+    weights of postings ``t`` apart, for ``t`` up to ``window``, summed per sentence pair. Time and
+    memory grow with the number of (word, sentence) entries times the window: linearly with the article.
+    """
+    n, width = len(bags), 2 * window + 1
+    vocab: dict[str, int] = {}
+    sentence, word, weight = [], [], []
+    for i, bag in enumerate(bags):
+        for token, count in bag.items():
+            sentence.append(i)
+            word.append(vocab.setdefault(token, len(vocab)))
+            weight.append(count * idf[token])
+    sentence_ids, word_ids, weights = np.array(sentence, dtype=np.int64), np.array(word), np.array(weight)
+    norms = np.sqrt(np.bincount(sentence_ids, weights=weights ** 2, minlength=n))
+    weights = weights / np.where(norms > 0, norms, 1.0)[sentence_ids]
+    order = np.lexsort((sentence_ids, word_ids))
+    sentence_ids, word_ids, weights = sentence_ids[order], word_ids[order], weights[order]
+    band = np.zeros(n * width)
+    for t in range(1, min(window, len(order) - 1) + 1):
+        first, second = sentence_ids[:-t], sentence_ids[t:]
+        pair = (word_ids[:-t] == word_ids[t:]) & (second - first <= window)
+        if not pair.any():  # then no postings further apart are near enough either
+            break
+        i, j, product = first[pair], second[pair], weights[:-t][pair] * weights[t:][pair]
+        band += np.bincount(i * width + (j - i + window), weights=product, minlength=n * width)
+        band += np.bincount(j * width + (i - j + window), weights=product, minlength=n * width)
+    return band.reshape(n, width)
 
 
-def lexrank(sentences: list[str], lang: str, iterations: int = 100) -> list[float]:
-    """One score per sentence: continuous LexRank with a teleport biased towards the lead."""
-    bags = [Counter(words(s, lang)) for s in sentences]
+def lexrank(sentences: list[str], lang: str, iterations: int = 100, window: int = WINDOW) -> list[float]:
+    """One score per sentence: continuous LexRank with a teleport biased towards the lead.
+
+    Edges join sentences at most ``window`` apart: an article of up to ``window + 1`` sentences
+    (every usual news article) is ranked on its full similarity graph, a longer one on a band of
+    it, so that ranking time and memory grow linearly, not quadratically, with its length."""
     n = len(sentences)
+    if n == 0:
+        return []
+    bags = [Counter(words(s, lang)) for s in sentences]
     df = Counter(w for bag in bags for w in bag)
     idf = {w: math.log((1 + n) / (1 + d)) + 1.0 for w, d in df.items()}
-    sim = [[_cosine(bags[i], bags[j], idf) if i != j else 0.0 for j in range(n)] for i in range(n)]
-    out_weight = [sum(row) for row in sim]
-    lead = [1.0 / math.sqrt(i + 1) for i in range(n)]
-    total = sum(lead)
-    teleport = [w / total for w in lead]
-    scores = teleport[:]
+    band = _similarity_band(bags, idf, window)
+    out_weight = band.sum(axis=1)
+    transition = band / np.where(out_weight > 0, out_weight, 1.0)[:, None]
+    # incoming[k, j]: the weight of the edge into sentence j from sentence source[k, j] = j - (k - window).
+    k = np.arange(2 * window + 1)[:, None]
+    source = np.arange(n)[None, :] - (k - window)
+    inside = (source >= 0) & (source < n)
+    source = np.clip(source, 0, n - 1)
+    incoming = np.where(inside, transition[source, np.broadcast_to(k, source.shape)], 0.0)
+    dangling = out_weight == 0
+    lead = 1.0 / np.sqrt(np.arange(1, n + 1))
+    teleport = lead / lead.sum()
+    scores = teleport
     for _ in range(iterations):
-        new = [
-            (1 - _DAMPING) * teleport[j]
-            + _DAMPING * sum(scores[i] * sim[i][j] / out_weight[i] for i in range(n) if out_weight[i] and sim[i][j])
-            for j in range(n)
-        ]
+        new = (1 - _DAMPING) * teleport + _DAMPING * (scores[source] * incoming).sum(axis=0)
         # Sentences sharing no word with any other pass their weight on through the teleport.
-        dangling = _DAMPING * sum(scores[i] for i in range(n) if not out_weight[i])
-        new = [v + dangling * teleport[j] for j, v in enumerate(new)]
-        if max(abs(a - b) for a, b in zip(new, scores)) < 1e-9:
-            return new
+        new += _DAMPING * scores[dangling].sum() * teleport
+        if np.abs(new - scores).max() < 1e-9:
+            return new.tolist()
         scores = new
-    return scores
+    return scores.tolist()
 
 
 class ExtractiveSummarizer:
@@ -110,25 +143,30 @@ class ExtractiveSummarizer:
         scores = lexrank(sentences, lang)
         ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
         chosen = self._choose(ranked, sentences, length)
-        summary = " ".join(sentences[i] for i in sorted(chosen))
+        trimmed = False
+        if chosen:
+            summary = " ".join(sentences[i] for i in sorted(chosen))
+        else:  # the default limit, and no sentence within it: the best one, cut between words
+            summary, trimmed = fit_length(sentences[ranked[0]], lang, length)
         chunking = Chunking(input_tokens=len(text.split()), limit=len(text.split()))
-        return Summary(summary, lang, self.method, None, chunking, algorithm=self.algorithm,
+        return Summary(summary, lang, self.method, None, chunking, algorithm=self.algorithm, trimmed=trimmed,
                        seconds=time.perf_counter() - started)
 
     @staticmethod
     def _choose(ranked: list[int], sentences: list[str], length: SummaryLength) -> list[int]:
-        if length.max_words is None:
-            return ranked[: length.sentences or DEFAULT_SENTENCES]
+        limit = word_limit(length)
+        if limit is None:
+            return ranked[: length.sentences]
         chosen: list[int] = []
-        budget = length.max_words
+        budget = limit
         for i in ranked:
             size = len(sentences[i].split())
             if size <= budget:
                 chosen.append(i)
                 budget -= size
-        if not chosen:
+        if not chosen and length.max_words is not None:
             raise InputError(
-                f"every sentence of the article is longer than --max-words {length.max_words}",
-                "raise --max-words or use --sentences",
+                f"every sentence of the article is longer than the summary's {limit} words",
+                "allow more words or ask for a number of sentences",
             )
         return chosen

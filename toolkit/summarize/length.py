@@ -11,6 +11,13 @@ DEFAULT_MAX_WORDS = 80
 WORDS_PER_SENTENCE = 25  # for --sentences: room for N news-length sentences
 
 
+def word_limit(length: SummaryLength) -> int | None:
+    """The most words a summary may have: ``--max-words``, else the default unless ``--sentences`` was given."""
+    if length.sentences is not None:
+        return None
+    return length.max_words if length.max_words is not None else DEFAULT_MAX_WORDS
+
+
 def target_words(length: SummaryLength) -> int:
     if length.max_words is not None:
         return length.max_words
@@ -27,24 +34,24 @@ def token_bounds(length: SummaryLength, tokens_per_word: float, ceiling: int) ->
 
 
 def fit_length(text: str, lang: str, length: SummaryLength) -> tuple[str, bool]:
-    """Cut ``text`` back to whole sentences within the limit; (text, whether anything was cut).
+    """Cut ``text`` back to whole sentences within the limit (the default one when none was
+    given); (text, whether anything was cut).
 
-    A first sentence longer than --max-words on its own is cut between words and ends in "…".
+    A first sentence longer than the word limit on its own is cut between words and ends in "…".
     """
     sentences = split_sentences(text, lang)
-    if length.sentences is not None:
+    limit = word_limit(length)
+    if limit is None:
         kept = sentences[: length.sentences]
-    elif length.max_words is not None:
+    else:
         kept, used = [], 0
         for sentence in sentences:
             size = len(sentence.split())
-            if used + size > length.max_words:
+            if used + size > limit:
                 break
             kept.append(sentence)
             used += size
         if not kept and sentences:
-            kept = [" ".join(sentences[0].split()[: length.max_words]).rstrip(",;:،؛") + "…"]
-    else:
-        return text.strip(), False
+            kept = [" ".join(sentences[0].split()[:limit]).rstrip(",;:،؛") + "…"]
     out = " ".join(kept)
     return out, out != " ".join(sentences)

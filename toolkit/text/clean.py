@@ -86,13 +86,16 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_to_text(html: str) -> str:
-    """The main text of an HTML page (trafilatura), without navigation, comments or tables."""
+    """The main text of an HTML page (trafilatura), without navigation, comments or tables.
+
+    Each block (heading, paragraph, list item), one line in trafilatura's output, becomes its own
+    paragraph, so a headline stays apart from the first sentence instead of being read as its start."""
     import trafilatura
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     if not text or not text.strip():
         raise InputError("no article text found in the HTML page", "save the article page itself, or paste its text")
-    return text
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")

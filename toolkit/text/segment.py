@@ -65,9 +65,33 @@ def split_paragraphs(text: str) -> list[str]:
 
 def split_sentences(text: str, lang: str) -> list[str]:
     """Sentences of one line or paragraph, whitespace-trimmed, in order."""
+    return [s for s, _ in split_sentences_with_gaps(text, lang)]
+
+
+def split_sentences_with_gaps(text: str, lang: str) -> list[tuple[str, str]]:
+    """Sentences of one line, each with the text that follows it up to the next one, verbatim
+    (two spaces, a tab, a no-break space, or nothing in ``"Tirana.Albania"``), so that joining
+    every sentence and its gap gives ``text`` back, less any whitespace before the first."""
     import sentencex
 
-    return [s.strip() for s in sentencex.segment(lang, text) if s.strip()]
+    whole = [(text.strip(), text[len(text.rstrip()):])] if text.strip() else []
+    pieces: list[tuple[str, str]] = []
+    end = len(text) - len(text.lstrip())
+    for segment in sentencex.segment(lang, text):
+        sentence = segment.strip()
+        if not sentence:
+            continue
+        start = text.find(sentence, end)
+        if start < 0 or text[end:start].strip():  # sentencex changed or left out text: keep the line whole
+            return whole
+        if pieces:
+            pieces[-1] = (pieces[-1][0], text[end:start])
+        pieces.append((sentence, ""))
+        end = start + len(sentence)
+    if not pieces or text[end:].strip():
+        return whole
+    pieces[-1] = (pieces[-1][0], text[end:])
+    return pieces
 
 
 def fit_to_limit(sentence: str, length: Callable[[str], int], limit: int) -> list[str]:
@@ -76,33 +100,42 @@ def fit_to_limit(sentence: str, length: Callable[[str], int], limit: int) -> lis
     Cuts at clause boundaries first, then between words, then inside a word. Every character
     of the input except the whitespace at a cut is kept, in order.
     """
+    return [piece for piece, _ in cut_to_limit(sentence, length, limit)]
+
+
+def cut_to_limit(sentence: str, length: Callable[[str], int], limit: int) -> list[tuple[str, str]]:
+    """``fit_to_limit``, each piece with the whitespace cut out after it (``""`` after the last, and
+    inside a word), so that joining every piece and its gap gives the sentence back exactly."""
     if length(sentence) <= limit:
-        return [sentence]
+        return [(sentence, "")]
     for splitter in (_CLAUSE_END, _SPACE):
-        parts = [p for p in splitter.split(sentence) if p]
-        if len(parts) > 1:
+        cuts = [m.span() for m in splitter.finditer(sentence) if 0 < m.start() and m.end() < len(sentence)]
+        if cuts:
+            bounds = [0, *(i for span in cuts for i in span), len(sentence)]
+            parts = [(sentence[bounds[i]:bounds[i + 1]], sentence[bounds[i + 1]:bounds[i + 2]] if i + 2 < len(bounds) else "")
+                     for i in range(0, len(bounds) - 1, 2)]
             return _pack(parts, length, limit)
     # One unbroken run of characters: halve it.
     middle = len(sentence) // 2
-    return fit_to_limit(sentence[:middle], length, limit) + fit_to_limit(sentence[middle:], length, limit)
+    return cut_to_limit(sentence[:middle], length, limit) + cut_to_limit(sentence[middle:], length, limit)
 
 
-def _pack(parts: list[str], length: Callable[[str], int], limit: int) -> list[str]:
-    """Greedily join consecutive parts (with a space) while they fit."""
-    pieces: list[str] = []
-    current = ""
-    for part in parts:
-        candidate = f"{current} {part}" if current else part
-        if length(candidate) <= limit:
-            current = candidate
+def _pack(parts: list[tuple[str, str]], length: Callable[[str], int], limit: int) -> list[tuple[str, str]]:
+    """Greedily join consecutive parts (with the whitespace between them) while they fit."""
+    pieces: list[tuple[str, str]] = []
+    current: tuple[str, str] | None = None
+    for part, gap in parts:
+        if current is not None and length(candidate := current[0] + current[1] + part) <= limit:
+            current = (candidate, gap)
             continue
-        if current:
+        if current is not None:
             pieces.append(current)
         if length(part) <= limit:
-            current = part
+            current = (part, gap)
         else:
-            pieces.extend(fit_to_limit(part, length, limit))
-            current = ""
-    if current:
+            cut = cut_to_limit(part, length, limit)
+            pieces.extend([*cut[:-1], (cut[-1][0], gap)])
+            current = None
+    if current is not None:
         pieces.append(current)
     return pieces

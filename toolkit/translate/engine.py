@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import Callable, Iterator, Mapping, Sequence
 
-from toolkit.text.segment import Layout, fit_to_limit, split_layout, split_sentences
+from toolkit.errors import ToolkitError
+from toolkit.text.segment import Layout, cut_to_limit, split_layout, split_sentences_with_gaps
 from toolkit.translate.base import Translator
 
-T = TypeVar("T")
 # Scripts written without spaces between sentences.
 _NO_SPACE_LANGS = {"ja", "zh"}
 
@@ -16,7 +16,8 @@ _NO_SPACE_LANGS = {"ja", "zh"}
 @dataclass
 class _Doc:
     layout: Layout
-    lines: list[list[str]]  # per text line: its pieces (sentences, cut to the model's limit)
+    lines: list[list[tuple[str, str]]]  # per text line: its pieces (sentences, cut to the model's limit), each
+    # with the text that follows it up to the next piece, kept verbatim
 
 
 def batches_by_tokens(lengths: Sequence[int], budget: int) -> list[list[int]]:
@@ -54,20 +55,31 @@ def _prepare(texts: Sequence[str], translator: Translator) -> tuple[list[_Doc], 
     """Split documents into sentences, cutting any longer than the model's input limit; and the token
     count of every piece, from one tokenizer call for all the documents' sentences."""
     layouts = [split_layout(t) for t in texts]
-    sentences = [[split_sentences(line, translator.source) or [line] for line in layout.lines] for layout in layouts]
-    flat = list(dict.fromkeys(s for doc in sentences for line in doc for s in line))
+    sentences = [[split_sentences_with_gaps(line, translator.source) for line in layout.lines] for layout in layouts]
+    flat = list(dict.fromkeys(s for doc in sentences for line in doc for s, _ in line))
     lengths = dict(zip(flat, translator.count_tokens(flat))) if flat else {}
     limit = translator.max_input_tokens
 
-    def pieces(sentence: str) -> list[str]:
+    def pieces(sentence: str, gap: str) -> list[tuple[str, str]]:
         if lengths[sentence] <= limit:
-            return [sentence]
-        parts = fit_to_limit(sentence, lambda piece: translator.count_tokens([piece])[0], limit)
-        lengths.update(zip(parts, translator.count_tokens(parts)))
-        return parts
+            return [(sentence, gap)]
+        parts = cut_to_limit(sentence, lambda piece: translator.count_tokens([piece])[0], limit)
+        lengths.update(zip((p for p, _ in parts), translator.count_tokens([p for p, _ in parts])))
+        return [*parts[:-1], (parts[-1][0], gap)]
 
-    docs = [_Doc(layout, [[p for s in line for p in pieces(s)] for line in doc]) for layout, doc in zip(layouts, sentences)]
+    docs = [_Doc(layout, [[p for s, gap in line for p in pieces(s, gap)] for line in doc])
+            for layout, doc in zip(layouts, sentences)]
     return docs, lengths
+
+
+def _gap(gap: str, source: str, target: str) -> str:
+    """The text between two translated sentences: the source's, verbatim, except between scripts
+    written with and without spaces between sentences (``ja``, ``zh``)."""
+    if target in _NO_SPACE_LANGS and source not in _NO_SPACE_LANGS and gap.strip(" ") == "":
+        return ""
+    if source in _NO_SPACE_LANGS and target not in _NO_SPACE_LANGS and gap == "":
+        return " "
+    return gap
 
 
 def default_batch_tokens(translator: Translator) -> int:
@@ -78,24 +90,37 @@ def default_batch_tokens(translator: Translator) -> int:
 
 def translate_texts(texts: Sequence[str], translator: Translator, batch_tokens: int | None = None,
                     on_batch: Callable[[int], None] | None = None) -> list[str]:
-    """Translate whole documents; each keeps its layout, line for line."""
+    """Translate whole documents; each keeps its layout, line for line, and the text between its sentences."""
     batch_tokens = batch_tokens or default_batch_tokens(translator)
     docs, lengths = _prepare(texts, translator)
-    units = [p for d in docs for line in d.lines for p in line]
-    translated = iter(translate_units(units, translator, batch_tokens, lengths, on_batch))
-    joiner = "" if translator.target in _NO_SPACE_LANGS else " "
-    return [d.layout.render([joiner.join(next(translated) for _ in line) for line in d.lines]) for d in docs]
+    units = [p for d in docs for line in d.lines for p, _ in line]
+    return _render(docs, iter(translate_units(units, translator, batch_tokens, lengths, on_batch)), translator)
 
 
-def pooled(items: Iterable[T], size_of: Callable[[T], int], pool_size: int) -> Iterator[list[T]]:
-    """Group a stream into pools of about ``pool_size`` units, so memory is bounded by the pool."""
-    pool: list[T] = []
-    total = 0
-    for item in items:
-        pool.append(item)
-        total += size_of(item)
-        if total >= pool_size:
-            yield pool
-            pool, total = [], 0
-    if pool:
-        yield pool
+def translate_texts_nbest(texts: Sequence[str], translator: Translator, n: int,
+                          batch_tokens: int | None = None) -> list[list[str]]:
+    """The ``n`` best translations of each document, best first: the i-th puts together each
+    sentence's i-th hypothesis, layout kept. The translation memory is not used (it keeps one
+    translation per segment)."""
+    inner = getattr(translator, "inner", translator)  # a CachedTranslator's model
+    nbest = getattr(inner, "translate_nbest", None)
+    if nbest is None:
+        raise ToolkitError("this model gives one translation per sentence, not alternatives")
+    batch_tokens = batch_tokens or default_batch_tokens(translator)
+    docs, lengths = _prepare(texts, translator)
+    unique = list(dict.fromkeys(p for d in docs for line in d.lines for p, _ in line))
+    hypotheses: dict[str, list[str]] = {}
+    for group in batches_by_tokens([lengths[u] * n for u in unique], batch_tokens):
+        sentences = [unique[i] for i in group]
+        hypotheses.update(zip(sentences, nbest(sentences, n)))
+    return [[_render([d], (hypotheses[p][i] for line in d.lines for p, _ in line), translator)[0] for i in range(n)]
+            for d in docs]
+
+
+def _render(docs: list[_Doc], translated: Iterator[str], translator: Translator) -> list[str]:
+    """Documents with their pieces replaced, in order, by ``translated``."""
+
+    def join(line: list[tuple[str, str]]) -> str:
+        return "".join(next(translated) + _gap(gap, translator.source, translator.target) for _, gap in line)
+
+    return [d.layout.render([join(line) for line in d.lines]) for d in docs]

@@ -7,6 +7,7 @@ from toolkit.languages import get_language
 from toolkit.models.catalogue import load_catalogue
 from toolkit.provenance import DecodingSettings
 from toolkit.translate.base import Translator
+from toolkit.translate.families import check_pair
 from toolkit.translate.memory import CachedTranslator, TranslationMemory
 
 
@@ -24,7 +25,8 @@ def choose_backend(backend: str, model: str) -> str:
 
 
 def parse_model_options(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
-    """``--model ID`` for every target and ``--model LANG=ID`` per target."""
+    """The one model grammar: ``ID`` (a hub id, imported name or folder) for every target, and
+    ``LANG=ID`` for one target; returns (model for every target, {target: model})."""
     default, per_target = None, {}
     for value in values or []:
         lang, sep, model = value.partition("=")
@@ -33,19 +35,36 @@ def parse_model_options(values: list[str] | None) -> tuple[str | None, dict[str,
         elif default is None:
             default = value
         else:
-            raise ToolkitError(f"--model given twice ({default}, {value})", "use --model LANG=MODEL for per-target models")
+            raise ToolkitError(f"two translation models for every target ({default}, {value})",
+                               "give one, and LANG=MODEL for a model per target")
     return default, per_target
+
+
+def models_for(source: str, targets: list[str], models: list[str] | None) -> dict[str, str]:
+    """The model each target will use (the user's, else the catalogue's default), from model specs
+    in the one grammar (``ID`` or ``LANG=ID``); checked before any model is loaded."""
+    default, per_target = parse_model_options(models)
+    return {t: choose_model(source, t, per_target.get(t, default)) for t in targets}
+
+
+def build_translators(source: str, models: dict[str, str], backend: str = "auto",
+                      decoding: DecodingSettings | None = None, memory: TranslationMemory | None = None,
+                      quantization: str | None = None, threads: int | None = None,
+                      dtype: str | None = None) -> dict[str, Translator]:
+    """One translator per target of ``models`` (``models_for``), sharing one translation memory."""
+    return {t: build_translator(source, t, model, backend, decoding, memory=memory, quantization=quantization,
+                                threads=threads, dtype=dtype) for t, model in models.items()}
 
 
 def choose_model(source: str, target: str, model: str | None = None) -> str:
     """The model for a pair: the user's choice, else the catalogue's default."""
     if source == target:
-        raise LanguageError(f"source and target are both '{source}'", "pick a different --to or --from")
+        raise LanguageError(f"source and target are both '{source}'", "pick a different «targets» or «source»")
     get_language(source), get_language(target)
     chosen = model or load_catalogue().default_model("translate", source, target)
     if chosen is None:
         pairs = ", ".join(load_catalogue().pairs("translate"))
-        raise LanguageError(f"no model for {source}->{target}", f"supported pairs: {pairs}; or pass --model")
+        raise LanguageError(f"no model for {source}->{target}", f"supported pairs: {pairs}; or name a model («models»)")
     return chosen
 
 
@@ -57,9 +76,17 @@ def build_translator(source: str, target: str, model: str | None = None, backend
     answering from the translation ``memory`` when one is given. The model's weights load at the
     first sentence the memory cannot serve."""
     from toolkit.models.backends import open_seq2seq
+    from toolkit.models.generator import is_causal_lm
     from toolkit.translate.model import ModelTranslator
 
     chosen = choose_model(source, target, model)
-    loaded = open_seq2seq(chosen, choose_backend(backend, chosen), device, quantization, dtype, threads)
-    translator = ModelTranslator(loaded, source, target, decoding or DecodingSettings())
+    decoding = decoding or DecodingSettings()
+    if is_causal_lm(chosen):  # an instruction-tuned chat model: prompted to translate
+        from toolkit.translate.llm import build_llm_translator
+
+        translator = build_llm_translator(chosen, source, target, backend, decoding, device, quantization, threads)
+    else:
+        check_pair(chosen, source, target)  # before any weights are loaded
+        loaded = open_seq2seq(chosen, choose_backend(backend, chosen), device, quantization, dtype, threads)
+        translator = ModelTranslator(loaded, source, target, decoding)
     return CachedTranslator(translator, memory) if memory is not None else translator

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from toolkit.errors import LanguageError
-from toolkit.languages import get_language
+from toolkit.languages import LANGUAGES, get_language
 from toolkit.models.catalogue import load_catalogue
 
 
@@ -22,34 +23,57 @@ class LanguageSetup:
 
 def _unsupported(model_id: str, source: str, target: str, supported: list[str]) -> LanguageError:
     listed = ", ".join(supported) if supported else "none known"
-    return LanguageError(
-        f"model '{model_id}' does not translate {source}->{target}",
-        f"supported: {listed}; pick another model with --model {target}=MODEL",
-    )
+    return LanguageError(f"model '{model_id}' does not translate {source}->{target}",
+                         f"supported: {listed}; choose another model for {source}->{target}")
+
+
+def _code(value: object) -> str | None:
+    """A language name as models write it (``sq``, ``sqi``, ``opus-mt-en``) to toolkit's code, if toolkit knows it."""
+    if not isinstance(value, str) or not value:
+        return None
+    value = value.rsplit("-", 1)[-1].lower()
+    return next((lang.code for lang in LANGUAGES.values() if value == lang.code or value in lang.iso3), None)
+
+
+def _names(tokenizer: Any, model_id: str) -> list[str]:
+    """What a model is called: the id the user gave, and the folder its tokenizer came from (an HF cache
+    snapshot's path names the hub id)."""
+    return [model_id, str(getattr(tokenizer, "name_or_path", "") or "")]
+
+
+def _opus_pair(name: str) -> str | None:
+    """'Helsinki-NLP/opus-mt-en-sq' (or a folder, or a cache path, so named) -> 'en-sq'."""
+    match = re.search(r"opus-mt-(?:tc-big-|tc-)?([a-z]{2,3})-([a-z]{2,3})(?![\w+])", name)
+    source, target = (_code(match.group(1)), _code(match.group(2))) if match else (None, None)
+    return f"{source}-{target}" if source and target else None
+
+
+def _declared_pairs(model_id: str, names: list[str], declared: tuple[object, object] = (None, None)) -> list[str]:
+    """The pair a single-pair model declares: in its tokenizer config (``declared``: the hub's opus-mt
+    models write ``source_lang`` and ``target_lang``), else in the catalogue, else in its ``names``."""
+    source, target = _code(declared[0]), _code(declared[1])
+    if source and target:
+        return [f"{source}-{target}"]
+    catalogue = load_catalogue()
+    listed = [e.pair for e in catalogue.entries_for("translate") if e.default == model_id or model_id in e.alternatives]
+    if listed:
+        return sorted(set(listed))
+    return sorted({pair for name in names if (pair := _opus_pair(name))})
 
 
 def _marian(tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
-    target_tokens = sorted(set(re.findall(r">>[^<>]+<<", " ".join(tokenizer.get_vocab()))))
+    target_tokens = sorted(t for t in tokenizer.get_vocab() if re.fullmatch(r">>[^<>\s]+<<", t))
     if target_tokens:  # a multi-target model: the target is chosen by a ">>xxx<<" token
         lang = get_language(target)
         for code in (lang.code, *lang.iso3):
             if f">>{code}<<" in target_tokens:
                 return LanguageSetup(prefix=f">>{code}<< ")
         raise _unsupported(model_id, source, target, [t[2:-2] for t in target_tokens])
-    catalogue = load_catalogue()
-    pairs = [e.pair for e in catalogue.entries_for("translate") if e.default == model_id or model_id in e.alternatives]
-    known = _opus_pair(model_id)
-    if known:
-        pairs.append(known)
+    declared = (getattr(tokenizer, "source_lang", None), getattr(tokenizer, "target_lang", None))
+    pairs = _declared_pairs(model_id, _names(tokenizer, model_id), declared)
     if pairs and f"{source}-{target}" not in pairs:
-        raise _unsupported(model_id, source, target, sorted(set(pairs)))
+        raise _unsupported(model_id, source, target, pairs)
     return LanguageSetup()
-
-
-def _opus_pair(model_id: str) -> str | None:
-    """'Helsinki-NLP/opus-mt-en-sq' -> 'en-sq'."""
-    match = re.search(r"opus-mt-([a-z]{2})-([a-z]{2})$", model_id)
-    return f"{match.group(1)}-{match.group(2)}" if match else None
 
 
 def _m2m100(tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
@@ -64,9 +88,14 @@ def _by_code_token(tokenizer: Any, model_id: str, source: str, target: str, attr
     """NLLB (FLORES codes) and mBART-50: the language codes are tokens of the vocabulary."""
     vocab = tokenizer.get_vocab()
     src, tgt = getattr(get_language(source), attr), getattr(get_language(target), attr)
-    if src not in vocab or tgt not in vocab:
+    names = " ".join(_names(tokenizer, model_id))
+    one_way = ("one-to-many" in names and source != "en") or ("many-to-one" in names and target != "en")
+    if src not in vocab or tgt not in vocab or one_way:
         pattern = r"^[a-z]{3}_[A-Z][a-z]{3}$" if attr == "flores" else r"^[a-z]{2}_[A-Z]{2}$"
-        raise _unsupported(model_id, source, target, sorted(t for t in vocab if re.match(pattern, t)))
+        codes = sorted(t for t in vocab if re.match(pattern, t))
+        if one_way:  # mBART-50 one-to-many translates from English only, many-to-one into English only
+            codes = [f"en_XX->{c}" if "one-to-many" in names else f"{c}->en_XX" for c in codes if c != "en_XX"]
+        raise _unsupported(model_id, source, target, codes)
     return LanguageSetup(src_lang=src, forced_bos_token_id=vocab[tgt])
 
 
@@ -84,3 +113,40 @@ def language_setup(family: str, tokenizer: Any, model_id: str, source: str, targ
         f"model '{model_id}' ({family}) is not a translation model toolkit knows how to drive",
         "use a Marian, M2M100, NLLB or mBART-50 model",
     )
+
+
+def check_pair(model_id: str, source: str, target: str) -> None:
+    """Refuse a model that does not translate ``source`` into ``target``, naming what it does, before
+    any weights are loaded: from the model's config, tokenizer (its declared pair, its vocabulary's
+    language tokens) and name, read from its folder or the HF cache. A hub model not downloaded yet is
+    checked by its catalogue entry and name; its backend checks the rest once it is loaded."""
+    from toolkit.models.revision import local_folder
+    from toolkit.models.store import resolve
+
+    folder = local_folder(resolve(model_id))
+    loaded = _tokenizer_and_family(folder) if folder is not None else None
+    if loaded is not None:
+        tokenizer, family = loaded
+        language_setup(family, tokenizer, model_id, source, target)
+        return
+    catalogued = load_catalogue().models.get(model_id)
+    if (catalogued.family if catalogued else "marian") == "marian":  # a single-pair model by its entry or name
+        pairs = _declared_pairs(model_id, [model_id])
+        if pairs and f"{source}-{target}" not in pairs:
+            raise _unsupported(model_id, source, target, pairs)
+
+
+def _tokenizer_and_family(folder: Path) -> tuple[Any, str] | None:
+    """The tokenizer and family of the model in ``folder``, as its backend will see them (no weights
+    read, no torch where the model's files allow); None when they cannot be read, which the backend
+    then reports."""
+    from toolkit.models.ct2 import folder_family
+    from toolkit.models.tokenizers import load_tokenizer
+
+    family = folder_family(str(folder))
+    if family is None:
+        return None
+    try:
+        return load_tokenizer(folder, family), family
+    except Exception:  # noqa: BLE001 - any failure here is the backend's to report; this only checks pairs
+        return None

@@ -1,4 +1,13 @@
-"""Batch translation jobs: records in, translations out, resumable, with progress."""
+"""Batch translation: records in, finished records out (``translate_records``), and the whole job
+over files with the one resumable runner (``run_translation_job``).
+
+The output record of a translation (one JSON line of ``--json`` or JSONL output):
+
+- JSONL and CSV/TSV inputs: the input's fields, plus ``translations`` ({lang: text}) and ``dir``
+  ({lang: "rtl" | "ltr"});
+- documents (texts, files, folders): ``id``, ``source`` (where it came from), ``source_lang``,
+  ``translations``, ``dir`` and ``provenance`` ({lang: model provenance}).
+"""
 
 from __future__ import annotations
 
@@ -6,55 +15,98 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
-from toolkit.io.inputs import TABLE_SUFFIXES, InputSet, Record, Reject, read_records
-from toolkit.io.sinks import FolderSink, StdoutSink, StreamSink, job_key, write_atomic
+from toolkit.io.inputs import TABLE_SUFFIXES, InputOptions, InputSet, Record, classify, read_items
+from toolkit.io.jobs import job_key, run_job
+from toolkit.io.sinks import Finished, FolderSink, Sink, StdoutSink, StreamSink
 from toolkit.languages import get_language
-from toolkit.provenance import library_versions
+from toolkit.provenance import DecodingSettings, library_versions
 from toolkit.translate.base import Translator
-from toolkit.translate.engine import pooled, translate_texts
+from toolkit.translate.engine import translate_texts
 
 # A pool of records is translated together (sorted and batched across documents), then written
 # and checkpointed: larger pools batch better, smaller ones bound memory and lost work on a kill.
 POOL_CHARS = 100_000
 
 
+def directions(targets: Sequence[str]) -> dict[str, str]:
+    return {t: get_language(t).direction for t in targets}
+
+
+def provenance(translators: dict[str, Translator]) -> dict[str, dict]:
+    return {t: tr.provenance.to_dict() for t, tr in translators.items()}
+
+
+def translate_records(records: Sequence[Record], translators: dict[str, Translator], batch_tokens: int | None = None,
+                      on_batch: Callable[[int], None] | None = None) -> list[Finished]:
+    """Translate records into every target of ``translators`` (one per target, same source): the
+    sentences of all records are pooled, sorted by length and batched by tokens. Returns one
+    ``Finished`` per record, in order, whose ``output`` is the output record (module docstring).
+    ``on_batch(n)`` is called after each batch of n distinct sentences."""
+    if not records:
+        return []
+    source = next(iter(translators.values())).source
+    dirs = directions(list(translators))
+    texts = [r.text for r in records]
+    translated = {t: translate_texts(texts, tr, batch_tokens, on_batch) for t, tr in translators.items()}
+    origin = provenance(translators)
+    finished = []
+    for i, record in enumerate(records):
+        translations = {t: translated[t][i] for t in translators}
+        if record.fields is not None:
+            output = {**record.fields, "translations": translations, "dir": dirs}
+        else:
+            output = {"id": record.id, "source": record.origin, "source_lang": source, "translations": translations,
+                      "dir": dirs, "provenance": origin}
+        finished.append(Finished(record, output, translations))
+    return finished
+
+
 @dataclass(frozen=True)
-class JobOptions:
-    out: Path | None = None
+class TranslationJob:
+    """What a batch translation does; every field has the command's default."""
+
+    targets: tuple[str, ...]
+    source: str = "en"
+    models: tuple[str, ...] = ()  # the one grammar: ID for every target, LANG=ID for one
+    backend: str = "auto"
+    quantization: str | None = None
+    beams: int = 1
+    threads: int | None = None  # None: TOOLKIT_THREADS, else every usable core
+    dtype: str | None = None  # hf weights; None: TOOLKIT_DTYPE, else bfloat16 where the CPU has it, else float32
+    batch_tokens: int | None = None  # None: TOOLKIT_BATCH_TOKENS, else the engine's default for the device
+    pool_chars: int | None = None  # None: TOOLKIT_POOL_CHARS, else POOL_CHARS
+    memory: bool = True  # look up and store finished segments in the translation memory
+    inputs: InputOptions = InputOptions()
+    out: Path | None = None  # None: standard output
     as_json: bool = False
-    batch_tokens: int | None = None  # None: the engine's default for the device
-    pool_chars: int = POOL_CHARS
     restart: bool = False
 
 
 @dataclass
 class JobSummary:
+    """What a job did: ``records``/``rejected`` in this run; ``resumed`` records done by earlier
+    runs; ``total_records``/``total_rejected`` and ``bound_reached`` over the whole job."""
+
     records: int = 0
     resumed: int = 0
-    sentences: int = 0
     rejected: int = 0
+    total_records: int = 0
+    total_rejected: int = 0
+    sentences: int = 0
     bound_reached: dict[str, int] = field(default_factory=dict)  # per target: outputs cut at the length bound
-    outputs: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)  # the files really written
 
 
-def directions(targets: list[str]) -> dict[str, str]:
-    return {t: get_language(t).direction for t in targets}
+class _Formats:
+    """How finished records look in each kind of output."""
 
-
-class _Formatter:
-    """Turns finished records into output text for the job's kind of input."""
-
-    def __init__(self, inputs: InputSet, translators: dict[str, Translator]):
-        self.inputs = inputs
-        self.source = next(iter(translators.values())).source
-        self.targets = list(translators)
-        self.dirs = directions(self.targets)
-        self.provenance = provenance(translators)
+    def __init__(self, inputs: InputSet, targets: Sequence[str], as_json: bool):
+        self.inputs, self.targets, self.as_json = inputs, list(targets), as_json
         self.delimiter = TABLE_SUFFIXES.get(Path(inputs.items[0]).suffix.lower(), ",")
+        self.several = len(self.targets) > 1 or len(inputs.items) > 1 or Path(inputs.items[0]).is_dir()
 
     def header(self) -> str:
         if self.inputs.kind != "table":
@@ -66,119 +118,120 @@ class _Formatter:
         csv.writer(buf, delimiter=self.delimiter, lineterminator="\n").writerow(values)
         return buf.getvalue()
 
-    def record(self, record: Record, translations: dict[str, str], as_json: bool, several: bool) -> str:
-        if self.inputs.kind == "jsonl":
-            return json.dumps({**record.fields, "translations": translations, "dir": self.dirs}, ensure_ascii=False) + "\n"
+    def line(self, item: Finished) -> str:
         if self.inputs.kind == "table":
-            return self._csv_row([record.fields.get(c) or "" for c in self.inputs.columns] + [translations[t] for t in self.targets])
-        if as_json:
-            return json.dumps({
-                "id": record.id, "source": record.origin, "source_lang": self.source,
-                "translations": translations, "dir": self.dirs, "provenance": self.provenance,
-            }, ensure_ascii=False) + "\n"
+            fields = item.record.fields or {}
+            return self._csv_row([fields.get(c) or "" for c in self.inputs.columns] + [item.texts[t] for t in self.targets])
+        if self.inputs.kind == "jsonl" or self.as_json:
+            return json.dumps(item.output, ensure_ascii=False) + "\n"
         parts = []
         for target in self.targets:
-            if several:
-                parts.append(f"==> {record.id} [{target}] <==\n")
-            text = translations[target]
+            if self.several:
+                parts.append(f"==> {item.record.id} [{target}] <==\n")
+            text = item.texts[target]
             parts.append(text if text.endswith("\n") else text + "\n")
         return "".join(parts)
 
 
-def provenance(translators: dict[str, Translator]) -> dict[str, dict]:
-    return {t: tr.provenance.to_dict() for t, tr in translators.items()}
+def count_records(inputs: list[str], options: InputOptions = InputOptions()) -> int | None:
+    """How many records the inputs hold, for a progress bar (None when not known cheaply)."""
+    return classify(list(inputs), options).count()
 
 
-def manifest(translators: dict[str, Translator], inputs: InputSet, summary: JobSummary) -> dict:
-    return {
-        "task": "translate",
-        "inputs": inputs.items,
-        "records": summary.records,
-        "rejected": summary.rejected,
-        "bound_reached": summary.bound_reached,
-        "models": provenance(translators),
-        "versions": library_versions(),
-    }
-
-
-def _single_file_output(inputs: InputSet, out: Path | None) -> bool:
+def _single_file_output(inputs: InputSet, out: Path) -> bool:
     """One document (text, stdin or file) to a named file, rather than a folder of documents."""
-    return (out is not None and inputs.kind == "documents" and len(inputs.items) == 1
-            and not Path(inputs.items[0]).is_dir() and not out.is_dir() and bool(out.suffix))
+    return (inputs.kind == "documents" and len(inputs.items) == 1 and not Path(inputs.items[0]).is_dir()
+            and not out.is_dir() and bool(out.suffix))
 
 
-def _file_namer(single_file: bool, out: Path, targets: list[str]) -> Callable[[Record, str], str]:
-    """Output file name, relative to the output folder, for one document and target."""
-    if single_file:
-        return lambda record, target: out.name if len(targets) == 1 else f"{out.stem}.{target}{out.suffix}"
+def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], None] | None = None) -> Sink:
+    """The sink for the job's output (not opened yet): documents to files, or a stream file, or
+    standard output (``emit`` instead, when given)."""
+    formats = _Formats(inputs, job.targets, job.as_json)
+    check_rejects = job.inputs.skip_bad
+    out = job.out
+    if out is None:
+        rejects = Path(inputs.items[0] + ".rejects.jsonl") if Path(inputs.items[0]).is_file() else Path("toolkit-rejects.jsonl")
+        return StdoutSink(None if emit else formats.line, rejects, formats.header(), emit, check_rejects)
+    if inputs.kind == "documents" and not job.as_json:
+        targets = list(job.targets)
+        if _single_file_output(inputs, out):
+            def named(item: Finished) -> dict[str, str]:
+                if len(targets) == 1:
+                    return {out.name: item.texts[targets[0]]}
+                return {f"{out.stem}.{t}{out.suffix}": item.texts[t] for t in targets}
 
-    def mirrored(record: Record, target: str) -> str:
-        stem = record.relpath.rsplit(".", 1)[0] if record.relpath else record.id
-        return f"{stem}.{target}.txt"
+            return FolderSink(out, out.parent, named, inputs.items, check_rejects)
 
-    return mirrored
+        def mirrored(item: Finished) -> dict[str, str]:
+            record = item.record
+            stem = record.relpath.rsplit(".", 1)[0] if record.relpath else record.id
+            return {f"{stem}.{t}.txt": item.texts[t] for t in targets}
+
+        return FolderSink(out, out, mirrored, inputs.items, check_rejects)
+    return StreamSink(out, formats.line, inputs.items, formats.header(), check_rejects)
 
 
-def run_translation_job(inputs: InputSet, translators: dict[str, Translator], options: JobOptions,
-                        on_progress: Callable[[int, int], None] | None = None) -> JobSummary:
-    """Translate every record into every target; write as pools finish; resume where a run stopped.
+def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
+                        on_progress: Callable[[int, int], None] | None = None,
+                        emit: Callable[[Finished], None] | None = None) -> JobSummary:
+    """Translate every input record into every target; write as pools finish; resume where an
+    earlier run of the same job stopped.
 
-    ``on_progress(records, sentences)`` is called with increments as work completes.
+    Every check a user can fail (inputs, output place, lock, settings, model choice, an unfinished
+    job that cannot be continued) runs before any model is loaded. ``on_progress(records,
+    sentences)`` is called with increments as work completes; ``emit``, when given and there is no
+    ``out``, receives each finished record instead of standard output.
     """
+    from toolkit.settings import check_settings, setting
+    from toolkit.translate.factory import build_translators, models_for
+
+    input_set = inputs if isinstance(inputs, InputSet) else classify(list(inputs), job.inputs)
+    source = get_language(job.source).code
+    targets = [get_language(t).code for t in job.targets]
+    batch_tokens = setting("batch_tokens", job.batch_tokens, None)
+    pool_chars = setting("pool_chars", job.pool_chars, POOL_CHARS)
+    setting("threads", job.threads, None)
+    check_settings()
+    models = models_for(source, targets, list(job.models))
+    spec = {"task": "translate", "kind": input_set.kind, "inputs": input_set.options.__dict__, "source": source,
+            "models": models, "backend": job.backend, "quantization": job.quantization, "beams": job.beams,
+            "json": job.as_json}
     summary = JobSummary()
-    targets = list(translators)
-    formatter = _Formatter(inputs, translators)
-    key = job_key({"inputs": inputs.fingerprint(), "kind": inputs.kind, "options": inputs.options.__dict__,
-                   "models": formatter.provenance, "json": options.as_json})
-    out = options.out
-    to_files = out is not None and inputs.kind == "documents" and not options.as_json
-    single_file = _single_file_output(inputs, out)
-    if to_files:
-        sink = FolderSink(out.parent if single_file else out, key, options.restart)
-        name = _file_namer(single_file, out, targets)
-    elif out is not None:
-        sink = StreamSink(out, key, options.restart, formatter.header())
-    else:
-        sink = StdoutSink(Path(inputs.items[0] + ".rejects.jsonl"), formatter.header())
-    several = len(targets) > 1 or len(inputs.items) > 1 or Path(inputs.items[0]).is_dir()
+    with open_sink(input_set, job, emit) as sink:
+        progress = sink.begin(job_key(spec), input_set.units(), job.restart)
+        memory = None
+        if job.memory:
+            from toolkit.translate.memory import TranslationMemory
 
-    def write(pool: list[Record], results: list[dict[str, str]], consumed: int) -> None:
-        if to_files:
-            sink.write_files({name(r, t): tx[t] for r, tx in zip(pool, results) for t in targets}, rejects, consumed)
-        else:
-            sink.write([formatter.record(r, tx, options.as_json, several) for r, tx in zip(pool, results)], rejects, consumed)
-        summary.rejected += len(rejects)
-        rejects.clear()
+            memory = TranslationMemory()
+        translators = build_translators(source, models, job.backend, DecodingSettings(beams=job.beams), memory,
+                                        job.quantization, job.threads, job.dtype)
 
-    def on_batch(n: int) -> None:
-        summary.sentences += n
-        if on_progress:
-            on_progress(0, n)
+        def on_batch(n: int) -> None:
+            summary.sentences += n
+            if on_progress:
+                on_progress(0, n)
 
-    rejects: list[Reject] = []
-    records = read_records(inputs, rejects)
-    done = summary.resumed = sink.consumed
-    if done:
-        for _ in islice(records, done):
-            pass
-        rejects.clear()  # those were written before the interruption
-        if on_progress:
-            on_progress(done, 0)
-    for pool in pooled(records, lambda r: len(r.text) + 1, options.pool_chars):
-        texts = [r.text for r in pool]
-        translated = {t: translate_texts(texts, tr, options.batch_tokens, on_batch) for t, tr in translators.items()}
-        done += len(pool)
-        write(pool, [{t: translated[t][i] for t in targets} for i in range(len(pool))], done)
-        summary.records += len(pool)
-        if on_progress:
-            on_progress(len(pool), 0)
-    write([], [], done)  # rejects after the last record
-    summary.bound_reached = {t: tr.bound_reached for t, tr in translators.items()}
-    sink.finish()
-    if out is not None:
-        path = out / "toolkit-manifest.json" if to_files and not single_file else out.with_name(out.name + ".manifest.json")
-        write_atomic(path, json.dumps(manifest(translators, inputs, summary), indent=2, ensure_ascii=False))
-        summary.outputs.append(str(out))
-    if sink.rejects.count:
-        summary.outputs.append(str(sink.rejects.path))
+        def process(records: list[Record]) -> list[Finished]:
+            return translate_records(records, translators, batch_tokens, on_batch)
+
+        def counters() -> dict[str, int]:
+            return {f"bound_reached:{t}": tr.bound_reached for t, tr in translators.items()}
+
+        report = run_job(read_items(input_set), process, sink, progress, pool_chars, counters,
+                         (lambda records, _: on_progress(records, 0)) if on_progress else None)
+        summary.records, summary.rejected, summary.resumed = report.records, report.rejected, report.resumed
+        summary.total_records, summary.total_rejected = progress.records, progress.rejected
+        summary.bound_reached = {t: progress.counters.get(f"bound_reached:{t}", 0) for t in targets}
+        manifest = {
+            "task": "translate",
+            "inputs": input_set.items,
+            "records": progress.records,
+            "rejected": progress.rejected,
+            "bound_reached": summary.bound_reached,
+            "models": provenance(translators),
+            "versions": library_versions(),
+        }
+        summary.outputs = sink.finish(manifest if job.out is not None else None)
     return summary

@@ -2,7 +2,9 @@
 
 A segment's key is its scope (model id and revision, backend and quantisation, decoding settings,
 language pair) and its normalised source text; ``CachedTranslator`` wraps any ``Translator`` so
-that a segment translated once is never computed again.
+that a segment translated once is never computed again. Each segment keeps whether its output
+stopped at the length bound, so a result served from the memory is flagged as when it was made
+(entries of memories made before the flag existed count as not bound).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from toolkit.translate.base import Translator
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scopes (scope TEXT PRIMARY KEY, model TEXT NOT NULL, description TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS segments (
-    scope TEXT NOT NULL, source BLOB NOT NULL, translation TEXT NOT NULL, PRIMARY KEY (scope, source)
+    scope TEXT NOT NULL, source BLOB NOT NULL, translation TEXT NOT NULL, bound INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (scope, source)
 ) WITHOUT ROWID;
 """
 _PARAMS = 500  # host parameters per lookup query
@@ -54,7 +57,8 @@ class ScopeStats:
 
 
 class TranslationMemory:
-    """One SQLite file; each process opens its own connection (safe across fork and processes)."""
+    """One SQLite file; each process opens its own connection (safe across fork and processes), which
+    any one thread at a time may use (Ray Data calls an actor from a thread other than its constructor's)."""
 
     def __init__(self, path: Path | None = None):
         self.path = path or memory_path()
@@ -65,13 +69,15 @@ class TranslationMemory:
         if self._conn is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.executescript(_SCHEMA)
+                if "bound" not in {row[1] for row in conn.execute("PRAGMA table_info(segments)")}:
+                    conn.execute("ALTER TABLE segments ADD COLUMN bound INTEGER NOT NULL DEFAULT 0")  # older memories
             except sqlite3.DatabaseError as exc:
                 raise ToolkitError(f"cannot open the translation memory {self.path}: {exc}",
-                                   "run `toolkit cache clear`, or pass --no-cache") from None
+                                   "run `toolkit cache clear`, or turn the translation memory off («memory»)") from None
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 
@@ -86,31 +92,41 @@ class TranslationMemory:
         self._db().execute("INSERT OR IGNORE INTO scopes VALUES (?, ?, ?)", (scope, provenance.model_id, json.dumps(description)))
         return scope
 
-    def lookup(self, scope: str, segments: Sequence[str]) -> dict[str, str]:
-        """Stored translations of those segments that have one, by segment."""
+    def entries(self, scope: str, segments: Sequence[str]) -> dict[str, tuple[str, bool]]:
+        """Stored (translation, stopped at the length bound) of those segments that have one."""
         digests = {s: _digest(s) for s in segments}
         keys = list(set(digests.values()))
-        found: dict[bytes, str] = {}
+        found: dict[bytes, tuple[str, bool]] = {}
         for start in range(0, len(keys), _PARAMS):
             chunk = keys[start:start + _PARAMS]
-            found.update(self._db().execute(
-                f"SELECT source, translation FROM segments WHERE scope = ? AND source IN ({','.join('?' * len(chunk))})",
+            found.update((source, (translation, bool(bound))) for source, translation, bound in self._db().execute(
+                f"SELECT source, translation, bound FROM segments WHERE scope = ? AND source IN ({','.join('?' * len(chunk))})",
                 (scope, *chunk),
             ))
         return {s: found[d] for s, d in digests.items() if d in found}
 
-    def store(self, scope: str, pairs: Sequence[tuple[str, str]]) -> None:
-        """Add (segment, translation) pairs in one transaction; an entry already there is kept."""
+    def lookup(self, scope: str, segments: Sequence[str]) -> dict[str, str]:
+        """Stored translations of those segments that have one, by segment."""
+        return {s: translation for s, (translation, _) in self.entries(scope, segments).items()}
+
+    def store(self, scope: str, pairs: Sequence[tuple[str, str] | tuple[str, str, bool]]) -> None:
+        """Add (segment, translation[, stopped at the bound]) in one transaction; an entry already
+        there is kept."""
         db = self._db()
         with closing(db.cursor()) as cur:
             cur.execute("BEGIN IMMEDIATE")
             try:
-                cur.executemany("INSERT OR IGNORE INTO segments VALUES (?, ?, ?)",
-                                [(scope, _digest(s), t) for s, t in pairs])
+                cur.executemany("INSERT OR IGNORE INTO segments (scope, source, translation, bound) VALUES (?, ?, ?, ?)",
+                                [(scope, _digest(p[0]), p[1], int(bool(p[2])) if len(p) > 2 else 0) for p in pairs])
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
+
+    def correct(self, scope: str, segment: str, translation: str) -> None:
+        """A user's correction: replaces any stored translation of the segment (not cut at a bound)."""
+        self._db().execute("INSERT OR REPLACE INTO segments (scope, source, translation, bound) VALUES (?, ?, ?, 0)",
+                           (scope, _digest(segment), translation))
 
     def stats(self) -> Iterator[ScopeStats]:
         rows = self._db().execute(
@@ -143,21 +159,35 @@ class CachedTranslator:
         self.max_input_tokens = inner.max_input_tokens
         self.scope = memory.scope(inner.provenance, inner.source, inner.target)
         self.hits = self.misses = 0
+        self.bound_hits = 0  # sentences served from the memory whose stored output stopped at the bound
+        self.last_bound: list[bool] = []
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.inner.count_tokens(texts)
 
     @property
     def bound_reached(self) -> int:
-        return self.inner.bound_reached
+        """Sentences whose output stopped at the length bound: computed now, or served from the memory."""
+        return self.inner.bound_reached + self.bound_hits
+
+    def _translate(self, sentences: list[str]) -> list[tuple[str, str, bool]]:
+        before = self.inner.bound_reached
+        translations = self.inner.translate_batch(sentences)
+        flags = getattr(self.inner, "last_bound", None)
+        if flags is None or len(flags) != len(sentences):  # a translator that only counts: exact when all or none
+            flags = [self.inner.bound_reached - before == len(sentences)] * len(sentences)
+        return list(zip(sentences, translations, flags))
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        done = self.memory.lookup(self.scope, sentences)
-        missing = list(dict.fromkeys(s for s in sentences if s not in done))
+        stored = self.memory.entries(self.scope, sentences)
+        missing = list(dict.fromkeys(s for s in sentences if s not in stored))
+        served = [s for s in sentences if s in stored]
+        self.bound_hits += sum(stored[s][1] for s in served)
         if missing:
-            translated = list(zip(missing, self.inner.translate_batch(missing)))
-            self.memory.store(self.scope, translated)
-            done.update(translated)
+            made = self._translate(missing)
+            self.memory.store(self.scope, made)
+            stored.update((s, (t, bound)) for s, t, bound in made)
         self.misses += len(missing)
-        self.hits += len(sentences) - len(missing)
-        return [done[s] for s in sentences]
+        self.hits += len(served)
+        self.last_bound = [stored[s][1] for s in sentences]
+        return [stored[s][0] for s in sentences]

@@ -21,6 +21,7 @@ class ModelTranslator:
         self.source, self.target = source, target
         self.decoding = decoding
         self.bound_reached = 0  # sentences whose output stopped at the length bound, not at an end token
+        self.last_bound: list[bool] = []  # per sentence of the last batch: stopped at the length bound
         # ``setup`` lets other seq2seq tasks (BART/T5 summarisers) drive a model the family table does not list.
         self.setup = setup or language_setup(info.family, model.tokenizer, info.source.ref, source, target)
         self.max_input_tokens = info.max_input_tokens - 2  # room for language and end tokens
@@ -46,13 +47,27 @@ class ModelTranslator:
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         if not sentences:
             return []
+        generated = self._generate(sentences, 1)
+        self.last_bound = [g.at_bound for g in generated]
+        self.bound_reached += sum(self.last_bound)
+        return self._texts(generated)
+
+    def translate_nbest(self, sentences: Sequence[str], n: int) -> list[list[str]]:
+        """The ``n`` best translations of each sentence, best first (beam search with at least ``n`` beams)."""
+        if not sentences:
+            return []
+        texts = self._texts(self._generate(sentences, n))
+        return [texts[i * n:(i + 1) * n] for i in range(len(sentences))]
+
+    def _generate(self, sentences: Sequence[str], n: int) -> list:
         inputs = self.encode(sentences)
         # The bound follows the longest input of the batch and counts the forced language token.
         bound = self.decoding.max_new_tokens(max(len(s) for s in inputs), self.model.info.max_positions)
         request = GenerationRequest(self.decoding, bound, forced_bos=self.setup.forced_bos_token_id, forced_eos=True,
-                                    suppress=self._suppress)
-        generated = self.model.generate(inputs, request)
-        self.bound_reached += sum(g.at_bound for g in generated)
+                                    suppress=self._suppress, hypotheses=n)
+        return self.model.generate(inputs, request)
+
+    def _texts(self, generated: list) -> list[str]:
         forced = self.setup.forced_bos_token_id
         texts = self.model.tokenizer.decode([[t for t in g.ids if t != forced] for g in generated])
         return [unicodedata.normalize("NFC", t.strip()) for t in texts]

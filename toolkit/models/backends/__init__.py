@@ -98,6 +98,7 @@ class GenerationRequest:
     forced_bos: int | None = None
     forced_eos: bool = False
     suppress: tuple[int, ...] = ()  # token ids that must never be generated
+    hypotheses: int = 1  # outputs per input, best first, in input order (beam search with at least that many beams)
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,8 @@ class CT2Model:
             [tokens(ids) for ids in inputs],
             target_prefix=prefix,
             max_batch_size=ceil(len(inputs) / self.workers),  # each parallel translator takes one share
-            beam_size=decoding.beams,
+            beam_size=max(decoding.beams, request.hypotheses),
+            num_hypotheses=request.hypotheses,
             length_penalty=decoding.length_penalty,
             repetition_penalty=decoding.repetition_penalty,
             no_repeat_ngram_size=decoding.no_repeat_ngram_size,
@@ -102,4 +103,4 @@ class CT2Model:
             suppress_sequences=suppress,
         )
         to_ids = self.tokenizer.convert_tokens_to_ids
-        return [Generated(to_ids(r.hypotheses[0]), len(r.hypotheses[0]) >= bound) for r in results]
+        return [Generated(to_ids(h), len(h) >= bound) for r in results for h in r.hypotheses[:request.hypotheses]]

@@ -61,7 +61,7 @@ def settle(info: ModelInfo, device: str | None, quantization: str | None, dtype:
            threads: int | None) -> Plan:
     if quantization not in (None, "float32", "bfloat16", "float16"):
         raise ToolkitError(f"the hf backend runs float32, bfloat16 or float16, not {quantization}",
-                          "use --backend ct2 for quantised models")
+                          "use the ct2 «backend» for quantised models")
     device = default_device(device)
     chosen = check_dtype(setting("dtype", dtype or quantization, default_dtype(device.partition(":")[0]), str))
     return Plan(device, None if chosen == "float32" else chosen, setting("threads", threads, None, int))
@@ -141,6 +141,10 @@ class HFModel:
         mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in inputs], device=self.device)
         generation = generation_config(self.model, request.decoding, request.min_new_tokens, request.max_new_tokens,
                                        request.forced_bos, eos if request.forced_eos else None, request.suppress)
+        if request.hypotheses > 1:
+            generation.num_beams = max(generation.num_beams, request.hypotheses)
+            generation.num_return_sequences = request.hypotheses
+            generation.early_stopping = True
         with torch.inference_mode():
             sequences = self.model.generate(input_ids=ids, attention_mask=mask, generation_config=generation).tolist()
         # Generated ids follow the decoder start token; an end token only in the last position was forced.

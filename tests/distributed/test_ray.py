@@ -1,0 +1,236 @@
+"""--engine ray: the local runner's records, on a local Ray started once for the module.
+
+Every job here runs on one local Ray (2 CPUs, loopback, no dashboard) whose workers see their own
+toolkit cache folder (the node-local translation memory) and never the hub.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from toolkit.cli import app
+
+ray = pytest.importorskip("ray")  # in the dev extra; CI always has it
+
+TEXTS = [
+    "The minister said the talks would continue next week in Tirana.",
+    "Iran and Albania cut diplomatic ties in September 2022.\nDr. Smith arrived at 5 p.m. and met the U.S. ambassador.",
+    "Prices of bread, fuel and housing rose by 12 percent in the capital last year. The United Nations called for calm.",
+    "Journalists were not allowed to enter the building, the agency reported.",
+]
+
+
+@pytest.fixture(scope="module")
+def local_ray(tmp_path_factory):
+    node_cache = tmp_path_factory.mktemp("ray-node-cache")
+    env = {"TOOLKIT_CACHE_DIR": str(node_cache), "TOOLKIT_DEVICE": "cpu", "HF_HUB_OFFLINE": "1",
+           "HF_HUB_CACHE": os.environ["HF_HUB_CACHE"]}
+    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False,
+             runtime_env={"env_vars": env})
+    yield node_cache
+    ray.shutdown()
+
+
+def _jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def _corpus(n: int) -> list[dict]:
+    return [{"id": f"a{i}", "text": f"{TEXTS[i % len(TEXTS)]} Report {i}.", "section": "world"} for i in range(n)]
+
+
+def _translate(*args) -> "CliRunner.invoke":
+    return CliRunner().invoke(app, ["translate", *map(str, args)])
+
+
+@pytest.mark.slow
+def test_same_records_as_the_local_runner(local_ray, marian_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_POOL_CHARS", "400")  # several pools: several blocks, both actors busy
+    source = _jsonl(tmp_path / "news.jsonl", _corpus(24))
+    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
+    # Without the memory, each record's translation depends only on its pool (the same pools, so the
+    # same batches, on both engines). With it, a segment another actor already stored is looked up
+    # rather than batched, and int8 batches with other padding may differ in near-ties.
+    common = [source, "--to", "sq,fa", "--model", marian_model, "--quiet", "--no-cache"]
+    assert _translate(*common, "--out", local).exit_code == 0
+    result = _translate(*common, "--out", distributed, "--engine", "ray", "--actors", "2", "--cpus-per-actor", "0.75")
+    assert result.exit_code == 0, result.stderr
+    assert distributed.read_text("utf-8") == local.read_text("utf-8")
+    records = [json.loads(line) for line in distributed.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in records] == [f"a{i}" for i in range(24)]
+    assert records[0]["dir"] == {"sq": "ltr", "fa": "rtl"} and records[0]["section"] == "world"
+    manifest = json.loads((tmp_path / "ray.jsonl.manifest.json").read_text())
+    assert manifest["engine"] == "ray" and manifest["records"] == 24 and set(manifest["models"]) == {"sq", "fa"}
+
+    # A rerun of the finished job skips it and leaves the output as it is.
+    before = distributed.stat().st_mtime_ns
+    rerun = _translate(*[a for a in common if a != "--quiet"], "--out", distributed, "--engine", "ray")
+    assert rerun.exit_code == 0 and "24 were already done" in rerun.stderr
+    assert distributed.stat().st_mtime_ns == before
+
+
+def _map_workers() -> list[int]:
+    """Process ids of this machine's Ray Data actor processes (named ray::MapWorker(...))."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes().startswith(b"ray::MapWorker"):
+                pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the actor's process in /proc")
+def test_killed_actor_every_record_exactly_once(local_ray, marian_model, tmp_path):
+    from toolkit.distributed import ClusterOptions, run_ray_translation
+    from toolkit.translate.job import TranslationJob
+
+    records = _corpus(1000)
+    source = _jsonl(tmp_path / "news.jsonl", records)
+    out = tmp_path / "out.jsonl"
+    progress = tmp_path / "out.jsonl.progress.json"
+    # Small pools on the slower hf backend: hundreds of blocks, so the actor is still busy when killed.
+    job = TranslationJob(targets=("sq",), models=(str(marian_model),), backend="hf", memory=False, pool_chars=150,
+                         out=out)
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["summary"] = run_ray_translation([str(source)], job, ClusterOptions())
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 240
+    killed = None
+    while time.monotonic() < deadline and thread.is_alive():
+        if progress.exists() and json.loads(progress.read_text() or '{"records": 0}').get("records", 0) >= 5:
+            workers = _map_workers()
+            if workers:
+                killed = workers[0]
+                os.kill(killed, signal.SIGKILL)
+                break
+        time.sleep(0.02)
+    thread.join(timeout=300)
+    assert "error" not in outcome, outcome.get("error")
+    assert killed is not None, "the job finished before its actor could be killed"
+    assert killed not in _map_workers()
+    ids = [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()]
+    assert ids == [r["id"] for r in records]
+    assert outcome["summary"].records == len(records)
+
+
+@pytest.mark.slow
+def test_csv_and_parquet_keep_their_columns(local_ray, marian_model, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    csv_in = tmp_path / "news.csv"
+    csv_in.write_text("id,text,section\n" + "".join(f'{i},"{t}",world\n' for i, t in enumerate(TEXTS)), "utf-8")
+    local, distributed = tmp_path / "local.csv", tmp_path / "ray.csv"
+    common = [csv_in, "--to", "sq", "--model", marian_model, "-q", "--no-cache"]
+    assert _translate(*common, "--out", local).exit_code == 0
+    result = _translate(*common, "--out", distributed, "--engine", "ray")
+    assert result.exit_code == 0, result.stderr
+    assert distributed.read_text("utf-8") == local.read_text("utf-8")
+    assert distributed.read_text("utf-8").splitlines()[0] == "id,text,section,text_sq"
+
+    table = pa.table({"id": pa.array(range(len(TEXTS)), pa.int64()), "text": TEXTS, "views": [1.5, 2.0, None, 4.25]})
+    pq.write_table(table, tmp_path / "news.parquet")
+    out = tmp_path / "out.parquet"
+    result = _translate(tmp_path / "news.parquet", "--to", "sq", "--model", marian_model, "--out", out, "-q",
+                        "--no-cache", "--engine", "ray")
+    assert result.exit_code == 0, result.stderr
+    back = pq.read_table(out)
+    assert back.column_names == ["id", "text", "views", "translations", "dir"]
+    assert back.schema.field("id").type == pa.int64() and back.column("views").to_pylist() == [1.5, 2.0, None, 4.25]
+    with local.open(encoding="utf-8", newline="") as f:
+        local_rows = [row["text_sq"] for row in csv.DictReader(f)]
+    assert [t["sq"] for t in back.column("translations").to_pylist()] == local_rows
+    assert back.column("dir").to_pylist() == [{"sq": "ltr"}] * len(TEXTS)
+
+
+@pytest.mark.slow
+def test_bad_input_as_the_local_runner(local_ray, marian_model, tmp_path):
+    lines = [json.dumps({"id": 1, "text": TEXTS[0]}), "{not json", json.dumps({"id": 3, "body": "no text"}),
+             json.dumps({"id": 4, "text": TEXTS[1]})]
+    source = tmp_path / "bad.jsonl"
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    common = [source, "--to", "sq", "--model", marian_model, "-q"]
+
+    local = _translate(*common, "--out", tmp_path / "local.jsonl")
+    distributed = _translate(*common, "--out", tmp_path / "ray.jsonl", "--engine", "ray")
+    assert local.exit_code == distributed.exit_code == 2
+    error = [line for line in local.stderr.splitlines() if line.startswith("error:")]
+    assert error == [f"error: {source}:2: malformed JSON (Expecting property name enclosed in double quotes: line 1 "
+                     "column 2 (char 1)) (fix the line, or pass --skip-bad to write it to a rejects file and go on)"]
+    assert [line for line in distributed.stderr.splitlines() if line.startswith("error:")] == error
+
+    local = _translate(*common, "--out", tmp_path / "local.jsonl", "--skip-bad")
+    distributed = _translate(*common, "--out", tmp_path / "ray.jsonl", "--skip-bad", "--engine", "ray")
+    assert local.exit_code == distributed.exit_code == 0, distributed.stderr
+    assert (tmp_path / "ray.jsonl").read_text("utf-8") == (tmp_path / "local.jsonl").read_text("utf-8")
+    rejects = (tmp_path / "ray.jsonl.rejects.jsonl").read_text("utf-8")
+    assert rejects == (tmp_path / "local.jsonl.rejects.jsonl").read_text("utf-8")
+    assert [json.loads(r)["origin"] for r in rejects.splitlines()] == [f"{source}:2", f"{source}:3"]
+    assert "no text field 'text' (fields: id, body)" in rejects
+    assert "skipped 2 bad records" in distributed.stderr
+
+    # The actors used their node's own translation memory, not the driver's.
+    from toolkit.translate.memory import TranslationMemory
+
+    node_memory = TranslationMemory(local_ray / "translation-memory.sqlite3")
+    assert sum(scope.segments for scope in node_memory.stats()) >= 3
+
+
+def test_without_ray_one_line_naming_the_extra(marian_model, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    monkeypatch.setitem(sys.modules, "ray.data", None)
+    source = _jsonl(tmp_path / "news.jsonl", _corpus(2))
+    result = _translate(source, "--to", "sq", "--model", marian_model, "--engine", "ray")
+    assert result.exit_code == 2
+    assert result.stderr == "error: the ray engine needs Ray Data, which is not installed (pip install 'toolkit[ray]')\n"
+    result = CliRunner().invoke(app, ["chain", str(source), "--to", "sq", "--engine", "ray"])
+    assert result.exit_code == 2 and "pip install 'toolkit[ray]'" in result.stderr
+
+
+def test_actor_pool_that_cannot_fit_is_refused(local_ray, marian_model, tmp_path):
+    source = _jsonl(tmp_path / "news.jsonl", _corpus(2))
+    result = _translate(source, "--to", "sq", "--model", marian_model, "--engine", "ray", "--actors", "2,3")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: 2 actors x 1 CPUs and a reader (0.25 CPU) need 2.25 CPUs; the cluster has 2")
+
+
+@pytest.mark.slow
+def test_chain_same_records_as_the_local_runner(local_ray, marian_model, tmp_path):
+    source = _jsonl(tmp_path / "articles.jsonl", _corpus(6))
+    common = ["chain", str(source), "--from", "en", "--method", "extractive", "--sentences", "1", "--to", "sq",
+              "--model", str(marian_model), "--no-cache"]
+    local = CliRunner().invoke(app, [*common, "--out", str(tmp_path / "local.jsonl")])
+    distributed = CliRunner().invoke(app, [*common, "--out", str(tmp_path / "ray.jsonl"), "--engine", "ray"])
+    assert local.exit_code == 0 and distributed.exit_code == 0, distributed.stderr
+
+    def records(path: Path) -> list[dict]:
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        for row in rows:
+            row["manifest"].pop("timings_s")  # seconds differ from run to run
+            row["manifest"]["summarizer"].pop("seconds")
+        return rows
+
+    assert records(tmp_path / "ray.jsonl") == records(tmp_path / "local.jsonl")
+    assert [r["id"] for r in records(tmp_path / "ray.jsonl")] == [f"a{i}" for i in range(6)]
+    assert "chained 6 articles" in distributed.stderr

@@ -1,0 +1,40 @@
+"""Inputs read as the user meant them: literal texts with a slash, table rows with extra cells."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from toolkit.cli import app
+
+
+def run(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_a_literal_text_with_a_slash_is_a_text_not_a_missing_path(marian_model):
+    result = run("translate", "The vote was 50/50.", "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip()
+
+
+@pytest.mark.parametrize("missing", ["news/today.jsonl", "articles/", "a.txt"])
+def test_a_missing_path_is_still_named(missing):
+    result = run("translate", missing, "--to", "sq")
+    assert result.exit_code == 2 and f"no such file or folder: {missing}" in result.stderr
+
+
+@pytest.mark.parametrize("suffix, sep", [(".tsv", "\t"), (".csv", ",")])
+def test_a_row_with_more_cells_than_the_header_names_its_line_or_is_rejected(marian_model, tmp_path, suffix, sep):
+    source = tmp_path / f"in{suffix}"
+    source.write_text(sep.join(["id", "text"]) + "\n" + sep.join(["1", "Iran."]) + "\n"
+                      + sep.join(["2", "Albania.", "stray"]) + "\n" + sep.join(["3", "Tirana."]) + "\n", "utf-8")
+    out = tmp_path / f"out{suffix}"
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out)
+    assert result.exit_code == 2
+    assert f"in{suffix}:3: 3 cells, but the header has 2" in result.stderr and not out.exists()
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out, "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert [line.split(sep)[0] for line in out.read_text("utf-8").splitlines()] == ["id", "1", "3"]
+    [reject] = [json.loads(line) for line in (tmp_path / f"out{suffix}.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert reject["origin"] == f"{source}:3" and reject["line"] == sep.join(["2", "Albania.", "stray"])

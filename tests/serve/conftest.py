@@ -1,0 +1,90 @@
+"""Real servers for the tests: uvicorn on a free loopback port, in a thread, over tiny real models."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+
+from toolkit.provenance import DecodingSettings
+from toolkit.serve.config import ServeConfig
+
+# A fixed output length: the random tiny model never stops early, so with a fixed bound a
+# sentence's translation does not depend on the other sentences of its batch.
+FIXED = DecodingSettings(max_length_ratio=0, max_length_offset=6)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RunningServer:
+    def __init__(self, config: ServeConfig):
+        from toolkit.serve.server import build, make_server
+
+        self.config = config
+        self.app = build(config)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = make_server(self.app, "127.0.0.1", self.port, grace_s=10)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def start_server(tmp_path_factory, marian_multi_model):
+    """``start_server(**config)``: a running server over the tiny multi-target Marian (en -> fa, sq),
+    with its own toolkit folders; stopped at the end of the module."""
+    servers = []
+
+    def start(**overrides) -> RunningServer:
+        home = tmp_path_factory.mktemp("serve-home")
+        base = ServeConfig(source="en", targets=("fa", "sq"), model=str(marian_multi_model), backend="hf",
+                           decoding=FIXED, keys_db=home / "keys.sqlite3")
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("TOOLKIT_CACHE_DIR", str(home / "cache"))
+            mp.setenv("TOOLKIT_DATA_DIR", str(home / "data"))
+            mp.setenv("TOOLKIT_DEVICE", "cpu")
+            server = RunningServer(replace(base, **overrides))
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(start_server):
+    """The default server: open, no rate limit, suggestions on, a 200-character limit."""
+    return start_server(suggestions=True, char_limit=200)
+
+
+@pytest.fixture(scope="module")
+def alone(marian_multi_model):
+    """``alone(target, text)``: the text translated by itself through the library, as the CLI would."""
+    from toolkit.translate.engine import translate_texts
+    from toolkit.translate.factory import build_translator
+
+    translators = {}
+
+    def translate(target: str, text: str) -> str:
+        if target not in translators:
+            translators[target] = build_translator("en", target, str(marian_multi_model), "hf", FIXED)
+        return translate_texts([text], translators[target])[0]
+
+    return translate

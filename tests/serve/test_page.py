@@ -1,0 +1,69 @@
+"""The web page in a real headless Chromium (the system's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+ARTICLE = ("The minister said the talks would continue next week in Tirana. "
+           "Iran and Albania cut diplomatic ties in September 2022.\n\n"
+           "Journalists were not allowed to enter the building, the agency reported.")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("no system Chromium (apt-get install chromium; .ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    page = browser.new_page()
+    page.goto(server.url + "/")
+    page.wait_for_selector("#target-fa")
+    yield page
+    page.close()
+
+
+def test_translate_into_persian_shows_right_to_left_output(page, alone):
+    page.fill("#source-text", ARTICLE)
+    page.check("#target-fa")
+    page.check("#target-sq")
+    page.click("#translate")
+    persian = page.wait_for_selector("#output-fa")
+    assert persian.get_attribute("dir") == "rtl" and persian.get_attribute("lang") == "fa"
+    assert persian.text_content() == alone("fa", ARTICLE)
+    albanian = page.wait_for_selector("#output-sq")
+    assert albanian.get_attribute("dir") == "ltr" and albanian.text_content() == alone("sq", ARTICLE)
+    with page.expect_download() as download:
+        page.click("#download-fa")
+    assert open(download.value.path(), encoding="utf-8").read() == alone("fa", ARTICLE)
+    assert not page.is_visible("#error")
+
+
+def test_summary_shown_per_language(page):
+    page.fill("#source-text", ARTICLE)
+    page.check("#target-fa")
+    page.select_option("#method", "extractive")
+    page.click("#summarize")
+    persian = page.wait_for_selector("#output-fa")
+    assert persian.get_attribute("dir") == "rtl" and persian.text_content().strip()
+
+
+def test_errors_are_shown_inline(page):
+    page.click("#translate")
+    assert page.wait_for_selector("#error").text_content() == "Paste an article or choose a file first."
+    page.fill("#source-text", "a" * 201)  # over the server's 200-character limit
+    page.check("#target-fa")
+    page.click("#translate")
+    page.wait_for_function("document.getElementById('error').textContent.includes('exceeds')")
+    assert page.text_content("#error") == "Invalid request: request (201) exceeds text limit (200)"
+    assert page.query_selector("#output-fa") is None

@@ -1,0 +1,286 @@
+"""Whole jobs on Ray with the one job runner: files in, the local runner's records out.
+
+The runner (``toolkit.io.jobs.run_job``) and its sinks run here, in the process that started the
+job, exactly as locally: the output lock, the checkpoint after every pool, resumption by record
+identity, the rejects file and the manifest. Ray does the reading (one task per file, the toolkit's
+reader) and the model work (an actor pool running ``translate_records`` or ``Chain.process``); the
+items and their results stream back in input order (``preserve_order``) and the runner writes them
+pool by pool. When an actor dies, Ray restarts it (``max_restarts=-1``) and runs its unfinished
+block again (``max_task_retries=-1``); a block's results reach the runner only when the block is
+complete, so every record is written exactly once. A job that stopped (any engine: the key is the
+local runner's) resumes where it stopped; the items already done are sent back without their text,
+and are not translated again.
+
+A rerun of a *finished* job with the same output skips it: the output's manifest carries the job's
+key, and the inputs are the same (their fingerprints), so the output already holds that job's
+records and is left as it is (say ``restart`` to run it again). Any other job over that output
+starts it afresh, as the local runner does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Callable, Iterator
+
+from toolkit.distributed.actors import META, RESULT, ChainProcess, ProcessItems, TranslateProcess
+from toolkit.distributed.cluster import ClusterOptions, connect, require_ray
+from toolkit.distributed.datasets import actor_pool, placement
+from toolkit.distributed.reading import ITEM, PARQUET_SUFFIXES, STATE, is_parquet, open_parquet, parquet_unit, records_dataset, unpickle_column
+from toolkit.errors import InputError, ToolkitError
+from toolkit.io.inputs import InputOptions, InputSet, Record, classify
+from toolkit.io.jobs import Unfinished, job_key, run_job
+
+ENGINE = "ray"
+
+
+def classify_files(items: list[str], options: InputOptions) -> InputSet:
+    """JSONL or CSV/TSV files (checked by the local classifier) or Parquet files (folders of Parquet
+    files expanded). Documents are refused: one file each is not a corpus of records."""
+    parquet: list[str] = []
+    for item in items:
+        path = Path(item)
+        if is_parquet(item):
+            if "://" not in item and not path.is_file():
+                raise InputError(f"no such file or folder: {item}", "check the path")
+            parquet.append(item)
+        elif path.is_dir() and any(p.suffix.lower() in PARQUET_SUFFIXES for p in path.rglob("*")):
+            parquet += sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in PARQUET_SUFFIXES)
+        elif parquet or any(is_parquet(i) for i in items):
+            raise InputError("cannot mix Parquet and other inputs in one job", "run one command per kind")
+    if parquet:
+        for item in parquet:
+            names = open_parquet(item).schema_arrow.names
+            if options.column not in names:
+                raise InputError(f"{item}: no column '{options.column}' (columns: {', '.join(names)})", "name the column in «column»")
+        return InputSet("parquet", parquet, options)
+    inputs = classify(items, options)
+    if inputs.kind == "documents":
+        raise InputError("the ray engine reads JSONL, CSV/TSV or Parquet files",
+                         "put the documents in a JSONL file, or use the local engine")
+    return inputs
+
+
+def _units(inputs: InputSet) -> dict[str, list]:
+    if inputs.kind != "parquet":
+        return inputs.units()
+    from toolkit.io.files import fingerprint
+
+    units = {}
+    for item in inputs.items:
+        meta = open_parquet(item).metadata
+        units[parquet_unit(item)] = (fingerprint(Path(item))[""] if "://" not in item
+                                     else [meta.num_rows, meta.serialized_size])
+    return units
+
+
+def _toolkit_error(exc: BaseException | None) -> ToolkitError | None:
+    """The toolkit error a Ray task or actor raised, through Ray's wrappers."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ToolkitError) and getattr(exc, "message", None) is not None:
+            return exc
+        exc = getattr(exc, "cause", None) or exc.__cause__ or exc.__context__
+    return None
+
+
+class _Stream:
+    """The dataset's items in input order, for the runner; their results kept until it asks."""
+
+    def __init__(self, ds, on_progress: Callable[[int, int], None] | None):
+        self.ds, self.on_progress = ds, on_progress
+        self.results: dict[str, object] = {}
+        self.totals: dict[str, int] = {}
+        self.sentences = 0
+        self.provenance: dict = {}
+
+    def items(self) -> Iterator:
+        self.ds.context.execution_options.preserve_order = True
+        try:
+            for batch in self.ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+                yield from self._block(batch)
+        except ToolkitError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a toolkit error from a worker is raised as itself
+            found = _toolkit_error(exc)
+            if found is None:
+                raise
+            raise found from None
+
+    def _block(self, batch) -> Iterator:
+        for info in (json.loads(m) for m in batch.column(META).to_pylist() if m):
+            self.sentences += info["sentences"]
+            self.provenance = info["provenance"] or self.provenance
+            for name, n in info["counters"].items():
+                self.totals[name] = self.totals.get(name, 0) + n
+            if self.on_progress and info["sentences"]:
+                self.on_progress(0, info["sentences"])
+        results = unpickle_column(batch, RESULT)
+        for state, item, result in zip(batch.column(STATE).to_pylist(), unpickle_column(batch, ITEM), results):
+            if state == "error":
+                raise item
+            if state == "do" and isinstance(item, Record):
+                self.results[item.key] = result
+            yield item
+
+    def counters(self) -> dict[str, int]:
+        return dict(self.totals)
+
+    def process(self, records: list[Record]) -> list:
+        """The runner's processing function: the results the actors made for these records."""
+        done = []
+        for record in records:
+            result = self.results.pop(record.key, None)
+            if isinstance(result, tuple):  # ("stop", error): the record that stopped its block
+                raise Unfinished(done, result[1])
+            if result is None:
+                raise ToolkitError(f"{record.origin}: no result came back from the cluster", "run the job again to resume")
+            done.append(result)
+        return done
+
+
+def _finished(manifest: Path, key: str, out: Path) -> dict | None:
+    """The manifest of a finished job with this key at ``out``, if there is one."""
+    if not out.exists() or out.with_name(out.name + ".progress.json").exists():
+        return None
+    try:
+        data = json.loads(manifest.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if data.get("engine") == ENGINE and data.get("job") == key else None
+
+
+def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
+                        on_progress: Callable[[int, int], None] | None = None, emit=None):
+    """``run_translation_job`` on Ray, for JSONL, CSV/TSV or Parquet files: the same records, sink,
+    checkpoint and manifest (plus ``engine`` and the job's key). JSONL in, JSONL out; CSV in, CSV
+    out; Parquet in, JSONL out, or Parquet when ``job.out`` ends in ``.parquet`` (the input's
+    columns, types kept, with ``translations`` and ``dir``). Returns a ``JobSummary``."""
+    from toolkit.languages import get_language
+    from toolkit.settings import setting
+    from toolkit.translate.factory import models_for
+    from toolkit.translate.job import POOL_CHARS, JobSummary, open_sink
+
+    require_ray()
+    input_set = classify_files(list(inputs), job.inputs)
+    source = get_language(job.source).code
+    targets = [get_language(t).code for t in job.targets]
+    batch_tokens = setting("batch_tokens", job.batch_tokens, None)
+    pool_chars = setting("pool_chars", job.pool_chars, POOL_CHARS)
+    models = models_for(source, targets, list(job.models))
+    to_parquet = job.out is not None and job.out.suffix.lower() in PARQUET_SUFFIXES
+    if to_parquet and input_set.kind == "jsonl":
+        raise InputError("a Parquet output needs Parquet or CSV inputs (JSONL records have no fixed columns)",
+                         "write to a .jsonl file")
+    # The local runner's key: a job stopped on either engine resumes on the other.
+    key = job_key({"task": "translate", "kind": input_set.kind, "inputs": input_set.options.__dict__, "source": source,
+                   "models": models, "backend": job.backend, "quantization": job.quantization, "beams": job.beams,
+                   "json": job.as_json})
+    summary = JobSummary()
+    if job.out is not None and not job.restart:
+        done = _finished(job.out.with_name(job.out.name + ".manifest.json"), key, job.out)
+        if done is not None:
+            summary.resumed = summary.total_records = done["records"]
+            summary.total_rejected = done["rejected"]
+            summary.outputs = [str(job.out)]
+            return summary
+    if to_parquet:
+        from toolkit.distributed.parquet import ParquetSink
+
+        sink = ParquetSink(job.out, input_set, targets)
+    else:
+        formatted = dataclasses.replace(input_set, kind="jsonl") if input_set.kind == "parquet" else input_set
+        sink = open_sink(formatted, job, emit)
+    with sink:
+        units = _units(input_set)
+        progress = sink.begin(key, units, job.restart)
+        connect(cluster)
+        ds = records_dataset(input_set, pool_chars, {u: progress.done(u) for u in units}, native=to_parquet)
+        ds = ds.map_batches(ProcessItems, fn_constructor_args=(TranslateProcess, job, models, batch_tokens, placement(cluster)),
+                            **actor_pool(cluster))
+        stream = _Stream(ds, on_progress)
+        report = run_job(stream.items(), stream.process, sink, progress, pool_chars, stream.counters,
+                         (lambda records, _: on_progress(records, 0)) if on_progress else None)
+        summary.records, summary.rejected, summary.resumed = report.records, report.rejected, report.resumed
+        summary.total_records, summary.total_rejected = progress.records, progress.rejected
+        summary.sentences = stream.sentences
+        summary.bound_reached = {t: progress.counters.get(f"bound_reached:{t}", 0) for t in targets}
+        manifest = {"task": "translate", "engine": ENGINE, "job": key, "inputs": input_set.items,
+                    "records": progress.records, "rejected": progress.rejected, "bound_reached": summary.bound_reached,
+                    "models": stream.provenance, "versions": _versions()}
+        summary.outputs = sink.finish(manifest if job.out is not None else None)
+    return summary
+
+
+def _versions() -> dict:
+    from toolkit.provenance import library_versions
+
+    import ray
+
+    return {**library_versions(), "ray": ray.__version__}
+
+
+def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: ClusterOptions, restart: bool = False,
+                  skip_bad: bool = False, emit: Callable | None = None):
+    """``run_chain`` on Ray, for JSONL, CSV/TSV or Parquet files: the same records (one
+    ``ChainResult.to_dict()`` per line), sink and resumption; ``emit`` gets each ``ChainResult``.
+    Returns a ``ChainReport``."""
+    from toolkit.chain import ARTICLE_SUFFIXES, CHAIN_POOL_CHARS, ChainReport
+    from toolkit.io.sinks import StdoutSink, StreamSink
+    from toolkit.settings import setting
+
+    require_ray()
+    input_set = classify_files(list(inputs), InputOptions(skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES))
+    pool_chars = setting("pool_chars", options.pool_chars, CHAIN_POOL_CHARS)
+    key = job_key({"task": "chain", "kind": input_set.kind, "options": repr(options)})  # the local runner's key
+    report = ChainReport()
+    if out is not None and not restart:
+        done = _finished(out.with_name(out.name + ".manifest.json"), key, out)
+        if done is not None:
+            report.resumed = report.total = done["records"]
+            report.outputs = [str(out)]
+            return report
+    if out is not None:
+        sink = StreamSink(out, lambda f: json.dumps(f.output, ensure_ascii=False) + "\n", input_set.items,
+                          check_rejects=skip_bad)
+    else:
+        sink = StdoutSink(None, Path("toolkit-chain.rejects.jsonl"), check_rejects=skip_bad)
+    with sink:
+        units = _units(input_set)
+        progress = sink.begin(key, units, restart)
+        connect(cluster)
+        ds = records_dataset(input_set, pool_chars, {u: progress.done(u) for u in units})
+        ds = ds.map_batches(ProcessItems, fn_constructor_args=(ChainProcess, options, skip_bad, placement(cluster)),
+                            **actor_pool(cluster))
+        stream = _Stream(ds, None)
+
+        def process(records: list[Record]) -> list:
+            try:
+                done = stream.process(records)
+            except Unfinished as stop:
+                _collect(stop.done)
+                raise
+            _collect(done)
+            return done
+
+        def _collect(done: list) -> None:
+            for item in done:
+                if getattr(item, "result", None) is not None:
+                    report.results.append(item.result)
+                    if emit:
+                        emit(item.result)
+
+        try:
+            job = run_job(stream.items(), process, sink, progress, pool_chars)
+        except InputError as exc:
+            if out is not None and report.results:
+                raise InputError(f"{exc.message}; the {len(report.results)} articles finished before it are kept",
+                                 "fix or remove the article and rerun to resume, or set bad articles aside") from None
+            raise
+        report.resumed, report.rejected, report.total = job.resumed, job.rejected, progress.records
+        manifest = {"task": "chain", "engine": ENGINE, "job": key, "inputs": input_set.items,
+                    "records": progress.records, "rejected": progress.rejected, "versions": _versions()}
+        report.outputs = sink.finish(manifest if out is not None else None)
+    return report

@@ -1,0 +1,85 @@
+"""A Parquet output for Ray jobs: the input's columns (their types kept) with ``translations``
+and ``dir``, written to ``OUT.partial`` and renamed at the end.
+
+A Parquet file cannot be appended to once closed, so an interrupted job with a Parquet output
+starts again (its checkpoint is not kept); JSONL outputs resume.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+from toolkit.io.files import OutputLock, append_durably, replace_atomic, write_atomic
+from toolkit.io.inputs import InputSet, Reject
+from toolkit.io.sinks import Finished, check_not_an_input
+
+
+class ParquetSink:
+    def __init__(self, out: Path, inputs: InputSet, targets: Sequence[str]):
+        import pyarrow as pa
+
+        from toolkit.distributed.reading import open_parquet
+
+        self.final, self.inputs = out, inputs
+        self.partial = out.with_name(out.name + ".partial")
+        self.rejects_path = out.with_name(out.name + ".rejects.jsonl")
+        self.manifest_path = out.with_name(out.name + ".manifest.json")
+        self.lock = OutputLock(out.with_name(out.name + ".lock"), out)
+        if inputs.kind == "parquet":
+            base = open_parquet(inputs.items[0]).schema_arrow
+        else:
+            base = pa.schema([(c, pa.string()) for c in inputs.columns])
+        per_target = pa.struct([(t, pa.string()) for t in targets])
+        self.schema = base.append(pa.field("translations", per_target)).append(pa.field("dir", per_target))
+        self._writer = None
+
+    def open(self) -> None:
+        check_not_an_input([self.final], None, self.inputs.items)
+        self.lock.acquire()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self.lock.release()
+
+    def __enter__(self):
+        self.open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def begin(self, job: str, units: dict[str, list], restart: bool):
+        from toolkit.io.jobs import Progress
+
+        self.partial.unlink(missing_ok=True)
+        self.rejects_path.unlink(missing_ok=True)
+        return Progress(current=units)
+
+    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.partial, self.schema)
+        if finished:
+            self._writer.write_table(pa.Table.from_pylist([f.output for f in finished], schema=self.schema))
+        if rejects:
+            append_durably(self.rejects_path, "".join(
+                json.dumps({"origin": r.origin, "reason": r.reason, "line": r.raw}, ensure_ascii=False) + "\n"
+                for r in rejects))
+
+    def finish(self, manifest: dict | None) -> list[str]:
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.partial, self.schema)
+        self._writer.close()
+        self._writer = None
+        replace_atomic(self.partial, self.final)
+        if manifest is not None:
+            write_atomic(self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
+        return [str(self.final)] + ([str(self.rejects_path)] if self.rejects_path.exists() else [])

@@ -1,0 +1,154 @@
+"""Files done safely: one atomic write, one output lock, one fingerprint of files and folders.
+
+Everything the toolkit writes for a user goes through here, so that an output appears whole or
+not at all (file and folder entry both fsynced), is created with the user's umask like any other
+file they make, and is never written by two jobs at once.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import socket
+from pathlib import Path
+
+from toolkit.errors import ToolkitError
+
+
+class OutputError(ToolkitError):
+    """An output that cannot be written: read-only, a folder where a file is wanted, an input."""
+
+
+class OutputBusyError(OutputError):
+    """Another running job is writing the same output."""
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_atomic(source: Path, target: Path) -> None:
+    """Rename ``source`` to ``target`` in one step and make the rename durable."""
+    os.replace(source, target)
+    _fsync_folder(target.parent)
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a whole file so that readers see the old file or the new one, never half of it.
+
+    The file is created with the user's umask (as ``open(path, "w")`` would), written beside its
+    final name, fsynced, renamed over it, and the folder entry fsynced.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        replace_atomic(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def append_durably(path: Path, text: str) -> None:
+    """Append text to a file (created with the user's umask) and fsync it."""
+    with path.open("a", encoding="utf-8", newline="") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def fingerprint(path: Path, suffixes: tuple[str, ...] | None = None) -> dict[str, list[int]]:
+    """What identifies a file's or folder's content cheaply: ``{relative path: [size, mtime_ns]}``
+    for the file itself (key ``""``) or for every file in the folder (those ending in ``suffixes``
+    when given). The one fingerprint of inputs and model folders: it changes when a file is added,
+    removed, or written."""
+    if path.is_file():
+        stat = path.stat()
+        return {"": [stat.st_size, stat.st_mtime_ns]}
+    entries = {}
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        if suffixes is None or file.suffix.lower() in suffixes:
+            stat = file.stat()
+            entries[file.relative_to(path).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return entries
+
+
+def check_appendable(path: Path) -> None:
+    """Make sure ``path`` can be appended to (it is created empty when missing, then removed)."""
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "choose a writable place for the output") from None
+    if not existed:
+        path.unlink(missing_ok=True)
+
+
+class OutputLock:
+    """An exclusive lock on an output, held by one job: a lock file with the holder's pid and host.
+
+    The lock itself is an ``flock`` on that file, released by the kernel when the holder exits or is
+    killed; so a lock file left by a dead process is stale and simply taken over.
+    """
+
+    def __init__(self, path: Path, output: Path):
+        self.path, self.output = path, output
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        while True:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            except OSError as exc:
+                raise OutputError(f"cannot write the output {self.output}: {exc.strerror or exc}",
+                                  "choose a writable place for the output") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                holder = _read_holder(fd)
+                os.close(fd)
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise OutputError(f"cannot lock the output {self.output}: {exc.strerror}", "choose another place") from None
+                raise OutputBusyError(
+                    f"{self.output} is being written by another job ({holder})",
+                    "wait for that job to finish, or write to another output",
+                ) from None
+            try:  # the holder may have removed the file between our open and our lock: lock the new one
+                same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname()}).encode())
+        os.fsync(fd)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            self.path.unlink(missing_ok=True)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        holder = json.loads(os.pread(fd, 4096, 0) or b"{}")
+        return f"pid {holder['pid']} on {holder['host']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "a job that has not written its pid yet"

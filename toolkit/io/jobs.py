@@ -1,0 +1,226 @@
+"""The one resumable job runner: records in pools, a processing function, a sink.
+
+Every batch command (``translate``, ``chain``) and the services built on the library run the same
+loop::
+
+    items (Records, and Rejects set aside while reading)
+      -> skip what the job finished in an earlier run (by record key)
+      -> pools of about ``pool_chars`` characters
+      -> process(records) -> one Finished (or Reject) per record     # the model work
+      -> sink.write(finished, rejects, progress)                      # durable, checkpointed
+
+``process`` is any function from a list of ``Record`` to a list of results of the same length;
+``toolkit.translate.job.translate_records`` and ``toolkit.chain.Chain.process`` are the two the
+toolkit has. It knows nothing about files; the sink knows nothing about models.
+
+Resuming is by identity: the checkpoint keeps, for every input unit (a file, a folder's file, a
+text argument) its fingerprint and how many of its items are done. A rerun skips exactly those
+items; it refuses to go on when a unit it already used has changed or gone (the difference is
+named), while units not started yet may change, appear or be fixed freely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from toolkit.errors import ToolkitError
+from toolkit.io.files import write_atomic
+from toolkit.io.inputs import Item, Record, Reject
+from toolkit.io.sinks import Finished, Sink
+
+
+class UnfinishedJobError(ToolkitError):
+    """The output holds an unfinished job that this one cannot continue (other settings, or inputs
+    that changed since it stopped). Starting over (``restart``) discards it."""
+
+
+class Unfinished(Exception):
+    """Raised by a ``process`` function that stops at a record: ``done`` are the results of the
+    records before it (kept and written), ``error`` what stopped it."""
+
+    def __init__(self, done: list, error: ToolkitError):
+        super().__init__(str(error))
+        self.done, self.error = done, error
+
+
+@dataclass
+class Progress:
+    """A job's progress over all its runs: per input unit, its fingerprint and how many of its items
+    (records and rejects, in input order) are done; totals of the job so far."""
+
+    units: dict[str, list] = field(default_factory=dict)  # unit -> [fingerprint, items done]
+    records: int = 0
+    rejected: int = 0
+    counters: dict[str, int] = field(default_factory=dict)  # e.g. outputs cut at the length bound, by language
+    current: dict[str, list] = field(default_factory=dict, repr=False)  # this run's unit fingerprints (not stored)
+
+    def done(self, unit: str) -> int:
+        return self.units.get(unit, [None, 0])[1]
+
+
+def job_key(spec: dict) -> str:
+    """A short, stable hash of what defines a job (its kind, options and models): checkpoints carry it."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _unit_name(unit: str) -> str:
+    return f"text argument {unit[5:]}" if unit.startswith("text:") else unit
+
+
+def input_changes(stored: dict[str, list], current: dict[str, list]) -> list[str]:
+    """The units the unfinished job used that are gone or changed."""
+    changes = []
+    for unit, (fingerprint, done) in stored.items():
+        if not done:
+            continue
+        if unit not in current:
+            changes.append(f"{_unit_name(unit)} is gone")
+        elif current[unit] != fingerprint:
+            changes.append(f"{_unit_name(unit)} changed")
+    return changes
+
+
+class Checkpoint:
+    """The job's ``Progress`` and the size of each output file at that point, replaced atomically
+    after every pool; loading it truncates the files back to those sizes."""
+
+    def __init__(self, path: Path, files: list[Path]):
+        self.path, self.files = path, files
+        self.job = ""
+        self.units: dict[str, list] = {}
+
+    def _read(self) -> dict | None:
+        try:
+            return json.loads(self.path.read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {"job": None}
+
+    def load(self, job: str, units: dict[str, list], restart: bool) -> Progress:
+        """The progress of the unfinished job ``job`` on these inputs (``units``: their current
+        fingerprints), or a fresh start; refuses an unfinished job it cannot continue."""
+        self.job, self.units = job, units
+        state = None if restart else self._read()
+        progress, sizes = Progress(), {}
+        if state is not None:
+            if state.get("job") != job:
+                raise UnfinishedJobError(f"{self.path} belongs to an unfinished job with other inputs or settings",
+                                         "rerun that job to finish it, or start over («restart»)")
+            changes = input_changes(state["units"], units)
+            if changes:
+                shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more" if len(changes) > 5 else "")
+                raise UnfinishedJobError(f"the inputs of the unfinished job in {self.path} changed since it stopped: {shown}",
+                                         "restore them to finish the job, or start over («restart»)")
+            progress = Progress(state["units"], state["records"], state["rejected"], state.get("counters", {}))
+            sizes = state["sizes"]
+        progress.current = units
+        for file in self.files:
+            if file.exists():
+                with file.open("r+b") as f:
+                    f.truncate(sizes.get(file.name, 0))
+        return progress
+
+    def commit(self, progress: Progress) -> None:
+        sizes = {f.name: f.stat().st_size for f in self.files if f.exists()}
+        write_atomic(self.path, json.dumps({
+            "job": self.job, "units": progress.units, "records": progress.records, "rejected": progress.rejected,
+            "counters": progress.counters, "sizes": sizes,
+        }, ensure_ascii=False))
+
+    def finish(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+@dataclass
+class JobReport:
+    """What a run did (``records``, ``rejected``), what earlier runs of the job had done
+    (``resumed``), the job's totals over all its runs (``progress``) and the paths written."""
+
+    records: int = 0
+    rejected: int = 0
+    resumed: int = 0
+    progress: Progress = field(default_factory=Progress)
+    outputs: list[str] = field(default_factory=list)
+
+
+def pooled(items: Iterable, size_of: Callable, pool_size: int) -> Iterator[list]:
+    """Group a stream into pools of about ``pool_size`` units, so memory is bounded by the pool."""
+    pool: list = []
+    total = 0
+    for item in items:
+        pool.append(item)
+        total += size_of(item)
+        if total >= pool_size:
+            yield pool
+            pool, total = [], 0
+    if pool:
+        yield pool
+
+
+def _size(item: Item) -> int:
+    return len(item.text) + 1 if isinstance(item, Record) else 1
+
+
+def run_job(items: Iterable[Item], process: Callable[[list[Record]], list], sink: Sink, progress: Progress,
+            pool_chars: int, counters: Callable[[], dict[str, int]] | None = None,
+            on_progress: Callable[[int, int], None] | None = None) -> JobReport:
+    """Run ``process`` over the items not done yet, pool by pool, writing each pool to ``sink``.
+
+    ``progress`` is what ``sink.begin`` returned; ``counters()`` gives this run's running counts
+    (kept in the checkpoint, added to the earlier runs'); ``on_progress(records, 0)`` is called as
+    records finish (and once for the records resumed). An ``Unfinished`` from ``process`` writes
+    the records before the one that stopped it, then raises its error.
+    """
+    report = JobReport(resumed=progress.records, progress=progress)
+    base = dict(progress.counters)
+    read: dict[str, int] = {}
+
+    def pending() -> Iterator[Item]:
+        for item in items:
+            n = read[item.unit] = read.get(item.unit, 0) + 1
+            if n > progress.done(item.unit):
+                yield item
+
+    if on_progress and progress.records:
+        on_progress(progress.records, 0)
+
+    def write(pool: list[Item], results: list) -> None:
+        """Write the pool's items; ``results`` holds one result per Record of ``pool``, in order."""
+        answers = iter(results)
+        finished: list[Finished] = []
+        rejects: list[Reject] = []
+        for item in pool:
+            result = next(answers) if isinstance(item, Record) else item
+            (finished if isinstance(result, Finished) else rejects).append(result)
+            entry = progress.units.setdefault(item.unit, [progress.current.get(item.unit), 0])
+            entry[1] += 1
+        progress.records += len(finished)
+        progress.rejected += len(rejects)
+        report.records += len(finished)
+        report.rejected += len(rejects)
+        if counters:
+            now = counters()
+            progress.counters = {k: base.get(k, 0) + now.get(k, 0) for k in {*base, *now}}
+        sink.write(finished, rejects, progress)
+        if on_progress:
+            on_progress(len(finished), 0)
+
+    for pool in pooled(pending(), _size, pool_chars):
+        records = [i for i in pool if isinstance(i, Record)]
+        try:
+            results = process(records) if records else []
+        except Unfinished as stop:
+            # Keep the items before the record that stopped the pool (it and those after it are redone).
+            stopped = records[len(stop.done)] if len(stop.done) < len(records) else None
+            cut = next((n for n, item in enumerate(pool) if item is stopped), len(pool))
+            if cut:
+                write(pool[:cut], stop.done)
+            raise stop.error from None
+        write(pool, results)
+    return report
+

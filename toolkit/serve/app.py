@@ -1,0 +1,452 @@
+"""The HTTP routes: LibreTranslate 1.9's API, plus /summarize and /chain. Starlette, run by uvicorn."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from toolkit.errors import ToolkitError
+from toolkit.languages import LANGUAGES, get_language
+from toolkit.serve.batcher import QueueFull
+from toolkit.serve.config import ServeConfig
+from toolkit.serve.files import SUFFIXES, FileStore
+from toolkit.serve.keys import KeyStore
+from toolkit.serve.limits import RateLimiter
+from toolkit.serve.markup import translate_html
+from toolkit.serve.params import ApiError, BodyTooLarge, Params, missing, read_params
+from toolkit.serve.service import TranslationService
+
+STATIC = Path(__file__).parent / "static"
+
+
+class _Json(JSONResponse):
+    """UTF-8 JSON, not ASCII-escaped (Persian stays readable), as LibreTranslate's JSON_AS_ASCII=False."""
+
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _error(status: int, message: str) -> Response:
+    return _Json({"error": message}, status_code=status)
+
+
+@dataclass
+class _Access:
+    client: str  # key id or address: whom the limits count
+    char_limit: int
+
+
+class Api:
+    """Route handlers sharing the service, the key store, the limiter and the file store."""
+
+    def __init__(self, service: TranslationService, config: ServeConfig):
+        self.service, self.config = service, config
+        self.keys = KeyStore(config.keys_db) if config.api_keys else None
+        self.limiter = RateLimiter()
+        self.files = FileStore(config.file_ttl_s) if config.files else None
+
+    # ------------------------------------------------------------------ access
+    def access(self, request: Request, params: Params, cost: int = 1) -> _Access:
+        """LibreTranslate's access check: a given key must exist; requests per minute per key or address."""
+        record = None
+        key = params.text("api_key")
+        if self.keys is not None and key:
+            record = self.keys.lookup(key)
+            if record is None:
+                raise ApiError(403, "Invalid API key")
+        client = f"key:{record.id}" if record else f"ip:{request.client.host if request.client else '-'}"
+        limit = record.req_limit if record else self.config.req_limit
+        if not self.limiter.allow(client, limit, cost):
+            raise ApiError(429, f"Slowdown: {limit} per 1 minute")
+        char_limit = record.char_limit if record and record.char_limit is not None else self.config.char_limit
+        return _Access(client, char_limit)
+
+    def _language(self, code, allowed: list[str]) -> str:
+        code = str(code).lower()
+        if code not in allowed:
+            raise ApiError(400, f"{code} is not supported")
+        return code
+
+    def _detect(self, texts: list[str]) -> list[dict]:
+        from toolkit.text.langid import rank_languages
+
+        text = " ".join(texts)
+        if not _translatable(text):
+            return [{"confidence": 0.0, "language": "en"}]
+        return [{"confidence": round(p * 100, 1), "language": code} for code, p in rank_languages(text, self.service.languages)]
+
+    async def _run(self, coro):
+        """Await service work; a full queue is LibreTranslate's 429, a library error a 400."""
+        try:
+            return await coro
+        except QueueFull as exc:
+            raise ApiError(429, f"Slowdown: server busy, {exc.limit} requests already waiting") from None
+        except ToolkitError as exc:
+            raise ApiError(400, exc.render(hint=False)) from None
+
+    # ------------------------------------------------------------------ LibreTranslate routes
+    async def translate(self, request: Request) -> Response:
+        params = await read_params(request)
+        q = params.get("q")
+        source, target = params.text("source"), params.text("target")
+        text_format = params.text("format") or "text"
+        if not q:
+            raise missing("q")
+        if not source:
+            raise missing("source")
+        if not target:
+            raise missing("target")
+        try:
+            alternatives = max(0, int(params.get("alternatives", 0)))
+        except (TypeError, ValueError):
+            raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
+        if self.config.alternatives_limit != -1 and alternatives > self.config.alternatives_limit:
+            raise ApiError(400, f"Invalid request: alternatives parameter must be <= {self.config.alternatives_limit}")
+        batch = isinstance(q, list)
+        texts = q if batch else [q]
+        if not all(isinstance(t, str) for t in texts):
+            raise ApiError(400, "Invalid request: q parameter must be a string or a list of strings")
+        if not params.is_json:
+            texts = ["\n".join(t.splitlines()) for t in texts]  # line endings as LibreTranslate counts them
+        if batch and self.config.batch_limit != -1 and len(texts) > self.config.batch_limit:
+            raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({self.config.batch_limit})")
+        access = self.access(request, params, max(1, len(texts)) if batch else 1)
+        if access.char_limit != -1:
+            for text in texts:
+                if len(text) > access.char_limit:
+                    raise ApiError(400, f"Invalid request: request ({len(text)}) exceeds text limit ({access.char_limit})")
+        sources = [s for s, _ in self.service.pairs]
+        if source.lower() == "auto":
+            detected = self._detect(texts)[0]
+            src = self._language(detected["language"], sources)
+        else:
+            src = self._language(source, sources)
+            detected = {"confidence": 100.0, "language": src}
+        tgt = self._language(target, self.service.languages)
+        if text_format not in ("text", "html"):
+            raise ApiError(400, f"{text_format} format is not supported")
+        self._check_pair(src, tgt)
+        result: dict = {}
+        if not any(_translatable(t) for t in texts):
+            translated, alts = list(texts), [[] for _ in texts]
+        elif text_format == "html":
+            translated = [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes)))
+                          for t in texts]
+            alts = [[] for _ in texts]  # as LibreTranslate: no alternatives for HTML
+        elif alternatives:
+            hypotheses = await self._run(self.service.alternatives(src, tgt, texts, alternatives + 1))
+            translated = [h[0] for h in hypotheses]
+            alts = [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses]
+        else:
+            translated = await self._run(self.service.translate(src, tgt, texts))
+            alts = [[] for _ in texts]
+        result["translatedText"] = translated if batch else translated[0]
+        if source.lower() == "auto":
+            result["detectedLanguage"] = [detected] * len(texts) if batch else detected
+        if alternatives:
+            result["alternatives"] = alts if batch else alts[0]
+        return _Json(result)
+
+    def _check_pair(self, src: str, tgt: str) -> None:
+        try:
+            self.service.pair(src, tgt)
+        except ToolkitError as exc:
+            raise ApiError(400, exc.render(hint=False)) from None
+
+    async def detect(self, request: Request) -> Response:
+        params = await read_params(request)
+        q = params.get("q")
+        if not q:
+            raise missing("q")
+        self.access(request, params)
+        return _Json(self._detect(q if isinstance(q, list) else [q]))
+
+    async def languages(self, request: Request) -> Response:
+        return _Json([{"code": code, "name": get_language(code).name, "targets": self.service.targets_of(code)}
+                      for code in self.service.languages])
+
+    async def frontend_settings(self, request: Request) -> Response:
+        c = self.config
+        target = c.targets[0]
+        return _Json({
+            "charLimit": c.char_limit,
+            "frontendTimeout": c.frontend_timeout_ms,
+            "apiKeys": c.api_keys,
+            "keyRequired": False,
+            "suggestions": c.suggestions,
+            "filesTranslation": c.files,
+            "supportedFilesFormat": list(SUFFIXES) if c.files else [],
+            "language": {"source": {"code": "auto", "name": "Auto Detect"},
+                         "target": {"code": target, "name": get_language(target).name}},
+            # the toolkit's own: text direction of each language, for pages that show RTL output
+            "directions": {code: LANGUAGES[code].direction for code in self.service.languages},
+        })
+
+    async def health(self, request: Request) -> Response:
+        return _Json({"status": "ok"})
+
+    async def metrics(self, request: Request) -> Response:
+        in_model = sum(p.batcher.running for p in self.service.pairs.values() if p.batcher)
+        return Response(self.service.metrics.render(self.service.queue_depth(), in_model),
+                        media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    async def spec(self, request: Request) -> Response:
+        from toolkit.serve.spec import openapi
+
+        return _Json(openapi())
+
+    async def translate_file(self, request: Request) -> Response:
+        if self.files is None:
+            raise ApiError(403, "Files translation are disabled on this server.")
+        params = await read_params(request)
+        upload = params.files.get("file")
+        source, target = params.text("source"), params.text("target")
+        if upload is None:
+            raise missing("file")
+        if not source:
+            raise missing("source")
+        if not target:
+            raise missing("target")
+        if not upload.filename:
+            raise ApiError(400, "Invalid request: empty file")
+        suffix = Path(upload.filename).suffix.lower()
+        if suffix not in SUFFIXES:
+            raise ApiError(400, "Invalid request: file format not supported")
+        raw = await upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
+        char_limit = self.config.char_limit
+        self.access(request, params, max(1, len(text) // char_limit) if char_limit > 0 else 1)
+        sources = [s for s, _ in self.service.pairs]
+        src = self._language(self._detect([text])[0]["language"] if source.lower() == "auto" else source, sources)
+        tgt = self._language(target, self.service.languages)
+        self._check_pair(src, tgt)
+        if suffix in (".html", ".htm"):
+            translated = await self._run(translate_html(text, lambda nodes: self.service.translate(src, tgt, nodes)))
+        else:
+            [translated] = await self._run(self.service.translate(src, tgt, [text]))
+        name = self.files.save(upload.filename, translated)
+        return _Json({"translatedFileUrl": str(request.url_for("download_file", filename=name))})
+
+    async def download_file(self, request: Request) -> Response:
+        if self.files is None:
+            raise ApiError(400, "Files translation are disabled on this server.")
+        name = request.path_params["filename"]
+        path = self.files.path(name)
+        if path is None:
+            raise ApiError(400, "Invalid filename")
+        return FileResponse(path, filename=name.split(".", 1)[1])
+
+    async def suggest(self, request: Request) -> Response:
+        if not self.config.suggestions:
+            raise ApiError(403, "Suggestions are disabled on this server.")
+        params = await read_params(request)
+        values = {name: params.text(name) for name in ("q", "s", "source", "target")}
+        for name, value in values.items():
+            if not value:
+                raise missing(name)
+        sources = [s for s, _ in self.service.pairs]
+        src = self._language(values["source"], sources)
+        tgt = self._language(values["target"], self.service.languages)
+        await self._run(self.service.suggest(src, tgt, values["q"], values["s"]))
+        return _Json({"success": True})
+
+    # ------------------------------------------------------------------ the toolkit's own
+    async def summarize(self, request: Request) -> Response:
+        from toolkit.chain import default_steps
+
+        params = await read_params(request)
+        q, source = self._article(params)
+        targets = self._targets(params.get("target"))
+        access = self.access(request, params)
+        self._check_chars(q, access)
+        steps = default_steps([t for t in targets if t != source])
+        return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q)))
+
+    async def chain(self, request: Request) -> Response:
+        from toolkit.chain import plan_steps
+
+        params = await read_params(request)
+        q, source = self._article(params)
+        steps, target = params.text("steps"), params.get("target")
+        if steps and target:
+            raise ApiError(400, "Invalid request: give steps or target, not both")
+        try:
+            plan = plan_steps(steps, ",".join(self._targets(target)) if target else None,
+                              default_targets=",".join(self.config.targets))
+        except ToolkitError as exc:
+            raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
+        access = self.access(request, params)
+        self._check_chars(q, access)
+        return _Json(await self._run(self.service.chain(self._chain_options(params, plan, source), q)))
+
+    def _article(self, params: Params) -> tuple[str, str | None]:
+        q = params.text("q")
+        if not q:
+            raise missing("q")
+        source = (params.text("source") or "auto").lower()
+        if source != "auto" and source not in LANGUAGES:
+            raise ApiError(400, f"{source} is not supported")
+        return q, None if source == "auto" else source
+
+    def _targets(self, value) -> list[str]:
+        codes = value if isinstance(value, list) else str(value or "").split(",")
+        codes = [str(c).strip().lower() for c in codes if str(c).strip()] or list(self.config.targets)
+        for code in codes:
+            if code not in LANGUAGES:
+                raise ApiError(400, f"{code} is not supported")
+        return list(dict.fromkeys(codes))
+
+    @staticmethod
+    def _check_chars(q: str, access: _Access) -> None:
+        if access.char_limit != -1 and len(q) > access.char_limit:
+            raise ApiError(400, f"Invalid request: request ({len(q)}) exceeds text limit ({access.char_limit})")
+
+    def _chain_options(self, params: Params, steps, source: str | None):
+        from toolkit.chain import ChainOptions
+        from toolkit.summarize import SummaryLength
+
+        def number(name: str) -> int | None:
+            value = params.get(name)
+            if value in (None, ""):
+                return None
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                raise ApiError(400, f"Invalid request: {name} parameter is not a number") from None
+            if number < 1:
+                raise ApiError(400, f"Invalid request: {name} parameter must be >= 1")
+            return number
+
+        c = self.config
+        return ChainOptions(steps=tuple(steps), source=source, method=params.text("method") or c.summary_method,
+                            length=SummaryLength(number("max_words"), number("sentences")),
+                            translation_model=c.model, translation_models=dict(c.models), beams=c.decoding.beams,
+                            backend=c.backend, quantization=c.quantization, translation_memory=c.translation_memory)
+
+    async def index(self, request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+
+def _translatable(text: str) -> bool:
+    """False for text with nothing to translate (emoji, punctuation, digits, spaces), as LibreTranslate."""
+    return any(c.isalpha() for c in text)
+
+
+class _Guard:
+    """Outermost ASGI layer: 503 while shutting down, the body size limit, and per-route metrics."""
+
+    def __init__(self, app, config: ServeConfig, state: dict, metrics):
+        self.app, self.config, self.state, self.metrics = app, config, state, metrics
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_status(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            if self.state.get("draining"):
+                return await _error(503, "Service is shutting down")(scope, receive, send_status)
+            limit = self.config.body_limit
+            length = dict(scope["headers"]).get(b"content-length")
+            if length is not None and length.isdigit() and int(length) > limit:
+                return await _error(413, str(BodyTooLarge(limit)))(scope, receive, send_status)
+            seen = 0
+
+            async def limited_receive():
+                nonlocal seen
+                message = await receive()
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(limit)
+                return message
+
+            await self.app(scope, limited_receive, send_status)
+        finally:
+            self.metrics.observe_request(_endpoint(scope["path"]), status, time.perf_counter() - started)
+
+
+_ENDPOINTS = {"/", "/translate", "/detect", "/languages", "/translate_file", "/suggest", "/frontend/settings", "/health",
+              "/metrics", "/spec", "/summarize", "/chain"}
+
+
+def _endpoint(path: str) -> str:
+    if path in _ENDPOINTS:
+        return path
+    for prefix in ("/download_file/", "/static/"):
+        if path.startswith(prefix):
+            return prefix.rstrip("/")
+    return "other"
+
+
+def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
+    """The ASGI application over a loaded ``service``; its micro-batchers start with the app."""
+    from contextlib import asynccontextmanager
+
+    api = Api(service, config)
+    state: dict = {"draining": False}
+
+    async def api_error(request, exc: ApiError):
+        return _error(exc.status, exc.message)
+
+    async def http_error(request, exc: HTTPException):
+        return _error(exc.status_code, exc.detail)
+
+    async def too_large(request, exc: BodyTooLarge):
+        return _error(413, str(exc))
+
+    async def server_error(request, exc: Exception):
+        return _error(500, f"Cannot translate text: {exc}")
+
+    @asynccontextmanager
+    async def lifespan(app):
+        service.start()
+        yield
+        await service.close()
+        if api.files:
+            api.files.remove_all()
+
+    post = ["POST"]
+    routes = [
+        Route("/", api.index),
+        Route("/translate", api.translate, methods=post),
+        Route("/detect", api.detect, methods=post),
+        Route("/languages", api.languages, methods=["GET", "POST"]),
+        Route("/translate_file", api.translate_file, methods=post),
+        Route("/download_file/{filename}", api.download_file, name="download_file"),
+        Route("/suggest", api.suggest, methods=post),
+        Route("/frontend/settings", api.frontend_settings),
+        Route("/health", api.health),
+        Route("/metrics", api.metrics),
+        Route("/spec", api.spec),
+        Route("/summarize", api.summarize, methods=post),
+        Route("/chain", api.chain, methods=post),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                             allow_headers=["Authorization", "Content-Type"], expose_headers=["Authorization"],
+                             max_age=60 * 60 * 24 * 20)]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={ApiError: api_error, HTTPException: http_error, BodyTooLarge: too_large,
+                                        Exception: server_error})
+    return _Guard(app, config, state, service.metrics)

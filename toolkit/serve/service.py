@@ -1,0 +1,163 @@
+"""The models behind the service: one translator per language pair, each on its own worker thread.
+
+Everything that touches a translator (its tokenizer, the model, its translation-memory connection)
+runs on that pair's one thread, so no tokenizer or SQLite connection is shared between threads, and
+the event loop never waits on the model. Plain translations go through the pair's micro-batcher;
+n-best alternatives and suggestions are queued on the same thread. Summaries and chains run on a
+thread of their own with the library's ``Chain``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable, Sequence
+
+from toolkit.errors import LanguageError
+from toolkit.languages import get_language
+from toolkit.serve.batcher import MicroBatcher
+from toolkit.serve.config import ServeConfig
+from toolkit.serve.metrics import Metrics
+from toolkit.translate.base import Translator
+
+
+@dataclass
+class Pair:
+    """One language pair: its translator, its thread and its micro-batcher."""
+
+    source: str
+    target: str
+    executor: ThreadPoolExecutor
+    translator: Translator | None = None
+    batcher: MicroBatcher | None = field(default=None, repr=False)
+
+    async def call(self, fn: Callable, *args):
+        """Run ``fn(translator, *args)`` on this pair's thread."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, self.translator, *args)
+
+
+class TranslationService:
+    """Loads the configured pairs (``load``, blocking: errors surface before the server listens)
+    and answers translation, detection, suggestion, summary and chain requests."""
+
+    def __init__(self, config: ServeConfig, metrics: Metrics | None = None):
+        self.config = config
+        self.metrics = metrics or Metrics()
+        self.pairs: dict[tuple[str, str], Pair] = {}
+        self._chain_executor = ThreadPoolExecutor(1, thread_name_prefix="toolkit-chain")
+        self._chains: dict = {}
+
+    # ------------------------------------------------------------------ loading
+    def load(self) -> None:
+        for source, target in self.config.pairs:
+            executor = ThreadPoolExecutor(1, thread_name_prefix=f"toolkit-{source}-{target}")
+            pair = Pair(source, target, executor)
+            pair.translator = executor.submit(self._build, source, target).result()
+            self.pairs[source, target] = pair
+
+    def _build(self, source: str, target: str) -> Translator:
+        from toolkit.translate.factory import build_translator
+        from toolkit.translate.memory import TranslationMemory
+
+        c = self.config
+        memory = TranslationMemory() if c.translation_memory else None  # this thread's own connection
+        translator = build_translator(source, target, c.model_for(target), c.backend, c.decoding, memory=memory,
+                                      quantization=c.quantization, threads=c.threads)
+        # Weights load at the first use: load them now, so the server listens only once it can answer.
+        getattr(translator, "inner", translator).translate_batch(["Hello."])
+        return translator
+
+    def start(self) -> None:
+        """Make the micro-batchers; call inside the running event loop."""
+        from toolkit.translate.engine import default_batch_tokens
+
+        for pair in self.pairs.values():
+            budget = self.config.batch_tokens or default_batch_tokens(pair.translator)
+            pair.batcher = MicroBatcher(partial(self._translate_fn(budget), pair.translator), pair.executor, budget,
+                                        self.config.batch_wait_ms / 1000, self.config.queue_limit,
+                                        on_batch=self.metrics.observe_batch)
+
+    def _translate_fn(self, budget: int) -> Callable[[list[str]], list[str]]:
+        from toolkit.translate.engine import translate_texts
+
+        metrics = self.metrics
+
+        def run(translator: Translator, texts: list[str]) -> list[str]:
+            hits, misses = getattr(translator, "hits", 0), getattr(translator, "misses", 0)
+            out = translate_texts(texts, translator, budget)
+            metrics.memory(getattr(translator, "hits", 0) - hits, getattr(translator, "misses", 0) - misses)
+            return out
+
+        return run
+
+    async def close(self) -> None:
+        for pair in self.pairs.values():
+            if pair.batcher:
+                await pair.batcher.close()
+            pair.executor.shutdown(wait=False)
+        self._chain_executor.shutdown(wait=False)
+
+    # ------------------------------------------------------------------ languages
+    @property
+    def languages(self) -> list[str]:
+        """Every language the service reads or writes, sources first."""
+        codes = [self.config.source, *self.config.targets]
+        return list(dict.fromkeys(codes))
+
+    def targets_of(self, source: str) -> list[str]:
+        return sorted(t for s, t in self.pairs if s == source)
+
+    def pair(self, source: str, target: str) -> Pair:
+        pair = self.pairs.get((source, target))
+        if pair is None:
+            raise LanguageError(f"{get_language(target).name} ({target}) is not available as a target language from "
+                                f"{get_language(source).name} ({source})")
+        return pair
+
+    def queue_depth(self) -> int:
+        return sum(p.batcher.waiting for p in self.pairs.values() if p.batcher)
+
+    # ------------------------------------------------------------------ work
+    async def translate(self, source: str, target: str, texts: Sequence[str]) -> list[str]:
+        pair = self.pair(source, target)
+        if pair.batcher is None:
+            raise RuntimeError("TranslationService.start() was not called")
+        return await pair.batcher.submit(texts)
+
+    async def alternatives(self, source: str, target: str, texts: Sequence[str], n: int) -> list[list[str]]:
+        """The ``n`` best translations of each text (the first is the translation)."""
+        from toolkit.translate.engine import translate_texts_nbest
+
+        budget = self.config.batch_tokens
+        return await self.pair(source, target).call(lambda tr: translate_texts_nbest(list(texts), tr, n, budget))
+
+    async def suggest(self, source: str, target: str, text: str, suggestion: str) -> None:
+        """Store a user's correction in the translation memory: later requests get it."""
+
+        def store(translator) -> None:
+            from toolkit.errors import ToolkitError
+
+            memory = getattr(translator, "memory", None)
+            if memory is None:
+                raise ToolkitError("the translation memory is off", "start the server with the translation memory on")
+            memory.correct(translator.scope, text, suggestion)
+
+        await self.pair(source, target).call(store)
+
+    async def chain(self, options, text: str) -> dict:
+        """One article through ``toolkit.chain.Chain`` (summaries and translations), as the CLI's --json."""
+        from toolkit.chain import Chain
+
+        def run() -> dict:
+            # One Chain per summariser, so its loaded models serve every request; the steps and
+            # length of this request replace the previous one's (runs are one at a time on this thread).
+            key = (options.method, options.summary_model)
+            chain = self._chains.get(key)
+            if chain is None:
+                chain = self._chains[key] = Chain(options)
+            chain.options = options
+            return chain.run(text, "article").to_dict()
+
+        return await asyncio.get_running_loop().run_in_executor(self._chain_executor, run)

@@ -1,0 +1,133 @@
+// The toolkit's web page: translate or summarise an article into the chosen languages.
+"use strict";
+
+const RTL = new Set(["fa", "ar", "he", "ps", "ur"]);
+const $ = (id) => document.getElementById(id);
+let names = {};
+let directions = {};
+
+function showError(message) {
+  const error = $("error");
+  error.textContent = message;
+  error.hidden = !message;
+}
+
+async function call(path, body) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await response.json(); } catch (e) { /* not JSON */ }
+  if (!response.ok) {
+    throw new Error((data && data.error) || `${response.status} ${response.statusText}`);
+  }
+  return data;
+}
+
+function selectedTargets() {
+  return [...document.querySelectorAll("#targets input:checked")].map((box) => box.value);
+}
+
+function showOutput(lang, text, kind) {
+  const section = document.createElement("section");
+  section.className = "output";
+  const title = document.createElement("h2");
+  title.textContent = `${names[lang] || lang} ${kind}`;
+  const out = document.createElement("div");
+  out.className = "output-text";
+  out.id = `output-${lang}`;
+  out.lang = lang;
+  out.dir = directions[lang] || (RTL.has(lang) ? "rtl" : "ltr");
+  out.textContent = text;
+  const copy = document.createElement("button");
+  copy.type = "button";
+  copy.textContent = "Copy";
+  copy.id = `copy-${lang}`;
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(out.textContent);
+      $("status").textContent = "Copied";
+    } catch (e) {
+      showError(`Cannot copy: ${e.message}`);
+    }
+  });
+  const download = document.createElement("a");
+  download.textContent = "Download";
+  download.id = `download-${lang}`;
+  download.href = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+  download.download = `${kind}-${lang}.txt`;
+  section.append(title, out, copy, " ", download);
+  $("outputs").append(section);
+}
+
+async function run(kind) {
+  showError("");
+  $("outputs").replaceChildren();
+  const q = $("source-text").value;
+  const targets = selectedTargets();
+  if (!q.trim()) { showError("Paste an article or choose a file first."); return; }
+  if (!targets.length) { showError("Pick at least one language."); return; }
+  const source = $("source").value;
+  $("status").textContent = kind === "translation" ? "Translating…" : "Summarising…";
+  try {
+    if (kind === "translation") {
+      const format = $("file").dataset.format || "text";
+      const results = await Promise.all(targets.map((target) => call("translate", { q, source, target, format })));
+      results.forEach((result, i) => showOutput(targets[i], result.translatedText, kind));
+    } else {
+      const result = await call("summarize", { q, source, target: targets, method: $("method").value });
+      for (const lang of targets) {
+        if (lang in result.summary) showOutput(lang, result.summary[lang], kind);
+      }
+    }
+    $("status").textContent = "";
+  } catch (e) {
+    $("status").textContent = "";
+    showError(e.message);
+  }
+}
+
+async function start() {
+  try {
+    const [languages, settings] = await Promise.all([
+      fetch("languages").then((r) => r.json()),
+      fetch("frontend/settings").then((r) => r.json()),
+    ]);
+    directions = settings.directions || {};
+    const targets = new Set();
+    for (const lang of languages) {
+      names[lang.code] = lang.name;
+      if (lang.targets.length) {
+        const option = document.createElement("option");
+        option.value = lang.code;
+        option.textContent = lang.name;
+        $("source").append(option);
+        lang.targets.forEach((t) => targets.add(t));
+      }
+    }
+    for (const code of targets) {
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = code;
+      box.id = `target-${code}`;
+      box.checked = code === settings.language.target.code;
+      label.append(box, ` ${names[code] || code}`);
+      $("targets").append(label);
+    }
+  } catch (e) {
+    showError(`Cannot reach the service: ${e.message}`);
+  }
+}
+
+$("form").addEventListener("submit", (event) => { event.preventDefault(); run("translation"); });
+$("summarize").addEventListener("click", () => run("summary"));
+$("file").addEventListener("change", async () => {
+  const file = $("file").files[0];
+  if (!file) return;
+  $("source-text").value = await file.text();
+  $("file").dataset.format = /\.html?$/i.test(file.name) ? "html" : "text";
+});
+start();
