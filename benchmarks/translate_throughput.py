@@ -229,20 +229,32 @@ def long_article(text: str, words: int, seed: int = 1) -> str:
 
 # --------------------------------------------------------------------------- measuring
 
+# Runs a command in a grandchild and reports that process's own peak memory: a child forked from
+# this (large) process would inherit its resident size in ru_maxrss, a grandchild of a small one does not.
+LAUNCH = [sys.executable, "-c", r"""
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print('{"launch": [%f, %f, %d]}' % (time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss),
+      file=sys.stderr)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""]
+
+
 def measured(cmd: list[str], env: dict) -> dict:
-    """One whole process: wall seconds, its own peak resident memory (rusage of that child), and the
-    tokens it says it decoded."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env=env, text=True)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(map(str, cmd[:8]))} ...\n{err[-3000:]}")
-    decoded = next((json.loads(line)["decoded"] for line in err.splitlines() if line.startswith('{"decoded"')), None)
-    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024, "decoded": decoded}
+    """One whole process: wall seconds (fork to exit), CPU seconds, its own peak resident memory,
+    and the tokens it says it decoded."""
+    done = subprocess.run(LAUNCH + cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          env=env, text=True)
+    if done.returncode:
+        sys.exit(f"failed ({done.returncode}): {' '.join(map(str, cmd[:8]))} ...\n{done.stderr[-3000:]}")
+    lines = done.stderr.splitlines()
+    seconds, cpu, peak_kb = next(json.loads(line)["launch"] for line in lines if line.startswith('{"launch"'))
+    decoded = next((json.loads(line)["decoded"] for line in lines if line.startswith('{"decoded"')), None)
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak_kb / 1024, "decoded": decoded}
 
 
 def spread(values: list[float], fmt: str = "{:.2f}") -> str:
