@@ -288,7 +288,7 @@ def toolkit_decoded(model: Path, path: Path, env: dict) -> int:
 
     translator = build_translator("en", "sq", str(model), "ct2", quantization="int8")
     docs, lengths = _prepare([path.read_text("utf-8")], translator)
-    units = list(dict.fromkeys(p for d in docs for line in d.lines for p in line))
+    units = list(dict.fromkeys(p for d in docs for line in d.lines for p, _ in line))
     groups = batches_by_tokens([lengths[u] for u in units], default_batch_tokens(translator))
     bound = translator.decoding.max_new_tokens
     ceiling = translator.model.info.max_positions
