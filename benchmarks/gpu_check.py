@@ -96,7 +96,7 @@ def throughput(work: Path, n_sentences: int, tokens: int, beams: int, device: st
     # The toolkit's own batches, from its own segmentation and token counts.
     probe = build_translator("en", "sq", str(model), "ct2", fixed, device=device, quantization="float32")
     prepared, lengths = _prepare(docs, probe)
-    units = list(dict.fromkeys(p for d in prepared for line in d.lines for p in line))
+    units = list(dict.fromkeys(p for d in prepared for line in d.lines for p, _ in line))
     budget = default_batch_tokens(probe)
     toolkit_batches = [[units[i] for i in g] for g in batches_by_tokens([lengths[u] for u in units], budget)]
     fixed_32 = [units[i:i + 32] for i in range(0, len(units), 32)]

@@ -11,8 +11,8 @@ the systems of a part run one after the other, so they share the machine's state
                  (length-sorted batches of 32, inter_threads = cores) / a transformers generate
                  script (float32, the same batches), on each of --sizes sentences: words/s of
                  source text, tokens really decoded per second, peak memory (maxrss)
-  memory         toolkit translate on 300 sentences: first run (empty translation memory) and a
-                 re-run the memory serves entirely
+  memory         toolkit translate on 300 sentences: one first run (empty translation memory),
+                 then re-runs the memory serves entirely
   help           toolkit --help
   summary        toolkit summarize --backend ct2 on a long article (chunked, beams 4) against a
                  transformers generate script over the same chunk prompts and length bounds
@@ -229,20 +229,32 @@ def long_article(text: str, words: int, seed: int = 1) -> str:
 
 # --------------------------------------------------------------------------- measuring
 
+# Runs a command in a grandchild and reports that process's own peak memory: a child forked from
+# this (large) process would inherit its resident size in ru_maxrss, a grandchild of a small one does not.
+LAUNCH = [sys.executable, "-c", r"""
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print('{"launch": [%f, %f, %d]}' % (time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss),
+      file=sys.stderr)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""]
+
+
 def measured(cmd: list[str], env: dict) -> dict:
-    """One whole process: wall seconds, its own peak resident memory (rusage of that child), and the
-    tokens it says it decoded."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env=env, text=True)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(map(str, cmd[:8]))} ...\n{err[-3000:]}")
-    decoded = next((json.loads(line)["decoded"] for line in err.splitlines() if line.startswith('{"decoded"')), None)
-    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024, "decoded": decoded}
+    """One whole process: wall seconds (fork to exit), CPU seconds, its own peak resident memory,
+    and the tokens it says it decoded."""
+    done = subprocess.run(LAUNCH + cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          env=env, text=True)
+    if done.returncode:
+        sys.exit(f"failed ({done.returncode}): {' '.join(map(str, cmd[:8]))} ...\n{done.stderr[-3000:]}")
+    lines = done.stderr.splitlines()
+    seconds, cpu, peak_kb = next(json.loads(line)["launch"] for line in lines if line.startswith('{"launch"'))
+    decoded = next((json.loads(line)["decoded"] for line in lines if line.startswith('{"decoded"')), None)
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak_kb / 1024, "decoded": decoded}
 
 
 def spread(values: list[float], fmt: str = "{:.2f}") -> str:
@@ -276,7 +288,7 @@ def toolkit_decoded(model: Path, path: Path, env: dict) -> int:
 
     translator = build_translator("en", "sq", str(model), "ct2", quantization="int8")
     docs, lengths = _prepare([path.read_text("utf-8")], translator)
-    units = list(dict.fromkeys(p for d in docs for line in d.lines for p in line))
+    units = list(dict.fromkeys(p for d in docs for line in d.lines for p, _ in line))
     groups = batches_by_tokens([lengths[u] for u in units], default_batch_tokens(translator))
     bound = translator.decoding.max_new_tokens
     ceiling = translator.model.info.max_positions
@@ -312,17 +324,16 @@ def part_translate(work: Path, model: Path, text: str, sizes: list[int], repeats
 
 
 def part_memory(work: Path, model: Path, text: str, repeats: int, env: dict) -> None:
+    """One first run fills an empty translation memory (timed, but one run: it is the setup), then
+    ``repeats`` re-runs that the memory serves entirely."""
     path = sentence_file(work, text, 300)
     cmd = TOOLKIT + ["translate", str(path), "--to", "sq", "--model", str(model), "--backend", "ct2", "-q"]
-    memory_files = Path(env["TOOLKIT_CACHE_DIR"]).glob("translation-memory.sqlite3*")
-    rows: dict[str, list[dict]] = {"first run (empty translation memory)": [], "re-run served by the memory": []}
-    for _ in range(repeats):
-        for f in list(memory_files) + list(Path(env["TOOLKIT_CACHE_DIR"]).glob("translation-memory.sqlite3*")):
-            f.unlink(missing_ok=True)
-        rows["first run (empty translation memory)"].append(measured(cmd, env))
-        rows["re-run served by the memory"].append(measured(cmd, env))
-    print(table(f"memory: toolkit translate --backend ct2, 300 sentences, {repeats} runs each", rows, None,
-                "first run (empty translation memory)"), flush=True)
+    for f in Path(env["TOOLKIT_CACHE_DIR"]).glob("translation-memory.sqlite3*"):
+        f.unlink()  # an empty translation memory
+    rows = {"first run, empty translation memory (1 run)": [measured(cmd, env)],
+            "re-run served by the memory": [measured(cmd, env) for _ in range(repeats)]}
+    print(table(f"memory: toolkit translate --backend ct2, 300 sentences", rows, None,
+                "first run, empty translation memory (1 run)"), flush=True)
 
 
 def part_help(repeats: int, env: dict) -> None:
