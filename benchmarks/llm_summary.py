@@ -63,11 +63,12 @@ def main() -> None:
         systems.append((label, summarizer, time.perf_counter() - started))
     times: dict[str, list[float]] = {label: [] for label, _, _ in systems}
     texts: dict[str, str] = {}
-    for _ in range(args.runs):
+    for round_ in range(1, args.runs + 1):
         for label, summarizer, _ in systems:
             started = time.perf_counter()
             texts[label] = summarizer.summarize(text, "en", length).text
             times[label].append(time.perf_counter() - started)
+            print(f"round {round_}: {label} {times[label][-1]:.1f} s", file=sys.stderr, flush=True)
 
     tokenizer = systems[0][1].model.tokenizer
     print(f"# {source.ref} ({source.revision}); {len(text.split())}-word article, max {args.max_words} words, "
