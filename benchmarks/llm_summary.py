@@ -9,9 +9,9 @@ Run by hand (no download; the model is imported once into the toolkit's data fol
 
 Each round summarises the same real article (shared/corpus) once with every system, interleaved, so
 that a busy machine slows all of them alike; models are loaded (and converted) before the first
-round and not timed (the load column). Rows: toolkit --backend hf (float32), --backend ct2 float32 (same answer token
-for token, checked here) and ct2 int8 (the CPU default). Median, min and max over the rounds;
-the ratio is each row's median time against hf's.
+round, timed apart (the load column). Rows: toolkit --backend hf (float32), --backend ct2 float32
+(the same answer token for token, checked here) and ct2 int8 (the CPU default). Median, min and
+max over the rounds; the ratio is hf's median time over each row's.
 """
 
 from __future__ import annotations
