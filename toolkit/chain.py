@@ -47,14 +47,14 @@ def parse_steps(value: str) -> tuple[Step, ...]:
         name, _, lang = word.partition(":")
         if name in ("summarize", "summarise") and not lang:
             if any(s.kind == "summarize" for s in steps):
-                raise InputError("--steps has 'summarize' twice", "summarise once; translate the summary after it")
+                raise InputError("«steps» has 'summarize' twice", "summarise once; translate the summary after it")
             steps.append(Step("summarize"))
         elif name == "translate" and lang:
             steps.append(Step("translate", get_language(lang).code))
         else:
-            raise InputError(f"unknown step '{word}' in --steps", "use summarize and translate:LANG, e.g. summarize,translate:fa")
+            raise InputError(f"unknown step '{word}' in «steps»", "use summarize and translate:LANG, e.g. summarize,translate:fa")
     if not steps:
-        raise InputError("--steps is empty", "e.g. --steps summarize,translate:fa,translate:sq")
+        raise InputError("«steps» is empty", "e.g. summarize,translate:fa,translate:sq")
     return tuple(steps)
 
 
@@ -153,93 +153,117 @@ class Chain:
         an article raises ``Unfinished`` with the results of the articles before it.
         """
         from toolkit.io.jobs import Unfinished
-        from toolkit.io.inputs import Reject
-        from toolkit.io.sinks import Finished
-        from toolkit.provenance import library_versions
         from toolkit.text.clean import article_text
-        from toolkit.translate.engine import translate_texts
 
-        o = self.options
-        results: list = [None] * len(records)
-        live: dict[int, _Article] = {}
-        stop: list = []  # [(index, error)] of the first article that stops the pool
-
-        def fail(i: int, exc: ToolkitError) -> None:
-            record = records[i]
-            error = InputError(f"{record.origin}: {exc.message}", exc.hint or "fix the article, or set it aside")
-            live.pop(i, None)
-            if skip_bad:
-                results[i] = Reject(record.origin, exc.message, record.text[:200], record.unit)
-                return
-            if not stop or i < stop[0][0]:
-                stop[:] = [(i, error)]
-            for j in [j for j in live if j > i]:
-                live.pop(j)
-
+        pool = _Pool(records, skip_bad)
         for i, record in enumerate(records):
+            if pool.stop:
+                break
             started = time.perf_counter()
             try:
                 cleaned = article_text(record.text, record.origin)
-                source = o.source or _detect(cleaned.text)
+                source = self.options.source or _detect(cleaned.text)
             except (InputError, LanguageError) as exc:
-                fail(i, exc)
+                pool.fail(i, exc)
                 continue
-            if stop:
-                break
-            live[i] = _Article(record, cleaned.removed, source, {source: cleaned.text})
-            live[i].timings["clean"] = time.perf_counter() - started
-        for step in o.steps:
-            if step.kind == "summarize":
-                for i, art in list(live.items()):
-                    started = time.perf_counter()
-                    lang = list(art.stage)[-1]
-                    try:
-                        art.details = self.summarizer(lang).summarize(art.stage[lang], lang, o.length)
-                    except (InputError, LanguageError) as exc:
-                        fail(i, exc)
-                        continue
-                    art.summary = art.stage = {lang: art.details.text}
-                    art.timings[str(step)] = time.perf_counter() - started
+            pool.live[i] = _Article(record, cleaned.removed, source, {source: cleaned.text})
+            pool.live[i].timings["clean"] = time.perf_counter() - started
+        for step in self.options.steps:
+            (self._summarize if step.kind == "summarize" else self._translate)(pool, step)
+        for i, article in pool.live.items():
+            pool.results[i] = self._finished(article, len(records))
+        if pool.stop:
+            index, error = pool.stop
+            raise Unfinished(pool.results[:index], error)
+        return pool.results
+
+    def _summarize(self, pool: _Pool, step: Step) -> None:
+        for i, art in pool.articles():
+            started = time.perf_counter()
+            lang = list(art.stage)[-1]
+            try:
+                art.details = self.summarizer(lang).summarize(art.stage[lang], lang, self.options.length)
+            except (InputError, LanguageError) as exc:
+                pool.fail(i, exc)
                 continue
-            groups: dict[tuple[str, str], list[int]] = {}
-            for i, art in list(live.items()):
-                if step.lang == next(iter(art.stage)):
-                    continue  # already in that language (e.g. --to en for an English article)
-                if step.lang in art.stage:
-                    what = "summary" if art.stage is art.summary else "article"
-                    fail(i, LanguageError(f"step {step}: the {what} is already in '{step.lang}'",
-                                          "drop that step from the steps or the target languages"))
-                    continue
-                groups.setdefault((PIVOT if PIVOT in art.stage else next(iter(art.stage)), step.lang), []).append(i)
-            for (origin, target), members in groups.items():
-                started = time.perf_counter()
-                members = [i for i in members if i in live]
-                translator = self.translator(origin, target)
-                texts = translate_texts([live[i].stage[origin] for i in members], translator, self.batch_tokens)
-                seconds = time.perf_counter() - started
-                for i, text in zip(members, texts):
-                    live[i].stage[target] = text
-                    live[i].translators[f"{origin}-{target}"] = translator.provenance.to_dict()
-                    live[i].timings[str(step)] = seconds  # the pool's batch set for this pair
-        for i, art in live.items():
-            timings = {name: round(t, 3) for name, t in art.timings.items() if name != "clean"}
-            timings["total"] = round(sum(art.timings.values()), 3)
-            manifest = {
-                "steps": [str(s) for s in o.steps],
-                "summarizer": _summary_manifest(art.details) if art.details else None,
-                "translators": art.translators,
-                "cleaning": {"removed_lines": list(art.removed)},
-                "timings_s": timings,
-                "pool_articles": len(records),
-                "versions": library_versions(),
-            }
-            translations = {lang: text for lang, text in art.article.items() if lang != art.source}
-            result = ChainResult(art.record.id, art.source, art.summary, translations, manifest)
-            results[i] = Finished(art.record, result.to_dict(), result=result)
-        if stop:
-            index, error = stop[0]
-            raise Unfinished(results[:index], error)
-        return results
+            art.summary = art.stage = {lang: art.details.text}
+            art.timings[str(step)] = time.perf_counter() - started
+
+    def _translate(self, pool: _Pool, step: Step) -> None:
+        """One batch set per language pair for every article of the pool that needs the step."""
+        from toolkit.translate.engine import translate_texts
+
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, art in pool.articles():
+            if step.lang == next(iter(art.stage)):
+                continue  # already in that language (e.g. --to en for an English article)
+            if step.lang in art.stage:
+                what = "summary" if art.stage is art.summary else "article"
+                pool.fail(i, LanguageError(f"step {step}: the {what} is already in '{step.lang}'",
+                                           "drop that step from the steps or the target languages"))
+                continue
+            groups.setdefault((PIVOT if PIVOT in art.stage else next(iter(art.stage)), step.lang), []).append(i)
+        for (origin, target), members in groups.items():
+            started = time.perf_counter()
+            members = [i for i in members if i in pool.live]
+            translator = self.translator(origin, target)
+            texts = translate_texts([pool.live[i].stage[origin] for i in members], translator, self.batch_tokens)
+            seconds = time.perf_counter() - started
+            for i, text in zip(members, texts):
+                art = pool.live[i]
+                art.stage[target] = text
+                art.translators[f"{origin}-{target}"] = translator.provenance.to_dict()
+                art.timings[str(step)] = seconds  # the pool's batch set for this pair
+
+    def _finished(self, art: _Article, pool_articles: int):
+        from toolkit.io.sinks import Finished
+        from toolkit.provenance import library_versions
+
+        timings = {name: round(t, 3) for name, t in art.timings.items() if name != "clean"}
+        timings["total"] = round(sum(art.timings.values()), 3)
+        manifest = {
+            "steps": [str(s) for s in self.options.steps],
+            "summarizer": _summary_manifest(art.details) if art.details else None,
+            "translators": art.translators,
+            "cleaning": {"removed_lines": list(art.removed)},
+            "timings_s": timings,
+            "pool_articles": pool_articles,
+            "versions": library_versions(),
+        }
+        translations = {lang: text for lang, text in art.article.items() if lang != art.source}
+        result = ChainResult(art.record.id, art.source, art.summary, translations, manifest)
+        return Finished(art.record, result.to_dict(), result=result)
+
+
+class _Pool:
+    """Articles on their way through the steps together. An article that cannot go on is set aside
+    (``skip_bad``: a Reject in its place) or stops the pool there: it and the articles after it are
+    dropped (a resumed job redoes them), those before it finish."""
+
+    def __init__(self, records: Sequence[Record], skip_bad: bool):
+        self.records, self.skip_bad = records, skip_bad
+        self.results: list = [None] * len(records)
+        self.live: dict[int, _Article] = {}
+        self.stop: tuple[int, InputError] | None = None
+
+    def articles(self):
+        """(index, article) of the articles still going, as they are when each is reached."""
+        for i in list(self.live):
+            if i in self.live:
+                yield i, self.live[i]
+
+    def fail(self, i: int, exc: ToolkitError) -> None:
+        from toolkit.io.inputs import Reject
+
+        record = self.records[i]
+        self.live.pop(i, None)
+        if self.skip_bad:
+            self.results[i] = Reject(record.origin, exc.message, record.text[:200], record.unit)
+            return
+        if self.stop is None or i < self.stop[0]:
+            self.stop = (i, InputError(f"{record.origin}: {exc.message}", exc.hint or "fix the article, or set it aside"))
+        for j in [j for j in self.live if j > i]:
+            self.live.pop(j)
 
 
 @dataclass
@@ -388,7 +412,7 @@ def plan_steps(steps: str | None, targets: str | None, default_targets: str = ""
     from toolkit.languages import parse_language_list
 
     if steps and targets:
-        raise ToolkitError("--to and --steps were both given", "name the languages in --steps, e.g. summarize,translate:fa")
+        raise ToolkitError("«targets» and «steps» were both given", "name the languages in «steps», e.g. summarize,translate:fa")
     if steps:
         return parse_steps(steps)
     targets = targets or default_targets

@@ -67,5 +67,5 @@ def parse_language_list(value: str) -> list[str]:
             if code not in codes:
                 codes.append(code)
     if not codes:
-        raise LanguageError("no target language given", "pass --to fa,sq")
+        raise LanguageError("no target language given", "name them in «targets», e.g. fa,sq")
     return codes

@@ -134,3 +134,18 @@ def test_records_are_counted_in_folders_too(tmp_path):
     for name in ("a.txt", "b.md", "sub/c.txt", "skip.pdf"):
         (tmp_path / "in" / name).write_text("Text.", "utf-8")
     assert count_records([str(tmp_path / "in"), "A literal text."]) == 4
+
+
+def test_toolkit_threads_is_honoured_on_the_hf_backend(marian_model, monkeypatch):
+    import torch
+
+    from toolkit.translate.factory import build_translator
+
+    before = torch.get_num_threads()
+    monkeypatch.setenv("TOOLKIT_THREADS", "1")
+    try:
+        translator = build_translator("en", "sq", str(marian_model), "hf")
+        assert translator.translate_batch(["Iran."])
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)

@@ -278,3 +278,12 @@ def test_a_translation_memory_made_before_the_bound_flag_is_migrated(tmp_path):
     assert memory.entries("s", ["Iran."]) == {"Iran.": ("Irani.", False)}
     memory.store("s", [("Albania.", "Shqipëria.", True)])
     assert memory.entries("s", ["Albania.", "Iran."]) == {"Albania.": ("Shqipëria.", True), "Iran.": ("Irani.", False)}
+
+
+def test_a_corrected_segment_replaces_the_stored_one_and_is_not_bound(tmp_path):
+    from toolkit.translate.memory import TranslationMemory
+
+    memory = TranslationMemory(tmp_path / "tm.sqlite3")
+    memory.store("s", [("Iran.", "Irani i gjatë i gjatë", True)])
+    memory.correct("s", "Iran.", "Irani.")
+    assert memory.entries("s", ["Iran."]) == {"Iran.": ("Irani.", False)}

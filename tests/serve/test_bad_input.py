@@ -61,3 +61,13 @@ def test_huge_chunked_body_without_length_is_refused(server):
 def test_emoji_only_text_comes_back_as_it_was(server):
     response = httpx.post(server.url + "/translate", json={"q": "🙂 🙂", "source": "auto", "target": "fa"})
     assert response.json() == {"translatedText": "🙂 🙂", "detectedLanguage": {"confidence": 0.0, "language": "en"}}
+
+
+def test_while_shutting_down_new_requests_get_503(server):
+    server.app.state["draining"] = True  # what SIGTERM sets, before uvicorn stops listening
+    try:
+        response = httpx.post(server.url + "/translate", json=OK)
+        assert (response.status_code, response.json()) == (503, {"error": "Service is shutting down"})
+    finally:
+        server.app.state["draining"] = False
+    assert httpx.post(server.url + "/translate", json=OK).status_code == 200

@@ -31,7 +31,7 @@ def test_summarize_returns_the_cli_json(start_server, marian_multi_model, tmp_pa
     assert response.status_code == 200, response.text
     (tmp_path / "article.txt").write_text(ARTICLE, "utf-8")
     cli = CliRunner().invoke(app, ["summarize", str(tmp_path / "article.txt"), "--method", "extractive", "--max-words", "30", "--from", "en",
-                                   "--to", "fa", "--translation-model", f"fa={marian_multi_model}", "--backend", "hf",
+                                   "--to", "fa", "--model", f"fa={marian_multi_model}", "--backend", "hf",
                                    "--json"])
     assert cli.exit_code == 0, cli.output
     served = response.json()

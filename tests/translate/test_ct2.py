@@ -81,7 +81,7 @@ def test_auto_picks_ct2_when_installed_and_hf_otherwise(marian_model, monkeypatc
 
 
 def test_hf_backend_refuses_quantization(marian_model):
-    with pytest.raises(Exception, match="use --backend ct2"):
+    with pytest.raises(Exception, match="use the ct2 backend"):
         build_translator("en", "sq", str(marian_model), "hf", quantization="int8")
 
 

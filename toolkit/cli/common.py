@@ -30,13 +30,13 @@ def user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _with_flags(exc: ToolkitError) -> str:
-    """The library's error, its hint naming the flag where the library names a setting."""
-    from toolkit.io.jobs import UnfinishedJobError
+# Library settings whose flag is not the setting's name in dashes.
+_FLAGS = {"source": "--from", "targets": "--to", "models": "--model", "memory": "--no-cache"}
 
-    if isinstance(exc, UnfinishedJobError) and exc.hint:
-        return f"{exc.message} ({exc.hint.replace('start over', 'pass --restart to start over')})"
-    return str(exc)
+
+def _with_flags(exc: ToolkitError) -> str:
+    """The library's error, each setting it names shown as the flag that sets it."""
+    return exc.render(lambda name: _FLAGS.get(name, "--" + name.replace("_", "-")))
 
 
 app = typer.Typer(

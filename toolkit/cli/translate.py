@@ -44,7 +44,7 @@ def translate(
     inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.jsonl/.csv/.tsv), folders, or - for stdin."),
     to: str = typer.Option(..., "--to", help="Target languages, comma-separated (fa,sq)."),
     source: str = typer.Option("en", "--from", help="Source language."),
-    model: Optional[list[str]] = typer.Option(None, "--model", help="Model id or folder; LANG=MODEL per target (repeatable)."),
+    model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model: ID (hub id, imported name or folder) for every target, LANG=ID per target (repeatable)."),
     out: Optional[str] = typer.Option(None, "--out", help="Output file or folder (resumable); default standard output."),
     as_json: bool = typer.Option(False, "--json", help="JSON lines with provenance and text direction."),
     field: str = typer.Option("text", "--field", help="JSONL field to translate."),

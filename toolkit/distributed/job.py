@@ -53,7 +53,7 @@ def classify_files(items: list[str], options: InputOptions) -> InputSet:
         for item in parquet:
             names = open_parquet(item).schema_arrow.names
             if options.column not in names:
-                raise InputError(f"{item}: no column '{options.column}' (columns: {', '.join(names)})", "pass --column NAME")
+                raise InputError(f"{item}: no column '{options.column}' (columns: {', '.join(names)})", "name the column in «column»")
         return InputSet("parquet", parquet, options)
     inputs = classify(items, options)
     if inputs.kind == "documents":

@@ -130,7 +130,9 @@ def records_dataset(inputs: InputSet, pool_chars: int, done: dict[str, int], nat
                              BlockMetadata(num_rows=None, size_bytes=None, exec_stats=None, input_files=[path]))
                     for i, path in enumerate(inputs.items)]
 
-    return ray.data.read_datasource(ToolkitItems(), num_cpus=READ_CPUS)
+    # As many blocks requested as there are files: Ray Data would otherwise split the read tasks'
+    # output to reach its default parallelism, and a block (a pool) would no longer be one batch set.
+    return ray.data.read_datasource(ToolkitItems(), num_cpus=READ_CPUS, override_num_blocks=len(inputs.items))
 
 
 def unpickle_column(batch, name: str) -> list:

@@ -43,7 +43,7 @@ class Thresholds:
             return cls()
         if task == "translation":
             return cls(min_length_ratio=0.5, max_length_ratio=2.0, require_source_numbers=True, max_novel_rate=1.0)
-        raise InputError(f"unknown task '{task}'", "use --task summary or --task translation")
+        raise InputError(f"unknown task '{task}'", "use summary or translation as «task»")
 
     def with_overrides(self, overrides: Sequence[str]) -> "Thresholds":
         """Apply ``name=value`` overrides (``max_repeat_rate=0.2``)."""

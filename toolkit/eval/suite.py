@@ -92,7 +92,7 @@ def load_outputs(path: str | Path) -> Outputs:
     elif path.is_file():
         files = [path]
     else:
-        raise InputError(f"{path}: no such file or directory", "pass the outputs of toolkit chain --json")
+        raise InputError(f"{path}: no such file or directory", "pass the outputs of `toolkit chain --json`")
     outputs: Outputs = {}
     for file in files:
         text = read_utf8(file)

@@ -164,7 +164,7 @@ def _table_columns(inputs: InputSet) -> list[str]:
         if not header:
             raise InputError(f"{item}: the input is empty", "give a CSV/TSV file with a header row")
         if inputs.options.column not in header:
-            raise InputError(f"{item}: no column '{inputs.options.column}' (columns: {', '.join(header)})", "pass --column NAME")
+            raise InputError(f"{item}: no column '{inputs.options.column}' (columns: {', '.join(header)})", "name the column in «column»")
         if columns and header != columns:
             raise InputError(f"{item}: columns differ from {inputs.items[0]}", "translate tables with other columns separately")
         columns = header
@@ -180,7 +180,7 @@ def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
         bad_line = line + data[: exc.start].count(b"\n")
         raise InputError(
             f"{where}:{bad_line}: bytes that are not UTF-8 ({data[exc.start:exc.start + 4]!r})",
-            "convert the file to UTF-8, or pass --errors replace to go on",
+            "convert the file to UTF-8, or go on with «errors» replace",
         ) from None
 
 
@@ -260,7 +260,7 @@ def read_jsonl(inputs: InputSet) -> Iterator[Item]:
 
 def _bad(opts: InputOptions, origin: str, reason: str, raw: str, unit: str) -> Reject:
     if not opts.skip_bad:
-        raise InputError(f"{origin}: {reason}", "fix the line, or pass --skip-bad to write it to a rejects file and go on")
+        raise InputError(f"{origin}: {reason}", "fix the line, or pass «skip_bad» to write it to a rejects file and go on")
     return Reject(origin, reason, raw.rstrip("\n"), unit)
 
 

@@ -110,12 +110,12 @@ class Checkpoint:
         if state is not None:
             if state.get("job") != job:
                 raise UnfinishedJobError(f"{self.path} belongs to an unfinished job with other inputs or settings",
-                                         "rerun that job to finish it, or start over")
+                                         "rerun that job to finish it, or start over («restart»)")
             changes = input_changes(state["units"], units)
             if changes:
                 shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more" if len(changes) > 5 else "")
                 raise UnfinishedJobError(f"the inputs of the unfinished job in {self.path} changed since it stopped: {shown}",
-                                         "restore them to finish the job, or start over")
+                                         "restore them to finish the job, or start over («restart»)")
             progress = Progress(state["units"], state["records"], state["rejected"], state.get("counters", {}))
             sizes = state["sizes"]
         progress.current = units
@@ -190,11 +190,12 @@ def run_job(items: Iterable[Item], process: Callable[[list[Record]], list], sink
         on_progress(progress.records, 0)
 
     def write(pool: list[Item], results: list) -> None:
-        by_key = {r.key: result for r, result in zip([i for i in pool if isinstance(i, Record)], results)}
+        """Write the pool's items; ``results`` holds one result per Record of ``pool``, in order."""
+        answers = iter(results)
         finished: list[Finished] = []
         rejects: list[Reject] = []
         for item in pool:
-            result = by_key[item.key] if isinstance(item, Record) else item
+            result = next(answers) if isinstance(item, Record) else item
             (finished if isinstance(result, Finished) else rejects).append(result)
             entry = progress.units.setdefault(item.unit, [progress.current.get(item.unit), 0])
             entry[1] += 1
@@ -203,7 +204,8 @@ def run_job(items: Iterable[Item], process: Callable[[list[Record]], list], sink
         report.records += len(finished)
         report.rejected += len(rejects)
         if counters:
-            progress.counters = {k: base.get(k, 0) + counters().get(k, 0) for k in {*base, *counters()}}
+            now = counters()
+            progress.counters = {k: base.get(k, 0) + now.get(k, 0) for k in {*base, *now}}
         sink.write(finished, rejects, progress)
         if on_progress:
             on_progress(len(finished), 0)
@@ -213,9 +215,11 @@ def run_job(items: Iterable[Item], process: Callable[[list[Record]], list], sink
         try:
             results = process(records) if records else []
         except Unfinished as stop:
-            if stop.done or any(isinstance(i, Reject) for i in pool):
-                cut = records[len(stop.done)] if len(stop.done) < len(records) else None
-                write(pool[:pool.index(cut)] if cut is not None else pool, stop.done)
+            # Keep the items before the record that stopped the pool (it and those after it are redone).
+            stopped = records[len(stop.done)] if len(stop.done) < len(records) else None
+            cut = next((n for n, item in enumerate(pool) if item is stopped), len(pool))
+            if cut:
+                write(pool[:cut], stop.done)
             raise stop.error from None
         write(pool, results)
     return report

@@ -186,6 +186,7 @@ class FolderSink(_Locked):
         self.check_rejects = check_rejects
         self.as_folder = as_folder
         self.written: list[str] = []
+        self._inputs = {Path(i).resolve() for i in inputs if i != "-" and Path(i).is_file()}
 
     def _checks(self) -> None:
         if self.as_folder and self.folder.exists() and not self.folder.is_dir():
@@ -199,7 +200,7 @@ class FolderSink(_Locked):
         for item in finished:
             for relpath, text in self.files_of(item).items():
                 path = self.folder / relpath
-                if path.resolve() in {Path(i).resolve() for i in self.inputs if i != "-"}:
+                if path.resolve() in self._inputs:
                     raise OutputError(f"the output {path} is also an input", "write the output elsewhere")
                 write_atomic(path, text)
                 self.written.append(str(path))

@@ -151,7 +151,7 @@ def convert(ref: str, quantization: str = "int8", force: bool = False) -> Path:
             _converter(location).convert(str(tmp), quantization=quantization, force=True)
         except (ValueError, NotImplementedError, RuntimeError, OSError, KeyError) as exc:
             raise ModelError(f"ctranslate2 cannot convert model '{ref}': {str(exc).splitlines()[0] if str(exc) else exc!r}",
-                             "use --backend hf for this model") from None
+                             "use the hf «backend» for this model") from None
         meta = {"model": ref, "location": str(location), "revision": model_revision(source), "quantization": quantization}
         (tmp / _META).write_text(json.dumps(meta, indent=2), "utf-8")
         if force and target.exists():

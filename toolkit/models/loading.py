@@ -35,7 +35,7 @@ def load_causal_lm(ref: str, device: str | None = None) -> LoadedModel:
     info: ModelInfo = model_info(ref)
     if info.is_encoder_decoder:
         raise ModelError(f"model '{ref}' is a sequence-to-sequence model, not a causal language model",
-                         "use --method abstractive for it")
+                         "use the abstractive «method» for it")
     device = default_device(device)
     import transformers
     from transformers.utils import logging as hf_logging

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import socket
@@ -22,7 +21,7 @@ from toolkit.settings import data_dir
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json", "pytorch_model.bin.index.json")
 _HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")
-IMPORT_HINT = "bring the model folder to this machine and run `toolkit models import FOLDER --name ID`, or pass --model PATH"
+IMPORT_HINT = "bring the model folder to this machine and run `toolkit models import FOLDER --name ID`, or name the model's folder instead of its id"
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,8 @@ _USER_OFFLINE = "HF_HUB_OFFLINE is set"
 @lru_cache(maxsize=1)
 def hub_offline() -> str | None:
     """Why the Hugging Face hub is out of reach (``HF_HUB_OFFLINE`` set, or no connection to it within
-    3 s), or None when it answers. With no connection, offline mode is switched on for this process,
+    3 s), or None when it answers. With no connection, huggingface_hub's offline mode is switched on
+    for this process (its module setting; the environment is left alone),
     so cached models load at once instead of after huggingface_hub's retries (about 50 s)."""
     from huggingface_hub import constants
 
@@ -125,7 +125,6 @@ def hub_offline() -> str | None:
         return None
     except OSError:
         constants.HF_HUB_OFFLINE = True
-        os.environ["HF_HUB_OFFLINE"] = "1"
         return f"{host} cannot be reached"
 
 

@@ -93,7 +93,7 @@ class Api:
         except QueueFull as exc:
             raise ApiError(429, f"Slowdown: server busy, {exc.limit} requests already waiting") from None
         except ToolkitError as exc:
-            raise ApiError(400, exc.message) from None
+            raise ApiError(400, exc.render(hint=False)) from None
 
     # ------------------------------------------------------------------ LibreTranslate routes
     async def translate(self, request: Request) -> Response:
@@ -162,7 +162,7 @@ class Api:
         try:
             self.service.pair(src, tgt)
         except ToolkitError as exc:
-            raise ApiError(400, exc.message) from None
+            raise ApiError(400, exc.render(hint=False)) from None
 
     async def detect(self, request: Request) -> Response:
         params = await read_params(request)
@@ -288,7 +288,7 @@ class Api:
             plan = plan_steps(steps, ",".join(self._targets(target)) if target else None,
                               default_targets=",".join(self.config.targets))
         except ToolkitError as exc:
-            raise ApiError(400, f"Invalid request: {exc.message}") from None
+            raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
         access = self.access(request, params)
         self._check_chars(q, access)
         return _Json(await self._run(self.service.chain(self._chain_options(params, plan, source), q)))

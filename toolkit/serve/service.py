@@ -141,7 +141,7 @@ class TranslationService:
 
             memory = getattr(translator, "memory", None)
             if memory is None:
-                raise ToolkitError("the translation memory is off", "start the server without --no-cache")
+                raise ToolkitError("the translation memory is off", "start the server with the translation memory on")
             memory.correct(translator.scope, text, suggestion)
 
         await self.pair(source, target).call(store)

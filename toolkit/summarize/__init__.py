@@ -24,13 +24,13 @@ def choose_summary_model(lang: str, model: str | None = None) -> str:
         tasks = {e.task for e in catalogue.entries if model == e.default or model in e.alternatives}
         if "translate" in tasks and "summarize" not in tasks:
             raise ModelError(f"model '{model}' is a translation model and cannot summarise",
-                             "pass a summarisation model, e.g. sshleifer/distilbart-cnn-12-6, or --method extractive")
+                             "pass a summarisation model, e.g. sshleifer/distilbart-cnn-12-6, or the extractive «method»")
         return model
     chosen = catalogue.default_model("summarize", lang)
     if chosen is None:
         covered = ", ".join(catalogue.pairs("summarize"))
         raise LanguageError(f"no summarisation model for '{lang}' in the catalogue (it has: {covered})",
-                            "pass --model ID, or --method extractive, which works for any language")
+                            "name a «summary_model», or use the extractive «method», which works for any language")
     return chosen
 
 
@@ -46,9 +46,9 @@ def check_options(method: str, model: str | None, prompt: str | None, backend: s
     if backend not in BACKENDS:
         raise InputError(f"unknown backend '{backend}'", f"use one of: {', '.join(BACKENDS)}")
     if method == "extractive" and (model or prompt):
-        raise InputError("--method extractive uses no model and no prompt", "drop the model and --prompt, or pick another method")
+        raise InputError("the extractive «method» uses no model and no prompt", "drop the «summary_model» and «prompt», or pick another method")
     if method == "llm" and not model:
-        raise InputError("--method llm needs a model", "name an instruction-tuned chat model (summarize --model, chain --summary-model)")
+        raise InputError("the llm «method» needs a model", "name an instruction-tuned chat model as «summary_model»")
     template = load_template(prompt) if prompt else None
     if template is not None:
         template.check("summarize")

@@ -72,7 +72,7 @@ def _refuse_translation_model(ref: str, family: str | None) -> None:
     if family in TRANSLATION_FAMILIES:
         raise ModelError(
             f"model '{ref}' is a translation model ({family}) and cannot summarise",
-            "pass a summarisation model such as sshleifer/distilbart-cnn-12-6, or use --method extractive",
+            "pass a summarisation model such as sshleifer/distilbart-cnn-12-6, or use the extractive «method»",
         )
 
 

@@ -18,8 +18,8 @@ class SummaryLength:
 
     def __post_init__(self) -> None:
         if self.max_words is not None and self.sentences is not None:
-            raise InputError("--max-words and --sentences were both given", "pass one of them")
-        for name, value in (("--max-words", self.max_words), ("--sentences", self.sentences)):
+            raise InputError("«max_words» and «sentences» were both given", "pass one of them")
+        for name, value in (("«max_words»", self.max_words), ("«sentences»", self.sentences)):
             if value is not None and value < 1:
                 raise InputError(f"{name} must be at least 1, got {value}")
 

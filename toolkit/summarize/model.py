@@ -69,7 +69,7 @@ def model_summary(backend: ModelBackend, text: str, lang: str, length: SummaryLe
     reduced = summarize_long(text, lang, model, bounds)
     if not reduced.text.strip():
         raise ModelError(
-            f"model '{backend.provenance.model_id}' produced an empty summary", "try another model or --method extractive"
+            f"model '{backend.provenance.model_id}' produced an empty summary", "try another model or the extractive «method»"
         )
     summary, trimmed = fit_length(reduced.text, lang, length)
     template = backend.template

@@ -74,5 +74,5 @@ def detect_language(text: str, min_confidence: float = 0.5) -> str:
     found = detect(text)
     if found.lang is None or found.confidence < min_confidence:
         guess = f"best guess '{found.lang}', {found.confidence:.0%} sure" if found.lang else "no guess"
-        raise LanguageError(f"cannot tell the article's language ({guess})", "name the source language")
+        raise LanguageError(f"cannot tell the article's language ({guess})", "name the article's language («source»)")
     return found.lang

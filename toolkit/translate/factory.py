@@ -59,12 +59,12 @@ def build_translators(source: str, models: dict[str, str], backend: str = "auto"
 def choose_model(source: str, target: str, model: str | None = None) -> str:
     """The model for a pair: the user's choice, else the catalogue's default."""
     if source == target:
-        raise LanguageError(f"source and target are both '{source}'", "pick a different --to or --from")
+        raise LanguageError(f"source and target are both '{source}'", "pick a different «targets» or «source»")
     get_language(source), get_language(target)
     chosen = model or load_catalogue().default_model("translate", source, target)
     if chosen is None:
         pairs = ", ".join(load_catalogue().pairs("translate"))
-        raise LanguageError(f"no model for {source}->{target}", f"supported pairs: {pairs}; or pass --model")
+        raise LanguageError(f"no model for {source}->{target}", f"supported pairs: {pairs}; or name a model («models»)")
     return chosen
 
 

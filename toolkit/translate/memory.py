@@ -77,7 +77,7 @@ class TranslationMemory:
                     conn.execute("ALTER TABLE segments ADD COLUMN bound INTEGER NOT NULL DEFAULT 0")  # older memories
             except sqlite3.DatabaseError as exc:
                 raise ToolkitError(f"cannot open the translation memory {self.path}: {exc}",
-                                   "run `toolkit cache clear`, or pass --no-cache") from None
+                                   "run `toolkit cache clear`, or turn the translation memory off («memory»)") from None
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 
@@ -124,8 +124,9 @@ class TranslationMemory:
                 raise
 
     def correct(self, scope: str, segment: str, translation: str) -> None:
-        """A user's correction: replaces any stored translation of the segment."""
-        self._db().execute("INSERT OR REPLACE INTO segments VALUES (?, ?, ?)", (scope, _digest(segment), translation))
+        """A user's correction: replaces any stored translation of the segment (not cut at a bound)."""
+        self._db().execute("INSERT OR REPLACE INTO segments (scope, source, translation, bound) VALUES (?, ?, ?, 0)",
+                           (scope, _digest(segment), translation))
 
     def stats(self) -> Iterator[ScopeStats]:
         rows = self._db().execute(

@@ -61,7 +61,7 @@ def settle(info: ModelInfo, device: str | None, quantization: str | None, dtype:
            threads: int | None) -> Plan:
     if quantization not in (None, "float32", "bfloat16", "float16"):
         raise ToolkitError(f"the hf backend runs float32, bfloat16 or float16, not {quantization}",
-                          "use --backend ct2 for quantised models")
+                          "use the ct2 «backend» for quantised models")
     device = default_device(device)
     chosen = check_dtype(setting("dtype", dtype or quantization, default_dtype(device.partition(":")[0]), str))
     return Plan(device, None if chosen == "float32" else chosen, setting("threads", threads, None, int))

@@ -1,0 +1,27 @@
+"""Translated files: safe random names, nothing outside the folder, gone after their time."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from toolkit.serve.files import FileStore, safe_name
+
+
+def test_names_are_random_and_safe(tmp_path):
+    store = FileStore(ttl_s=60, folder=tmp_path)
+    first, second = store.save("../../etc/passwd", "a"), store.save("../../etc/passwd", "b")
+    assert first != second and first.endswith(".passwd") and store.path(first).read_text() == "a"
+    assert safe_name("C:\\news\\برگ 1.md") == "____1.md" and safe_name("..") == "file.txt"
+    for bad in ("../x.txt", "passwd", first.replace(".passwd", "/../passwd"), "." + first):
+        assert store.path(bad) is None
+    assert {p.name for p in tmp_path.iterdir()} == {first, second}
+
+
+def test_files_expire(tmp_path):
+    store = FileStore(ttl_s=60, folder=tmp_path)
+    old, new = store.save("old.txt", "old"), store.save("new.txt", "new")
+    hour_ago = time.time() - 3600
+    os.utime(tmp_path / old, (hour_ago, hour_ago))
+    assert store.path(old) is None and not (tmp_path / old).exists()
+    assert store.path(new).read_text() == "new"
