@@ -164,7 +164,14 @@ def _tokenizer(folder: Path, family: str, revision: str) -> TextTokenizer:
 
 @lru_cache(maxsize=4)
 def _load(backend: str, info: ModelInfo, plan: Plan) -> Seq2SeqModel:
-    return _backend(backend).load(info, _tokenizer(info.folder, info.family, info.revision), plan)
+    try:
+        return _backend(backend).load(info, _tokenizer(info.folder, info.family, info.revision), plan)
+    except (ToolkitError, MemoryError):
+        raise
+    except Exception as exc:  # a corrupt or incomplete weights file, whatever the library that reads it says
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(f"cannot load the weights of model '{info.source.ref}' from {info.folder}: {reason}",
+                         "the files may be incomplete or corrupt: download or import the model again") from exc
 
 
 def open_seq2seq(ref: str, backend: str, device: str | None = None, quantization: str | None = None,
