@@ -322,8 +322,6 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
     ``toolkit-chain.rejects.jsonl``).
     """
     from toolkit.io.inputs import InputOptions, classify, read_items
-    from toolkit.io.jobs import job_key, run_job
-    from toolkit.io.sinks import StdoutSink, StreamSink
     from toolkit.settings import check_settings, setting
 
     check_settings()
@@ -340,42 +338,62 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
     pool_chars = setting("pool_chars", options.pool_chars, CHAIN_POOL_CHARS)
     report = ChainReport()
 
+    with chain_sink(out, names, skip_bad) as sink:
+        progress = sink.begin(chain_job_key(kind, options), units if units is not None else input_set.units(), restart)
+        drive_chain(items, lambda records: chain.process(records, skip_bad), sink, progress, pool_chars, report, emit)
+        report.outputs = sink.finish(None)
+    return report
+
+
+def chain_job_key(kind: str, options: ChainOptions) -> str:
+    """What identifies a chain job for resuming, on every engine."""
+    from toolkit.io.jobs import job_key
+
+    return job_key({"task": "chain", "kind": kind, "options": repr(options)})
+
+
+def chain_sink(out: Path | None, inputs: Sequence[str], skip_bad: bool):
+    """Where a chain job writes: one ``ChainResult.to_dict()`` JSON line per article to ``out``
+    (resumable, locked), else standard output."""
+    from toolkit.io.sinks import StdoutSink, StreamSink
+
     if out is not None:
-        sink = StreamSink(out, lambda f: json.dumps(f.output, ensure_ascii=False) + "\n", names, check_rejects=skip_bad)
-    else:
-        sink = StdoutSink(None, Path("toolkit-chain.rejects.jsonl"), check_rejects=skip_bad)
+        return StreamSink(out, lambda f: json.dumps(f.output, ensure_ascii=False) + "\n", inputs, check_rejects=skip_bad)
+    return StdoutSink(None, Path("toolkit-chain.rejects.jsonl"), check_rejects=skip_bad)
 
-    def process(records: list[Record]) -> list:
-        from toolkit.io.jobs import Unfinished
 
-        try:
-            done = chain.process(records, skip_bad)
-        except Unfinished as stop:
-            _collect(stop.done)
-            raise
-        _collect(done)
-        return done
+def drive_chain(items, process: Callable[[list[Record]], list], sink, progress, pool_chars: int, report: ChainReport,
+                emit: Callable[[ChainResult], None] | None = None) -> None:
+    """Run a chain job's pools through the one job runner: ``process`` is ``Chain.process`` (or an
+    engine's stand-in for it); every result goes into ``report`` and to ``emit`` as its pool
+    finishes. A bad article stops the job, keeping the articles finished before it."""
+    from toolkit.io.jobs import Unfinished, run_job
+    from toolkit.io.sinks import StdoutSink
 
-    def _collect(done: list) -> None:
+    def collect(done: list) -> None:
         for item in done:
             if getattr(item, "result", None) is not None:
                 report.results.append(item.result)
                 if emit:
                     emit(item.result)
 
-    with sink:
-        progress = sink.begin(job_key({"task": "chain", "kind": kind, "options": repr(options)}),
-                              units if units is not None else input_set.units(), restart)
+    def collecting(records: list[Record]) -> list:
         try:
-            job = run_job(items, process, sink, progress, pool_chars)
-        except InputError as exc:
-            if out is not None and report.results:
-                raise InputError(f"{exc.message}; the {len(report.results)} articles finished before it are kept",
-                                 "fix or remove the article and rerun to resume, or set bad articles aside") from None
+            done = process(records)
+        except Unfinished as stop:
+            collect(stop.done)
             raise
-        report.resumed, report.rejected, report.total = job.resumed, job.rejected, progress.records
-        report.outputs = sink.finish(None)
-    return report
+        collect(done)
+        return done
+
+    try:
+        job = run_job(items, collecting, sink, progress, pool_chars)
+    except InputError as exc:
+        if not isinstance(sink, StdoutSink) and report.results:  # the finished ones are in the output
+            raise InputError(f"{exc.message}; the {len(report.results)} articles finished before it are kept",
+                             "fix or remove the article and rerun to resume, or set bad articles aside") from None
+        raise
+    report.resumed, report.rejected, report.total = job.resumed, job.rejected, progress.records
 
 
 def chain_options(steps: tuple[Step, ...], source: str = "auto", method: str = "abstractive",

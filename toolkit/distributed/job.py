@@ -227,14 +227,13 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
     """``run_chain`` on Ray, for JSONL, CSV/TSV or Parquet files: the same records (one
     ``ChainResult.to_dict()`` per line), sink and resumption; ``emit`` gets each ``ChainResult``.
     Returns a ``ChainReport``."""
-    from toolkit.chain import ARTICLE_SUFFIXES, CHAIN_POOL_CHARS, ChainReport
-    from toolkit.io.sinks import StdoutSink, StreamSink
+    from toolkit.chain import ARTICLE_SUFFIXES, CHAIN_POOL_CHARS, ChainReport, chain_job_key, chain_sink, drive_chain
     from toolkit.settings import setting
 
     require_ray()
     input_set = classify_files(list(inputs), InputOptions(skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES))
     pool_chars = setting("pool_chars", options.pool_chars, CHAIN_POOL_CHARS)
-    key = job_key({"task": "chain", "kind": input_set.kind, "options": repr(options)})  # the local runner's key
+    key = chain_job_key(input_set.kind, options)  # the local runner's key
     report = ChainReport()
     if out is not None and not restart:
         done = _finished(out.with_name(out.name + ".manifest.json"), key, out)
@@ -242,12 +241,7 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
             report.resumed = report.total = done["records"]
             report.outputs = [str(out)]
             return report
-    if out is not None:
-        sink = StreamSink(out, lambda f: json.dumps(f.output, ensure_ascii=False) + "\n", input_set.items,
-                          check_rejects=skip_bad)
-    else:
-        sink = StdoutSink(None, Path("toolkit-chain.rejects.jsonl"), check_rejects=skip_bad)
-    with sink:
+    with chain_sink(out, input_set.items, skip_bad) as sink:
         units = _units(input_set)
         progress = sink.begin(key, units, restart)
         connect(cluster)
@@ -255,31 +249,7 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
         ds = ds.map_batches(ProcessItems, fn_constructor_args=(ChainProcess, options, skip_bad, placement(cluster)),
                             **actor_pool(cluster))
         stream = _Stream(ds, None)
-
-        def process(records: list[Record]) -> list:
-            try:
-                done = stream.process(records)
-            except Unfinished as stop:
-                _collect(stop.done)
-                raise
-            _collect(done)
-            return done
-
-        def _collect(done: list) -> None:
-            for item in done:
-                if getattr(item, "result", None) is not None:
-                    report.results.append(item.result)
-                    if emit:
-                        emit(item.result)
-
-        try:
-            job = run_job(stream.items(), process, sink, progress, pool_chars)
-        except InputError as exc:
-            if out is not None and report.results:
-                raise InputError(f"{exc.message}; the {len(report.results)} articles finished before it are kept",
-                                 "fix or remove the article and rerun to resume, or set bad articles aside") from None
-            raise
-        report.resumed, report.rejected, report.total = job.resumed, job.rejected, progress.records
+        drive_chain(stream.items(), stream.process, sink, progress, pool_chars, report, emit)
         manifest = {"task": "chain", "engine": ENGINE, "job": key, "inputs": input_set.items,
                     "records": progress.records, "rejected": progress.rejected, "versions": _versions()}
         report.outputs = sink.finish(manifest if out is not None else None)
