@@ -9,9 +9,9 @@ Run by hand (no download; the model is imported once into the toolkit's data fol
 
 Each round summarises the same real article (shared/corpus) once with every system, interleaved, so
 that a busy machine slows all of them alike; models are loaded (and converted) before the first
-round and not timed. Rows: toolkit --backend hf (float32), --backend ct2 float32 (same answer token
-for token, checked here) and ct2 int8 (the CPU default). Median, min and max over the rounds;
-the ratio is each row's median time against hf's.
+round, timed apart (the load column). Rows: toolkit --backend hf (float32), --backend ct2 float32
+(the same answer token for token, checked here) and ct2 int8 (the CPU default). Median, min and
+max over the rounds; the ratio is hf's median time over each row's.
 """
 
 from __future__ import annotations
@@ -60,14 +60,16 @@ def main() -> None:
     for label, backend, quantization in SYSTEMS:
         started = time.perf_counter()
         summarizer = build_summarizer("llm", "en", source.ref, backend=backend, quantization=quantization)
+        summarizer.model.load()  # weights (and the ct2 conversion, the first time) before the timed rounds
         systems.append((label, summarizer, time.perf_counter() - started))
     times: dict[str, list[float]] = {label: [] for label, _, _ in systems}
     texts: dict[str, str] = {}
-    for _ in range(args.runs):
+    for round_ in range(1, args.runs + 1):
         for label, summarizer, _ in systems:
             started = time.perf_counter()
             texts[label] = summarizer.summarize(text, "en", length).text
             times[label].append(time.perf_counter() - started)
+            print(f"round {round_}: {label} {times[label][-1]:.1f} s", file=sys.stderr, flush=True)
 
     tokenizer = systems[0][1].model.tokenizer
     print(f"# {source.ref} ({source.revision}); {len(text.split())}-word article, max {args.max_words} words, "

@@ -55,15 +55,16 @@ def _translate(*args) -> "CliRunner.invoke":
 
 
 @pytest.mark.slow
-def test_same_records_as_the_local_runner(local_ray, marian_model, tmp_path, monkeypatch):
+def test_same_records_as_the_local_runner(local_ray, marian_multi_model, tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_POOL_CHARS", "400")  # several pools: several blocks, both actors busy
     source = _jsonl(tmp_path / "news.jsonl", _corpus(24))
     local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
     # Without the memory, each record's translation depends only on its pool (the same pools, so the
     # same batches, on both engines). With it, a segment another actor already stored is looked up
     # rather than batched, and int8 batches with other padding may differ in near-ties.
-    common = [source, "--to", "sq,fa", "--model", marian_model, "--quiet", "--no-cache"]
-    assert _translate(*common, "--out", local).exit_code == 0
+    common = [source, "--to", "sq,fa", "--model", marian_multi_model, "--quiet", "--no-cache"]  # >>sqi<<, >>pes<<
+    result = _translate(*common, "--out", local)
+    assert result.exit_code == 0, result.stderr
     result = _translate(*common, "--out", distributed, "--engine", "ray", "--actors", "2", "--cpus-per-actor", "0.75")
     assert result.exit_code == 0, result.stderr
     assert distributed.read_text("utf-8") == local.read_text("utf-8")
@@ -143,7 +144,8 @@ def test_csv_and_parquet_keep_their_columns(local_ray, marian_model, tmp_path):
     csv_in.write_text("id,text,section\n" + "".join(f'{i},"{t}",world\n' for i, t in enumerate(TEXTS)), "utf-8")
     local, distributed = tmp_path / "local.csv", tmp_path / "ray.csv"
     common = [csv_in, "--to", "sq", "--model", marian_model, "-q", "--no-cache"]
-    assert _translate(*common, "--out", local).exit_code == 0
+    result = _translate(*common, "--out", local)
+    assert result.exit_code == 0, result.stderr
     result = _translate(*common, "--out", distributed, "--engine", "ray")
     assert result.exit_code == 0, result.stderr
     assert distributed.read_text("utf-8") == local.read_text("utf-8")

@@ -38,3 +38,10 @@ def test_a_row_with_more_cells_than_the_header_names_its_line_or_is_rejected(mar
     assert [line.split(sep)[0] for line in out.read_text("utf-8").splitlines()] == ["id", "1", "3"]
     [reject] = [json.loads(line) for line in (tmp_path / f"out{suffix}.rejects.jsonl").read_text("utf-8").splitlines()]
     assert reject["origin"] == f"{source}:3" and reject["line"] == sep.join(["2", "Albania.", "stray"])
+
+
+def test_a_long_literal_text_is_a_text_not_a_file_name(marian_model):
+    long_text = "The minister said the talks would continue next week in Tirana. " * 6  # over 255 bytes, one name
+    result = run("translate", long_text, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip()

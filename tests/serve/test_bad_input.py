@@ -38,7 +38,7 @@ OK = {"q": "Prices rose.", "source": "en", "target": "fa"}
     ("GET", "/download_file/0123456789abcdef0123456789abcdef.gone.txt", {}, 400, "Invalid filename"),
     ("POST", "/summarize", {"json": {"q": "Prices rose.", "target": ["zz"]}}, 400, "zz is not supported"),
     ("POST", "/chain", {"json": {"q": "Prices rose.", "steps": "translate:fa,dance"}}, 400,
-     "Invalid request: unknown step 'dance' in --steps"),
+     "Invalid request: unknown step 'dance' in steps"),
 ])
 def test_bad_request_gets_its_status_and_message_and_the_server_keeps_serving(server, alone, method, path, kwargs, status,
                                                                               message):

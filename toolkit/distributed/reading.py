@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from toolkit.errors import ToolkitError
-from toolkit.io.inputs import InputSet, Record, Reject, read_items
+from toolkit.io.inputs import InputSet, Record, Reject, path_kind, read_items
 from toolkit.io.jobs import _size, pooled
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -123,7 +123,7 @@ def records_dataset(inputs: InputSet, pool_chars: int, done: dict[str, int], nat
 
     class ToolkitItems(Datasource):
         def estimate_inmemory_data_size(self) -> int | None:
-            return sum(Path(p).stat().st_size for p in inputs.items if Path(p).is_file()) or None
+            return sum(Path(p).stat().st_size for p in inputs.items if path_kind(p) == "file") or None
 
         def get_read_tasks(self, parallelism: int, per_task_row_limit=None, data_context=None) -> list:
             return [ReadTask(lambda i=i: read_file(inputs, i, done.get(units[i], 0), pool_chars, native),

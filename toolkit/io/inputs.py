@@ -84,13 +84,13 @@ class InputSet:
         unit is a file (size and modification time), a folder's file, or a text argument (hash)."""
         units: dict[str, list] = {}
         for n, item in enumerate(self.items):
-            path = Path(item)
+            path, kind = Path(item), path_kind(item)
             if item == "-":
                 units["<stdin>"] = _text_digest(self.stdin)
-            elif path.is_dir():
+            elif kind == "dir":
                 root = path.resolve()
                 units.update({(root / rel).as_posix(): fp for rel, fp in fingerprint(path, self.options.suffixes).items()})
-            elif path.is_file():
+            elif kind == "file":
                 units[path.resolve().as_posix()] = fingerprint(path)[""]
             else:
                 units[f"text:{n + 1}"] = _text_digest(item)
@@ -100,7 +100,7 @@ class InputSet:
         """How many records the inputs hold (for a progress bar), counted without parsing; None when
         that cannot be known cheaply. Reads JSONL and table inputs once."""
         if self.kind == "documents":
-            folders = [Path(i) for i in self.items if i != "-" and Path(i).is_dir()]
+            folders = [Path(i) for i in self.items if i != "-" and path_kind(i) == "dir"]
             return len(self.items) - len(folders) + sum(len(_document_files(f, self.options.suffixes)) for f in folders)
         total = 0
         for item in self.items:
@@ -125,20 +125,30 @@ def _check_readable(path: Path) -> None:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}", "check the file's permissions") from None
 
 
+def path_kind(item: str) -> str | None:
+    """``"dir"`` or ``"file"`` for an input that names one, else None: a text argument (one too long
+    to be a file name included) or a missing path."""
+    try:
+        path = Path(item)
+        return "dir" if path.is_dir() else "file" if path.is_file() else None
+    except OSError:  # e.g. a name over the file system's limit: a text, not a path
+        return None
+
+
 def classify(inputs: list[str], options: InputOptions) -> InputSet:
     """Decide what kind of job the inputs make; mixed structured and document inputs are refused."""
     if not inputs:
         raise InputError("no input given", "pass a text, a file, a folder, or - for standard input")
     kinds = set()
     for item in inputs:
-        path = Path(item)
+        path, kind = Path(item), path_kind(item)
         if item == "-":
             kinds.add("documents")
-        elif path.is_dir():
+        elif kind == "dir":
             kinds.add("documents")
             for file in _document_files(path, options.suffixes):  # every file, even with skip_bad: not bad data
                 _check_readable(file)
-        elif path.is_file():
+        elif kind == "file":
             _check_readable(path)
             suffix = path.suffix.lower()
             kinds.add("jsonl" if suffix == ".jsonl" else "table" if suffix in TABLE_SUFFIXES else "documents")
@@ -209,10 +219,10 @@ def read_documents(inputs: InputSet) -> Iterator[Item]:
         yield Record(unit, record_id, text, str(file), relpath=relpath, unit=unit)
 
     for n, item in enumerate(inputs.items):
-        path = Path(item)
+        path, kind = Path(item), path_kind(item)
         if item == "-":
             yield Record("<stdin>", "stdin", _require_text(inputs.stdin, "<stdin>"), "<stdin>", unit="<stdin>")
-        elif path.is_dir():
+        elif kind == "dir":
             files = _document_files(path, opts.suffixes)
             if not files:
                 raise InputError(f"{path}: no {'/'.join(opts.suffixes)} files in this folder", "check the folder")
@@ -220,7 +230,7 @@ def read_documents(inputs: InputSet) -> Iterator[Item]:
             for file in files:
                 rel = file.relative_to(path).as_posix()
                 yield from from_file(file, (root / rel).as_posix(), rel, rel)
-        elif path.is_file():
+        elif kind == "file":
             yield from from_file(path, path.resolve().as_posix(), item, path.name)
         else:
             unit = f"text:{n + 1}"

@@ -24,7 +24,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, replace_atomic,
                               write_atomic)
-from toolkit.io.inputs import Record, Reject
+from toolkit.io.inputs import Record, Reject, path_kind
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ class Sink(Protocol):
 def check_not_an_input(outputs: Sequence[Path], folder: Path | None, inputs: Sequence[str]) -> None:
     """Refuse output files that are inputs, and an output folder that is, or is inside, an input
     folder (it would be read back as input)."""
-    files = {Path(i).resolve() for i in inputs if i != "-" and Path(i).is_file()}
-    folders = [Path(i).resolve() for i in inputs if i != "-" and Path(i).is_dir()]
+    files = {Path(i).resolve() for i in inputs if i != "-" and path_kind(i) == "file"}
+    folders = [Path(i).resolve() for i in inputs if i != "-" and path_kind(i) == "dir"]
     for out in outputs:
         if out.resolve() in files:
             raise OutputError(f"the output {out} is also an input; writing it would replace the input",
@@ -186,7 +186,7 @@ class FolderSink(_Locked):
         self.check_rejects = check_rejects
         self.as_folder = as_folder
         self.written: list[str] = []
-        self._inputs = {Path(i).resolve() for i in inputs if i != "-" and Path(i).is_file()}
+        self._inputs = {Path(i).resolve() for i in inputs if i != "-" and path_kind(i) == "file"}
 
     def _checks(self) -> None:
         if self.as_folder and self.folder.exists() and not self.folder.is_dir():

@@ -62,9 +62,13 @@ class ChatModel:
         result = self._generate(self.prompt_ids([prompt])[0], decoding, min_new_tokens, max_new_tokens)
         return self.tokenizer.decode(result.ids, skip_special_tokens=True).strip(), result.ended
 
-    def _generate(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
+    def load(self) -> None:
+        """Load the weights now (otherwise they load at the first answer)."""
         if self._engine is None:
             self._engine = self._load()
+
+    def _generate(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
+        self.load()
         return self._run(ids, decoding, min_new_tokens, max_new_tokens)
 
     def _load(self) -> Any:

@@ -82,9 +82,10 @@ class Api:
         from toolkit.text.langid import rank_languages
 
         text = " ".join(texts)
-        if not _translatable(text):
+        ranked = rank_languages(text, self.service.languages) if _translatable(text) else []
+        if not ranked:  # as LibreTranslate: English with no confidence
             return [{"confidence": 0.0, "language": "en"}]
-        return [{"confidence": round(p * 100, 1), "language": code} for code, p in rank_languages(text, self.service.languages)]
+        return [{"confidence": round(p * 100, 1), "language": code} for code, p in ranked]
 
     async def _run(self, coro):
         """Await service work; a full queue is LibreTranslate's 429, a library error a 400."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from toolkit.io.inputs import TABLE_SUFFIXES, InputOptions, InputSet, Record, classify, read_items
+from toolkit.io.inputs import TABLE_SUFFIXES, InputOptions, InputSet, Record, classify, path_kind, read_items
 from toolkit.io.jobs import job_key, run_job
 from toolkit.io.sinks import Finished, FolderSink, Sink, StdoutSink, StreamSink
 from toolkit.languages import get_language
@@ -106,7 +106,7 @@ class _Formats:
     def __init__(self, inputs: InputSet, targets: Sequence[str], as_json: bool):
         self.inputs, self.targets, self.as_json = inputs, list(targets), as_json
         self.delimiter = TABLE_SUFFIXES.get(Path(inputs.items[0]).suffix.lower(), ",")
-        self.several = len(self.targets) > 1 or len(inputs.items) > 1 or Path(inputs.items[0]).is_dir()
+        self.several = len(self.targets) > 1 or len(inputs.items) > 1 or path_kind(inputs.items[0]) == "dir"
 
     def header(self) -> str:
         if self.inputs.kind != "table":
@@ -140,7 +140,7 @@ def count_records(inputs: list[str], options: InputOptions = InputOptions()) -> 
 
 def _single_file_output(inputs: InputSet, out: Path) -> bool:
     """One document (text, stdin or file) to a named file, rather than a folder of documents."""
-    return (inputs.kind == "documents" and len(inputs.items) == 1 and not Path(inputs.items[0]).is_dir()
+    return (inputs.kind == "documents" and len(inputs.items) == 1 and path_kind(inputs.items[0]) != "dir"
             and not out.is_dir() and bool(out.suffix))
 
 
@@ -151,7 +151,7 @@ def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], 
     check_rejects = job.inputs.skip_bad
     out = job.out
     if out is None:
-        rejects = Path(inputs.items[0] + ".rejects.jsonl") if Path(inputs.items[0]).is_file() else Path("toolkit-rejects.jsonl")
+        rejects = Path(inputs.items[0] + ".rejects.jsonl") if path_kind(inputs.items[0]) == "file" else Path("toolkit-rejects.jsonl")
         return StdoutSink(None if emit else formats.line, rejects, formats.header(), emit, check_rejects)
     if inputs.kind == "documents" and not job.as_json:
         targets = list(job.targets)
