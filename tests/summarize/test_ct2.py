@@ -90,7 +90,7 @@ def test_backend_errors(bart_model, chat_model):
         build_summarizer("abstractive", "en", str(bart_model), backend="onnx")
     with pytest.raises(ToolkitError, match="hf backend runs float32, bfloat16 or float16, not int8"):
         build_summarizer("abstractive", "en", str(bart_model), backend="hf", quantization="int8")
-    assert build_summarizer("llm", "en", str(chat_model), backend="ct2").provenance.backend == "ct2"  # chat LLMs run on ct2 too
+    assert build_summarizer("llm", "en", str(chat_model), backend="ct2").provenance.backend == "ct2"  # ctranslate2.Generator
 
 
 def test_cli_backend_and_quantization_reach_summariser_and_translators(bart_model, marian_multi_model):
