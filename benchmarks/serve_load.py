@@ -45,10 +45,13 @@ def spread(values: list[float], fmt: str = "{:.1f}") -> str:
 
 
 def prepare(args) -> tuple[Path, list[str]]:
-    from translate_throughput import CORPUS, build_model, news_documents, sentences_of, source_text
+    from translate_throughput import CORPUS, build_model, news_documents, source_text
+
+    from toolkit.text.segment import split_layout, split_sentences
 
     text = source_text(sorted(Path(args.corpus if args.corpus else CORPUS).glob("*.txt")))
-    sentences = sentences_of(news_documents(text, args.sentences * 2, seed=1))
+    docs = news_documents(text, args.sentences * 2, seed=1)
+    sentences = [s for d in docs for line in split_layout(d).lines for s in split_sentences(line, "en")]
     sentences = list(dict.fromkeys(sentences))[: args.sentences]
     workdir = Path(args.workdir)
     if args.model == "tiny":
@@ -134,7 +137,7 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=16, help="target tokens generated per sentence")
     parser.add_argument("--concurrency", default="1,8,64")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--wait-ms", type=float, default=5.0, help="the server's --batch-wait-ms")
+    parser.add_argument("--wait-ms", type=float, default=20.0, help="the server's --batch-wait-ms")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--corpus", default=None, help="folder of .txt news articles (default: shared/corpus)")
     parser.add_argument("--workdir", default=str(Path.home() / ".cache" / "toolkit-bench"))

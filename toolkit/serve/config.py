@@ -23,7 +23,7 @@ class ServeConfig:
     decoding: DecodingSettings = DecodingSettings()
     translation_memory: bool = True
     batch_tokens: int | None = None  # per engine batch; None: the engine's default for the device
-    batch_wait_ms: float = 5.0  # how long a micro-batch waits for more requests once one arrived
+    batch_wait_ms: float = 20.0  # how long a micro-batch under concurrent load waits for more requests (measured: docs/serve.md)
     queue_limit: int = 256  # requests waiting per language pair; beyond it, 429
     req_limit: int = UNLIMITED  # requests per minute per client (key or address); -1: no limit
     char_limit: int = 20_000  # characters per text; -1: no limit
