@@ -16,8 +16,6 @@ from toolkit.errors import ModelError, ToolkitError
 from toolkit.models.generator import GeneratedText
 from toolkit.provenance import DecodingSettings, ModelProvenance
 
-CHAT_BACKENDS = ("auto", "hf", "ct2")
-
 
 class ChatModel:
     """What both backends share: the tokenizer, the chat template and the provenance, all read from
@@ -157,9 +155,9 @@ class _GeneratedOnly:
 
 def choose_chat_backend(backend: str, ref: str) -> str:
     """``auto``: ct2 when ctranslate2 is installed and converts the model's family, else hf."""
-    if backend not in CHAT_BACKENDS:
-        raise ToolkitError(f"unknown backend '{backend}'", f"use one of: {', '.join(CHAT_BACKENDS)}")
-    if backend != "auto":
+    from toolkit.models.backends import check_backend
+
+    if check_backend(backend) != "auto":
         return backend
     from toolkit.models.generator import supports_generator
 

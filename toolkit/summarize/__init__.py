@@ -10,7 +10,6 @@ from toolkit.errors import InputError, LanguageError, ModelError
 from toolkit.summarize.base import Summarizer, Summary, SummaryLength
 
 METHODS = ("abstractive", "extractive", "llm")
-BACKENDS = ("auto", "hf", "ct2")  # for abstractive and llm models; extractive runs on no model
 
 __all__ = ["METHODS", "Summarizer", "Summary", "SummaryLength", "build_summarizer", "check_options", "choose_summary_model"]
 
@@ -43,8 +42,9 @@ def check_options(method: str, model: str | None, prompt: str | None, backend: s
 
     if method not in METHODS:
         raise InputError(f"unknown summarisation method '{method}'", f"use one of: {', '.join(METHODS)}")
-    if backend not in BACKENDS:
-        raise InputError(f"unknown backend '{backend}'", f"use one of: {', '.join(BACKENDS)}")
+    from toolkit.models.backends import check_backend
+
+    check_backend(backend)  # for abstractive and llm models; extractive runs on no model
     if method == "extractive" and (model or prompt):
         raise InputError("the extractive «method» uses no model and no prompt", "drop the «summary_model» and «prompt», or pick another method")
     if method == "llm" and not model:

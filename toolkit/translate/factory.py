@@ -13,11 +13,9 @@ from toolkit.translate.memory import CachedTranslator, TranslationMemory
 
 def choose_backend(backend: str, model: str) -> str:
     """``auto``: ct2 when ctranslate2 is installed and runs the model's family, else hf."""
-    if backend != "auto":
-        from toolkit.models.backends import BACKENDS
+    from toolkit.models.backends import check_backend
 
-        if backend not in BACKENDS:
-            raise ToolkitError(f"unknown backend '{backend}'", f"use one of: auto, {', '.join(BACKENDS)}")
+    if check_backend(backend) != "auto":
         return backend
     from toolkit.models.ct2 import supports
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
-from toolkit.errors import ModelError, ToolkitError
+from toolkit.errors import InputError, ModelError, ToolkitError
 from toolkit.models.store import ModelSource, fetch_hub_model, resolve
 from toolkit.models.tokenizers import TextTokenizer, load_tokenizer
 from toolkit.provenance import DecodingSettings
@@ -149,6 +149,13 @@ class LazyModel:
         if self._model is None:
             self._model = self._loader()
         return self._model.generate(inputs, request)
+
+
+def check_backend(name: str) -> str:
+    """``name`` if it is ``auto`` or a backend this package has; the one check for every task."""
+    if name != "auto" and name not in BACKENDS:
+        raise InputError(f"unknown backend '{name}'", f"use one of: auto, {', '.join(BACKENDS)}")
+    return name
 
 
 def _backend(name: str):
