@@ -45,3 +45,13 @@ def test_a_long_literal_text_is_a_text_not_a_file_name(marian_model):
     result = run("translate", long_text, "--to", "sq", "--model", marian_model)
     assert result.exit_code == 0, result.output
     assert result.stdout.strip()
+
+
+def test_an_unknown_errors_policy_is_refused_by_the_library_and_named_as_a_flag():
+    from toolkit.errors import InputError
+    from toolkit.io.inputs import InputOptions
+
+    with pytest.raises(InputError, match="errors must be strict or replace, not 'maybe'"):
+        InputOptions(errors="maybe")
+    result = run("translate", "Iran and Albania cut ties.", "--to", "sq", "--errors", "maybe")
+    assert result.exit_code == 2 and "error: --errors must be strict or replace, not 'maybe'" in result.stderr

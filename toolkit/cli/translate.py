@@ -71,13 +71,10 @@ def translate(
     import functools
     from pathlib import Path
 
-    from toolkit.errors import InputError
     from toolkit.io.inputs import InputOptions
     from toolkit.languages import parse_language_list
     from toolkit.translate.job import TranslationJob, count_records, run_translation_job
 
-    if errors not in ("strict", "replace"):
-        raise InputError(f"--errors must be strict or replace, not '{errors}'")
     job = TranslationJob(
         targets=tuple(parse_language_list(to)), source=source, models=tuple(model or ()), backend=backend,
         quantization=quantization, beams=beams, threads=threads, dtype=dtype, batch_tokens=batch_tokens, memory=not no_cache,

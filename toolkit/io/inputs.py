@@ -26,6 +26,10 @@ class InputOptions:
     skip_bad: bool = False  # malformed records go to the rejects file instead of stopping the job
     suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES  # document files taken from folders
 
+    def __post_init__(self) -> None:
+        if self.errors not in ("strict", "replace"):
+            raise InputError(f"«errors» must be strict or replace, not '{self.errors}'")
+
 
 @dataclass(frozen=True)
 class Record:
