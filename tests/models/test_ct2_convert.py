@@ -92,3 +92,10 @@ def test_catalogue_model_not_downloaded_goes_to_ct2_and_fails_offline_with_the_f
     assert result.exit_code == 2
     assert "cannot load model 'Helsinki-NLP/opus-mt-en-sq': not in the Hugging Face cache and HF_HUB_OFFLINE is set" in result.stderr
     assert "toolkit models import" in result.stderr and "Traceback" not in result.output
+
+
+def test_one_folder_spelled_two_ways_is_converted_once(marian_model, monkeypatch):
+    first = ct2.convert(str(marian_model.resolve()), "int8")
+    monkeypatch.chdir(marian_model.parent)
+    assert ct2.convert(f"./{marian_model.name}", "int8") == first
+    assert ct2.convert(marian_model.name, "int8") == first

@@ -103,8 +103,9 @@ def thread_plan(threads: int | None, device: str) -> tuple[int, int]:
 
 def conversion_folder(ref: str, quantization: str) -> Path:
     """Where ``ref`` converted with ``quantization`` is cached (keyed by id, revision, quantisation)."""
-    revision = model_revision(resolve(ref))
-    name = re.sub(r"[^\w.-]+", "--", ref.strip("/~.")) or "model"
+    source = resolve(ref)
+    revision = model_revision(source)
+    name = re.sub(r"[^\w.-]+", "--", source.cache_name.strip("/~.")) or "model"
     stamp = re.sub(r"\W+", "-", revision)[:24]
     return cache_dir() / "ct2" / f"{name[-80:]}--{stamp}--{quantization}"
 

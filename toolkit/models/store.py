@@ -37,6 +37,12 @@ class ModelSource:
     def is_local(self) -> bool:
         return self.kind != "hub"
 
+    @property
+    def cache_name(self) -> str:
+        """The model's name in caches: a folder by its absolute path, however it was spelled
+        (``./opus``, ``opus``, ``/abs/opus``), else the name the user gave."""
+        return self.location if self.kind == "folder" else self.ref
+
 
 def registry_path() -> Path:
     return data_dir() / "models.json"

@@ -83,9 +83,10 @@ class TranslationMemory:
 
     def scope(self, provenance: ModelProvenance, source: str, target: str) -> str:
         """The key of everything that shapes a translation besides the segment; registered once."""
-        revision = provenance.revision or model_revision(resolve(provenance.model_id))
+        model = resolve(provenance.model_id)
+        revision = provenance.revision or model_revision(model)
         description = {
-            "model": provenance.model_id, "revision": revision, "backend": provenance.backend,
+            "model": model.cache_name, "revision": revision, "backend": provenance.backend,
             "quantization": provenance.quantization, "decoding": asdict(provenance.decoding), "pair": f"{source}-{target}",
         }
         scope = hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:32]
