@@ -12,6 +12,10 @@ from toolkit.languages import LANGUAGES, get_language
 from toolkit.models.catalogue import load_catalogue
 
 
+# A multi-target Marian model's target language token, ">>fra<<".
+_TARGET_TOKEN = re.compile(r">>[^<>\s]+<<")
+
+
 @dataclass(frozen=True)
 class LanguageSetup:
     """What a family needs for one pair: a source prefix, the tokenizer's source code, a forced BOS."""
@@ -62,7 +66,7 @@ def _declared_pairs(model_id: str, names: list[str], declared: tuple[object, obj
 
 
 def _marian(tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
-    target_tokens = sorted(t for t in tokenizer.get_vocab() if re.fullmatch(r">>[^<>\s]+<<", t))
+    target_tokens = sorted(t for t in tokenizer.get_vocab() if t.startswith(">>") and _TARGET_TOKEN.fullmatch(t))
     if target_tokens:  # a multi-target model: the target is chosen by a ">>xxx<<" token
         lang = get_language(target)
         for code in (lang.code, *lang.iso3):
@@ -120,11 +124,12 @@ def check_pair(model_id: str, source: str, target: str) -> None:
     any weights are loaded: from the model's config, tokenizer (its declared pair, its vocabulary's
     language tokens) and name, read from its folder or the HF cache. A hub model not downloaded yet is
     checked by its catalogue entry and name; its backend checks the rest once it is loaded."""
-    from toolkit.models.revision import local_folder
+    from toolkit.models.revision import local_folder, model_revision
     from toolkit.models.store import resolve
 
-    folder = local_folder(resolve(model_id))
-    loaded = _tokenizer_and_family(folder) if folder is not None else None
+    model_source = resolve(model_id)
+    folder = local_folder(model_source)
+    loaded = _tokenizer_and_family(folder, model_revision(model_source)) if folder is not None else None
     if loaded is not None:
         tokenizer, family = loaded
         language_setup(family, tokenizer, model_id, source, target)
@@ -136,17 +141,17 @@ def check_pair(model_id: str, source: str, target: str) -> None:
             raise _unsupported(model_id, source, target, pairs)
 
 
-def _tokenizer_and_family(folder: Path) -> tuple[Any, str] | None:
+def _tokenizer_and_family(folder: Path, revision: str) -> tuple[Any, str] | None:
     """The tokenizer and family of the model in ``folder``, as its backend will see them (no weights
     read, no torch where the model's files allow); None when they cannot be read, which the backend
     then reports."""
+    from toolkit.models.backends import model_tokenizer
     from toolkit.models.ct2 import folder_family
-    from toolkit.models.tokenizers import load_tokenizer
 
     family = folder_family(str(folder))
     if family is None:
         return None
     try:
-        return load_tokenizer(folder, family), family
+        return model_tokenizer(folder, family, revision), family
     except Exception:  # noqa: BLE001 - any failure here is the backend's to report; this only checks pairs
         return None

@@ -165,14 +165,15 @@ def _backend(name: str):
 
 
 @lru_cache(maxsize=8)
-def _tokenizer(folder: Path, family: str, revision: str) -> TextTokenizer:
+def model_tokenizer(folder: Path, family: str, revision: str) -> TextTokenizer:
+    """The tokenizer of the model in ``folder`` at ``revision``, read once per process."""
     return load_tokenizer(folder, family)
 
 
 @lru_cache(maxsize=4)
 def _load(backend: str, info: ModelInfo, plan: Plan) -> Seq2SeqModel:
     try:
-        return _backend(backend).load(info, _tokenizer(info.folder, info.family, info.revision), plan)
+        return _backend(backend).load(info, model_tokenizer(info.folder, info.family, info.revision), plan)
     except (ToolkitError, MemoryError):
         raise
     except Exception as exc:  # a corrupt or incomplete weights file, whatever the library that reads it says
@@ -190,5 +191,5 @@ def open_seq2seq(ref: str, backend: str, device: str | None = None, quantization
     if not info.is_encoder_decoder:
         raise ModelError(f"model '{ref}' is not a sequence-to-sequence model", "pass a translation or summarisation model")
     plan = module.settle(info, device, quantization, dtype, threads)
-    tokenizer = _tokenizer(info.folder, info.family, info.revision)
+    tokenizer = model_tokenizer(info.folder, info.family, info.revision)
     return LazyModel(info, tokenizer, backend, plan, lambda: _load(backend, info, plan))
