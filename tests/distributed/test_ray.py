@@ -81,6 +81,19 @@ def test_same_records_as_the_local_runner(local_ray, marian_multi_model, tmp_pat
     assert distributed.stat().st_mtime_ns == before
 
 
+def test_each_pool_is_its_own_block(local_ray, tmp_path):
+    """Pools reach the actors one block each, so that actors share a file's work and the runner
+    writes (and checkpoints) pool by pool; Ray Data merges a read task's output blocks unless told not to."""
+    from toolkit.distributed.reading import records_dataset
+    from toolkit.io.inputs import InputOptions, classify, read_items
+    from toolkit.io.jobs import _size, pooled
+
+    inputs = classify([str(_jsonl(tmp_path / "news.jsonl", _corpus(40)))], InputOptions())
+    pools = len(list(pooled(read_items(inputs), _size, 400)))
+    assert pools > 5
+    assert records_dataset(inputs, 400, {}).materialize().num_blocks() == pools
+
+
 def _map_workers() -> list[int]:
     """Process ids of this machine's Ray Data actor processes (named ray::MapWorker(...))."""
     pids = []
@@ -119,16 +132,18 @@ def test_killed_actor_every_record_exactly_once(local_ray, marian_model, tmp_pat
     deadline = time.monotonic() + 240
     killed = None
     while time.monotonic() < deadline and thread.is_alive():
-        if progress.exists() and json.loads(progress.read_text() or '{"records": 0}').get("records", 0) >= 5:
+        written = json.loads(progress.read_text() or '{"records": 0}').get("records", 0) if progress.exists() else 0
+        if written >= 5:
             workers = _map_workers()
             if workers:
-                killed = workers[0]
+                killed, written_before = workers[0], written
                 os.kill(killed, signal.SIGKILL)
                 break
         time.sleep(0.02)
     thread.join(timeout=300)
     assert "error" not in outcome, outcome.get("error")
     assert killed is not None, "the job finished before its actor could be killed"
+    assert written_before < len(records)  # killed mid-job, with pools written and pools to come
     assert killed not in _map_workers()
     ids = [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()]
     assert ids == [r["id"] for r in records]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from toolkit.distributed.reading import ITEM, STATE, unpickle_column
 
-RESULT, META = "_result", "_meta"  # the pickled result of each row; JSON counts on a block's first row
+RESULT, META = "_result", "_meta"  # a pool's pickled results, and its counts as JSON
 
 
 @dataclass(frozen=True)
@@ -82,12 +82,13 @@ class ChainProcess:
 
 
 class ProcessItems:
-    """A Ray Data callable class: the items of each block through one processing function.
+    """A Ray Data callable class: each row's pool of items through one processing function.
 
-    Adds ``_result`` to every row that was processed: the pickled ``Finished`` or ``Reject``, or
-    ``("stop", error)`` for the record that stopped the block (``Unfinished``: the records after it
-    are left unprocessed, as the local runner leaves them). The first row's ``_meta`` has the block's
-    counts (sentences, outputs cut at the bound) and the models' provenance.
+    Adds ``_result`` to every row: the pickled list of its items' results (the ``Finished`` or
+    ``Reject`` of each record processed, ``("stop", error)`` for the record that stopped the pool
+    (``Unfinished``: the records after it are left unprocessed, as the local runner leaves them),
+    None for the rest), and ``_meta``: the pool's counts (sentences, outputs cut at the bound) and
+    the models' provenance, as JSON.
     """
 
     def __init__(self, make, *args):
@@ -96,11 +97,15 @@ class ProcessItems:
     def __call__(self, batch):
         import pyarrow as pa
 
+        pools = [self._pool(state, items) for state, items in zip(batch.column(STATE).to_pylist(), unpickle_column(batch, ITEM))]
+        batch = batch.append_column(RESULT, pa.array([pickle.dumps(results) for results, _ in pools], pa.binary()))
+        return batch.append_column(META, pa.array([json.dumps(info) for _, info in pools], pa.string()))
+
+    def _pool(self, state: str, items: list) -> tuple[list, dict]:
         from toolkit.io.inputs import Record
         from toolkit.io.jobs import Unfinished
 
-        states, items = batch.column(STATE).to_pylist(), unpickle_column(batch, ITEM)
-        records = [i for s, i in zip(states, items) if s == "do" and isinstance(i, Record)]
+        records = [i for i in items if isinstance(i, Record)] if state == "do" else []
         before, sentences = self.process.counters(), self.process.sentences
         stop = None
         try:
@@ -110,13 +115,10 @@ class ProcessItems:
         by_key = {r.key: result for r, result in zip(records, results)}
         if stop is not None:
             by_key[records[len(results)].key] = ("stop", stop)
-        out = [pickle.dumps(by_key[i.key]) if s == "do" and isinstance(i, Record) and i.key in by_key else None
-               for s, i in zip(states, items)]
         after = self.process.counters()
         info = {"sentences": self.process.sentences - sentences, "provenance": self.process.provenance(),
                 "counters": {k: after[k] - before.get(k, 0) for k in after}}
-        batch = batch.append_column(RESULT, pa.array(out, pa.binary()))
-        return batch.append_column(META, pa.array([json.dumps(info)] + [None] * (batch.num_rows - 1), pa.string()))
+        return [by_key.get(i.key) if isinstance(i, Record) else None for i in items], info
 
 
 def _texts(batch, column: str) -> list[str]:

@@ -11,10 +11,12 @@ from toolkit.distributed.cluster import ClusterOptions
 def actor_pool(cluster: ClusterOptions) -> dict:
     """map_batches arguments for a pool of model-holding actors: explicit CPUs (and GPUs) per
     actor, and whole blocks as batches (a block is one pool of records, sorted and batched by
-    tokens inside the actor)."""
+    tokens inside the actor). An actor is given one block at a time: a block is seconds of work,
+    and blocks queued on a busy actor would wait while another actor idles."""
     from ray.data import ActorPoolStrategy
 
-    return dict(compute=ActorPoolStrategy(min_size=cluster.min_actors, max_size=cluster.max_actors),
+    return dict(compute=ActorPoolStrategy(min_size=cluster.min_actors, max_size=cluster.max_actors,
+                                          max_tasks_in_flight_per_actor=1),
                 num_cpus=cluster.cpus_per_actor, num_gpus=cluster.gpus_per_actor or None,
                 batch_size=None, batch_format="pyarrow", udf_modifying_row_count=False)
 

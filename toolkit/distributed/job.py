@@ -110,20 +110,21 @@ class _Stream:
             raise found from None
 
     def _block(self, batch) -> Iterator:
-        for info in (json.loads(m) for m in batch.column(META).to_pylist() if m):
+        for state, items, results, meta in zip(batch.column(STATE).to_pylist(), unpickle_column(batch, ITEM),
+                                               unpickle_column(batch, RESULT), batch.column(META).to_pylist()):
+            info = json.loads(meta)
             self.sentences += info["sentences"]
             self.provenance = info["provenance"] or self.provenance
             for name, n in info["counters"].items():
                 self.totals[name] = self.totals.get(name, 0) + n
             if self.on_progress and info["sentences"]:
                 self.on_progress(0, info["sentences"])
-        results = unpickle_column(batch, RESULT)
-        for state, item, result in zip(batch.column(STATE).to_pylist(), unpickle_column(batch, ITEM), results):
             if state == "error":
-                raise item
-            if state == "do" and isinstance(item, Record):
-                self.results[item.key] = result
-            yield item
+                raise items[0]
+            for item, result in zip(items, results):
+                if state == "do" and isinstance(item, Record):
+                    self.results[item.key] = result
+                yield item
 
     def counters(self) -> dict[str, int]:
         return dict(self.totals)

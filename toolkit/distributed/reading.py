@@ -5,10 +5,11 @@ the read task, so records, ids, origins and rejects are the local runner's; Parq
 records the same way (``fields``: the row). Paths are local or on a file system every node sees;
 Parquet also on any file system pyarrow opens (``s3://``, ``gs://``, ``hdfs://``).
 
-Each block is one pool of items, cut as the job runner cuts its pools, so a single-file job is
-translated in the same length-sorted batches as locally. Rows: ``_state`` ("do"; "done" for items an
-earlier run finished, sent without their text so that the runner skips them by count; "error" for a
-read error, which stops the job where the local reader would) and ``_item`` (the pickled item).
+Each row, and each block, is one pool of items, cut as the job runner cuts its pools, so a
+single-file job is translated in the same length-sorted batches as locally, and the actors share a
+file's pools. Columns: ``_state`` ("do"; "done" for items an earlier run finished, sent without their
+text so that the runner skips them by count; "error" for a read error, which stops the job where the
+local reader would) and ``_item`` (the pickled list of the pool's items).
 """
 
 from __future__ import annotations
@@ -78,8 +79,7 @@ def parquet_items(path: str, column: str, id_column: str, native: bool) -> Itera
 def _block(state: str, items: list):
     import pyarrow as pa
 
-    return pa.table({STATE: pa.array([state] * len(items), pa.string()),
-                     ITEM: pa.array([pickle.dumps(i) for i in items], pa.binary())})
+    return pa.table({STATE: pa.array([state], pa.string()), ITEM: pa.array([pickle.dumps(items)], pa.binary())})
 
 
 def _skipped(item) -> Record | Reject:
@@ -130,9 +130,11 @@ def records_dataset(inputs: InputSet, pool_chars: int, done: dict[str, int], nat
                              BlockMetadata(num_rows=None, size_bytes=None, exec_stats=None, input_files=[path]))
                     for i, path in enumerate(inputs.items)]
 
-    # As many blocks requested as there are files: Ray Data would otherwise split the read tasks'
-    # output to reach its default parallelism, and a block (a pool) would no longer be one batch set.
-    return ray.data.read_datasource(ToolkitItems(), num_cpus=READ_CPUS, override_num_blocks=len(inputs.items))
+    # One read task per file. Ray Data merges a task's output blocks up to a target size (128 MiB):
+    # with a target of one byte, every row (a pool) stays a block of its own.
+    ds = ray.data.read_datasource(ToolkitItems(), num_cpus=READ_CPUS, override_num_blocks=len(inputs.items))
+    ds.context.target_max_block_size = 1
+    return ds
 
 
 def unpickle_column(batch, name: str) -> list:
