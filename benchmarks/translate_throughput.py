@@ -365,7 +365,7 @@ def part_summary(work: Path, text: str, words: int, max_words: int, repeats: int
     calls_file = work / "summary-calls.json"
     calls_file.write_text(json.dumps(calls), "utf-8")
     systems = {
-        "toolkit summarize --backend ct2 (int8)": TOOLKIT + ["summarize", str(article), "--from", "en", "--model", str(model),
+        "toolkit summarize --backend ct2 (int8)": TOOLKIT + ["summarize", str(article), "--from", "en", "--summary-model", str(model),
                                                              "--backend", "ct2", "--quantization", "int8",
                                                              "--max-words", str(max_words)],
         "transformers generate (float32), same chunks": [sys.executable, "-c", SUMMARY_GENERATE, str(model), str(calls_file)],

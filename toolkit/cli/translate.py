@@ -14,10 +14,12 @@ def _progress_reporter(total: Callable[[], int | None], quiet: bool):
     """A rich progress bar on stderr (documents, sentences/s, ETA), or None when quiet or not a terminal."""
     import time
 
+    if quiet:  # nothing to draw: rich is not even imported
+        return None, None
     from rich.console import Console
 
     console = Console(stderr=True)
-    if quiet or not console.is_terminal:
+    if not console.is_terminal:
         return None, None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
