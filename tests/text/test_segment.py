@@ -1,6 +1,4 @@
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from toolkit.text.segment import cut_to_limit, fit_to_limit, split_layout, split_sentences, split_sentences_with_gaps
 
@@ -35,23 +33,15 @@ def test_albanian_sentences_keep_their_letters():
     assert split_sentences(text, "sq") == ["Çfarë ndodhi në Tiranë?", "Qeveria nuk dha përgjigje."]
 
 
-def _words(texts):
-    return [len(t.split()) for t in texts]
-
-
-def _chars(texts):
-    return [len(t) for t in texts]
-
-
 def test_fit_to_limit_cuts_at_clauses_then_words_and_drops_nothing():
     sentence = "alpha beta gamma delta, epsilon zeta eta theta; iota kappa lambda mu nu xi omicron pi"
-    pieces = fit_to_limit(sentence, _words, 4)
+    pieces = fit_to_limit(sentence, lambda s: len(s.split()), 4)
     assert all(len(p.split()) <= 4 for p in pieces)
     assert " ".join(pieces).split() == sentence.split()
 
 
 def test_fit_to_limit_cuts_an_unbroken_run_of_characters():
-    pieces = fit_to_limit("x" * 50, _chars, 8)
+    pieces = fit_to_limit("x" * 50, len, 8)
     assert all(len(p) <= 8 for p in pieces) and "".join(pieces) == "x" * 50
 
 
@@ -72,32 +62,7 @@ def test_sentences_keep_the_text_between_them_verbatim(text):
 
 def test_cut_to_limit_keeps_the_whitespace_at_each_cut():
     sentence = "alpha  beta\tgamma delta,  epsilon zeta\u00a0eta theta; iota kappa lambda mu nu xi omicron pi"
-    pieces = cut_to_limit(sentence, _words, 4)
+    pieces = cut_to_limit(sentence, lambda s: len(s.split()), 4)
     assert all(len(p.split()) <= 4 and p == p.strip() for p, _ in pieces)
     assert "".join(p + g for p, g in pieces) == sentence
-    assert cut_to_limit("x" * 50, _chars, 8)[-1][1] == "" and "".join(p + g for p, g in cut_to_limit("x" * 50, _chars, 8)) == "x" * 50
-
-
-def _pack_one_by_one(parts, length, limit):
-    """The greedy packing with one count per join, which ``_pack`` does in batches (parts that fit)."""
-    pieces = [parts[0]]
-    for part, gap in parts[1:]:
-        joined = pieces[-1][0] + pieces[-1][1] + part
-        pieces[-1:] = [(joined, gap)] if length(joined) <= limit else [pieces[-1], (part, gap)]
-    return pieces
-
-
-@given(st.lists(st.tuples(st.text("abcdëç", min_size=1, max_size=12), st.sampled_from([" ", "  ", "\t", ""])),
-                min_size=1, max_size=40),
-       st.integers(min_value=2, max_value=30))
-def test_batched_packing_joins_as_one_count_per_join_would(parts, limit):
-    from toolkit.text import segment
-
-    def length(text):  # not additive, as a tokenizer's counts are not
-        return len(text) // 3 + text.count("ë") + 1
-
-    packed = segment._pack(parts, lambda texts: [length(t) for t in texts], limit)
-    assert "".join(p + g for p, g in packed) == "".join(p + g for p, g in parts)
-    assert all(length(p) <= limit for p, _ in packed)
-    if all(length(p) <= limit for p, _ in parts):
-        assert packed == _pack_one_by_one(parts, length, limit)
+    assert cut_to_limit("x" * 50, len, 8)[-1][1] == "" and "".join(p + g for p, g in cut_to_limit("x" * 50, len, 8)) == "x" * 50

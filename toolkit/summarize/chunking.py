@@ -41,7 +41,7 @@ def chunk_text(text: str, lang: str, count: Callable[[Sequence[str]], list[int]]
         if size <= budget:
             pieces.append((sentence, size))
         else:
-            parts = fit_to_limit(sentence, count, budget)
+            parts = fit_to_limit(sentence, lambda s: count([s])[0], budget)
             pieces.extend(zip(parts, count(parts)))
     chunks: list[list[tuple[str, int]]] = []
     current: list[tuple[str, int]] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable
 
 # Leading layout of a line that is not text to translate: indentation and Markdown markers.
 _LINE_PREFIX = re.compile(r"^\s*(?:(?:#{1,6}|>+|[-*+•]|\d{1,3}[.)])\s+)*")
@@ -94,20 +94,19 @@ def split_sentences_with_gaps(text: str, lang: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def fit_to_limit(sentence: str, lengths: Callable[[Sequence[str]], list[int]], limit: int) -> list[str]:
-    """Cut a sentence longer than ``limit`` into pieces that fit; ``lengths`` counts a list of
-    texts at once (a tokenizer's batch call).
+def fit_to_limit(sentence: str, length: Callable[[str], int], limit: int) -> list[str]:
+    """Cut a sentence longer than ``limit`` (by ``length``) into pieces that fit.
 
     Cuts at clause boundaries first, then between words, then inside a word. Every character
     of the input except the whitespace at a cut is kept, in order.
     """
-    return [piece for piece, _ in cut_to_limit(sentence, lengths, limit)]
+    return [piece for piece, _ in cut_to_limit(sentence, length, limit)]
 
 
-def cut_to_limit(sentence: str, lengths: Callable[[Sequence[str]], list[int]], limit: int) -> list[tuple[str, str]]:
+def cut_to_limit(sentence: str, length: Callable[[str], int], limit: int) -> list[tuple[str, str]]:
     """``fit_to_limit``, each piece with the whitespace cut out after it (``""`` after the last, and
     inside a word), so that joining every piece and its gap gives the sentence back exactly."""
-    if lengths([sentence])[0] <= limit:
+    if length(sentence) <= limit:
         return [(sentence, "")]
     for splitter in (_CLAUSE_END, _SPACE):
         cuts = [m.span() for m in splitter.finditer(sentence) if 0 < m.start() and m.end() < len(sentence)]
@@ -115,36 +114,28 @@ def cut_to_limit(sentence: str, lengths: Callable[[Sequence[str]], list[int]], l
             bounds = [0, *(i for span in cuts for i in span), len(sentence)]
             parts = [(sentence[bounds[i]:bounds[i + 1]], sentence[bounds[i + 1]:bounds[i + 2]] if i + 2 < len(bounds) else "")
                      for i in range(0, len(bounds) - 1, 2)]
-            return _pack(parts, lengths, limit)
+            return _pack(parts, length, limit)
     # One unbroken run of characters: halve it.
     middle = len(sentence) // 2
-    return cut_to_limit(sentence[:middle], lengths, limit) + cut_to_limit(sentence[middle:], lengths, limit)
+    return cut_to_limit(sentence[:middle], length, limit) + cut_to_limit(sentence[middle:], length, limit)
 
 
-def _pack(parts: list[tuple[str, str]], lengths: Callable[[Sequence[str]], list[int]], limit: int) -> list[tuple[str, str]]:
-    """Greedily join consecutive parts (with the whitespace between them) while they fit. The joins
-    that might fit are counted several at a time (4, 8, 16... per call), not one call each."""
-    alone = lengths([part for part, _ in parts])
+def _pack(parts: list[tuple[str, str]], length: Callable[[str], int], limit: int) -> list[tuple[str, str]]:
+    """Greedily join consecutive parts (with the whitespace between them) while they fit."""
     pieces: list[tuple[str, str]] = []
-    start = 0
-    while start < len(parts):
-        part, gap = parts[start]
-        if alone[start] > limit:
-            cut = cut_to_limit(part, lengths, limit)
-            pieces.extend([*cut[:-1], (cut[-1][0], gap)])
-            start += 1
+    current: tuple[str, str] | None = None
+    for part, gap in parts:
+        if current is not None and length(candidate := current[0] + current[1] + part) <= limit:
+            current = (candidate, gap)
             continue
-        joined, end, step = part, start + 1, 4  # parts[start:end] joined
-        while end < len(parts):
-            candidates = []
-            for i in range(end, min(len(parts), end + step)):
-                candidates.append((candidates[-1] if candidates else joined) + parts[i - 1][1] + parts[i][0])
-            fitting = next((k for k, n in enumerate(lengths(candidates)) if n > limit), len(candidates))
-            if fitting:
-                joined, end = candidates[fitting - 1], end + fitting
-            if fitting < len(candidates):
-                break
-            step *= 2
-        pieces.append((joined, parts[end - 1][1]))
-        start = end
+        if current is not None:
+            pieces.append(current)
+        if length(part) <= limit:
+            current = (part, gap)
+        else:
+            cut = cut_to_limit(part, length, limit)
+            pieces.extend([*cut[:-1], (cut[-1][0], gap)])
+            current = None
+    if current is not None:
+        pieces.append(current)
     return pieces

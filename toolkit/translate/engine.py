@@ -63,7 +63,7 @@ def _prepare(texts: Sequence[str], translator: Translator) -> tuple[list[_Doc], 
     def pieces(sentence: str, gap: str) -> list[tuple[str, str]]:
         if lengths[sentence] <= limit:
             return [(sentence, gap)]
-        parts = cut_to_limit(sentence, translator.count_tokens, limit)
+        parts = cut_to_limit(sentence, lambda piece: translator.count_tokens([piece])[0], limit)
         lengths.update(zip((p for p, _ in parts), translator.count_tokens([p for p, _ in parts])))
         return [*parts[:-1], (parts[-1][0], gap)]
 
