@@ -112,12 +112,12 @@ def test_killed_actor_every_record_exactly_once(local_ray, marian_model, tmp_pat
     from toolkit.distributed import ClusterOptions, run_ray_translation
     from toolkit.translate.job import TranslationJob
 
-    records = _corpus(1000)
+    records = _corpus(400)
     source = _jsonl(tmp_path / "news.jsonl", records)
     out = tmp_path / "out.jsonl"
     progress = tmp_path / "out.jsonl.progress.json"
-    # Small pools on the slower hf backend: hundreds of blocks, so the actor is still busy when killed.
-    job = TranslationJob(targets=("sq",), models=(str(marian_model),), backend="hf", memory=False, pool_chars=150,
+    # Pools of about ten records on the slower hf backend: dozens of blocks, so the actor is still busy when killed.
+    job = TranslationJob(targets=("sq",), models=(str(marian_model),), backend="hf", memory=False, pool_chars=1200,
                          out=out)
     outcome: dict = {}
 
