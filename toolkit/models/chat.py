@@ -9,11 +9,10 @@ in float32 they give the same answer token for token.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any, Sequence
 
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.models.generator import GeneratedText
+from toolkit.models.generator import GeneratedText, causal_tokenizer, end_token_ids
 from toolkit.provenance import DecodingSettings, ModelProvenance
 
 
@@ -27,15 +26,14 @@ class ChatModel:
         from toolkit.models.backends import model_info
 
         self.info = info = model_info(ref)
-        tokenizer = _chat_tokenizer(str(info.folder), info.revision)
+        tokenizer = causal_tokenizer(str(info.folder), info.revision)
         if not getattr(tokenizer, "chat_template", None):
             raise ModelError(f"model '{ref}' has no chat template, so it cannot be given instructions",
                              "pass an instruction-tuned (chat) model")
         self.tokenizer = tokenizer
         self.ref, self.source, self.revision, self.family = info.source.ref, info.source, info.revision, info.family
         self.max_input_tokens, self.device, self.quantization = info.max_input_tokens, device, quantization
-        eos = info.generation_value("eos_token_id")
-        self.end_ids = tuple(eos if isinstance(eos, list) else [] if eos is None else [eos]) or (tokenizer.eos_token_id,)
+        self.end_ids = end_token_ids(info) or (tokenizer.eos_token_id,)
         self._engine: Any = None
 
     @property
@@ -74,13 +72,6 @@ class ChatModel:
 
     def _run(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
         raise NotImplementedError
-
-
-@lru_cache(maxsize=4)
-def _chat_tokenizer(folder: str, revision: str):
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(folder)
 
 
 class HFChatModel(ChatModel):

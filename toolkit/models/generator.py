@@ -99,6 +99,14 @@ def supports_generator(ref: str) -> bool:
     return installed() and bool(found) and found[1] and found[0] in GENERATOR_FAMILIES
 
 
+@lru_cache(maxsize=4)
+def causal_tokenizer(folder: str, revision: str):
+    """transformers' tokenizer of a causal LM (its chat template needs it), read once per revision."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(folder)
+
+
 def end_token_ids(info) -> tuple[int, ...]:
     """The ids that end an answer, as transformers reads them (generation config, then model config)."""
     eos = info.generation_value("eos_token_id")
@@ -130,9 +138,7 @@ def load_generator(ref: str, quantization: str | None = None, device: str | None
     check_generator(info)
     folder = convert(ref, quantization)
     ctranslate2 = import_ctranslate2()
-    from transformers import AutoTokenizer  # the chat template needs transformers' tokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(str(info.folder))
+    tokenizer = causal_tokenizer(str(info.folder), info.revision)
     per_worker = max(1, min(setting("threads", threads, usable_cores(), int), usable_cores()))
     try:
         generator = ctranslate2.Generator(str(folder), device=kind, device_index=index, compute_type=quantization,
