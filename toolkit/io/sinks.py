@@ -57,10 +57,15 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
+def input_files(inputs: Sequence[str]) -> set[Path]:
+    """The resolved paths of the inputs that are files."""
+    return {Path(i).resolve() for i in inputs if i != "-" and path_kind(i) == "file"}
+
+
 def check_not_an_input(outputs: Sequence[Path], folder: Path | None, inputs: Sequence[str]) -> None:
     """Refuse output files that are inputs, and an output folder that is, or is inside, an input
     folder (it would be read back as input)."""
-    files = {Path(i).resolve() for i in inputs if i != "-" and path_kind(i) == "file"}
+    files = input_files(inputs)
     folders = [Path(i).resolve() for i in inputs if i != "-" and path_kind(i) == "dir"]
     for out in outputs:
         if out.resolve() in files:
@@ -186,7 +191,7 @@ class FolderSink(_Locked):
         self.check_rejects = check_rejects
         self.as_folder = as_folder
         self.written: list[str] = []
-        self._inputs = {Path(i).resolve() for i in inputs if i != "-" and path_kind(i) == "file"}
+        self._inputs = input_files(inputs)
 
     def _checks(self) -> None:
         if self.as_folder and self.folder.exists() and not self.folder.is_dir():
