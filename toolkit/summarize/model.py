@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 from toolkit.errors import ModelError
-from toolkit.models.backends.hf import generation_config  # noqa: F401  (the one builder; llm.py imports it here)
 from toolkit.provenance import ModelProvenance
 from toolkit.summarize.base import Summary, SummaryLength
 from toolkit.summarize.chunking import summarize_long
