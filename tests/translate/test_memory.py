@@ -73,7 +73,7 @@ def _writer(path: str, worker: int, keys: int) -> None:
     pairs = [(f"sentence {i}", f"translation {i}") for i in range(start, start + keys)]
     for n in range(0, len(pairs), 7):
         memory.store("scope", pairs[n:n + 7])
-        memory.lookup("scope", [p[0] for p in pairs[max(0, n - 20):n]])
+        memory.entries("scope", [p[0] for p in pairs[max(0, n - 20):n]])
 
 
 def test_concurrent_processes_lose_nothing_and_keep_the_file_sound(tmp_path):
@@ -88,8 +88,8 @@ def test_concurrent_processes_lose_nothing_and_keep_the_file_sound(tmp_path):
     assert all(p.exitcode == 0 for p in processes)
     total = (workers - 1) * keys // 2 + keys
     memory = TranslationMemory(path)
-    found = memory.lookup("scope", [f"sentence {i}" for i in range(total)])
-    assert found == {f"sentence {i}": f"translation {i}" for i in range(total)}
+    found = memory.entries("scope", [f"sentence {i}" for i in range(total)])
+    assert found == {f"sentence {i}": (f"translation {i}", False) for i in range(total)}
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

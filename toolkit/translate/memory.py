@@ -106,10 +106,6 @@ class TranslationMemory:
             ))
         return {s: found[d] for s, d in digests.items() if d in found}
 
-    def lookup(self, scope: str, segments: Sequence[str]) -> dict[str, str]:
-        """Stored translations of those segments that have one, by segment."""
-        return {s: translation for s, (translation, _) in self.entries(scope, segments).items()}
-
     def store(self, scope: str, pairs: Sequence[tuple[str, str] | tuple[str, str, bool]]) -> None:
         """Add (segment, translation[, stopped at the bound]) in one transaction; an entry already
         there is kept."""
