@@ -123,16 +123,13 @@ class Api:
         if batch and self.config.batch_limit != -1 and len(texts) > self.config.batch_limit:
             raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({self.config.batch_limit})")
         access = self.access(request, params, max(1, len(texts)) if batch else 1)
-        if access.char_limit != -1:
-            for text in texts:
-                if len(text) > access.char_limit:
-                    raise ApiError(400, f"Invalid request: request ({len(text)}) exceeds text limit ({access.char_limit})")
-        sources = [s for s, _ in self.service.pairs]
+        for text in texts:
+            self._check_chars(text, access)
         if source.lower() == "auto":
             detected = self._detect(texts)[0]
-            src = self._language(detected["language"], sources)
+            src = self._language(detected["language"], self.service.sources)
         else:
-            src = self._language(source, sources)
+            src = self._language(source, self.service.sources)
             detected = {"confidence": 100.0, "language": src}
         tgt = self._language(target, self.service.languages)
         if text_format not in ("text", "html"):
@@ -231,8 +228,7 @@ class Api:
             raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
         char_limit = self.config.char_limit
         self.access(request, params, max(1, len(text) // char_limit) if char_limit > 0 else 1)
-        sources = [s for s, _ in self.service.pairs]
-        src = self._language(self._detect([text])[0]["language"] if source.lower() == "auto" else source, sources)
+        src = self._language(self._detect([text])[0]["language"] if source.lower() == "auto" else source, self.service.sources)
         tgt = self._language(target, self.service.languages)
         self._check_pair(src, tgt)
         if suffix in (".html", ".htm"):
@@ -259,8 +255,7 @@ class Api:
         for name, value in values.items():
             if not value:
                 raise missing(name)
-        sources = [s for s, _ in self.service.pairs]
-        src = self._language(values["source"], sources)
+        src = self._language(values["source"], self.service.sources)
         tgt = self._language(values["target"], self.service.languages)
         await self._run(self.service.suggest(src, tgt, values["q"], values["s"]))
         return _Json({"success": True})

@@ -70,8 +70,8 @@ class MicroBatcher:
 
     def _take(self) -> list[_Job]:
         """The oldest waiting jobs that fit the budget (always at least one)."""
-        jobs, size = [self._queue.popleft()], 0
-        size = jobs[0].size
+        first = self._queue.popleft()
+        jobs, size = [first], first.size
         while self._queue and size + self._queue[0].size <= self.budget:
             job = self._queue.popleft()
             jobs.append(job)

@@ -106,6 +106,11 @@ class TranslationService:
         codes = [self.config.source, *self.config.targets]
         return list(dict.fromkeys(codes))
 
+    @property
+    def sources(self) -> list[str]:
+        """The languages the service translates from."""
+        return list(dict.fromkeys(s for s, _ in self.pairs))
+
     def targets_of(self, source: str) -> list[str]:
         return sorted(t for s, t in self.pairs if s == source)
 
