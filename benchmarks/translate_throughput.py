@@ -332,7 +332,7 @@ def part_memory(work: Path, model: Path, text: str, repeats: int, env: dict) -> 
         f.unlink()  # an empty translation memory
     rows = {"first run, empty translation memory (1 run)": [measured(cmd, env)],
             "re-run served by the memory": [measured(cmd, env) for _ in range(repeats)]}
-    print(table(f"memory: toolkit translate --backend ct2, 300 sentences", rows, None,
+    print(table("memory: toolkit translate --backend ct2, 300 sentences", rows, None,
                 "first run, empty translation memory (1 run)"), flush=True)
 
 

@@ -6,7 +6,6 @@ import json
 import re
 
 import httpx
-import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
