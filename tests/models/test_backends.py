@@ -31,6 +31,7 @@ def test_hf_runs_bfloat16_by_default_where_the_cpu_computes_in_it(flags, device,
 
 
 def test_bfloat16_default_reaches_provenance_and_memory_scope(marian_model, monkeypatch):
+    monkeypatch.delenv("TOOLKIT_DTYPE", raising=False)  # the default itself is under test
     memory = TranslationMemory()
     plain = build_translator("en", "sq", str(marian_model), "hf", dtype="float32")
     monkeypatch.setattr(hf, "cpu_flags", lambda: {"avx2", "amx_bf16"})

@@ -27,7 +27,7 @@ def test_float32_output_equals_hf_output(request, fixture, target, beams):
     # return it, which the ct2 backend accounts for by stopping one position earlier.
     model = str(request.getfixturevalue(fixture))
     decoding = DecodingSettings(beams=beams)
-    hf = build_translator("en", target, model, "hf", decoding)
+    hf = build_translator("en", target, model, "hf", decoding, dtype="float32")  # pinned: the default is the CPU's
     fast = build_translator("en", target, model, "ct2", decoding, quantization="float32")
     assert fast.translate_batch(CORPUS) == hf.translate_batch(CORPUS)
 
@@ -35,7 +35,7 @@ def test_float32_output_equals_hf_output(request, fixture, target, beams):
 @pytest.mark.parametrize("fixture,target", FIXTURES)
 def test_int8_keeps_layout_order_and_records_provenance(request, fixture, target):
     model = str(request.getfixturevalue(fixture))
-    hf = build_translator("en", target, model, "hf")
+    hf = build_translator("en", target, model, "hf", dtype="float32")
     fast = build_translator("en", target, model, "ct2", quantization="int8")
     assert (fast.provenance.backend, fast.provenance.quantization) == ("ct2", "int8")
     assert (hf.provenance.backend, hf.provenance.quantization) == ("hf", None)
@@ -54,7 +54,7 @@ def test_int8_keeps_layout_order_and_records_provenance(request, fixture, target
     DecodingSettings(repetition_penalty=1.5),
 ])
 def test_decoding_options_act_as_in_hf(marian_model, decoding):
-    hf = build_translator("en", "sq", str(marian_model), "hf", decoding)
+    hf = build_translator("en", "sq", str(marian_model), "hf", decoding, dtype="float32")
     fast = build_translator("en", "sq", str(marian_model), "ct2", decoding, quantization="float32")
     plain = build_translator("en", "sq", str(marian_model), "ct2", quantization="float32")
     assert fast.translate_batch(CORPUS) == hf.translate_batch(CORPUS)
