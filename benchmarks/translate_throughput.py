@@ -58,7 +58,9 @@ order = sorted(range(len(lines)), key=lambda i: len(tokens[i]))
 batches = [order[i:i + 32] for i in range(0, len(order), 32)]
 cores = len(os.sched_getaffinity(0))
 engine = ctranslate2.Translator(sys.argv[1], device="cpu", compute_type="int8", inter_threads=cores, intra_threads=1)
-pending = [(b, engine.translate_batch([tokens[i] for i in b], max_decoding_length=2 * max(len(tokens[i]) for i in b) + 9,
+# beam_size=1: greedy, as toolkit decodes (ctranslate2's own default is 2); the same bound as toolkit's.
+pending = [(b, engine.translate_batch([tokens[i] for i in b], beam_size=1,
+                                     max_decoding_length=2 * max(len(tokens[i]) for i in b) + 9,
                                      asynchronous=True)) for b in batches]
 out = {i: r.result().hypotheses[0] for b, results in pending for i, r in zip(b, results)}
 print("\n".join(sp.decode(out[i]) for i in range(len(lines))))
