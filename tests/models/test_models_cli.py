@@ -112,3 +112,15 @@ def test_without_a_connection_no_advice_about_a_variable_the_user_never_set(back
     assert result.exit_code == 2
     assert "not in the Hugging Face cache and 127.0.0.1 cannot be reached" in result.stderr
     assert "HF_HUB_OFFLINE" not in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_list_in_a_narrow_terminal_keeps_task_and_pair_whole(columns):
+    # Long cells (model ids, published figures) wrap; the columns a user reads first are never cut.
+    result = runner.invoke(app, ["models", "list"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= columns
+    table = result.stdout
+    for row in json.loads(runner.invoke(app, ["models", "list", "--json"]).stdout):
+        assert f" {row['task']} " in table and f" {row['pair']} " in table

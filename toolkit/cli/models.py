@@ -28,14 +28,13 @@ def models_list(as_json: bool = typer.Option(False, "--json", help="Machine-read
     from rich.table import Table
 
     table = Table("task", "pair", "model", "role", "licence", "size", "published", "here")
-    for col in table.columns:
-        col.no_wrap = True
+    for col in table.columns:  # the short columns a user reads first stay whole; long ids and figures wrap
+        col.no_wrap = col.header in ("task", "pair", "role", "size", "here")
+        col.overflow = "fold"
     for r in rows:
         size = f"{r['download_mb']} MB" if r["download_mb"] else ""
         table.add_row(r["task"], r["pair"], r["model"], r["role"], r["license"], size, r["quality"], r["present"] or "-")
-    console = Console()
-    console.width = max(console.width, 150)
-    console.print(table)
+    Console().print(table)
     typer.echo("Published figures with their test sets: toolkit models info MODEL")
 
 
