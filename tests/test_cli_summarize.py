@@ -89,3 +89,13 @@ def test_prompts_list_and_show(tmp_path):
     assert result.output.strip() == "summarize: {text}"
     result = runner.invoke(app, ["prompts", "show", "missing"])
     assert result.exit_code == 2 and "no prompt named 'missing'" in _error_line(result)
+
+
+def test_a_translation_model_without_anything_to_translate_names_the_summary_model_option(bart_model):
+    # --model is the translation model: without --to it would be silently ignored and the default
+    # summariser loaded in its place.
+    result = runner.invoke(app, ["summarize", "-", "--from", "en", "--model", str(bart_model)], input=ARTICLE)
+    assert result.exit_code == 2
+    assert "--summary-model" in _error_line(result) and "--to" in _error_line(result)
+    steps = runner.invoke(app, ["chain", "-", "--from", "en", "--steps", "summarize", "--model", str(bart_model)], input=ARTICLE)
+    assert steps.exit_code == 2 and "--summary-model" in _error_line(steps)

@@ -405,6 +405,9 @@ def chain_options(steps: tuple[Step, ...], source: str = "auto", method: str = "
     for one), ``summary_model`` the summariser."""
     from toolkit.translate.factory import parse_model_options
 
+    if models and not any(step.kind == "translate" for step in steps):
+        raise ToolkitError("«models» names a translation model, and these steps translate nothing",
+                           "the summariser is «summary_model»; «targets» (or a translate step) translates the summary")
     default_model, per_target = parse_model_options(list(models))
     return ChainOptions(
         steps=steps, source=None if source == "auto" else get_language(source).code, method=method,
