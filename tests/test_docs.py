@@ -137,3 +137,21 @@ def test_the_check_finds_documented_commands_and_reports_every_bad_one():
         "doc.md:10: toolkit prompts list / shows: `toolkit prompts` has no command shows",
         "doc.md:10: toolkit summarize a.txt --max-word 60: `toolkit summarize` has no option --max-word",
     ]
+
+
+def _commands(command, path=("toolkit",)):
+    """Every command below ``command`` with its path."""
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def test_every_option_a_help_text_names_exists():
+    # Help that names an option no command has sends the user nowhere (an option of another command,
+    # as `models import` naming translate's --model, is fine).
+    commands = [(path, c) for path, c in _commands(typer.main.get_command(app)) if not hasattr(c, "commands")]
+    every = set().union(*(_option_names(c) for _, c in commands))
+    problems = [f"{' '.join(path)}: its help names {named}" for path, command in commands
+                for text in [command.help or "", *(getattr(p, "help", None) or "" for p in command.params)]
+                for named in re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", text) if named not in every]
+    assert not problems, "\n".join(problems)

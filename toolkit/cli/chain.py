@@ -9,8 +9,8 @@ import typer
 from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
 
-BACKEND_HELP = ("Backend of the abstractive summariser and the translators: auto (ct2 when installed and it runs "
-                "the model: BART, T5, Marian, M2M100, NLLB), ct2 or hf. --method llm always runs on hf.")
+BACKEND_HELP = ("Backend of the summariser (abstractive or llm) and the translators: auto (ct2 when installed and "
+                "it runs the model's family, else hf), ct2 or hf.")
 
 
 def _print_result(result, as_json: bool) -> None:
