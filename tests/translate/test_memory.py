@@ -4,8 +4,11 @@ import json
 import multiprocessing
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
@@ -114,3 +117,33 @@ def test_cli_uses_the_memory_and_no_cache_bypasses_it(marian_model):
     assert "removed 2 segments" in cleared.stdout
     assert json.loads(runner.invoke(app, ["cache", "stats", "--json"]).stdout)["segments"] == 0
     assert os.path.exists(stats["path"])
+
+
+_RERUN = """
+import sys
+from toolkit.cli import main
+sys.argv = ["toolkit", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print(" ".join(m for m in ("torch", "transformers") if m in sys.modules), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("backend", ["hf", "ct2"])
+def test_a_rerun_the_memory_serves_loads_neither_torch_nor_weights(marian_model, tmp_path, backend):
+    # The re-run answers from the memory in a fresh process: no torch, no transformers, on either backend.
+    from toolkit.models.cuda import gpu_driver_present
+
+    if gpu_driver_present() and backend == "hf":
+        pytest.skip("on a GPU machine hf asks torch which device to use")
+    source = tmp_path / "in.txt"
+    source.write_text("Iran and Albania cut ties.\nThe minister said the talks would continue.\n", "utf-8")
+    args = ["translate", str(source), "--to", "sq", "--model", str(marian_model), "--backend", backend, "-q"]
+    first = runner.invoke(app, [*args, "--out", str(tmp_path / "first.txt")])
+    assert first.exit_code == 0, first.output
+    rerun = subprocess.run([sys.executable, "-c", _RERUN, *args, "--out", str(tmp_path / "again.txt")],
+                           capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert (tmp_path / "again.txt").read_bytes() == (tmp_path / "first.txt").read_bytes()
+    assert rerun.stderr.splitlines()[-1] == ""  # neither module was imported

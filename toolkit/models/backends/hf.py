@@ -52,6 +52,10 @@ def default_device(device: str | None = None) -> str:
     wanted = setting("device", device, "auto", str)
     if wanted != "auto":
         return wanted
+    from toolkit.models.cuda import gpu_driver_present
+
+    if not gpu_driver_present():  # no NVIDIA driver, no CUDA: known without importing torch
+        return "cpu"
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
