@@ -54,12 +54,14 @@ def start_server(tmp_path_factory, marian_multi_model):
     def start(**overrides) -> RunningServer:
         home = tmp_path_factory.mktemp("serve-home")
         base = ServeConfig(source="en", targets=("fa", "sq"), model=str(marian_multi_model), backend="hf",
-                           decoding=FIXED, keys_db=home / "keys.sqlite3")
+                           decoding=FIXED, keys_db=home / "keys.sqlite3",
+                           suggestions_db=home / "data" / "serve" / "suggestions.sqlite3")
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("TOOLKIT_CACHE_DIR", str(home / "cache"))
             mp.setenv("TOOLKIT_DATA_DIR", str(home / "data"))
             mp.setenv("TOOLKIT_DEVICE", "cpu")
             server = RunningServer(replace(base, **overrides))
+        server.home = home  # its TOOLKIT_CACHE_DIR and TOOLKIT_DATA_DIR are home/cache and home/data
         servers.append(server)
         return server
 

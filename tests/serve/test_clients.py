@@ -68,15 +68,14 @@ def test_libretranslate_aio_calls_and_typed_errors(start_server, alone, tmp_path
     asyncio.run(run())
 
 
-def test_suggestion_is_stored_and_served_from_the_translation_memory(server):
+def test_suggestion_is_accepted_for_review_and_not_served(server):
     from libretranslate_aio import LibreTranslate
 
     with LibreTranslate(server.url) as client:
         sentence = "Journalists were not allowed to enter the building."
-        assert client.translate(sentence, "en", "fa").translated_text != "خبرنگاران اجازه ورود نداشتند."
+        before = client.translate(sentence, "en", "fa").translated_text
         assert client.suggest(sentence, "خبرنگاران اجازه ورود نداشتند.", "en", "fa")
-        assert client.translate(sentence, "en", "fa").translated_text == "خبرنگاران اجازه ورود نداشتند."
-        assert client.translate(sentence, "en", "sq").translated_text != "خبرنگاران اجازه ورود نداشتند."
+        assert client.translate(sentence, "en", "fa").translated_text == before  # until an operator accepts it
 
 
 def test_suggestions_disabled_is_403(start_server):

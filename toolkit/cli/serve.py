@@ -1,4 +1,5 @@
-"""toolkit serve: the HTTP service, and its API keys (toolkit serve keys add|list|remove)."""
+"""toolkit serve: the HTTP service, its API keys (toolkit serve keys add|list|remove) and the
+suggestions users sent (toolkit serve suggestions list|accept|reject)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ serve_app = typer.Typer(help="A LibreTranslate-compatible HTTP service with a we
                         no_args_is_help=False)
 keys_app = typer.Typer(help="API keys for --api-keys (stored hashed in SQLite).", no_args_is_help=True)
 serve_app.add_typer(keys_app, name="keys")
+suggestions_app = typer.Typer(help="Corrections sent to /suggest: kept for review, served only once accepted.",
+                              no_args_is_help=True)
+serve_app.add_typer(suggestions_app, name="suggestions")
 app.add_typer(serve_app, name="serve")
 
 
@@ -36,7 +40,7 @@ def serve(
     batch_wait_ms: float = typer.Option(20.0, "--batch-wait-ms", min=0, help="How long a micro-batch waits for more requests."),
     queue_limit: int = typer.Option(256, "--queue-limit", min=1, help="Requests waiting per language pair before 429."),
     body_limit: int = typer.Option(1_000_000, "--body-limit", min=1024, help="Request body size limit in bytes."),
-    suggestions: bool = typer.Option(False, "--suggestions", help="Accept /suggest corrections into the translation memory."),
+    suggestions: bool = typer.Option(False, "--suggestions", help="Accept /suggest corrections, kept for review (toolkit serve suggestions)."),
     no_files: bool = typer.Option(False, "--no-files", help="Disable /translate_file."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory."),
 ) -> None:
@@ -101,3 +105,34 @@ def keys_remove(key: str = typer.Argument(..., help="The key, or its id from `to
     if not KeyStore().remove(key):
         raise ToolkitError(f"no API key '{key}'", "see toolkit serve keys list")
     typer.echo("removed", err=True)
+
+
+@suggestions_app.command("list")
+@user_errors
+def suggestions_list() -> None:
+    """The suggestions waiting for review: id, pair, sender, time, then the sentence and the suggestion."""
+    import datetime
+
+    from toolkit.serve.suggestions import SuggestionStore
+
+    for s in SuggestionStore().list():
+        created = datetime.datetime.fromtimestamp(s.created, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        typer.echo(f"{s.id}\t{s.source}-{s.target}\t{s.client}\t{created}\n\tq: {s.q!r}\n\ts: {s.s!r}")
+
+
+@suggestions_app.command("accept")
+@user_errors
+def suggestions_accept(ids: list[int] = typer.Argument(..., help="Ids from `toolkit serve suggestions list`.")) -> None:
+    """Move suggestions into the translation memory: the server and the CLI answer with them from then on."""
+    from toolkit.serve.suggestions import SuggestionStore
+
+    typer.echo(f"accepted {len(SuggestionStore().accept(ids))}", err=True)
+
+
+@suggestions_app.command("reject")
+@user_errors
+def suggestions_reject(ids: list[int] = typer.Argument(..., help="Ids from `toolkit serve suggestions list`.")) -> None:
+    """Delete suggestions unused."""
+    from toolkit.serve.suggestions import SuggestionStore
+
+    typer.echo(f"rejected {len(SuggestionStore().reject(ids))}", err=True)

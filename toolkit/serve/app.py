@@ -251,13 +251,14 @@ class Api:
         if not self.config.suggestions:
             raise ApiError(403, "Suggestions are disabled on this server.")
         params = await read_params(request)
+        access = self.access(request, params)
         values = {name: params.text(name) for name in ("q", "s", "source", "target")}
         for name, value in values.items():
             if not value:
                 raise missing(name)
         src = self._language(values["source"], self.service.sources)
         tgt = self._language(values["target"], self.service.languages)
-        await self._run(self.service.suggest(src, tgt, values["q"], values["s"]))
+        await self._run(self.service.suggest(src, tgt, values["q"], values["s"], access.client))
         return _Json({"success": True})
 
     # ------------------------------------------------------------------ the toolkit's own

@@ -32,7 +32,8 @@ class ServeConfig:
     body_limit: int = 1_000_000  # bytes per request body
     api_keys: bool = False
     keys_db: Path | None = None  # None: <data dir>/serve/api-keys.sqlite3
-    suggestions: bool = False
+    suggestions: bool = False  # /suggest keeps corrections for review (toolkit serve suggestions)
+    suggestions_db: Path | None = None  # None: <data dir>/serve/suggestions.sqlite3
     files: bool = True  # /translate_file
     file_ttl_s: float = 1800.0  # translated files are deleted this long after they were made
     summary_method: str = "extractive"
