@@ -87,3 +87,39 @@ def test_serve_command_finishes_in_flight_requests_on_sigterm(marian_multi_model
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_required_key_mode_refuses_keyless_requests_with_libretranslates_message(start_server):
+    server = start_server(require_api_key=True, suggestions=True)
+    key, _ = KeyStore(server.config.keys_db).add(req_limit=100)
+    need = (400, {"error": "Please contact the server operator to get an API key"})
+    for path, body in [("/translate", {"q": "Prices rose.", "source": "en", "target": "fa"}),
+                       ("/detect", {"q": "Prices rose."}),
+                       ("/suggest", {"q": "Prices rose.", "s": "x", "source": "en", "target": "fa"}),
+                       ("/summarize", {"q": "Prices rose.", "target": "fa"}),
+                       ("/chain", {"q": "Prices rose.", "steps": "translate:fa"})]:
+        keyless = httpx.post(server.url + path, json=body)
+        assert (keyless.status_code, keyless.json()) == need, path
+        assert httpx.post(server.url + path, json={**body, "api_key": key}).status_code == 200, path
+    keyless_file = httpx.post(server.url + "/translate_file", data={"source": "en", "target": "fa"},
+                              files={"file": ("a.txt", b"Prices rose.")})
+    assert (keyless_file.status_code, keyless_file.json()) == need
+    wrong = httpx.post(server.url + "/translate", json={"q": "Hi", "source": "en", "target": "fa", "api_key": "wrong"})
+    assert (wrong.status_code, wrong.json()) == (403, {"error": "Invalid API key"})
+    settings = httpx.get(server.url + "/frontend/settings").json()
+    assert (settings["apiKeys"], settings["keyRequired"]) == (True, True)
+    assert httpx.get(server.url + "/languages").status_code == 200  # what a client needs before it has a key
+
+
+def test_keys_are_not_required_by_default(start_server):
+    settings = httpx.get(start_server(api_keys=True).url + "/frontend/settings").json()
+    assert (settings["apiKeys"], settings["keyRequired"]) == (True, False)
+
+
+def test_require_api_key_from_the_settings_file_is_checked(tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text('require_api_key = "yes"\n')
+    monkeypatch.setenv("TOOLKIT_CONFIG", str(config))
+    result = CliRunner().invoke(app, ["serve", "--port", "0"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: invalid value 'yes' for require_api_key in config file {config} (must be true or false)"

@@ -33,6 +33,7 @@ def serve(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (env TOOLKIT_THREADS)."),
     beams: int = typer.Option(1, "--beams", min=1, help="Beam size (1 = greedy)."),
     api_keys: bool = typer.Option(False, "--api-keys", help="Check API keys (toolkit serve keys add); a wrong key gets 403."),
+    require_api_key: bool = typer.Option(False, "--require-api-key", help="Serve only requests with a valid key (implies --api-keys; settings file: require_api_key)."),
     req_limit: int = typer.Option(-1, "--req-limit", min=-1, help="Requests per minute per client without a key (-1: no limit)."),
     char_limit: int = typer.Option(20000, "--char-limit", min=-1, help="Characters per text (-1: no limit)."),
     batch_limit: int = typer.Option(-1, "--batch-limit", min=-1, help="Texts per request when q is a list (-1: no limit)."),
@@ -51,7 +52,7 @@ def serve(
     from toolkit.provenance import DecodingSettings
     from toolkit.serve.config import ServeConfig
     from toolkit.serve.server import serve as run_server
-    from toolkit.settings import setting
+    from toolkit.settings import setting, true_or_false
     from toolkit.translate.factory import models_for
 
     source, targets = get_language(source).code, parse_language_list(to)
@@ -62,6 +63,7 @@ def serve(
         batch_tokens=setting("batch_tokens", batch_tokens, None, int), batch_wait_ms=batch_wait_ms,
         queue_limit=queue_limit, req_limit=req_limit, char_limit=char_limit, batch_limit=batch_limit,
         body_limit=body_limit, api_keys=api_keys, suggestions=suggestions, files=not no_files,
+        require_api_key=setting("require_api_key", require_api_key or None, False, true_or_false),
     )
     typer.echo(f"loading models for {', '.join(f'{s}-{t}' for s, t in config.pairs)}...", err=True)
     run_server(config, host, port)

@@ -52,19 +52,22 @@ class Api:
 
     def __init__(self, service: TranslationService, config: ServeConfig):
         self.service, self.config = service, config
-        self.keys = KeyStore(config.keys_db) if config.api_keys else None
+        self.keys = KeyStore(config.keys_db) if config.api_keys or config.require_api_key else None
         self.limiter = RateLimiter()
         self.files = FileStore(config.file_ttl_s) if config.files else None
 
     # ------------------------------------------------------------------ access
     def access(self, request: Request, params: Params, cost: int = 1) -> _Access:
-        """LibreTranslate's access check: a given key must exist; requests per minute per key or address."""
+        """LibreTranslate's access check: a given key must exist, and be given when keys are required;
+        requests per minute per key or address."""
         record = None
         key = params.text("api_key")
         if self.keys is not None and key:
             record = self.keys.lookup(key)
             if record is None:
                 raise ApiError(403, "Invalid API key")
+        elif self.config.require_api_key:
+            raise ApiError(400, "Please contact the server operator to get an API key")
         client = f"key:{record.id}" if record else f"ip:{request.client.host if request.client else '-'}"
         limit = record.req_limit if record else self.config.req_limit
         if not self.limiter.allow(client, limit, cost):
@@ -180,8 +183,8 @@ class Api:
         return _Json({
             "charLimit": c.char_limit,
             "frontendTimeout": c.frontend_timeout_ms,
-            "apiKeys": c.api_keys,
-            "keyRequired": False,
+            "apiKeys": self.keys is not None,
+            "keyRequired": c.require_api_key,
             "suggestions": c.suggestions,
             "filesTranslation": c.files,
             "supportedFilesFormat": list(SUFFIXES) if c.files else [],

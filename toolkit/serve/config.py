@@ -31,6 +31,7 @@ class ServeConfig:
     alternatives_limit: int = 3
     body_limit: int = 1_000_000  # bytes per request body
     api_keys: bool = False
+    require_api_key: bool = False  # keyless requests get 400 (implies api_keys)
     keys_db: Path | None = None  # None: <data dir>/serve/api-keys.sqlite3
     suggestions: bool = False  # /suggest keeps corrections for review (toolkit serve suggestions)
     suggestions_db: Path | None = None  # None: <data dir>/serve/suggestions.sqlite3
