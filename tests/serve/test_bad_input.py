@@ -37,6 +37,12 @@ OK = {"q": "Prices rose.", "source": "en", "target": "fa"}
     ("GET", "/download_file/..%2F..%2Fetc%2Fpasswd", {}, 404, "Not Found"),  # a slash never reaches the handler
     ("GET", "/download_file/0123456789abcdef0123456789abcdef.gone.txt", {}, 400, "Invalid filename"),
     ("POST", "/summarize", {"json": {"q": "Prices rose.", "target": ["zz"]}}, 400, "zz is not supported"),
+    # catalogue languages the operator did not configure: refused, never loaded (nor downloaded)
+    ("POST", "/summarize", {"json": {"q": "Prices rose.", "target": "de"}}, 400, "de is not supported"),
+    ("POST", "/summarize", {"json": {"q": "Prices rose.", "source": "fr", "target": "fa"}}, 400, "fr is not supported"),
+    ("POST", "/summarize", {"json": {"q": "Prices rose.", "source": "fa", "target": "sq"}}, 400, "fa is not supported"),
+    ("POST", "/chain", {"json": {"q": "Prices rose.", "steps": "summarize,translate:de"}}, 400, "de is not supported"),
+    ("POST", "/chain", {"json": {"q": "Prices rose.", "target": "fa,uk"}}, 400, "uk is not supported"),
     ("POST", "/chain", {"json": {"q": "Prices rose.", "steps": "translate:fa,dance"}}, 400,
      "Invalid request: unknown step 'dance' in steps"),
 ])
@@ -71,3 +77,24 @@ def test_while_shutting_down_new_requests_get_503(server):
     finally:
         server.app.state["draining"] = False
     assert httpx.post(server.url + "/translate", json=OK).status_code == 200
+
+
+def test_auto_on_short_text_falls_back_to_the_configured_source(server, alone):
+    # "Hello." looks more Albanian than English to the identifier; the server translates only from English
+    response = httpx.post(server.url + "/translate", json={"q": "Hello.", "source": "auto", "target": "sq"})
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["translatedText"] == alone("sq", "Hello.")
+    assert result["detectedLanguage"]["language"] == "en" and 0 < result["detectedLanguage"]["confidence"] < 50
+    listed = httpx.post(server.url + "/translate", json={"q": ["Hello.", "Prices rose."], "source": "auto", "target": "fa"})
+    assert listed.json()["translatedText"] == [alone("fa", "Hello."), alone("fa", "Prices rose.")]
+    assert [d["language"] for d in listed.json()["detectedLanguage"]] == ["en", "en"]
+    upload = httpx.post(server.url + "/translate_file", data={"source": "auto", "target": "fa"},
+                        files={"file": ("hello.txt", b"Hello.")})
+    assert httpx.get(upload.json()["translatedFileUrl"]).text == alone("fa", "Hello.")
+
+
+def test_auto_on_a_clear_english_text_says_so(server):
+    result = httpx.post(server.url + "/translate", json={"q": "The minister said the talks would continue next week.",
+                                                         "source": "auto", "target": "fa"}).json()
+    assert result["detectedLanguage"]["language"] == "en" and result["detectedLanguage"]["confidence"] > 90

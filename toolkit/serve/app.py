@@ -90,6 +90,20 @@ class Api:
             return [{"confidence": 0.0, "language": "en"}]
         return [{"confidence": round(p * 100, 1), "language": code} for code, p in ranked]
 
+    def _source(self, source: str, texts: list[str]) -> tuple[str, dict]:
+        """A request's source language and its ``detectedLanguage``. ``auto`` detects it; when detection
+        is unsure or names a language the server does not translate from (short texts: "Hello." looks
+        Albanian), the configured source, with the confidence detection gave it."""
+        if source.lower() != "auto":
+            src = self._language(source, self.service.sources)
+            return src, {"confidence": 100.0, "language": src}
+        ranked = self._detect(texts)
+        if ranked[0]["language"] in self.service.sources and ranked[0]["confidence"] >= _SURE:
+            return ranked[0]["language"], ranked[0]
+        fallback = self.config.source
+        confidence = next((d["confidence"] for d in ranked if d["language"] == fallback), 0.0)
+        return fallback, {"confidence": confidence, "language": fallback}
+
     async def _run(self, coro):
         """Await service work; a full queue is LibreTranslate's 429, a library error a 400."""
         try:
@@ -128,12 +142,7 @@ class Api:
         access = self.access(request, params, max(1, len(texts)) if batch else 1)
         for text in texts:
             self._check_chars(text, access)
-        if source.lower() == "auto":
-            detected = self._detect(texts)[0]
-            src = self._language(detected["language"], self.service.sources)
-        else:
-            src = self._language(source, self.service.sources)
-            detected = {"confidence": 100.0, "language": src}
+        src, detected = self._source(source, texts)
         tgt = self._language(target, self.service.languages)
         if text_format not in ("text", "html"):
             raise ApiError(400, f"{text_format} format is not supported")
@@ -231,7 +240,7 @@ class Api:
             raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
         char_limit = self.config.char_limit
         self.access(request, params, max(1, len(text) // char_limit) if char_limit > 0 else 1)
-        src = self._language(self._detect([text])[0]["language"] if source.lower() == "auto" else source, self.service.sources)
+        src, _ = self._source(source, [text])
         tgt = self._language(target, self.service.languages)
         self._check_pair(src, tgt)
         if suffix in (".html", ".htm"):
@@ -274,6 +283,7 @@ class Api:
         access = self.access(request, params)
         self._check_chars(q, access)
         steps = default_steps([t for t in targets if t != source])
+        self._check_steps(steps, source)
         return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q)))
 
     async def chain(self, request: Request) -> Response:
@@ -291,24 +301,34 @@ class Api:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
         access = self.access(request, params)
         self._check_chars(q, access)
+        self._check_steps(plan, source)
         return _Json(await self._run(self.service.chain(self._chain_options(params, plan, source), q)))
 
-    def _article(self, params: Params) -> tuple[str, str | None]:
+    def _article(self, params: Params) -> tuple[str, str]:
         q = params.text("q")
         if not q:
             raise missing("q")
-        source = (params.text("source") or "auto").lower()
-        if source != "auto" and source not in LANGUAGES:
-            raise ApiError(400, f"{source} is not supported")
-        return q, None if source == "auto" else source
+        return q, self._source(params.text("source") or "auto", [q])[0]
 
     def _targets(self, value) -> list[str]:
         codes = value if isinstance(value, list) else str(value or "").split(",")
         codes = [str(c).strip().lower() for c in codes if str(c).strip()] or list(self.config.targets)
-        for code in codes:
-            if code not in LANGUAGES:
-                raise ApiError(400, f"{code} is not supported")
-        return list(dict.fromkeys(codes))
+        return list(dict.fromkeys(self._language(code, self.service.languages) for code in codes))
+
+    def _check_steps(self, steps, source: str) -> None:
+        """Refuse a chain that needs a model the operator did not configure (the chain would load one,
+        even download it): each translation, from where ``toolkit.chain`` takes it, must be a served pair."""
+        from toolkit.chain import PIVOT
+
+        stage = [source]
+        for step in steps:
+            if step.kind == "summarize":
+                stage = stage[-1:]
+                continue
+            target = self._language(step.lang, self.service.languages)
+            if target not in stage:
+                self._check_pair(PIVOT if PIVOT in stage else stage[0], target)
+                stage.append(target)
 
     @staticmethod
     def _check_chars(q: str, access: _Access) -> None:
@@ -339,6 +359,9 @@ class Api:
 
     async def index(self, request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+
+_SURE = 50.0  # the least confidence (percent) with which a detected source language is taken
 
 
 def _translatable(text: str) -> bool:
