@@ -123,3 +123,9 @@ def test_require_api_key_from_the_settings_file_is_checked(tmp_path, monkeypatch
     result = CliRunner().invoke(app, ["serve", "--port", "0"])
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: invalid value 'yes' for require_api_key in config file {config} (must be true or false)"
+
+
+def test_serve_refuses_a_summary_model_that_cannot_summarise(marian_multi_model):
+    result = CliRunner().invoke(app, ["serve", "--port", str(free_port()), "--to", "fa", "--model", str(marian_multi_model),
+                                      "--backend", "hf", "--summary-model", str(marian_multi_model)])
+    assert result.exit_code == 2 and "error: " in result.stderr and "cannot summarise" in result.stderr

@@ -89,3 +89,16 @@ def test_the_page_asks_for_a_key_when_the_server_requires_one(browser, start_ser
         assert page.wait_for_selector("#output-fa").text_content() == alone("fa", "Prices rose.")
     finally:
         page.close()
+
+
+def test_the_page_offers_only_the_summary_methods_the_server_has(page, browser, start_server, bart_model):
+    assert page.eval_on_selector_all("#method option", "options => options.map(o => o.value)") == ["extractive"]
+    server = start_server(summary_model=str(bart_model))
+    other = browser.new_page()
+    try:
+        other.goto(server.url + "/")
+        other.wait_for_selector("#target-fa")
+        assert other.eval_on_selector_all("#method option", "options => options.map(o => o.value)") == \
+            ["extractive", "abstractive"]
+    finally:
+        other.close()

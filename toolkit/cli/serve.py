@@ -41,6 +41,7 @@ def serve(
     batch_wait_ms: float = typer.Option(20.0, "--batch-wait-ms", min=0, help="How long a micro-batch waits for more requests."),
     queue_limit: int = typer.Option(256, "--queue-limit", min=1, help="Requests waiting per language pair before 429."),
     body_limit: int = typer.Option(1_000_000, "--body-limit", min=1024, help="Request body size limit in bytes."),
+    summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model (id, imported name or folder) for abstractive summaries; without one, extractive only (settings file: summary_model)."),
     suggestions: bool = typer.Option(False, "--suggestions", help="Accept /suggest corrections, kept for review (toolkit serve suggestions)."),
     no_files: bool = typer.Option(False, "--no-files", help="Disable /translate_file."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory."),
@@ -64,6 +65,7 @@ def serve(
         queue_limit=queue_limit, req_limit=req_limit, char_limit=char_limit, batch_limit=batch_limit,
         body_limit=body_limit, api_keys=api_keys, suggestions=suggestions, files=not no_files,
         require_api_key=setting("require_api_key", require_api_key or None, False, true_or_false),
+        summary_model=setting("summary_model", summary_model, None, str),
     )
     typer.echo(f"loading models for {', '.join(f'{s}-{t}' for s, t in config.pairs)}...", err=True)
     run_server(config, host, port)

@@ -201,6 +201,7 @@ class Api:
                          "target": {"code": target, "name": get_language(target).name}},
             # the toolkit's own: text direction of each language, for pages that show RTL output
             "directions": {code: LANGUAGES[code].direction for code in self.service.languages},
+            "summaryMethods": list(c.summary_methods),
         })
 
     async def health(self, request: Request) -> Response:
@@ -352,7 +353,11 @@ class Api:
             return number
 
         c = self.config
-        return ChainOptions(steps=tuple(steps), source=source, method=params.text("method") or c.summary_method,
+        method = params.text("method") or c.summary_method
+        if method not in c.summary_methods:
+            raise ApiError(400, f"{method} method is not supported")
+        return ChainOptions(steps=tuple(steps), source=source, method=method,
+                            summary_model=c.summary_model if method == "abstractive" else None,
                             length=SummaryLength(number("max_words"), number("sentences")),
                             translation_model=c.model, translation_models=dict(c.models), beams=c.decoding.beams,
                             backend=c.backend, quantization=c.quantization, translation_memory=c.translation_memory)

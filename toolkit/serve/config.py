@@ -38,6 +38,12 @@ class ServeConfig:
     files: bool = True  # /translate_file
     file_ttl_s: float = 1800.0  # translated files are deleted this long after they were made
     summary_method: str = "extractive"
+    summary_model: str | None = None  # for abstractive summaries; None: extractive only
+
+    @property
+    def summary_methods(self) -> tuple[str, ...]:
+        """The summarisation methods the server offers: abstractive only with a summary model."""
+        return ("extractive", "abstractive") if self.summary_model else ("extractive",)
     frontend_timeout_ms: int = 500
 
     @property

@@ -56,6 +56,18 @@ class TranslationService:
             pair = Pair(source, target, executor)
             pair.translator = executor.submit(self._build, source, target).result()
             self.pairs[source, target] = pair
+        if self.config.summary_model:
+            self._summary_chain()
+
+    def _summary_chain(self):
+        """The chain that makes abstractive summaries with the configured model, its summariser loaded
+        now, so that a bad model stops the server before it listens."""
+        from toolkit.chain import Chain, ChainOptions
+
+        c = self.config
+        chain = self._chains["abstractive", c.summary_model] = Chain(ChainOptions(
+            method="abstractive", summary_model=c.summary_model, backend=c.backend, quantization=c.quantization))
+        chain.summarizer(c.source)
 
     def _build(self, source: str, target: str) -> Translator:
         from toolkit.translate.factory import build_translator

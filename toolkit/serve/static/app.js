@@ -99,6 +99,12 @@ async function start() {
     ]);
     directions = settings.directions || {};
     $("api-key-field").hidden = !settings.apiKeys;
+    for (const method of settings.summaryMethods || ["extractive"]) {
+      const option = document.createElement("option");
+      option.value = method;
+      option.textContent = method;
+      $("method").append(option);
+    }
     const targets = new Set();
     for (const lang of languages) {
       names[lang.code] = lang.name;
