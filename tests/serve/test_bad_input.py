@@ -24,6 +24,16 @@ OK = {"q": "Prices rose.", "source": "en", "target": "fa"}
     ("POST", "/translate", {"content": b'{"q": "Hi", ', "headers": {"content-type": "application/json"}}, 400,
      "Failed to decode JSON object: Expecting property name enclosed in double quotes: line 1 column 13 (char 12)"),
     ("POST", "/translate", {"json": ["Hi"]}, 400, "Invalid JSON format"),
+    # malformed input: 400 in LibreTranslate's shape, never Python's internals
+    ("POST", "/translate", {"content": b'{"q": "Hi", "source": "en", "target": "fa", "alternatives": 1e999}',
+                            "headers": {"content-type": "application/json"}}, 400,
+     "Invalid request: alternatives parameter is not a number"),
+    ("POST", "/detect", {"json": {"q": [1, 2]}}, 400, "Invalid request: q parameter must be a string or a list of strings"),
+    ("POST", "/translate", {"content": b"[" * 100_000 + b"]" * 100_000, "headers": {"content-type": "application/json"}},
+     400, "Failed to decode JSON object: nested too deeply"),
+    ("POST", "/summarize", {"content": b'{"q": "Prices rose.", "target": "fa", "max_words": 1e999}',
+                            "headers": {"content-type": "application/json"}}, 400,
+     "Invalid request: max_words parameter is not a number"),
     ("GET", "/translate", {}, 405, "Method Not Allowed"),
     ("GET", "/nowhere", {}, 404, "Not Found"),
     ("POST", "/translate", {"content": b"x" * 1_000_001, "headers": {"content-type": "application/json"}}, 413,
@@ -91,7 +101,7 @@ def test_auto_on_short_text_falls_back_to_the_configured_source(server, alone):
     assert [d["language"] for d in listed.json()["detectedLanguage"]] == ["en", "en"]
     upload = httpx.post(server.url + "/translate_file", data={"source": "auto", "target": "fa"},
                         files={"file": ("hello.txt", b"Hello.")})
-    assert httpx.get(upload.json()["translatedFileUrl"]).text == alone("fa", "Hello.")
+    assert httpx.get(server.url + upload.json()["translatedFileUrl"]).text == alone("fa", "Hello.")
 
 
 def test_auto_on_a_clear_english_text_says_so(server):

@@ -46,7 +46,7 @@ def test_libretranslate_aio_calls_and_typed_errors(start_server, alone, tmp_path
             translated = await client.translate_file(article, "en", "fa")
             import httpx
 
-            download = httpx.get(translated.translated_file_url)
+            download = httpx.get(server.url + translated.translated_file_url)  # relative: no --public-url
             assert download.status_code == 200 and 'filename="article.md"' in download.headers["content-disposition"]
             assert download.text == alone("fa", article.read_text("utf-8"))
             assert download.text.startswith("# ") and "\n\n" in download.text  # Markdown layout kept

@@ -129,3 +129,38 @@ def test_serve_refuses_a_summary_model_that_cannot_summarise(marian_multi_model)
     result = CliRunner().invoke(app, ["serve", "--port", str(free_port()), "--to", "fa", "--model", str(marian_multi_model),
                                       "--backend", "hf", "--summary-model", str(marian_multi_model)])
     assert result.exit_code == 2 and "error: " in result.stderr and "cannot summarise" in result.stderr
+
+
+def _start_serve_command(args: list[str], env: dict, log) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", "from toolkit.cli import main; main()", "serve", "--port", str(port),
+                                *args], env={**os.environ, "PYTHONPATH": os.getcwd(), **env}, stderr=log)
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 300
+    while True:
+        try:
+            if httpx.get(url + "/health").status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_serve_takes_its_public_settings_from_the_settings_file(marian_multi_model, bart_model, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(f'require_api_key = true\npublic_url = "https://translate.example.org/lt"\n'
+                      f'summary_model = "{bart_model}"\n')
+    with (tmp_path / "serve.log").open("w") as log:
+        process, url = _start_serve_command(["--to", "fa", "--model", f"fa={marian_multi_model}", "--backend", "hf"],
+                                            {"TOOLKIT_CONFIG": str(config)}, log)
+    try:
+        settings = httpx.get(url + "/frontend/settings").json()
+        assert settings["keyRequired"] and settings["summaryMethods"] == ["extractive", "abstractive"]
+        key, _ = KeyStore().add(req_limit=10)
+        upload = httpx.post(url + "/translate_file", data={"source": "en", "target": "fa", "api_key": key},
+                            files={"file": ("a.txt", b"Prices rose.")}, timeout=120)
+        assert upload.json()["translatedFileUrl"].startswith("https://translate.example.org/lt/download_file/")
+    finally:
+        process.terminate()
+        process.wait(60)

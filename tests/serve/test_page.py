@@ -64,7 +64,7 @@ def test_errors_are_shown_inline(page):
     page.fill("#source-text", "a" * 201)  # over the server's 200-character limit
     page.check("#target-fa")
     page.click("#translate")
-    page.wait_for_function("document.getElementById('error').textContent.includes('exceeds')")
+    page.wait_for_selector("#error:has-text('exceeds')")  # no wait_for_function: the page's CSP forbids eval
     assert page.text_content("#error") == "Invalid request: request (201) exceeds text limit (200)"
     assert page.query_selector("#output-fa") is None
 
@@ -82,7 +82,7 @@ def test_the_page_asks_for_a_key_when_the_server_requires_one(browser, start_ser
         page.fill("#source-text", "Prices rose.")
         page.check("#target-fa")
         page.click("#translate")
-        page.wait_for_function("document.getElementById('error').textContent.includes('API key')")
+        page.wait_for_selector("#error:has-text('API key')")
         assert page.text_content("#error") == "Please contact the server operator to get an API key"
         page.fill("#api-key", key)
         page.click("#translate")

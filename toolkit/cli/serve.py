@@ -42,6 +42,9 @@ def serve(
     queue_limit: int = typer.Option(256, "--queue-limit", min=1, help="Requests waiting per language pair before 429."),
     body_limit: int = typer.Option(1_000_000, "--body-limit", min=1024, help="Request body size limit in bytes."),
     summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model (id, imported name or folder) for abstractive summaries; without one, extractive only (settings file: summary_model)."),
+    public_url: Optional[str] = typer.Option(None, "--public-url", help="The URL clients reach the server at, behind a reverse proxy (https://host/prefix), for translatedFileUrl; default a relative URL (settings file: public_url)."),
+    read_timeout: float = typer.Option(30.0, "--read-timeout", min=0.1, help="Seconds a request's headers, then its body, may take to arrive."),
+    keep_alive_timeout: float = typer.Option(5.0, "--keep-alive-timeout", min=0.1, help="Seconds an idle connection stays open."),
     suggestions: bool = typer.Option(False, "--suggestions", help="Accept /suggest corrections, kept for review (toolkit serve suggestions)."),
     no_files: bool = typer.Option(False, "--no-files", help="Disable /translate_file."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory."),
@@ -66,6 +69,7 @@ def serve(
         body_limit=body_limit, api_keys=api_keys, suggestions=suggestions, files=not no_files,
         require_api_key=setting("require_api_key", require_api_key or None, False, true_or_false),
         summary_model=setting("summary_model", summary_model, None, str),
+        public_url=setting("public_url", public_url, None, str), read_timeout_s=read_timeout, keep_alive_s=keep_alive_timeout,
     )
     typer.echo(f"loading models for {', '.join(f'{s}-{t}' for s, t in config.pairs)}...", err=True)
     run_server(config, host, port)

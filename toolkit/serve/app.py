@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from toolkit.serve.files import SUFFIXES, FileStore
 from toolkit.serve.keys import KeyStore
 from toolkit.serve.limits import RateLimiter
 from toolkit.serve.markup import translate_html
-from toolkit.serve.params import ApiError, BodyTooLarge, Params, missing, read_params
+from toolkit.serve.params import ApiError, BodyTimeout, BodyTooLarge, Params, missing, read_params
 from toolkit.serve.service import TranslationService
 
 STATIC = Path(__file__).parent / "static"
@@ -127,7 +128,7 @@ class Api:
             raise missing("target")
         try:
             alternatives = max(0, int(params.get("alternatives", 0)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
         if self.config.alternatives_limit != -1 and alternatives > self.config.alternatives_limit:
             raise ApiError(400, f"Invalid request: alternatives parameter must be <= {self.config.alternatives_limit}")
@@ -179,8 +180,11 @@ class Api:
         q = params.get("q")
         if not q:
             raise missing("q")
+        texts = q if isinstance(q, list) else [q]
+        if not all(isinstance(t, str) for t in texts):
+            raise ApiError(400, "Invalid request: q parameter must be a string or a list of strings")
         self.access(request, params)
-        return _Json(self._detect(q if isinstance(q, list) else [q]))
+        return _Json(self._detect(texts))
 
     async def languages(self, request: Request) -> Response:
         return _Json([{"code": code, "name": get_language(code).name, "targets": self.service.targets_of(code)}
@@ -249,7 +253,10 @@ class Api:
         else:
             [translated] = await self._run(self.service.translate(src, tgt, [text]))
         name = self.files.save(upload.filename, translated)
-        return _Json({"translatedFileUrl": str(request.url_for("download_file", filename=name))})
+        # Never from the request's Host header: the configured public URL, else a path on this server.
+        path = request.app.url_path_for("download_file", filename=name)
+        base = self.config.public_url.rstrip("/") if self.config.public_url else request.scope.get("root_path", "")
+        return _Json({"translatedFileUrl": base + path})
 
     async def download_file(self, request: Request) -> Response:
         if self.files is None:
@@ -346,7 +353,7 @@ class Api:
                 return None
             try:
                 number = int(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise ApiError(400, f"Invalid request: {name} parameter is not a number") from None
             if number < 1:
                 raise ApiError(400, f"Invalid request: {name} parameter must be >= 1")
@@ -374,8 +381,15 @@ def _translatable(text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
+# On every response, errors included (413 and 500 are made outside the CORS middleware).
+_HEADERS = [(b"access-control-allow-origin", b"*"), (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+            (b"content-security-policy", b"default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+                                         b"base-uri 'none'; form-action 'self'; frame-ancestors 'none'")]
+
+
 class _Guard:
-    """Outermost ASGI layer: 503 while shutting down, the body size limit, and per-route metrics."""
+    """Outermost ASGI layer: 503 while shutting down, the body size limit and read timeout, CORS and
+    security headers on every response, and per-route metrics."""
 
     def __init__(self, app, config: ServeConfig, state: dict, metrics):
         self.app, self.config, self.state, self.metrics = app, config, state, metrics
@@ -390,6 +404,9 @@ class _Guard:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  *((n, v) for n, v in _HEADERS if n not in names)]}
             await send(message)
 
         try:
@@ -399,11 +416,18 @@ class _Guard:
             length = dict(scope["headers"]).get(b"content-length")
             if length is not None and length.isdigit() and int(length) > limit:
                 return await _error(413, str(BodyTooLarge(limit)))(scope, receive, send_status)
-            seen = 0
+            seen, body_done = 0, False
+            deadline = time.monotonic() + self.config.read_timeout_s
 
             async def limited_receive():
-                nonlocal seen
-                message = await receive()
+                nonlocal seen, body_done
+                if body_done:  # after the body: waits for a disconnect, for as long as it takes
+                    return await receive()
+                try:
+                    message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+                except asyncio.TimeoutError:
+                    raise BodyTimeout() from None
+                body_done = not message.get("more_body", False)
                 seen += len(message.get("body", b""))
                 if seen > limit:
                     raise BodyTooLarge(limit)
@@ -443,6 +467,11 @@ def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
     async def too_large(request, exc: BodyTooLarge):
         return _error(413, str(exc))
 
+    async def too_slow(request, exc: BodyTimeout):
+        response = _error(408, str(exc))
+        response.headers["connection"] = "close"  # the rest of the body is not waited for
+        return response
+
     async def server_error(request, exc: Exception):
         return _error(500, f"Cannot translate text: {exc}")
 
@@ -476,5 +505,5 @@ def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
                              max_age=60 * 60 * 24 * 20)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={ApiError: api_error, HTTPException: http_error, BodyTooLarge: too_large,
-                                        Exception: server_error})
+                                        BodyTimeout: too_slow, Exception: server_error})
     return _Guard(app, config, state, service.metrics)
