@@ -81,6 +81,12 @@ def test_serve_command_finishes_in_flight_requests_on_sigterm(marian_multi_model
             assert sender.is_alive(), "the translation finished before the server was stopped"
             time.sleep(0.01)
         process.send_signal(signal.SIGTERM)
+        # While the article is still being translated, the server keeps listening and answers 503.
+        draining = httpx.get(url + "/health")
+        while draining.status_code == 200:
+            assert sender.is_alive(), "the translation finished before the server answered 503"
+            draining = httpx.get(url + "/health")
+        assert (draining.status_code, draining.json()) == (503, {"error": "Service is shutting down"})
         sender.join(60)
         assert result["response"].status_code == 200 and result["response"].json()["translatedText"]
         assert process.wait(60) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once it has stopped

@@ -433,7 +433,11 @@ class _Guard:
                     raise BodyTooLarge(limit)
                 return message
 
-            await self.app(scope, limited_receive, send_status)
+            self.state["in_flight"] += 1  # what a SIGTERM waits for (toolkit.serve.server)
+            try:
+                await self.app(scope, limited_receive, send_status)
+            finally:
+                self.state["in_flight"] -= 1
         finally:
             self.metrics.observe_request(_endpoint(scope["path"]), status, time.perf_counter() - started)
 
@@ -456,7 +460,7 @@ def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
     from contextlib import asynccontextmanager
 
     api = Api(service, config)
-    state: dict = {"draining": False}
+    state: dict = {"draining": False, "in_flight": 0}
 
     async def api_error(request, exc: ApiError):
         return _error(exc.status, exc.message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from toolkit.serve.config import ServeConfig
 
 
@@ -51,9 +53,25 @@ def make_server(app, host: str, port: int, log_level: str = "warning", grace_s: 
     from uvicorn.importer import import_from_string
 
     class Server(uvicorn.Server):
+        loop = None
+
+        async def serve(self, sockets=None) -> None:
+            self.loop = asyncio.get_running_loop()
+            await super().serve(sockets)
+
         def handle_exit(self, sig, frame) -> None:
+            """The first signal drains: still listening, new requests get 503 until the ones in flight are
+            answered (uvicorn alone stops listening at once: connections were refused); a second stops now."""
+            if app.state["draining"] or self.loop is None:
+                return super().handle_exit(sig, frame)
             app.state["draining"] = True
-            super().handle_exit(sig, frame)
+            self.loop.call_soon_threadsafe(lambda: self.loop.create_task(self._drain(sig, frame)))
+
+        async def _drain(self, sig, frame) -> None:
+            deadline = self.loop.time() + grace_s
+            while app.state["in_flight"] and self.loop.time() < deadline:
+                await asyncio.sleep(0.05)
+            uvicorn.Server.handle_exit(self, sig, frame)
 
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=grace_s,
                             lifespan="on", access_log=False, timeout_keep_alive=app.config.keep_alive_s)
