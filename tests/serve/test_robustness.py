@@ -100,3 +100,13 @@ def test_html_with_an_unclosed_comment_keeps_it_byte_for_byte(server, alone):
     response = httpx.post(server.url + "/translate", json={**OK, "format": "html", "q": html})
     assert response.json() == {"translatedText": f"<p>{alone('fa', 'Prices rose.')}</p>\n"
                                                  "<!-- draft: <b>not</b> final &amp; unreviewed\n"}
+
+
+def test_forwarded_addresses_count_only_from_trusted_proxies(start_server):
+    ask = lambda server, address: httpx.post(server.url + "/translate", json=OK,  # noqa: E731
+                                             headers={"X-Forwarded-For": address}).status_code
+    behind_local_proxy = start_server(req_limit=1)  # uvicorn's default: the proxy on this machine is trusted
+    assert [ask(behind_local_proxy, "203.0.113.1"), ask(behind_local_proxy, "203.0.113.2"),
+            ask(behind_local_proxy, "203.0.113.1")] == [200, 200, 429]
+    no_proxy = start_server(req_limit=1, forwarded_allow_ips="")  # nobody's X-Forwarded-For is believed
+    assert [ask(no_proxy, "203.0.113.1"), ask(no_proxy, "203.0.113.2")] == [200, 429]

@@ -43,6 +43,7 @@ def serve(
     body_limit: int = typer.Option(1_000_000, "--body-limit", min=1024, help="Request body size limit in bytes."),
     summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model (id, imported name or folder) for abstractive summaries; without one, extractive only (settings file: summary_model)."),
     public_url: Optional[str] = typer.Option(None, "--public-url", help="The URL clients reach the server at, behind a reverse proxy (https://host/prefix), for translatedFileUrl; default a relative URL (settings file: public_url)."),
+    forwarded_allow_ips: Optional[str] = typer.Option(None, "--forwarded-allow-ips", help="Proxies (comma-separated addresses, or *) whose X-Forwarded-For names the client for the limits (default 127.0.0.1,::1; settings file: forwarded_allow_ips)."),
     read_timeout: float = typer.Option(30.0, "--read-timeout", min=0.1, help="Seconds a request's headers, then its body, may take to arrive."),
     keep_alive_timeout: float = typer.Option(5.0, "--keep-alive-timeout", min=0.1, help="Seconds an idle connection stays open."),
     suggestions: bool = typer.Option(False, "--suggestions", help="Accept /suggest corrections, kept for review (toolkit serve suggestions)."),
@@ -69,7 +70,8 @@ def serve(
         body_limit=body_limit, api_keys=api_keys, suggestions=suggestions, files=not no_files,
         require_api_key=setting("require_api_key", require_api_key or None, False, true_or_false),
         summary_model=setting("summary_model", summary_model, None, str),
-        public_url=setting("public_url", public_url, None, str), read_timeout_s=read_timeout, keep_alive_s=keep_alive_timeout,
+        public_url=setting("public_url", public_url, None, str),
+        forwarded_allow_ips=setting("forwarded_allow_ips", forwarded_allow_ips, None, str), read_timeout_s=read_timeout, keep_alive_s=keep_alive_timeout,
     )
     typer.echo(f"loading models for {', '.join(f'{s}-{t}' for s, t in config.pairs)}...", err=True)
     run_server(config, host, port)

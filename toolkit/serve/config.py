@@ -33,6 +33,7 @@ class ServeConfig:
     read_timeout_s: float = 30.0  # a request's headers, and then its body, must arrive within this
     keep_alive_s: float = 5.0  # an idle connection is closed after this
     public_url: str | None = None  # where clients reach the server (behind a proxy); None: relative file URLs
+    forwarded_allow_ips: str | None = None  # proxies whose X-Forwarded-For is believed; None: uvicorn's (this machine)
     api_keys: bool = False
     require_api_key: bool = False  # keyless requests get 400 (implies api_keys)
     keys_db: Path | None = None  # None: <data dir>/serve/api-keys.sqlite3

@@ -74,7 +74,8 @@ def make_server(app, host: str, port: int, log_level: str = "warning", grace_s: 
             uvicorn.Server.handle_exit(self, sig, frame)
 
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=grace_s,
-                            lifespan="on", access_log=False, timeout_keep_alive=app.config.keep_alive_s)
+                            lifespan="on", access_log=False, timeout_keep_alive=app.config.keep_alive_s,
+                            forwarded_allow_ips=app.config.forwarded_allow_ips)
     config.http = _with_header_timeout(import_from_string(HTTP_PROTOCOLS[config.http]), app.config.read_timeout_s)
     return Server(config)
 
