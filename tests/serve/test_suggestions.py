@@ -8,7 +8,6 @@ from typer.testing import CliRunner
 
 from toolkit.cli import app
 from toolkit.provenance import DecodingSettings
-from toolkit.serve.keys import KeyStore
 
 SENTENCE = "Good morning everyone."
 POISON = "POISONED"

@@ -23,6 +23,8 @@ def _with_header_timeout(protocol: type, timeout_s: float) -> type:
     is closed (uvicorn has none: a client trickling headers held its connection for ever)."""
 
     class Protocol(protocol):
+        header_timer = None
+
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
             self._arm_header_timeout()
@@ -31,15 +33,21 @@ def _with_header_timeout(protocol: type, timeout_s: float) -> type:
             super().on_response_complete()
             self._arm_header_timeout()
 
+        def connection_lost(self, exc) -> None:
+            self.header_timer.cancel()
+            super().connection_lost(exc)
+
         def _arm_header_timeout(self) -> None:
             armed = self.cycle
 
-            def expire() -> None:
+            def expire() -> None:  # no new request since it was armed, and none running
                 idle = self.cycle is None or self.cycle.response_complete
                 if self.cycle is armed and idle and not self.transport.is_closing():
                     self.transport.close()
 
-            self.loop.call_later(timeout_s, expire)
+            if self.header_timer is not None:
+                self.header_timer.cancel()
+            self.header_timer = self.loop.call_later(timeout_s, expire)
 
     return Protocol
 
