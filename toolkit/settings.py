@@ -73,6 +73,15 @@ def whole_number(minimum: int) -> Callable[[Any], int]:
     return convert
 
 
+def true_or_false(value: Any) -> bool:
+    """A converter for switches: a TOML boolean (or ``true``/``false`` from the environment)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError("must be true or false")
+
+
 # Settings whose values are checked wherever they come from (argument, environment, config file).
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "batch_tokens": whole_number(16),

@@ -25,10 +25,14 @@ def free_port() -> int:
 
 class RunningServer:
     def __init__(self, config: ServeConfig):
-        from toolkit.serve.server import build, make_server
+        from toolkit.serve.app import create_app
+        from toolkit.serve.server import make_server
+        from toolkit.serve.service import TranslationService
 
         self.config = config
-        self.app = build(config)
+        self.service = TranslationService(config)  # as toolkit.serve.server.build, keeping the service at hand
+        self.service.load()
+        self.app = create_app(self.service, config)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = make_server(self.app, "127.0.0.1", self.port, grace_s=10)
@@ -54,7 +58,8 @@ def start_server(tmp_path_factory, marian_multi_model):
     def start(**overrides) -> RunningServer:
         home = tmp_path_factory.mktemp("serve-home")
         base = ServeConfig(source="en", targets=("fa", "sq"), model=str(marian_multi_model), backend="hf",
-                           decoding=FIXED, keys_db=home / "keys.sqlite3")
+                           decoding=FIXED, keys_db=home / "keys.sqlite3",
+                           suggestions_db=home / "data" / "serve" / "suggestions.sqlite3")
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("TOOLKIT_CACHE_DIR", str(home / "cache"))
             mp.setenv("TOOLKIT_DATA_DIR", str(home / "data"))
@@ -63,6 +68,7 @@ def start_server(tmp_path_factory, marian_multi_model):
             # (bfloat16 on a CPU that computes in it) lets batch shape change the arithmetic.
             mp.setenv("TOOLKIT_DTYPE", "float32")
             server = RunningServer(replace(base, **overrides))
+        server.home = home  # its TOOLKIT_CACHE_DIR and TOOLKIT_DATA_DIR are home/cache and home/data
         servers.append(server)
         return server
 

@@ -64,6 +64,41 @@ def test_errors_are_shown_inline(page):
     page.fill("#source-text", "a" * 201)  # over the server's 200-character limit
     page.check("#target-fa")
     page.click("#translate")
-    page.wait_for_function("document.getElementById('error').textContent.includes('exceeds')")
+    page.wait_for_selector("#error:has-text('exceeds')")  # no wait_for_function: the page's CSP forbids eval
     assert page.text_content("#error") == "Invalid request: request (201) exceeds text limit (200)"
     assert page.query_selector("#output-fa") is None
+
+
+def test_the_page_asks_for_a_key_when_the_server_requires_one(browser, start_server, alone):
+    from toolkit.serve.keys import KeyStore
+
+    server = start_server(require_api_key=True)
+    key, _ = KeyStore(server.config.keys_db).add(req_limit=100)
+    page = browser.new_page()
+    try:
+        page.goto(server.url + "/")
+        page.wait_for_selector("#target-fa")
+        assert page.is_visible("#api-key")
+        page.fill("#source-text", "Prices rose.")
+        page.check("#target-fa")
+        page.click("#translate")
+        page.wait_for_selector("#error:has-text('API key')")
+        assert page.text_content("#error") == "Please contact the server operator to get an API key"
+        page.fill("#api-key", key)
+        page.click("#translate")
+        assert page.wait_for_selector("#output-fa").text_content() == alone("fa", "Prices rose.")
+    finally:
+        page.close()
+
+
+def test_the_page_offers_only_the_summary_methods_the_server_has(page, browser, start_server, bart_model):
+    assert page.eval_on_selector_all("#method option", "options => options.map(o => o.value)") == ["extractive"]
+    server = start_server(summary_model=str(bart_model))
+    other = browser.new_page()
+    try:
+        other.goto(server.url + "/")
+        other.wait_for_selector("#target-fa")
+        assert other.eval_on_selector_all("#method option", "options => options.map(o => o.value)") == \
+            ["extractive", "abstractive"]
+    finally:
+        other.close()

@@ -74,8 +74,8 @@ def test_html_file_is_translated_and_downloaded_once_named(server, alone):
                           files={"file": ("../../news page.html", page.encode())})
     url = response.json()["translatedFileUrl"]
     name = url.rsplit("/", 1)[1]
-    assert url.startswith(server.url + "/download_file/") and name.endswith(".news_page.html")
-    download = httpx.get(url)
+    assert url.startswith("/download_file/") and name.endswith(".news_page.html")
+    download = httpx.get(server.url + url)
     assert download.text.startswith("<!DOCTYPE html>") and f"<h1>{alone('fa', 'Prices rose.')}</h1>" in download.text
 
 
@@ -94,3 +94,23 @@ def test_cors_spec_and_metrics(server):
     assert "toolkit_queue_depth 0" in metrics and "toolkit_request_seconds_bucket" in metrics
     hits = int(re.search(r"^toolkit_memory_hits_total (\d+)$", metrics, re.M).group(1))
     assert hits >= 1  # the same sentence twice: the second answer came from the translation memory
+
+
+def test_abstractive_summaries_only_with_a_summary_model(start_server, bart_model, tmp_path):
+    plain = start_server()
+    assert httpx.get(plain.url + "/frontend/settings").json()["summaryMethods"] == ["extractive"]
+    refused = httpx.post(plain.url + "/summarize", json={"q": ARTICLE, "source": "en", "target": "en", "method": "abstractive"})
+    assert (refused.status_code, refused.json()) == (400, {"error": "abstractive method is not supported"})
+
+    server = start_server(summary_model=str(bart_model), decoding=DecodingSettings())
+    assert httpx.get(server.url + "/frontend/settings").json()["summaryMethods"] == ["extractive", "abstractive"]
+    response = httpx.post(server.url + "/summarize", json={"q": ARTICLE, "source": "en", "target": "en",
+                                                          "method": "abstractive"}, timeout=120)
+    assert response.status_code == 200, response.text
+    (tmp_path / "article.txt").write_text(ARTICLE, "utf-8")
+    cli = CliRunner().invoke(app, ["summarize", str(tmp_path / "article.txt"), "--method", "abstractive", "--from", "en",
+                                   "--summary-model", str(bart_model), "--backend", "hf", "--json"])
+    assert cli.exit_code == 0, cli.output
+    served, printed = response.json(), json.loads(cli.stdout)
+    assert served["manifest"]["summarizer"]["model"]["model_id"] == str(bart_model)
+    assert served["summary"] == printed["summary"]

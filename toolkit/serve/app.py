@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from toolkit.serve.files import SUFFIXES, FileStore
 from toolkit.serve.keys import KeyStore
 from toolkit.serve.limits import RateLimiter
 from toolkit.serve.markup import translate_html
-from toolkit.serve.params import ApiError, BodyTooLarge, Params, missing, read_params
+from toolkit.serve.params import ApiError, BodyTimeout, BodyTooLarge, Params, missing, read_params
 from toolkit.serve.service import TranslationService
 
 STATIC = Path(__file__).parent / "static"
@@ -52,19 +53,22 @@ class Api:
 
     def __init__(self, service: TranslationService, config: ServeConfig):
         self.service, self.config = service, config
-        self.keys = KeyStore(config.keys_db) if config.api_keys else None
+        self.keys = KeyStore(config.keys_db) if config.api_keys or config.require_api_key else None
         self.limiter = RateLimiter()
         self.files = FileStore(config.file_ttl_s) if config.files else None
 
     # ------------------------------------------------------------------ access
     def access(self, request: Request, params: Params, cost: int = 1) -> _Access:
-        """LibreTranslate's access check: a given key must exist; requests per minute per key or address."""
+        """LibreTranslate's access check: a given key must exist, and be given when keys are required;
+        requests per minute per key or address."""
         record = None
         key = params.text("api_key")
         if self.keys is not None and key:
             record = self.keys.lookup(key)
             if record is None:
                 raise ApiError(403, "Invalid API key")
+        elif self.config.require_api_key:
+            raise ApiError(400, "Please contact the server operator to get an API key")
         client = f"key:{record.id}" if record else f"ip:{request.client.host if request.client else '-'}"
         limit = record.req_limit if record else self.config.req_limit
         if not self.limiter.allow(client, limit, cost):
@@ -86,6 +90,20 @@ class Api:
         if not ranked:  # as LibreTranslate: English with no confidence
             return [{"confidence": 0.0, "language": "en"}]
         return [{"confidence": round(p * 100, 1), "language": code} for code, p in ranked]
+
+    def _source(self, source: str, texts: list[str]) -> tuple[str, dict]:
+        """A request's source language and its ``detectedLanguage``. ``auto`` detects it; when detection
+        is unsure or names a language the server does not translate from (short texts: "Hello." looks
+        Albanian), the configured source, with the confidence detection gave it."""
+        if source.lower() != "auto":
+            src = self._language(source, self.service.sources)
+            return src, {"confidence": 100.0, "language": src}
+        ranked = self._detect(texts)
+        if ranked[0]["language"] in self.service.sources and ranked[0]["confidence"] >= _SURE:
+            return ranked[0]["language"], ranked[0]
+        fallback = self.config.source
+        confidence = next((d["confidence"] for d in ranked if d["language"] == fallback), 0.0)
+        return fallback, {"confidence": confidence, "language": fallback}
 
     async def _run(self, coro):
         """Await service work; a full queue is LibreTranslate's 429, a library error a 400."""
@@ -110,7 +128,7 @@ class Api:
             raise missing("target")
         try:
             alternatives = max(0, int(params.get("alternatives", 0)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
         if self.config.alternatives_limit != -1 and alternatives > self.config.alternatives_limit:
             raise ApiError(400, f"Invalid request: alternatives parameter must be <= {self.config.alternatives_limit}")
@@ -125,12 +143,7 @@ class Api:
         access = self.access(request, params, max(1, len(texts)) if batch else 1)
         for text in texts:
             self._check_chars(text, access)
-        if source.lower() == "auto":
-            detected = self._detect(texts)[0]
-            src = self._language(detected["language"], self.service.sources)
-        else:
-            src = self._language(source, self.service.sources)
-            detected = {"confidence": 100.0, "language": src}
+        src, detected = self._source(source, texts)
         tgt = self._language(target, self.service.languages)
         if text_format not in ("text", "html"):
             raise ApiError(400, f"{text_format} format is not supported")
@@ -167,8 +180,11 @@ class Api:
         q = params.get("q")
         if not q:
             raise missing("q")
+        texts = q if isinstance(q, list) else [q]
+        if not all(isinstance(t, str) for t in texts):
+            raise ApiError(400, "Invalid request: q parameter must be a string or a list of strings")
         self.access(request, params)
-        return _Json(self._detect(q if isinstance(q, list) else [q]))
+        return _Json(self._detect(texts))
 
     async def languages(self, request: Request) -> Response:
         return _Json([{"code": code, "name": get_language(code).name, "targets": self.service.targets_of(code)}
@@ -180,8 +196,8 @@ class Api:
         return _Json({
             "charLimit": c.char_limit,
             "frontendTimeout": c.frontend_timeout_ms,
-            "apiKeys": c.api_keys,
-            "keyRequired": False,
+            "apiKeys": self.keys is not None,
+            "keyRequired": c.require_api_key,
             "suggestions": c.suggestions,
             "filesTranslation": c.files,
             "supportedFilesFormat": list(SUFFIXES) if c.files else [],
@@ -189,6 +205,7 @@ class Api:
                          "target": {"code": target, "name": get_language(target).name}},
             # the toolkit's own: text direction of each language, for pages that show RTL output
             "directions": {code: LANGUAGES[code].direction for code in self.service.languages},
+            "summaryMethods": list(c.summary_methods),
         })
 
     async def health(self, request: Request) -> Response:
@@ -228,7 +245,7 @@ class Api:
             raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
         char_limit = self.config.char_limit
         self.access(request, params, max(1, len(text) // char_limit) if char_limit > 0 else 1)
-        src = self._language(self._detect([text])[0]["language"] if source.lower() == "auto" else source, self.service.sources)
+        src, _ = self._source(source, [text])
         tgt = self._language(target, self.service.languages)
         self._check_pair(src, tgt)
         if suffix in (".html", ".htm"):
@@ -236,7 +253,10 @@ class Api:
         else:
             [translated] = await self._run(self.service.translate(src, tgt, [text]))
         name = self.files.save(upload.filename, translated)
-        return _Json({"translatedFileUrl": str(request.url_for("download_file", filename=name))})
+        # Never from the request's Host header: the configured public URL, else a path on this server.
+        path = request.app.url_path_for("download_file", filename=name)
+        base = self.config.public_url.rstrip("/") if self.config.public_url else request.scope.get("root_path", "")
+        return _Json({"translatedFileUrl": base + path})
 
     async def download_file(self, request: Request) -> Response:
         if self.files is None:
@@ -251,13 +271,14 @@ class Api:
         if not self.config.suggestions:
             raise ApiError(403, "Suggestions are disabled on this server.")
         params = await read_params(request)
+        access = self.access(request, params)
         values = {name: params.text(name) for name in ("q", "s", "source", "target")}
         for name, value in values.items():
             if not value:
                 raise missing(name)
         src = self._language(values["source"], self.service.sources)
         tgt = self._language(values["target"], self.service.languages)
-        await self._run(self.service.suggest(src, tgt, values["q"], values["s"]))
+        await self._run(self.service.suggest(src, tgt, values["q"], values["s"], access.client))
         return _Json({"success": True})
 
     # ------------------------------------------------------------------ the toolkit's own
@@ -270,6 +291,7 @@ class Api:
         access = self.access(request, params)
         self._check_chars(q, access)
         steps = default_steps([t for t in targets if t != source])
+        self._check_steps(steps, source)
         return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q)))
 
     async def chain(self, request: Request) -> Response:
@@ -287,24 +309,34 @@ class Api:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
         access = self.access(request, params)
         self._check_chars(q, access)
+        self._check_steps(plan, source)
         return _Json(await self._run(self.service.chain(self._chain_options(params, plan, source), q)))
 
-    def _article(self, params: Params) -> tuple[str, str | None]:
+    def _article(self, params: Params) -> tuple[str, str]:
         q = params.text("q")
         if not q:
             raise missing("q")
-        source = (params.text("source") or "auto").lower()
-        if source != "auto" and source not in LANGUAGES:
-            raise ApiError(400, f"{source} is not supported")
-        return q, None if source == "auto" else source
+        return q, self._source(params.text("source") or "auto", [q])[0]
 
     def _targets(self, value) -> list[str]:
         codes = value if isinstance(value, list) else str(value or "").split(",")
         codes = [str(c).strip().lower() for c in codes if str(c).strip()] or list(self.config.targets)
-        for code in codes:
-            if code not in LANGUAGES:
-                raise ApiError(400, f"{code} is not supported")
-        return list(dict.fromkeys(codes))
+        return list(dict.fromkeys(self._language(code, self.service.languages) for code in codes))
+
+    def _check_steps(self, steps, source: str) -> None:
+        """Refuse a chain that needs a model the operator did not configure (the chain would load one,
+        even download it): each translation, from where ``toolkit.chain`` takes it, must be a served pair."""
+        from toolkit.chain import PIVOT
+
+        stage = [source]
+        for step in steps:
+            if step.kind == "summarize":
+                stage = stage[-1:]
+                continue
+            target = self._language(step.lang, self.service.languages)
+            if target not in stage:
+                self._check_pair(PIVOT if PIVOT in stage else stage[0], target)
+                stage.append(target)
 
     @staticmethod
     def _check_chars(q: str, access: _Access) -> None:
@@ -321,14 +353,18 @@ class Api:
                 return None
             try:
                 number = int(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise ApiError(400, f"Invalid request: {name} parameter is not a number") from None
             if number < 1:
                 raise ApiError(400, f"Invalid request: {name} parameter must be >= 1")
             return number
 
         c = self.config
-        return ChainOptions(steps=tuple(steps), source=source, method=params.text("method") or c.summary_method,
+        method = params.text("method") or c.summary_method
+        if method not in c.summary_methods:
+            raise ApiError(400, f"{method} method is not supported")
+        return ChainOptions(steps=tuple(steps), source=source, method=method,
+                            summary_model=c.summary_model if method == "abstractive" else None,
                             length=SummaryLength(number("max_words"), number("sentences")),
                             translation_model=c.model, translation_models=dict(c.models), beams=c.decoding.beams,
                             backend=c.backend, quantization=c.quantization, translation_memory=c.translation_memory)
@@ -337,13 +373,23 @@ class Api:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
 
+_SURE = 50.0  # the least confidence (percent) with which a detected source language is taken
+
+
 def _translatable(text: str) -> bool:
     """False for text with nothing to translate (emoji, punctuation, digits, spaces), as LibreTranslate."""
     return any(c.isalpha() for c in text)
 
 
+# On every response, errors included (413 and 500 are made outside the CORS middleware).
+_HEADERS = [(b"access-control-allow-origin", b"*"), (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+            (b"content-security-policy", b"default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+                                         b"base-uri 'none'; form-action 'self'; frame-ancestors 'none'")]
+
+
 class _Guard:
-    """Outermost ASGI layer: 503 while shutting down, the body size limit, and per-route metrics."""
+    """Outermost ASGI layer: 503 while shutting down, the body size limit and read timeout, CORS and
+    security headers on every response, and per-route metrics."""
 
     def __init__(self, app, config: ServeConfig, state: dict, metrics):
         self.app, self.config, self.state, self.metrics = app, config, state, metrics
@@ -358,6 +404,9 @@ class _Guard:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  *((n, v) for n, v in _HEADERS if n not in names)]}
             await send(message)
 
         try:
@@ -367,17 +416,28 @@ class _Guard:
             length = dict(scope["headers"]).get(b"content-length")
             if length is not None and length.isdigit() and int(length) > limit:
                 return await _error(413, str(BodyTooLarge(limit)))(scope, receive, send_status)
-            seen = 0
+            seen, body_done = 0, False
+            deadline = time.monotonic() + self.config.read_timeout_s
 
             async def limited_receive():
-                nonlocal seen
-                message = await receive()
+                nonlocal seen, body_done
+                if body_done:  # after the body: waits for a disconnect, for as long as it takes
+                    return await receive()
+                try:
+                    message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+                except asyncio.TimeoutError:
+                    raise BodyTimeout() from None
+                body_done = not message.get("more_body", False)
                 seen += len(message.get("body", b""))
                 if seen > limit:
                     raise BodyTooLarge(limit)
                 return message
 
-            await self.app(scope, limited_receive, send_status)
+            self.state["in_flight"] += 1  # what a SIGTERM waits for (toolkit.serve.server)
+            try:
+                await self.app(scope, limited_receive, send_status)
+            finally:
+                self.state["in_flight"] -= 1
         finally:
             self.metrics.observe_request(_endpoint(scope["path"]), status, time.perf_counter() - started)
 
@@ -400,7 +460,7 @@ def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
     from contextlib import asynccontextmanager
 
     api = Api(service, config)
-    state: dict = {"draining": False}
+    state: dict = {"draining": False, "in_flight": 0}
 
     async def api_error(request, exc: ApiError):
         return _error(exc.status, exc.message)
@@ -410,6 +470,11 @@ def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
 
     async def too_large(request, exc: BodyTooLarge):
         return _error(413, str(exc))
+
+    async def too_slow(request, exc: BodyTimeout):
+        response = _error(408, str(exc))
+        response.headers["connection"] = "close"  # the rest of the body is not waited for
+        return response
 
     async def server_error(request, exc: Exception):
         return _error(500, f"Cannot translate text: {exc}")
@@ -444,5 +509,5 @@ def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
                              max_age=60 * 60 * 24 * 20)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={ApiError: api_error, HTTPException: http_error, BodyTooLarge: too_large,
-                                        Exception: server_error})
+                                        BodyTimeout: too_slow, Exception: server_error})
     return _Guard(app, config, state, service.metrics)

@@ -30,12 +30,24 @@ class ServeConfig:
     batch_limit: int = UNLIMITED  # texts per request (q as a list)
     alternatives_limit: int = 3
     body_limit: int = 1_000_000  # bytes per request body
+    read_timeout_s: float = 30.0  # a request's headers, and then its body, must arrive within this
+    keep_alive_s: float = 5.0  # an idle connection is closed after this
+    public_url: str | None = None  # where clients reach the server (behind a proxy); None: relative file URLs
+    forwarded_allow_ips: str | None = None  # proxies whose X-Forwarded-For is believed; None: uvicorn's (this machine)
     api_keys: bool = False
+    require_api_key: bool = False  # keyless requests get 400 (implies api_keys)
     keys_db: Path | None = None  # None: <data dir>/serve/api-keys.sqlite3
-    suggestions: bool = False
+    suggestions: bool = False  # /suggest keeps corrections for review (toolkit serve suggestions)
+    suggestions_db: Path | None = None  # None: <data dir>/serve/suggestions.sqlite3
     files: bool = True  # /translate_file
     file_ttl_s: float = 1800.0  # translated files are deleted this long after they were made
     summary_method: str = "extractive"
+    summary_model: str | None = None  # for abstractive summaries; None: extractive only
+
+    @property
+    def summary_methods(self) -> tuple[str, ...]:
+        """The summarisation methods the server offers: abstractive only with a summary model."""
+        return ("extractive", "abstractive") if self.summary_model else ("extractive",)
     frontend_timeout_ms: int = 500
 
     @property

@@ -19,6 +19,11 @@ class BodyTooLarge(Exception):
         self.limit = limit
 
 
+class BodyTimeout(Exception):
+    def __init__(self):
+        super().__init__("Invalid request: request body not received in time")
+
+
 def missing(name: str) -> ApiError:
     return ApiError(400, f"Invalid request: missing {name} parameter")
 
@@ -56,6 +61,8 @@ async def read_params(request) -> Params:
             data = json.loads(body)
         except ValueError as exc:
             raise ApiError(400, f"Failed to decode JSON object: {exc}") from None
+        except RecursionError:
+            raise ApiError(400, "Failed to decode JSON object: nested too deeply") from None
         if not isinstance(data, dict):
             raise ApiError(400, "Invalid JSON format")
         return Params(data, True)

@@ -3,7 +3,7 @@
 Everything that touches a translator (its tokenizer, the model, its translation-memory connection)
 runs on that pair's one thread, so no tokenizer or SQLite connection is shared between threads, and
 the event loop never waits on the model. Plain translations go through the pair's micro-batcher;
-n-best alternatives and suggestions are queued on the same thread. Summaries and chains run on a
+n-best alternatives and suggestions (kept for review, never served) are queued on the same thread. Summaries and chains run on a
 thread of their own with the library's ``Chain``.
 """
 
@@ -56,6 +56,18 @@ class TranslationService:
             pair = Pair(source, target, executor)
             pair.translator = executor.submit(self._build, source, target).result()
             self.pairs[source, target] = pair
+        if self.config.summary_model:
+            self._summary_chain()
+
+    def _summary_chain(self):
+        """The chain that makes abstractive summaries with the configured model, its summariser loaded
+        now, so that a bad model stops the server before it listens."""
+        from toolkit.chain import Chain, ChainOptions
+
+        c = self.config
+        chain = self._chains["abstractive", c.summary_model] = Chain(ChainOptions(
+            method="abstractive", summary_model=c.summary_model, backend=c.backend, quantization=c.quantization))
+        chain.summarizer(c.source)
 
     def _build(self, source: str, target: str) -> Translator:
         from toolkit.translate.factory import build_translator
@@ -138,16 +150,17 @@ class TranslationService:
         budget = self.config.batch_tokens
         return await self.pair(source, target).call(lambda tr: translate_texts_nbest(list(texts), tr, n, budget))
 
-    async def suggest(self, source: str, target: str, text: str, suggestion: str) -> None:
-        """Store a user's correction in the translation memory: later requests get it."""
+    async def suggest(self, source: str, target: str, text: str, suggestion: str, client: str) -> None:
+        """Keep a user's correction for review (``toolkit serve suggestions``); it is not served until accepted."""
+        from toolkit.serve.suggestions import SuggestionStore
 
         def store(translator) -> None:
             from toolkit.errors import ToolkitError
 
-            memory = getattr(translator, "memory", None)
-            if memory is None:
+            scope = getattr(translator, "scope", None)
+            if scope is None:
                 raise ToolkitError("the translation memory is off", "start the server with the translation memory on")
-            memory.correct(translator.scope, text, suggestion)
+            SuggestionStore(self.config.suggestions_db).add(source, target, text, suggestion, scope, client)
 
         await self.pair(source, target).call(store)
 

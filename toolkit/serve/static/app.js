@@ -13,6 +13,8 @@ function showError(message) {
 }
 
 async function call(path, body) {
+  const key = $("api-key").value;
+  if (key) body = { ...body, api_key: key };
   const response = await fetch(path, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -96,6 +98,13 @@ async function start() {
       fetch("frontend/settings").then((r) => r.json()),
     ]);
     directions = settings.directions || {};
+    $("api-key-field").hidden = !settings.apiKeys;
+    for (const method of settings.summaryMethods || ["extractive"]) {
+      const option = document.createElement("option");
+      option.value = method;
+      option.textContent = method;
+      $("method").append(option);
+    }
     const targets = new Set();
     for (const lang of languages) {
       names[lang.code] = lang.name;
