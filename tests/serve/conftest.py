@@ -25,10 +25,14 @@ def free_port() -> int:
 
 class RunningServer:
     def __init__(self, config: ServeConfig):
-        from toolkit.serve.server import build, make_server
+        from toolkit.serve.app import create_app
+        from toolkit.serve.server import make_server
+        from toolkit.serve.service import TranslationService
 
         self.config = config
-        self.app = build(config)
+        self.service = TranslationService(config)  # what server.build does, keeping the service at hand
+        self.service.load()
+        self.app = create_app(self.service, config)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = make_server(self.app, "127.0.0.1", self.port, grace_s=10)

@@ -91,6 +91,6 @@ def test_cors_spec_and_metrics(server):
     httpx.post(server.url + "/translate", json={"q": "Prices rose.", "source": "en", "target": "fa"})
     metrics = httpx.get(server.url + "/metrics").text
     assert 'toolkit_requests_total{endpoint="/translate",status="200"}' in metrics
-    assert "toolkit_queue_depth 0" in metrics and "toolkit_request_seconds_bucket" in metrics
+    assert 'toolkit_queue_depth{work="translate"} 0' in metrics and "toolkit_request_seconds_bucket" in metrics
     hits = int(re.search(r"^toolkit_memory_hits_total (\d+)$", metrics, re.M).group(1))
     assert hits >= 1  # the same sentence twice: the second answer came from the translation memory

@@ -270,7 +270,7 @@ class Api:
         access = self.access(request, params)
         self._check_chars(q, access)
         steps = default_steps([t for t in targets if t != source])
-        return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q)))
+        return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q, "summarize")))
 
     async def chain(self, request: Request) -> Response:
         from toolkit.chain import plan_steps
