@@ -30,14 +30,15 @@ def serve(
     beams: int = typer.Option(1, "--beams", min=1, help="Beam size (1 = greedy)."),
     api_keys: bool = typer.Option(False, "--api-keys", help="Check API keys (toolkit serve keys add); a wrong key gets 403."),
     req_limit: int = typer.Option(-1, "--req-limit", min=-1, help="Requests per minute per client without a key (-1: no limit)."),
-    char_limit: int = typer.Option(20000, "--char-limit", min=-1, help="Characters per text (-1: no limit)."),
-    batch_limit: int = typer.Option(-1, "--batch-limit", min=-1, help="Texts per request when q is a list (-1: no limit)."),
+    char_limit: int = typer.Option(20000, "--char-limit", min=-1, help="Characters per request: a list's or a file's added up (-1: no limit)."),
+    batch_limit: int = typer.Option(1000, "--batch-limit", min=-1, help="Texts per request when q is a list (-1: no limit)."),
     batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per model batch (env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU)."),
     batch_wait_ms: float = typer.Option(20.0, "--batch-wait-ms", min=0, help="How long a micro-batch waits for more requests."),
     queue_limit: int = typer.Option(256, "--queue-limit", min=1, help="Requests waiting per language pair before 429."),
     body_limit: int = typer.Option(1_000_000, "--body-limit", min=1024, help="Request body size limit in bytes."),
     suggestions: bool = typer.Option(False, "--suggestions", help="Accept /suggest corrections into the translation memory."),
     no_files: bool = typer.Option(False, "--no-files", help="Disable /translate_file."),
+    file_store_limit: int = typer.Option(100_000_000, "--file-store-limit", min=0, help="Bytes of translated files kept for download; past it the oldest are deleted."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory."),
 ) -> None:
     """Serve translation (LibreTranslate's API), summaries and chains over HTTP, with a web page at /."""
@@ -58,6 +59,7 @@ def serve(
         batch_tokens=setting("batch_tokens", batch_tokens, None, int), batch_wait_ms=batch_wait_ms,
         queue_limit=queue_limit, req_limit=req_limit, char_limit=char_limit, batch_limit=batch_limit,
         body_limit=body_limit, api_keys=api_keys, suggestions=suggestions, files=not no_files,
+        file_store_limit=file_store_limit,
     )
     typer.echo(f"loading models for {', '.join(f'{s}-{t}' for s, t in config.pairs)}...", err=True)
     run_server(config, host, port)
@@ -67,7 +69,7 @@ def serve(
 @user_errors
 def keys_add(
     req_limit: int = typer.Option(120, "--req-limit", min=1, help="Requests per minute with this key."),
-    char_limit: Optional[int] = typer.Option(None, "--char-limit", min=1, help="Characters per text (default: the server's)."),
+    char_limit: Optional[int] = typer.Option(None, "--char-limit", min=1, help="Characters per request (default: the server's)."),
 ) -> None:
     """Make a new API key; it is printed once (only its hash is stored)."""
     from toolkit.serve.keys import KeyStore
