@@ -34,7 +34,7 @@ def serve(
     batch_limit: int = typer.Option(1000, "--batch-limit", min=-1, help="Texts per request when q is a list (-1: no limit)."),
     batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per model batch (env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU)."),
     batch_wait_ms: float = typer.Option(20.0, "--batch-wait-ms", min=0, help="How long a micro-batch waits for more requests."),
-    queue_limit: int = typer.Option(256, "--queue-limit", min=1, help="Requests waiting per language pair before 429."),
+    queue_limit: int = typer.Option(256, "--queue-limit", min=1, help="Requests waiting per worker thread (one per language pair, one for summaries and chains), every route, before 429."),
     body_limit: int = typer.Option(1_000_000, "--body-limit", min=1024, help="Request body size limit in bytes."),
     suggestions: bool = typer.Option(False, "--suggestions", help="Accept /suggest corrections into the translation memory."),
     no_files: bool = typer.Option(False, "--no-files", help="Disable /translate_file."),

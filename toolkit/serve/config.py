@@ -24,7 +24,7 @@ class ServeConfig:
     translation_memory: bool = True
     batch_tokens: int | None = None  # per engine batch; None: the engine's default for the device
     batch_wait_ms: float = 20.0  # how long a micro-batch under concurrent load waits for more requests (measured: docs/serve.md)
-    queue_limit: int = 256  # requests waiting per language pair; beyond it, 429
+    queue_limit: int = 256  # requests waiting per worker thread (a pair's; summaries and chains'), any route; beyond it, 429
     req_limit: int = UNLIMITED  # requests per minute per client (key or address); -1: no limit
     char_limit: int = 20_000  # characters per request (a list's summed, a file's too); -1: no limit
     batch_limit: int = 1000  # texts per request (q as a list); -1: no limit
