@@ -29,7 +29,7 @@ async def _burst(url: str, path: str, payload: dict, held: threading.Event, work
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
         tasks = [asyncio.create_task(client.post(path, json=payload)) for _ in range(BURST)]
         try:
-            for _ in range(600):  # a minute at most
+            for _ in range(600):  # 600 looks at most
                 done = sum(t.done() for t in tasks)
                 depth = await asyncio.to_thread(_metric, url, "toolkit_queue_depth", work)
                 if depth and done + depth >= BURST - 1:  # each request turned away or queued, but one in the model
