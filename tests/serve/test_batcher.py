@@ -1,9 +1,11 @@
-"""Fair shares: a large request does not hold its language pair; a small one sent after it is
-answered first, and both get their own translations, in order."""
+"""Fair shares: a large request (plain, or with alternatives) does not hold its language pair; a
+small one sent after it is answered first, and both get their own translations, in order."""
 
 from __future__ import annotations
 
 import asyncio
+
+import pytest
 
 from tests.serve.conftest import FIXED
 from tests.tiny_models import CORPUS
@@ -13,7 +15,9 @@ from toolkit.serve.service import TranslationService
 ENGLISH = [s for s in CORPUS if s.isascii()]
 
 
-def test_a_small_request_is_answered_before_a_large_one_sent_first(marian_multi_model, alone, tmp_path, monkeypatch):
+@pytest.mark.parametrize("alternatives", [0, 2])
+def test_a_small_request_is_answered_before_a_large_one_sent_first(marian_multi_model, alone, tmp_path, monkeypatch,
+                                                                   alternatives):
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("TOOLKIT_DEVICE", "cpu")
     monkeypatch.setenv("TOOLKIT_DTYPE", "float32")  # padding changes no answer (bfloat16 can flip the tiny model's ties)
@@ -28,7 +32,10 @@ def test_a_small_request_is_answered_before_a_large_one_sent_first(marian_multi_
         finished = []
 
         async def send(name: str, texts: list[str]) -> list[str]:
-            result = await service.translate("en", "sq", texts)
+            if name == "large" and alternatives:
+                result = await service.alternatives("en", "sq", texts, alternatives)
+            else:
+                result = await service.translate("en", "sq", texts)
             finished.append(name)
             return result
 
@@ -41,4 +48,7 @@ def test_a_small_request_is_answered_before_a_large_one_sent_first(marian_multi_
     finished, (large_out, small_out) = asyncio.run(both())
     assert finished == ["small", "large"]
     assert small_out == [alone("sq", small[0])]
-    assert large_out == [alone("sq", text) for text in large]
+    if alternatives:
+        assert len(large_out) == len(large) and all(len(hypotheses) == alternatives for hypotheses in large_out)
+    else:
+        assert large_out == [alone("sq", text) for text in large]
