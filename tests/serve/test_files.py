@@ -1,4 +1,4 @@
-"""Translated files: safe random names, nothing outside the folder, gone after their time."""
+"""Translated files: safe random names, nothing outside the folder, gone after their time or past the size limit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from toolkit.serve.files import FileStore, safe_name
 
 
 def test_names_are_random_and_safe(tmp_path):
-    store = FileStore(ttl_s=60, folder=tmp_path)
+    store = FileStore(ttl_s=60, limit_bytes=1000, folder=tmp_path)
     first, second = store.save("../../etc/passwd", "a"), store.save("../../etc/passwd", "b")
     assert first != second and first.endswith(".passwd") and store.path(first).read_text() == "a"
     assert safe_name("C:\\news\\برگ 1.md") == "____1.md" and safe_name("..") == "file.txt"
@@ -19,9 +19,18 @@ def test_names_are_random_and_safe(tmp_path):
 
 
 def test_files_expire(tmp_path):
-    store = FileStore(ttl_s=60, folder=tmp_path)
+    store = FileStore(ttl_s=60, limit_bytes=1000, folder=tmp_path)
     old, new = store.save("old.txt", "old"), store.save("new.txt", "new")
     hour_ago = time.time() - 3600
     os.utime(tmp_path / old, (hour_ago, hour_ago))
     assert store.path(old) is None and not (tmp_path / old).exists()
     assert store.path(new).read_text() == "new"
+
+
+def test_the_oldest_files_go_past_the_store_limit(tmp_path):
+    store = FileStore(ttl_s=60, limit_bytes=10, folder=tmp_path)
+    first, second = store.save("a.txt", "aaaa"), store.save("b.txt", "bbbb")
+    third = store.save("c.txt", "cccc")  # 12 bytes: the oldest goes
+    assert store.path(first) is None and store.path(second).read_text() == "bbbb" and store.path(third)
+    big = store.save("d.txt", "d" * 20)  # larger than the limit alone: kept, every older one goes
+    assert {p.name for p in tmp_path.iterdir()} == {big}

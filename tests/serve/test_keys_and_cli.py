@@ -48,6 +48,9 @@ def test_each_key_has_its_own_request_and_character_limits(start_server):
     limited = ask(small)
     assert (limited.status_code, limited.json()) == (429, {"error": "Slowdown: 2 per 1 minute"})
     assert ask(big, "a" * 500).status_code == 200  # the server's character limit, its own request limit
+    fifty, _ = store.add(req_limit=10, char_limit=50)
+    three = httpx.post(server.url + "/translate", json={"q": ["a" * 40] * 3, "source": "en", "target": "sq", "api_key": fifty})
+    assert three.json() == {"error": "Invalid request: request (120) exceeds text limit (50)"}  # a list's characters add up
     assert ask("wrong").json() == {"error": "Invalid API key"}
 
 

@@ -18,6 +18,7 @@ def as_server(server_home, monkeypatch):
     """The CLI run against the folders of ``server_home`` (as on the server's own machine)."""
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(server_home / "cache"))
     monkeypatch.setenv("TOOLKIT_DATA_DIR", str(server_home / "data"))
+    monkeypatch.setenv("TOOLKIT_DTYPE", "float32")  # the test servers' dtype (conftest), so both share memory entries
 
 
 @pytest.fixture(scope="module")

@@ -91,7 +91,7 @@ def test_cors_spec_and_metrics(server):
     httpx.post(server.url + "/translate", json={"q": "Prices rose.", "source": "en", "target": "fa"})
     metrics = httpx.get(server.url + "/metrics").text
     assert 'toolkit_requests_total{endpoint="/translate",status="200"}' in metrics
-    assert "toolkit_queue_depth 0" in metrics and "toolkit_request_seconds_bucket" in metrics
+    assert 'toolkit_queue_depth{work="translate"} 0' in metrics and "toolkit_request_seconds_bucket" in metrics
     hits = int(re.search(r"^toolkit_memory_hits_total (\d+)$", metrics, re.M).group(1))
     assert hits >= 1  # the same sentence twice: the second answer came from the translation memory
 
@@ -109,7 +109,8 @@ def test_abstractive_summaries_only_with_a_summary_model(start_server, bart_mode
     assert response.status_code == 200, response.text
     (tmp_path / "article.txt").write_text(ARTICLE, "utf-8")
     cli = CliRunner().invoke(app, ["summarize", str(tmp_path / "article.txt"), "--method", "abstractive", "--from", "en",
-                                   "--summary-model", str(bart_model), "--backend", "hf", "--json"])
+                                   "--summary-model", str(bart_model), "--backend", "hf", "--json"],
+                            env={"TOOLKIT_DTYPE": "float32"})  # the test servers' dtype (conftest)
     assert cli.exit_code == 0, cli.output
     served, printed = response.json(), json.loads(cli.stdout)
     assert served["manifest"]["summarizer"]["model"]["model_id"] == str(bart_model)

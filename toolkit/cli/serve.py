@@ -35,11 +35,11 @@ def serve(
     api_keys: bool = typer.Option(False, "--api-keys", help="Check API keys (toolkit serve keys add); a wrong key gets 403."),
     require_api_key: bool = typer.Option(False, "--require-api-key", help="Serve only requests with a valid key (implies --api-keys; settings file: require_api_key)."),
     req_limit: int = typer.Option(-1, "--req-limit", min=-1, help="Requests per minute per client without a key (-1: no limit)."),
-    char_limit: int = typer.Option(20000, "--char-limit", min=-1, help="Characters per text (-1: no limit)."),
-    batch_limit: int = typer.Option(-1, "--batch-limit", min=-1, help="Texts per request when q is a list (-1: no limit)."),
+    char_limit: int = typer.Option(20000, "--char-limit", min=-1, help="Characters per request: a list's or a file's added up (-1: no limit)."),
+    batch_limit: int = typer.Option(1000, "--batch-limit", min=-1, help="Texts per request when q is a list (-1: no limit)."),
     batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per model batch (env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU)."),
     batch_wait_ms: float = typer.Option(20.0, "--batch-wait-ms", min=0, help="How long a micro-batch waits for more requests."),
-    queue_limit: int = typer.Option(256, "--queue-limit", min=1, help="Requests waiting per language pair before 429."),
+    queue_limit: int = typer.Option(256, "--queue-limit", min=1, help="Requests waiting per worker thread (one per language pair, one for summaries and chains), every route, before 429."),
     body_limit: int = typer.Option(1_000_000, "--body-limit", min=1024, help="Request body size limit in bytes."),
     summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model (id, imported name or folder) for abstractive summaries; without one, extractive only (settings file: summary_model)."),
     public_url: Optional[str] = typer.Option(None, "--public-url", help="The URL clients reach the server at, behind a reverse proxy (https://host/prefix), for translatedFileUrl; default a relative URL (settings file: public_url)."),
@@ -48,6 +48,7 @@ def serve(
     keep_alive_timeout: float = typer.Option(5.0, "--keep-alive-timeout", min=0.1, help="Seconds an idle connection stays open."),
     suggestions: bool = typer.Option(False, "--suggestions", help="Accept /suggest corrections, kept for review (toolkit serve suggestions)."),
     no_files: bool = typer.Option(False, "--no-files", help="Disable /translate_file."),
+    file_store_limit: int = typer.Option(100_000_000, "--file-store-limit", min=0, help="Bytes of translated files kept for download; past it the oldest are deleted."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory."),
 ) -> None:
     """Serve translation (LibreTranslate's API), summaries and chains over HTTP, with a web page at /."""
@@ -72,6 +73,7 @@ def serve(
         summary_model=setting("summary_model", summary_model, None, str),
         public_url=setting("public_url", public_url, None, str),
         forwarded_allow_ips=setting("forwarded_allow_ips", forwarded_allow_ips, None, str), read_timeout_s=read_timeout, keep_alive_s=keep_alive_timeout,
+        file_store_limit=file_store_limit,
     )
     typer.echo(f"loading models for {', '.join(f'{s}-{t}' for s, t in config.pairs)}...", err=True)
     run_server(config, host, port)
@@ -81,7 +83,7 @@ def serve(
 @user_errors
 def keys_add(
     req_limit: int = typer.Option(120, "--req-limit", min=1, help="Requests per minute with this key."),
-    char_limit: Optional[int] = typer.Option(None, "--char-limit", min=1, help="Characters per text (default: the server's)."),
+    char_limit: Optional[int] = typer.Option(None, "--char-limit", min=1, help="Characters per request (default: the server's)."),
 ) -> None:
     """Make a new API key; it is printed once (only its hash is stored)."""
     from toolkit.serve.keys import KeyStore

@@ -55,7 +55,7 @@ class Api:
         self.service, self.config = service, config
         self.keys = KeyStore(config.keys_db) if config.api_keys or config.require_api_key else None
         self.limiter = RateLimiter()
-        self.files = FileStore(config.file_ttl_s) if config.files else None
+        self.files = FileStore(config.file_ttl_s, config.file_store_limit) if config.files else None
 
     # ------------------------------------------------------------------ access
     def access(self, request: Request, params: Params, cost: int = 1) -> _Access:
@@ -141,8 +141,7 @@ class Api:
         if batch and self.config.batch_limit != -1 and len(texts) > self.config.batch_limit:
             raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({self.config.batch_limit})")
         access = self.access(request, params, max(1, len(texts)) if batch else 1)
-        for text in texts:
-            self._check_chars(text, access)
+        self._check_chars(sum(map(len, texts)), access)
         src, detected = self._source(source, texts)
         tgt = self._language(target, self.service.languages)
         if text_format not in ("text", "html"):
@@ -244,7 +243,8 @@ class Api:
         except UnicodeDecodeError:
             raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
         char_limit = self.config.char_limit
-        self.access(request, params, max(1, len(text) // char_limit) if char_limit > 0 else 1)
+        access = self.access(request, params, max(1, len(text) // char_limit) if char_limit > 0 else 1)
+        self._check_chars(len(text), access)
         src, _ = self._source(source, [text])
         tgt = self._language(target, self.service.languages)
         self._check_pair(src, tgt)
@@ -289,10 +289,10 @@ class Api:
         q, source = self._article(params)
         targets = self._targets(params.get("target"))
         access = self.access(request, params)
-        self._check_chars(q, access)
+        self._check_chars(len(q), access)
         steps = default_steps([t for t in targets if t != source])
         self._check_steps(steps, source)
-        return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q)))
+        return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q, "summarize")))
 
     async def chain(self, request: Request) -> Response:
         from toolkit.chain import plan_steps
@@ -308,7 +308,7 @@ class Api:
         except ToolkitError as exc:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
         access = self.access(request, params)
-        self._check_chars(q, access)
+        self._check_chars(len(q), access)
         self._check_steps(plan, source)
         return _Json(await self._run(self.service.chain(self._chain_options(params, plan, source), q)))
 
@@ -339,9 +339,10 @@ class Api:
                 stage.append(target)
 
     @staticmethod
-    def _check_chars(q: str, access: _Access) -> None:
-        if access.char_limit != -1 and len(q) > access.char_limit:
-            raise ApiError(400, f"Invalid request: request ({len(q)}) exceeds text limit ({access.char_limit})")
+    def _check_chars(chars: int, access: _Access) -> None:
+        """The request's characters (a list's or a file's, all together) against the client's limit."""
+        if access.char_limit != -1 and chars > access.char_limit:
+            raise ApiError(400, f"Invalid request: request ({chars}) exceeds text limit ({access.char_limit})")
 
     def _chain_options(self, params: Params, steps, source: str | None):
         from toolkit.chain import ChainOptions

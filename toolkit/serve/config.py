@@ -24,10 +24,10 @@ class ServeConfig:
     translation_memory: bool = True
     batch_tokens: int | None = None  # per engine batch; None: the engine's default for the device
     batch_wait_ms: float = 20.0  # how long a micro-batch under concurrent load waits for more requests (measured: docs/serve.md)
-    queue_limit: int = 256  # requests waiting per language pair; beyond it, 429
+    queue_limit: int = 256  # requests waiting per worker thread (a pair's; summaries and chains'), any route; beyond it, 429
     req_limit: int = UNLIMITED  # requests per minute per client (key or address); -1: no limit
-    char_limit: int = 20_000  # characters per text; -1: no limit
-    batch_limit: int = UNLIMITED  # texts per request (q as a list)
+    char_limit: int = 20_000  # characters per request (a list's summed, a file's too); -1: no limit
+    batch_limit: int = 1000  # texts per request (q as a list); -1: no limit
     alternatives_limit: int = 3
     body_limit: int = 1_000_000  # bytes per request body
     read_timeout_s: float = 30.0  # a request's headers, and then its body, must arrive within this
@@ -41,6 +41,7 @@ class ServeConfig:
     suggestions_db: Path | None = None  # None: <data dir>/serve/suggestions.sqlite3
     files: bool = True  # /translate_file
     file_ttl_s: float = 1800.0  # translated files are deleted this long after they were made
+    file_store_limit: int = 100_000_000  # bytes of translated files kept for download; the oldest go first
     summary_method: str = "extractive"
     summary_model: str | None = None  # for abstractive summaries; None: extractive only
 

@@ -1,4 +1,5 @@
-"""Translated files waiting to be downloaded: random names in one folder, removed after a while."""
+"""Translated files waiting to be downloaded: random names in one folder, removed after a while, and the
+oldest first once they take more than the store's size limit."""
 
 from __future__ import annotations
 
@@ -20,15 +21,25 @@ def safe_name(filename: str) -> str:
 
 
 class FileStore:
-    def __init__(self, ttl_s: float, folder: Path | None = None):
-        self.ttl_s = ttl_s
+    def __init__(self, ttl_s: float, limit_bytes: int, folder: Path | None = None):
+        self.ttl_s, self.limit_bytes = ttl_s, limit_bytes
         self.folder = folder or Path(tempfile.mkdtemp(prefix="toolkit-serve-files-"))
+        self._sizes: dict[str, int] = {}  # the stored files' bytes, oldest first
 
     def save(self, filename: str, text: str) -> str:
-        """Store a translated file; returns its download name (a random prefix, then ``filename``)."""
+        """Store a translated file; returns its download name (a random prefix, then ``filename``).
+        Older files are deleted, oldest first, until all fit ``limit_bytes`` (this one is always kept)."""
         self.sweep()
         name = f"{uuid.uuid4().hex}.{safe_name(filename)}"
-        (self.folder / name).write_text(text, "utf-8")
+        data = text.encode("utf-8")
+        (self.folder / name).write_bytes(data)
+        self._sizes[name] = len(data)
+        total = sum(self._sizes.values())
+        for old in list(self._sizes)[:-1]:
+            if total <= self.limit_bytes:
+                break
+            total -= self._sizes.pop(old)
+            (self.folder / old).unlink(missing_ok=True)
         return name
 
     def path(self, name: str) -> Path | None:
@@ -44,6 +55,7 @@ class FileStore:
         for path in self.folder.iterdir():
             if path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
+                self._sizes.pop(path.name, None)
 
     def remove_all(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -31,7 +31,7 @@ def _hash(key: str) -> bytes:
 class ApiKey:
     id: str  # the first characters of the hash: names a key in listings without revealing it
     req_limit: int  # requests per minute
-    char_limit: int | None  # characters per text; None: the server's limit
+    char_limit: int | None  # characters per request; None: the server's limit
     created: float
 
 

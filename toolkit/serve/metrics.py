@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections import defaultdict
+from typing import Mapping
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+WORK = ("translate", "alternatives", "suggest", "summarize", "chain")  # the kinds of model work, as queued
 
 
 class _Histogram:
@@ -32,7 +34,8 @@ class _Histogram:
 
 
 class Metrics:
-    """Requests by endpoint and status, latency, micro-batch sizes, memory hits; thread-safe."""
+    """Requests by endpoint and status, latency, micro-batch sizes, requests turned away by a full
+    queue, memory hits; thread-safe."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -40,6 +43,7 @@ class Metrics:
         self.latency: dict[str, _Histogram] = {}
         self.batch_requests = _Histogram(BATCH_BUCKETS)
         self.batch_texts = _Histogram(BATCH_BUCKETS)
+        self.rejected: dict[str, int] = dict.fromkeys(WORK, 0)
         self.memory_hits = self.memory_misses = 0
 
     def observe_request(self, endpoint: str, status: int, seconds: float) -> None:
@@ -52,12 +56,17 @@ class Metrics:
             self.batch_requests.observe(requests)
             self.batch_texts.observe(texts)
 
+    def reject(self, work: str) -> None:
+        with self._lock:
+            self.rejected[work] = self.rejected.get(work, 0) + 1
+
     def memory(self, hits: int, misses: int) -> None:
         with self._lock:
             self.memory_hits += hits
             self.memory_misses += misses
 
-    def render(self, queue_depth: int, in_model: int) -> str:
+    def render(self, queue_depth: Mapping[str, int], in_model: int) -> str:
+        """The exposition; ``queue_depth``: requests waiting by kind of work."""
         with self._lock:
             lines = ["# HELP toolkit_requests_total HTTP requests by endpoint and status.",
                      "# TYPE toolkit_requests_total counter"]
@@ -69,9 +78,14 @@ class Metrics:
             lines += self.batch_requests.lines("toolkit_batch_requests")
             lines += ["# HELP toolkit_batch_texts Texts per micro-batch.", "# TYPE toolkit_batch_texts histogram"]
             lines += self.batch_texts.lines("toolkit_batch_texts")
-            lines += ["# HELP toolkit_queue_depth Requests waiting for a micro-batch.", "# TYPE toolkit_queue_depth gauge",
-                      f"toolkit_queue_depth {queue_depth}",
-                      "# HELP toolkit_texts_in_model Texts the models are translating now.", "# TYPE toolkit_texts_in_model gauge",
+            works = list(dict.fromkeys([*WORK, *queue_depth, *self.rejected]))
+            lines += ["# HELP toolkit_queue_depth Requests waiting for the model, by kind of work.",
+                      "# TYPE toolkit_queue_depth gauge"]
+            lines += [f'toolkit_queue_depth{{work="{w}"}} {queue_depth.get(w, 0)}' for w in works]
+            lines += ["# HELP toolkit_rejected_total Requests turned away (429) because the queue was full.",
+                      "# TYPE toolkit_rejected_total counter"]
+            lines += [f'toolkit_rejected_total{{work="{w}"}} {self.rejected.get(w, 0)}' for w in works]
+            lines += ["# HELP toolkit_texts_in_model Texts the models are translating now.", "# TYPE toolkit_texts_in_model gauge",
                       f"toolkit_texts_in_model {in_model}",
                       "# HELP toolkit_memory_hits_total Sentences answered from the translation memory.",
                       "# TYPE toolkit_memory_hits_total counter", f"toolkit_memory_hits_total {self.memory_hits}",

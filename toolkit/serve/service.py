@@ -3,13 +3,15 @@
 Everything that touches a translator (its tokenizer, the model, its translation-memory connection)
 runs on that pair's one thread, so no tokenizer or SQLite connection is shared between threads, and
 the event loop never waits on the model. Plain translations go through the pair's micro-batcher;
-n-best alternatives and suggestions (kept for review, never served) are queued on the same thread. Summaries and chains run on a
-thread of their own with the library's ``Chain``.
+n-best alternatives and suggestions (kept for review, never served) run on the same thread. Summaries
+and chains run on a thread of their own with the library's ``Chain``. Each thread's work, of every
+kind, is admitted through that thread's one bounded queue (``batcher.MicroBatcher``): past the queue
+limit a request is turned away with ``QueueFull``.
 """
 
 from __future__ import annotations
 
-import asyncio
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,7 +27,7 @@ from toolkit.translate.base import Translator
 
 @dataclass
 class Pair:
-    """One language pair: its translator, its thread and its micro-batcher."""
+    """One language pair: its translator, its thread and that thread's queue."""
 
     source: str
     target: str
@@ -33,9 +35,15 @@ class Pair:
     translator: Translator | None = None
     batcher: MicroBatcher | None = field(default=None, repr=False)
 
-    async def call(self, fn: Callable, *args):
-        """Run ``fn(translator, *args)`` on this pair's thread."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, self.translator, *args)
+    async def call(self, fn: Callable, *args, work: str):
+        """Run ``fn(translator, *args)`` on this pair's thread, admitted through its queue."""
+        return await self.queue.call(partial(fn, self.translator, *args), work)
+
+    @property
+    def queue(self) -> MicroBatcher:
+        if self.batcher is None:
+            raise RuntimeError("TranslationService.start() was not called")
+        return self.batcher
 
 
 class TranslationService:
@@ -46,7 +54,8 @@ class TranslationService:
         self.config = config
         self.metrics = metrics or Metrics()
         self.pairs: dict[tuple[str, str], Pair] = {}
-        self._chain_executor = ThreadPoolExecutor(1, thread_name_prefix="toolkit-chain")
+        self.chain_executor = ThreadPoolExecutor(1, thread_name_prefix="toolkit-chain")
+        self._chain_queue: MicroBatcher | None = None
         self._chains: dict = {}
 
     # ------------------------------------------------------------------ loading
@@ -82,14 +91,16 @@ class TranslationService:
         return translator
 
     def start(self) -> None:
-        """Make the micro-batchers; call inside the running event loop."""
+        """Make the queues; call inside the running event loop."""
         from toolkit.translate.engine import default_batch_tokens
 
+        c, metrics = self.config, self.metrics
         for pair in self.pairs.values():
-            budget = self.config.batch_tokens or default_batch_tokens(pair.translator)
+            budget = c.batch_tokens or default_batch_tokens(pair.translator)
             pair.batcher = MicroBatcher(partial(self._translate_fn(budget), pair.translator), pair.executor, budget,
-                                        self.config.batch_wait_ms / 1000, self.config.queue_limit,
-                                        on_batch=self.metrics.observe_batch)
+                                        c.batch_wait_ms / 1000, c.queue_limit, on_batch=metrics.observe_batch,
+                                        on_reject=metrics.reject)
+        self._chain_queue = MicroBatcher(None, self.chain_executor, 1, 0, c.queue_limit, on_reject=metrics.reject)
 
     def _translate_fn(self, budget: int) -> Callable[[list[str]], list[str]]:
         from toolkit.translate.engine import translate_texts
@@ -109,7 +120,9 @@ class TranslationService:
             if pair.batcher:
                 await pair.batcher.close()
             pair.executor.shutdown(wait=False)
-        self._chain_executor.shutdown(wait=False)
+        if self._chain_queue:
+            await self._chain_queue.close()
+        self.chain_executor.shutdown(wait=False)
 
     # ------------------------------------------------------------------ languages
     @property
@@ -133,22 +146,22 @@ class TranslationService:
                                 f"{get_language(source).name} ({source})")
         return pair
 
-    def queue_depth(self) -> int:
-        return sum(p.batcher.waiting for p in self.pairs.values() if p.batcher)
+    def queue_depth(self) -> Counter:
+        """Requests waiting, by kind of work."""
+        queues = [p.batcher for p in self.pairs.values() if p.batcher] + [q for q in [self._chain_queue] if q]
+        return sum((q.waiting for q in queues), Counter())
 
     # ------------------------------------------------------------------ work
     async def translate(self, source: str, target: str, texts: Sequence[str]) -> list[str]:
-        pair = self.pair(source, target)
-        if pair.batcher is None:
-            raise RuntimeError("TranslationService.start() was not called")
-        return await pair.batcher.submit(texts)
+        return await self.pair(source, target).queue.submit(texts)
 
     async def alternatives(self, source: str, target: str, texts: Sequence[str], n: int) -> list[list[str]]:
         """The ``n`` best translations of each text (the first is the translation)."""
         from toolkit.translate.engine import translate_texts_nbest
 
-        budget = self.config.batch_tokens
-        return await self.pair(source, target).call(lambda tr: translate_texts_nbest(list(texts), tr, n, budget))
+        pair, budget = self.pair(source, target), self.config.batch_tokens
+        return await pair.queue.submit(texts, "alternatives",
+                                       lambda chunk: translate_texts_nbest(chunk, pair.translator, n, budget))
 
     async def suggest(self, source: str, target: str, text: str, suggestion: str, client: str) -> None:
         """Keep a user's correction for review (``toolkit serve suggestions``); it is not served until accepted."""
@@ -162,10 +175,11 @@ class TranslationService:
                 raise ToolkitError("the translation memory is off", "start the server with the translation memory on")
             SuggestionStore(self.config.suggestions_db).add(source, target, text, suggestion, scope, client)
 
-        await self.pair(source, target).call(store)
+        await self.pair(source, target).call(store, work="suggest")
 
-    async def chain(self, options, text: str) -> dict:
-        """One article through ``toolkit.chain.Chain`` (summaries and translations), as the CLI's --json."""
+    async def chain(self, options, text: str, work: str = "chain") -> dict:
+        """One article through ``toolkit.chain.Chain`` (summaries and translations), as the CLI's --json;
+        ``work`` names it in the metrics."""
         from toolkit.chain import Chain
 
         def run() -> dict:
@@ -178,4 +192,6 @@ class TranslationService:
             chain.options = options
             return chain.run(text, "article").to_dict()
 
-        return await asyncio.get_running_loop().run_in_executor(self._chain_executor, run)
+        if self._chain_queue is None:
+            raise RuntimeError("TranslationService.start() was not called")
+        return await self._chain_queue.call(run, work)
