@@ -73,15 +73,53 @@ def test_csv_adds_a_column_per_target(marian_model, tmp_path):
     assert rows[1]["headline"] == "Prices rose, officials said."
 
 
-def test_folder_is_mirrored_as_name_lang_txt(marian_multi_model, tmp_path):
+def test_folder_is_mirrored_as_name_lang_ext(marian_multi_model, tmp_path):
     (tmp_path / "in" / "world").mkdir(parents=True)
     (tmp_path / "in" / "a.txt").write_text(ARTICLE, "utf-8")
     (tmp_path / "in" / "world" / "b.md").write_text("# Title\n\n" + ARTICLE, "utf-8")
     result = run("translate", tmp_path / "in", "--to", "fa,sq", "--model", marian_multi_model, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     made = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.txt"))
-    assert made == ["a.fa.txt", "a.sq.txt", "world/b.fa.txt", "world/b.sq.txt"]
-    assert split_layout((tmp_path / "out" / "world" / "b.fa.txt").read_text("utf-8")).pieces == split_layout("# Title\n\n" + ARTICLE).pieces
+    assert made == ["a.fa.txt", "a.sq.txt"]
+    made = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md"))
+    assert made == ["world/b.fa.md", "world/b.sq.md"]
+    assert split_layout((tmp_path / "out" / "world" / "b.fa.md").read_text("utf-8")).pieces == split_layout("# Title\n\n" + ARTICLE).pieces
+
+
+def test_files_with_one_stem_in_a_folder_each_keep_their_translation(marian_model, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "story.md").write_text("# Iran and Albania.\n", "utf-8")
+    (tmp_path / "in" / "story.txt").write_text("The minister said the talks would continue.\n", "utf-8")
+    result = run("translate", tmp_path / "in", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(("toolkit", "."))) == [
+        "story.sq.md", "story.sq.txt"]
+    assert (tmp_path / "out" / "story.sq.md").read_text("utf-8").startswith("# ")
+    assert result.stderr.count("story.sq.md") == 1 and result.stderr.count("story.sq.txt") == 1
+
+
+def test_one_name_from_two_folders_mirrors_each_folder(marian_model, tmp_path):
+    for folder, text in (("a", "Iran and Albania.\n"), ("b", "The minister said the talks would continue.\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(text, "utf-8")
+    out = tmp_path / "out"
+    result = run("translate", tmp_path / "a" / "x.txt", tmp_path / "b", "--to", "sq", "--model", marian_model, "--out", out)
+    assert result.exit_code == 0, result.output
+    a, b = (run("translate", tmp_path / f / "x.txt", "--to", "sq", "--model", marian_model).stdout for f in ("a", "b"))
+    assert (out / "a" / "x.sq.txt").read_text("utf-8") == a and (out / "b" / "x.sq.txt").read_text("utf-8") == b
+
+
+@pytest.mark.parametrize("second", ["a/x.txt", "a"])
+def test_an_input_given_twice_is_refused_before_any_work_naming_both(second, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("Iran.\n", "utf-8")
+    out = tmp_path / "out"
+    result = run("translate", tmp_path / "a" / "x.txt", tmp_path / second, "--to", "sq", "--model", "./no-such-model",
+                 "--out", out)
+    assert result.exit_code == 2, result.output
+    x = tmp_path / "a" / "x.txt"
+    assert f"error: {x} is given twice (as {x} and {tmp_path / second}); both would be written to {out / 'x.sq.txt'}" in result.stderr
+    assert not out.exists()
 
 
 def test_single_file_to_named_outputs_per_target(marian_multi_model, tmp_path):

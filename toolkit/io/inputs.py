@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +46,7 @@ class Record:
     text: str
     origin: str  # "file:line" for messages
     fields: dict | None = None  # the whole JSONL object or CSV row, kept in the output
-    relpath: str | None = None  # for folder inputs: the path to mirror in the output folder
+    relpath: str | None = None  # documents: the path an output folder mirrors (``Document.relpath``)
     unit: str = ""
 
 
@@ -60,6 +61,20 @@ class Reject:
 
 
 Item = Union[Record, Reject]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of the inputs, before it is read: ``item`` is the input it comes from (``-``, a
+    text, a file or a folder), ``unit`` and ``id`` its record's, ``relpath`` its place below the
+    inputs' common folder (a folder's content, a file's name, ``text-N.txt``: what an output folder
+    mirrors), ``file`` the file to read (None for standard input and texts)."""
+
+    item: str
+    unit: str
+    id: str
+    relpath: str
+    file: Path | None = None
 
 
 def _text_digest(text: str) -> list:
@@ -100,12 +115,37 @@ class InputSet:
                 units[f"text:{n + 1}"] = _text_digest(item)
         return units
 
+    def documents(self) -> list[Document]:
+        """The documents of ``documents`` inputs, in order, listed (not read)."""
+        roots = [Path(i).resolve() if kind == "dir" else Path(i).resolve().parent
+                 for i in self.items if i != "-" and (kind := path_kind(i)) is not None]
+        common = Path(os.path.commonpath(roots)) if roots else None
+        documents = []
+        for n, item in enumerate(self.items):
+            path, kind = Path(item), path_kind(item)
+            if item == "-":
+                documents.append(Document(item, "<stdin>", "stdin", "stdin.txt"))
+            elif kind == "dir":
+                root = path.resolve()
+                prefix = root.relative_to(common)
+                files = _document_files(path, self.options.suffixes)
+                if not files:
+                    raise InputError(f"{path}: no {'/'.join(self.options.suffixes)} files in this folder", "check the folder")
+                for file in files:
+                    rel = file.relative_to(path)
+                    documents.append(Document(item, (root / rel).as_posix(), rel.as_posix(), (prefix / rel).as_posix(), file))
+            elif kind == "file":
+                documents.append(Document(item, path.resolve().as_posix(), item,
+                                          (path.resolve().parent.relative_to(common) / path.name).as_posix(), path))
+            else:
+                documents.append(Document(item, f"text:{n + 1}", f"text-{n + 1}", f"text-{n + 1}.txt"))
+        return documents
+
     def count(self) -> int | None:
         """How many records the inputs hold (for a progress bar), counted without parsing; None when
         that cannot be known cheaply. Reads JSONL and table inputs once."""
         if self.kind == "documents":
-            folders = [Path(i) for i in self.items if i != "-" and path_kind(i) == "dir"]
-            return len(self.items) - len(folders) + sum(len(_document_files(f, self.options.suffixes)) for f in folders)
+            return len(self.documents())
         total = 0
         for item in self.items:
             with open(item, "rb") as f:
@@ -211,34 +251,21 @@ def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
 def read_documents(inputs: InputSet) -> Iterator[Item]:
     """Documents; with skip_bad, an empty or undecodable file is a Reject and the rest go on."""
     opts = inputs.options
-
-    def from_file(file: Path, unit: str, record_id: str, relpath: str) -> Iterator[Item]:
-        try:
-            text = _require_text(decode(file.read_bytes(), str(file), opts.errors), str(file))
-        except InputError as exc:
-            if not opts.skip_bad:
-                raise
-            yield Reject(str(file), exc.message, "", unit)
-            return
-        yield Record(unit, record_id, text, str(file), relpath=relpath, unit=unit)
-
-    for n, item in enumerate(inputs.items):
-        path, kind = Path(item), path_kind(item)
-        if item == "-":
-            yield Record("<stdin>", "stdin", _require_text(inputs.stdin, "<stdin>"), "<stdin>", unit="<stdin>")
-        elif kind == "dir":
-            files = _document_files(path, opts.suffixes)
-            if not files:
-                raise InputError(f"{path}: no {'/'.join(opts.suffixes)} files in this folder", "check the folder")
-            root = path.resolve()
-            for file in files:
-                rel = file.relative_to(path).as_posix()
-                yield from from_file(file, (root / rel).as_posix(), rel, rel)
-        elif kind == "file":
-            yield from from_file(path, path.resolve().as_posix(), item, path.name)
+    for doc in inputs.documents():
+        if doc.file is None and doc.item == "-":
+            yield Record(doc.unit, doc.id, _require_text(inputs.stdin, "<stdin>"), "<stdin>", relpath=doc.relpath, unit=doc.unit)
+        elif doc.file is None:
+            yield Record(doc.unit, doc.id, _require_text(doc.item, "text argument"), "text argument", relpath=doc.relpath,
+                         unit=doc.unit)
         else:
-            unit = f"text:{n + 1}"
-            yield Record(unit, f"text-{n + 1}", _require_text(item, "text argument"), "text argument", unit=unit)
+            try:
+                text = _require_text(decode(doc.file.read_bytes(), str(doc.file), opts.errors), str(doc.file))
+            except InputError as exc:
+                if not opts.skip_bad:
+                    raise
+                yield Reject(str(doc.file), exc.message, "", doc.unit)
+                continue
+            yield Record(doc.unit, doc.id, text, str(doc.file), relpath=doc.relpath, unit=doc.unit)
 
 
 def read_jsonl(inputs: InputSet) -> Iterator[Item]:

@@ -14,11 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from toolkit.io.inputs import TABLE_SUFFIXES, InputOptions, InputSet, Record, classify, path_kind, read_items
+from toolkit.io.files import OutputError
+from toolkit.io.inputs import (TABLE_SUFFIXES, Document, InputOptions, InputSet, Record, classify, path_kind,
+                                 read_items)
 from toolkit.io.jobs import job_key, run_job
 from toolkit.io.sinks import Finished, FolderSink, Sink, StdoutSink, StreamSink
 from toolkit.languages import get_language
@@ -144,6 +147,29 @@ def _single_file_output(inputs: InputSet, out: Path) -> bool:
             and not out.is_dir() and bool(out.suffix))
 
 
+def translated_name(relpath: str, target: str) -> str:
+    """Where a document's translation into ``target`` goes in an output folder: its path below the
+    inputs' common folder, the language before the extension (``world/story.md`` -> ``world/story.sq.md``)."""
+    stem, ext = posixpath.splitext(relpath)
+    return f"{stem}.{target}{ext}"
+
+
+def _check_mirrored_names(inputs: InputSet, out: Path, targets: Sequence[str]) -> None:
+    """Refuse, before any work, two documents that would be written to one file of ``out`` (an
+    input given twice, or inside a folder also given)."""
+    seen: dict[str, Document] = {}
+    for doc in inputs.documents():
+        name = translated_name(doc.relpath, targets[0])
+        other = seen.setdefault(name, doc)
+        if other is doc:
+            continue
+        if other.unit == doc.unit:
+            raise OutputError(f"{doc.file or doc.item} is given twice (as {other.item} and {doc.item}); both would be written to "
+                              f"{out / name}", "give each input once")
+        raise OutputError(f"{other.file or other.item} and {doc.file or doc.item} would both be written to {out / name}",
+                          "translate them to separate output folders")
+
+
 def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], None] | None = None) -> Sink:
     """The sink for the job's output (not opened yet): documents to files, or a stream file, or
     standard output (``emit`` instead, when given)."""
@@ -163,10 +189,10 @@ def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], 
 
             return FolderSink(out, out.parent, named, inputs.items, check_rejects)
 
+        _check_mirrored_names(inputs, out, targets)
+
         def mirrored(item: Finished) -> dict[str, str]:
-            record = item.record
-            stem = record.relpath.rsplit(".", 1)[0] if record.relpath else record.id
-            return {f"{stem}.{t}.txt": item.texts[t] for t in targets}
+            return {translated_name(item.record.relpath, t): item.texts[t] for t in targets}
 
         return FolderSink(out, out, mirrored, inputs.items, check_rejects)
     return StreamSink(out, formats.line, inputs.items, formats.header(), check_rejects)
