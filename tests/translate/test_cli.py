@@ -62,6 +62,27 @@ def test_jsonl_keeps_every_field_and_adds_translations(m2m100_model, tmp_path):
     assert not (tmp_path / "out.jsonl.partial").exists()
 
 
+def test_jsonl_translations_already_there_are_kept(marian_multi_model, tmp_path):
+    source = tmp_path / "news.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": "Iran and Albania.", "translations": {"de": "Iran und Albanien."},
+                                  "dir": {"de": "ltr"}}) + "\n", "utf-8")
+    into_fa, into_sq = tmp_path / "fa.jsonl", tmp_path / "fa-sq.jsonl"
+    assert run("translate", source, "--to", "fa", "--model", marian_multi_model, "--out", into_fa).exit_code == 0
+    result = run("translate", into_fa, "--to", "sq", "--model", marian_multi_model, "--out", into_sq)
+    assert result.exit_code == 0, result.output
+    [fa], [sq] = ([json.loads(line) for line in p.read_text("utf-8").splitlines()] for p in (into_fa, into_sq))
+    assert sq["translations"] == {"de": "Iran und Albanien.", "fa": fa["translations"]["fa"], "sq": sq["translations"]["sq"]}
+    assert sq["dir"] == {"de": "ltr", "fa": "rtl", "sq": "ltr"} and sq["translations"]["sq"]
+
+
+def test_a_jsonl_translations_field_that_is_not_an_object_is_refused(marian_model, tmp_path):
+    source = tmp_path / "news.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": "Iran.", "translations": "Iran."}) + "\n", "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out.jsonl")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"error: {source}:1: the field 'translations' is not an object of translations" in result.stderr
+
+
 def test_csv_adds_a_column_per_target(marian_model, tmp_path):
     source = tmp_path / "news.csv"
     source.write_text("id,headline\n1,Iran and Albania cut ties.\n2,\"Prices rose, officials said.\"\n", "utf-8")

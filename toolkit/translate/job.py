@@ -4,7 +4,7 @@ over files with the one resumable runner (``run_translation_job``).
 The output record of a translation (one JSON line of ``--json`` or JSONL output):
 
 - JSONL and CSV/TSV inputs: the input's fields, plus ``translations`` ({lang: text}) and ``dir``
-  ({lang: "rtl" | "ltr"});
+  ({lang: "rtl" | "ltr"}), added to those the record already has;
 - documents (texts, files, folders): ``id``, ``source`` (where it came from), ``source_lang``,
   ``translations``, ``dir`` and ``provenance`` ({lang: model provenance}).
 """
@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from toolkit.errors import InputError
 from toolkit.io.files import OutputError
 from toolkit.io.inputs import (TABLE_SUFFIXES, Document, InputOptions, InputSet, Record, classify, path_kind,
                                  read_items)
-from toolkit.io.jobs import job_key, run_job
+from toolkit.io.jobs import Unfinished, job_key, run_job
 from toolkit.io.sinks import Finished, FolderSink, Sink, StdoutSink, StreamSink
 from toolkit.languages import get_language
 from toolkit.provenance import DecodingSettings, library_versions
@@ -50,6 +51,13 @@ def translate_records(records: Sequence[Record], translators: dict[str, Translat
     ``on_batch(n)`` is called after each batch of n distinct sentences."""
     if not records:
         return []
+    bad = next((n for n, r in enumerate(records) if r.fields is not None
+                and any(not isinstance(r.fields.get(k, {}), dict) for k in ("translations", "dir"))), None)
+    if bad is not None:
+        name = "translations" if not isinstance(records[bad].fields.get("translations", {}), dict) else "dir"
+        error = InputError(f"{records[bad].origin}: the field '{name}' is not an object of translations; "
+                           "the translations would replace it", f"rename the field '{name}' in the input")
+        raise Unfinished(translate_records(records[:bad], translators, batch_tokens, on_batch), error)
     source = next(iter(translators.values())).source
     dirs = directions(list(translators))
     texts = [r.text for r in records]
@@ -58,8 +66,9 @@ def translate_records(records: Sequence[Record], translators: dict[str, Translat
     finished = []
     for i, record in enumerate(records):
         translations = {t: translated[t][i] for t in translators}
-        if record.fields is not None:
-            output = {**record.fields, "translations": translations, "dir": dirs}
+        if record.fields is not None:  # added to the translations a record has (from an earlier job)
+            output = {**record.fields, "translations": {**record.fields.get("translations", {}), **translations},
+                      "dir": {**record.fields.get("dir", {}), **dirs}}
         else:
             output = {"id": record.id, "source": record.origin, "source_lang": source, "translations": translations,
                       "dir": dirs, "provenance": origin}
