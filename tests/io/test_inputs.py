@@ -55,3 +55,13 @@ def test_an_unknown_errors_policy_is_refused_by_the_library_and_named_as_a_flag(
         InputOptions(errors="maybe")
     result = run("translate", "Iran and Albania cut ties.", "--to", "sq", "--errors", "maybe")
     assert result.exit_code == 2 and "error: --errors must be strict or replace, not 'maybe'" in result.stderr
+
+
+@pytest.mark.parametrize("suffix, sep", [(".tsv", "\t"), (".csv", ",")])
+def test_a_header_naming_a_column_twice_is_refused(suffix, sep, tmp_path):
+    source = tmp_path / f"in{suffix}"
+    source.write_text(sep.join(["id", "text", "text"]) + "\n" + sep.join(["1", "Iran.", "Albania."]) + "\n", "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", "./no-such-model", "--out", tmp_path / f"out{suffix}")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"error: {source}: the header names the column 'text' twice" in result.stderr
+    assert not (tmp_path / f"out{suffix}").exists()

@@ -94,6 +94,18 @@ def test_csv_adds_a_column_per_target(marian_model, tmp_path):
     assert rows[1]["headline"] == "Prices rose, officials said."
 
 
+def test_a_csv_target_column_already_there_is_replaced_in_place(marian_multi_model, tmp_path):
+    source = tmp_path / "news.csv"
+    source.write_text("id,text,text_sq,text_fa\n1,Iran and Albania.,old,kept\n", "utf-8")
+    out = tmp_path / "out.csv"
+    result = run("translate", source, "--to", "sq,de", "--model", marian_multi_model, "--out", out)
+    assert result.exit_code == 0, result.output
+    header, row = list(csv.reader(out.open(encoding="utf-8")))
+    assert header == ["id", "text", "text_sq", "text_fa", "text_de"]
+    alone = run("translate", "Iran and Albania.", "--to", "sq", "--model", marian_multi_model).stdout.strip()
+    assert row[:4] == ["1", "Iran and Albania.", alone, "kept"] and row[4]
+
+
 def test_folder_is_mirrored_as_name_lang_ext(marian_multi_model, tmp_path):
     (tmp_path / "in" / "world").mkdir(parents=True)
     (tmp_path / "in" / "a.txt").write_text(ARTICLE, "utf-8")

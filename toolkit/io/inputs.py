@@ -217,6 +217,9 @@ def _table_columns(inputs: InputSet) -> list[str]:
         header = next(csv.reader([first], delimiter=TABLE_SUFFIXES[Path(item).suffix.lower()]), [])
         if not header:
             raise InputError(f"{item}: the input is empty", "give a CSV/TSV file with a header row")
+        twice = next((name for n, name in enumerate(header) if name in header[:n]), None)
+        if twice is not None:
+            raise InputError(f"{item}: the header names the column '{twice}' twice", "give each column its own name")
         if inputs.options.column not in header:
             raise InputError(f"{item}: no column '{inputs.options.column}' (columns: {', '.join(header)})", "name the column in «column»")
         if columns and header != columns:

@@ -120,10 +120,18 @@ class _Formats:
         self.delimiter = TABLE_SUFFIXES.get(Path(inputs.items[0]).suffix.lower(), ",")
         self.several = len(self.targets) > 1 or len(inputs.items) > 1 or path_kind(inputs.items[0]) == "dir"
 
+    def target_column(self, target: str) -> str:
+        return f"{self.inputs.options.column}_{target}"
+
+    def columns(self) -> list[str]:
+        """The input's columns, then a column per target (one the input has already is replaced in place)."""
+        added = [self.target_column(t) for t in self.targets]
+        return self.inputs.columns + [c for c in added if c not in self.inputs.columns]
+
     def header(self) -> str:
         if self.inputs.kind != "table":
             return ""
-        return self._csv_row(self.inputs.columns + [f"{self.inputs.options.column}_{t}" for t in self.targets])
+        return self._csv_row(self.columns())
 
     def _csv_row(self, values: list[str]) -> str:
         buf = io.StringIO()
@@ -132,8 +140,8 @@ class _Formats:
 
     def line(self, item: Finished) -> str:
         if self.inputs.kind == "table":
-            fields = item.record.fields or {}
-            return self._csv_row([fields.get(c) or "" for c in self.inputs.columns] + [item.texts[t] for t in self.targets])
+            row = {**(item.record.fields or {}), **{self.target_column(t): item.texts[t] for t in self.targets}}
+            return self._csv_row([row.get(c) or "" for c in self.columns()])
         if self.inputs.kind == "jsonl" or self.as_json:
             return json.dumps(item.output, ensure_ascii=False) + "\n"
         parts = []
