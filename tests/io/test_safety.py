@@ -129,6 +129,18 @@ def test_an_output_folder_inside_the_input_folder_is_refused(inside, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
 
 
+@pytest.mark.parametrize("command", [["translate", "--to", "sq", "--model", NO_MODEL, "--json"],
+                                     ["chain", "--steps", "summarize", "--method", "extractive"]])
+@pytest.mark.parametrize("name", ["all.txt", "sub/all.jsonl"])
+def test_an_output_file_inside_the_input_folder_is_refused(command, name, tmp_path):
+    folder = _folder(tmp_path, {"a.txt": ARTICLE})
+    result = run(command[0], folder, *command[1:], "--out", folder / name)
+    assert result.exit_code == 2
+    assert _error(result) == (f"error: the output {folder / name} is inside the input folder {folder}; the next run would "
+                              "read it as input (write the output outside the input folder)")
+    assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
+
+
 # ---------------------------------------------------------------- 3. resume by identity
 
 

@@ -63,14 +63,18 @@ def input_files(inputs: Sequence[str]) -> set[Path]:
 
 
 def check_not_an_input(outputs: Sequence[Path], folder: Path | None, inputs: Sequence[str]) -> None:
-    """Refuse output files that are inputs, and an output folder that is, or is inside, an input
-    folder (it would be read back as input)."""
+    """Refuse output files that are inputs, and output files or an output folder that is, or is
+    inside, an input folder (they would be read back as input)."""
     files = input_files(inputs)
     folders = [Path(i).resolve() for i in inputs if i != "-" and path_kind(i) == "dir"]
     for out in outputs:
         if out.resolve() in files:
             raise OutputError(f"the output {out} is also an input; writing it would replace the input",
                               "write the output to another file")
+        source = next((f for f in folders if f in out.resolve().parents), None)
+        if source is not None:
+            raise OutputError(f"the output {out} is inside the input folder {source}; the next run would read it as input",
+                              "write the output outside the input folder")
     if folder is not None:
         resolved = folder.resolve()
         for source in folders:
