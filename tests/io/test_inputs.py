@@ -1,6 +1,8 @@
 """Inputs read as the user meant them: literal texts with a slash, table rows with extra cells."""
 
 import json
+import shutil
+import subprocess
 
 import pytest
 from typer.testing import CliRunner
@@ -65,3 +67,24 @@ def test_a_header_naming_a_column_twice_is_refused(suffix, sep, tmp_path):
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert f"error: {source}: the header names the column 'text' twice" in result.stderr
     assert not (tmp_path / f"out{suffix}").exists()
+
+
+def test_a_json_file_is_refused_with_a_conversion_to_jsonl_that_works(marian_model, tmp_path):
+    source = tmp_path / "news.json"
+    source.write_text(json.dumps([{"id": 1, "text": "Iran and Albania."}, {"id": 2, "text": "Tirana."}], indent=2), "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2 and result.stdout == ""
+    converted = tmp_path / "news.jsonl"
+    assert result.stderr == (f"error: {source}: a JSON document, not JSON lines (convert it to one object per line: "
+                             f"jq -c '.[]' {source} > {converted}, and give the .jsonl file)\n")
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed: the hint's command cannot be run here")
+    subprocess.run(f"jq -c '.[]' {source} > {converted}", shell=True, check=True)
+    result = run("translate", converted, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [1, 2]
+
+
+def test_a_missing_json_file_is_named_as_a_missing_path():
+    result = run("translate", "news.json", "--to", "sq")
+    assert result.exit_code == 2 and "no such file or folder: news.json" in result.stderr

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import os
+import shlex
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,7 +159,7 @@ def _looks_like_path(item: str) -> bool:
     suffix (``news/today.jsonl``, ``a.txt``; not ``The vote was 50/50.``)."""
     if any(c.isspace() for c in item):
         return False
-    return "/" in item or "\\" in item or Path(item).suffix.lower() in (*DOCUMENT_SUFFIXES, ".jsonl", *TABLE_SUFFIXES)
+    return "/" in item or "\\" in item or Path(item).suffix.lower() in (*DOCUMENT_SUFFIXES, ".jsonl", ".json", *TABLE_SUFFIXES)
 
 
 def _check_readable(path: Path) -> None:
@@ -195,6 +196,10 @@ def classify(inputs: list[str], options: InputOptions) -> InputSet:
         elif kind == "file":
             _check_readable(path)
             suffix = path.suffix.lower()
+            if suffix == ".json":
+                convert = f"jq -c '.[]' {shlex.quote(item)} > {shlex.quote(str(path.with_suffix('.jsonl')))}"
+                raise InputError(f"{item}: a JSON document, not JSON lines",
+                                 f"convert it to one object per line: {convert}, and give the .jsonl file")
             kinds.add("jsonl" if suffix == ".jsonl" else "table" if suffix in TABLE_SUFFIXES else "documents")
         elif _looks_like_path(item):
             raise InputError(f"no such file or folder: {item}", "check the path")
