@@ -88,3 +88,31 @@ def test_a_json_file_is_refused_with_a_conversion_to_jsonl_that_works(marian_mod
 def test_a_missing_json_file_is_named_as_a_missing_path():
     result = run("translate", "news.json", "--to", "sq")
     assert result.exit_code == 2 and "no such file or folder: news.json" in result.stderr
+
+
+def test_a_lone_surrogate_in_jsonl_names_the_record_and_skip_bad_sets_it_aside(marian_model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": "Iran."}\n{"id": 2, "text": "Broken \\ud800 surrogate."}\n'
+                      '{"id": 3, "note": "\\udc00", "text": "Tirana."}\n{"id": 4, "text": "Smile \\ud83d\\ude00."}\n', "utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"error: {source}:2: a lone surrogate (\\ud800) in the record, not text") and not out.exists()
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out, "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()] == [1, 4]
+    rejects = [json.loads(line) for line in (tmp_path / "out.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [r["origin"] for r in rejects] == [f"{source}:2", f"{source}:3"]
+
+
+def test_a_lone_surrogate_in_a_text_argument_is_one_line_and_skip_bad_sets_it_aside(marian_model, tmp_path):
+    result = run("translate", "Broken \ud800 surrogate.", "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith("error: text argument 1: a lone surrogate (\\ud800) in the record, not text")
+    out = tmp_path / "out"
+    result = run("translate", "Broken \ud800 surrogate.", "Iran and Albania.", "--to", "sq", "--model", marian_model,
+                 "--out", out, "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.txt")) == ["text-2.sq.txt"]
+    [reject] = [json.loads(line) for line in (out / "rejects.jsonl").read_text("utf-8").splitlines()]
+    assert reject["origin"] == "text argument 1"

@@ -60,6 +60,12 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
+def json_bytes(data, indent: int | None = None) -> bytes:
+    """``data`` as UTF-8 JSON; a lone surrogate in it (a text argument or file name that is not
+    UTF-8) is written as its ``\\udXXX`` escape, which reads back as the same string."""
+    return json.dumps(data, indent=indent, ensure_ascii=False).encode("utf-8", "backslashreplace")
+
+
 def append_durably(path: Path, text: str) -> None:
     """Append text to a file (created with the user's umask) and fsync it."""
     with path.open("a", encoding="utf-8", newline="") as f:

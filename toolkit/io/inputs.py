@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -246,9 +247,21 @@ def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
         ) from None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(text: str) -> str | None:
+    """Why ``text`` is not text UTF-8 can write (a lone surrogate, as JSON's ``\\ud800`` or an
+    undecodable command-line byte makes), or None."""
+    found = _SURROGATE.search(text)
+    return f"a lone surrogate ({ascii(found.group())[1:-1]}) in the record, not text" if found else None
+
+
 def _require_text(text: str, origin: str) -> str:
     if not text.strip():
         raise InputError(f"{origin}: the input is empty", "pass a file or text that is not empty")
+    if (reason := lone_surrogate(text)) is not None:
+        raise InputError(f"{origin}: {reason}", "fix the text, or pass «skip_bad» to set it aside and go on")
     return text
 
 
@@ -257,23 +270,20 @@ def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 
 def read_documents(inputs: InputSet) -> Iterator[Item]:
-    """Documents; with skip_bad, an empty or undecodable file is a Reject and the rest go on."""
+    """Documents; with skip_bad, an empty or undecodable document is a Reject and the rest go on."""
     opts = inputs.options
     for doc in inputs.documents():
-        if doc.file is None and doc.item == "-":
-            yield Record(doc.unit, doc.id, _require_text(inputs.stdin, "<stdin>"), "<stdin>", relpath=doc.relpath, unit=doc.unit)
-        elif doc.file is None:
-            yield Record(doc.unit, doc.id, _require_text(doc.item, "text argument"), "text argument", relpath=doc.relpath,
-                         unit=doc.unit)
-        else:
-            try:
-                text = _require_text(decode(doc.file.read_bytes(), str(doc.file), opts.errors), str(doc.file))
-            except InputError as exc:
-                if not opts.skip_bad:
-                    raise
-                yield Reject(str(doc.file), exc.message, "", doc.unit)
-                continue
-            yield Record(doc.unit, doc.id, text, str(doc.file), relpath=doc.relpath, unit=doc.unit)
+        origin = "<stdin>" if doc.item == "-" else "text argument" if doc.file is None else str(doc.file)
+        named = f"text argument {doc.unit[5:]}" if doc.unit.startswith("text:") else origin
+        try:
+            raw = inputs.stdin if doc.item == "-" else doc.item if doc.file is None else decode(doc.file.read_bytes(), origin, opts.errors)
+            text = _require_text(raw, named)
+        except InputError as exc:
+            if not opts.skip_bad:
+                raise
+            yield Reject(named, exc.message, "", doc.unit)
+            continue
+        yield Record(doc.unit, doc.id, text, origin, relpath=doc.relpath, unit=doc.unit)
 
 
 def read_jsonl(inputs: InputSet) -> Iterator[Item]:
@@ -295,6 +305,9 @@ def read_jsonl(inputs: InputSet) -> Iterator[Item]:
                         raise ValueError("not a JSON object")
                 except ValueError as exc:
                     yield _bad(opts, origin, f"malformed JSON ({exc})", line, unit)
+                    continue
+                if "\\u" in line and (reason := lone_surrogate(json.dumps(obj, ensure_ascii=False))) is not None:
+                    yield _bad(opts, origin, reason, line, unit)
                     continue
                 text = obj.get(opts.field)
                 if not isinstance(text, str):

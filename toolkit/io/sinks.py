@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
-from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, replace_atomic,
+from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, json_bytes, replace_atomic,
                               write_atomic)
 from toolkit.io.inputs import Record, Reject, path_kind
 
@@ -160,7 +160,7 @@ class StreamSink(_Locked):
         replace_atomic(self.partial, self.final)
         written = [str(self.final)]
         if manifest is not None:
-            write_atomic(self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
+            write_atomic(self.manifest_path, json_bytes(manifest, indent=2))
         self.checkpoint.finish()
         return written + _kept_rejects(self.rejects_path)
 
@@ -218,7 +218,7 @@ class FolderSink(_Locked):
 
     def finish(self, manifest: dict | None) -> list[str]:
         if manifest is not None:
-            write_atomic(self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
+            write_atomic(self.manifest_path, json_bytes(manifest, indent=2))
         self.checkpoint.finish()
         return list(self.written) + _kept_rejects(self.rejects_path)
 
