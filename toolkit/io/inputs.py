@@ -328,7 +328,7 @@ def _bad(opts: InputOptions, origin: str, reason: str, raw: str, unit: str) -> R
 
 def read_table(inputs: InputSet) -> Iterator[Item]:
     """CSV/TSV rows, read as a stream; the header must have the column to translate. A row with
-    more cells than the header is an error naming its line (with skip_bad, a Reject)."""
+    more or fewer cells than the header is an error naming its line (with skip_bad, a Reject)."""
     opts = inputs.options
     for item in inputs.items:
         unit = Path(item).resolve().as_posix()
@@ -345,6 +345,10 @@ def read_table(inputs: InputSet) -> Iterator[Item]:
                 if extra is not None:
                     raw = delimiter.join([*(v or "" for v in row.values()), *extra])
                     yield _bad(opts, origin, f"{len(row) + len(extra)} cells, but the header has {len(row)}", raw, unit)
+                    continue
+                cells = [v for v in row.values() if v is not None]  # DictReader fills missing cells with None
+                if len(cells) < len(row):
+                    yield _bad(opts, origin, f"{len(cells)} cells, but the header has {len(row)}", delimiter.join(cells), unit)
                     continue
                 yield Record(f"{unit}:{line}", str(row.get(opts.id_field) or f"row-{rows}"), row[opts.column] or "",
                              origin, fields=row, unit=unit)
