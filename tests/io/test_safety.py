@@ -299,3 +299,39 @@ def test_a_corrected_segment_replaces_the_stored_one_and_is_not_bound(tmp_path):
     memory.store("s", [("Iran.", "Irani i gjatë i gjatë", True)])
     memory.correct("s", "Iran.", "Irani.")
     assert memory.entries("s", ["Iran."]) == {"Iran.": ("Irani.", False)}
+
+
+# ---------------------------------------------------------------- names at the file system's limit
+
+
+def test_an_input_named_near_the_file_name_limit_is_translated(marian_model, tmp_path):
+    stem = "n" * (252 - len(".txt"))  # 252 bytes: its translation's name, stem.sq.txt, has 255
+    folder = _folder(tmp_path, {stem + ".txt": ARTICLE})
+    result = run("translate", folder, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / f"{stem}.sq.txt").read_text("utf-8").strip()
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_input_whose_translation_name_would_be_too_long_is_refused_before_any_work(tmp_path):
+    stem = "n" * (254 - len(".txt"))
+    folder = _folder(tmp_path, {stem + ".txt": ARTICLE})
+    result = run("translate", folder, "--to", "sq", "--model", NO_MODEL, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert _error(result) == (f"error: the translation of {folder / (stem + '.txt')} would be named {stem}.sq.txt, "
+                              "257 bytes, over the file system's limit of 255 (give the input a shorter name)")
+
+
+@pytest.mark.parametrize("length", [241, 250])  # OUT.rejects.jsonl: 255 bytes, 264
+def test_an_output_named_near_the_limit_works_or_is_refused_naming_its_side_file(marian_model, length, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": ARTICLE}) + "\n", "utf-8")
+    out = tmp_path / ("o" * (length - len(".jsonl")) + ".jsonl")
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out)
+    if length == 241:
+        assert result.exit_code == 0, result.output
+        assert json.loads(out.read_text("utf-8"))["id"] == 1
+    else:
+        assert result.exit_code == 2
+        assert _error(result).startswith(f"error: the output's side file of {out} would be named {out.name}.")
+        assert "(choose a shorter output name)" in result.stderr and not out.exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import socket
@@ -33,6 +34,33 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def name_max(folder: Path) -> int:
+    """The longest file name, in bytes, that the file system of ``folder`` (or of its nearest
+    existing parent) takes."""
+    for place in (folder.absolute(), *folder.absolute().parents):
+        try:
+            return os.pathconf(place, "PC_NAME_MAX")
+        except OSError:
+            continue
+    return 255
+
+
+def check_name_fits(path: Path, what: str, fix: str) -> None:
+    """Refuse a file ``path`` (``what``, for the message) whose name the file system cannot take."""
+    size, limit = len(os.fsencode(path.name)), name_max(path.parent)
+    if size > limit:
+        raise OutputError(f"{what} would be named {path.name}, {size} bytes, over the file system's limit of {limit}", fix)
+
+
+def _temp_name(path: Path) -> str:
+    """A hidden name beside ``path`` for its content while it is written: from its name, or from a
+    hash of it when that would not fit."""
+    name = f".{path.name}.{os.getpid()}.tmp"
+    if len(os.fsencode(name)) > name_max(path.parent):
+        name = f".{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}.{os.getpid()}.tmp"
+    return name
+
+
 def replace_atomic(source: Path, target: Path) -> None:
     """Rename ``source`` to ``target`` in one step and make the rename durable."""
     os.replace(source, target)
@@ -46,7 +74,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     final name, fsynced, renamed over it, and the folder entry fsynced.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(_temp_name(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:

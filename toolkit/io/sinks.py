@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
-from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, json_bytes, replace_atomic,
-                              write_atomic)
+from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, check_name_fits, json_bytes,
+                              replace_atomic, write_atomic)
 from toolkit.io.inputs import Record, Reject, path_kind
 
 
@@ -81,6 +81,13 @@ def check_not_an_input(outputs: Sequence[Path], folder: Path | None, inputs: Seq
             if resolved == source or source in resolved.parents:
                 raise OutputError(f"the output folder {folder} is inside the input folder {source}; its files would be read back as input",
                                   "choose an output folder outside the input folder")
+
+
+def _check_side_files(out: Path, files: Sequence[Path]) -> None:
+    """Refuse an output whose side files (``OUT.partial``, ``OUT.rejects.jsonl``, ...) would have
+    names the file system cannot take."""
+    for file in files:
+        check_name_fits(file, f"the output's side file of {out}", "choose a shorter output name")
 
 
 class _RejectsFile:
@@ -142,6 +149,8 @@ class StreamSink(_Locked):
         if self.final.is_dir():
             raise OutputError(f"the output {self.final} is a folder", "name a file for this output")
         check_not_an_input([self.final], None, self.inputs)
+        _check_side_files(self.final, [self.partial, self.rejects_path, self.manifest_path, self.lock.path,
+                                       self.checkpoint.path])
 
     def begin(self, job: str, units: dict[str, list], restart: bool):
         return self.checkpoint.load(job, units, restart)
@@ -201,6 +210,8 @@ class FolderSink(_Locked):
         if self.as_folder and self.folder.exists() and not self.folder.is_dir():
             raise OutputError(f"the output {self.folder} is a file, not a folder", "name a folder for this output")
         check_not_an_input([self.name] if not self.as_folder else [], self.folder if self.as_folder else None, self.inputs)
+        if not self.as_folder:
+            _check_side_files(self.name, [self.rejects_path, self.manifest_path, self.lock.path, self.checkpoint.path])
 
     def begin(self, job: str, units: dict[str, list], restart: bool):
         return self.checkpoint.load(job, units, restart)

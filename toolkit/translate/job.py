@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from toolkit.errors import InputError
-from toolkit.io.files import OutputError
+from toolkit.io.files import OutputError, check_name_fits
 from toolkit.io.inputs import (TABLE_SUFFIXES, Document, InputOptions, InputSet, Record, classify, path_kind,
                                  read_items)
 from toolkit.io.jobs import Unfinished, job_key, run_job
@@ -177,6 +177,9 @@ def _check_mirrored_names(inputs: InputSet, out: Path, targets: Sequence[str]) -
     seen: dict[str, Document] = {}
     for doc in inputs.documents():
         name = translated_name(doc.relpath, targets[0])
+        for target in targets:
+            check_name_fits(out / translated_name(doc.relpath, target), f"the translation of {doc.file or doc.item}",
+                            "give the input a shorter name")
         other = seen.setdefault(name, doc)
         if other is doc:
             continue
