@@ -335,3 +335,44 @@ def test_an_output_named_near_the_limit_works_or_is_refused_naming_its_side_file
         assert result.exit_code == 2
         assert _error(result).startswith(f"error: the output's side file of {out} would be named {out.name}.")
         assert "(choose a shorter output name)" in result.stderr and not out.exists()
+
+
+# ---------------------------------------------------------------- a full disk
+
+
+def _fsize_limited(limit: int):
+    def preexec() -> None:
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the limit fails with EFBIG, not a signal
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return preexec
+
+
+@pytest.mark.slow
+def test_a_file_size_limit_mid_job_is_one_line_and_the_job_resumes_byte_identical(marian_model, tmp_path):
+    source = tmp_path / "news.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": f"Report {i}: Iran and Albania cut ties."}) + "\n"
+                              for i in range(40)), "utf-8")
+    env = {**os.environ, "TOOLKIT_POOL_CHARS": "200"}
+
+    def translate(out, preexec=None):
+        command = [sys.executable, "-c", "from toolkit.cli import main; main()", "translate", str(source), "--to", "sq",
+                   "--model", str(marian_model), "--out", str(out), "--no-cache"]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, preexec_fn=preexec)
+
+    whole = translate(tmp_path / "whole.jsonl")  # first: it also converts the model for ct2 (a write of its own)
+    assert whole.returncode == 0, whole.stderr
+    out = tmp_path / "out.jsonl"
+    stopped = translate(out, _fsize_limited(4000))
+    assert stopped.returncode == 2, stopped.stderr
+    assert stopped.stderr.splitlines() == [
+        f"error: cannot write {out}.partial: File too large (raise the file-size limit or free space there, then run "
+        "the same command again: it resumes where it stopped)"]
+    done_before = json.loads((tmp_path / "out.jsonl.progress.json").read_text())["records"]
+    assert 0 < done_before < 40 and not out.exists()
+    resumed = translate(out)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{done_before} were already done" in resumed.stderr
+    assert out.read_bytes() == (tmp_path / "whole.jsonl").read_bytes()

@@ -7,6 +7,7 @@ file they make, and is never written by two jobs at once.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -67,6 +68,23 @@ def replace_atomic(source: Path, target: Path) -> None:
     _fsync_folder(target.parent)
 
 
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+@contextlib.contextmanager
+def _room_checked(path: Path):
+    """A write that fails for want of room (disk full, quota, file-size limit) as one OutputError
+    naming the file: what is written is durable and checkpointed, so the job resumes."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _NO_ROOM:
+            raise
+        raise OutputError(f"cannot write {path}: {exc.strerror}",
+                          "raise the file-size limit or free space there, then run the same command again: "
+                          "it resumes where it stopped") from None
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write a whole file so that readers see the old file or the new one, never half of it.
 
@@ -76,16 +94,17 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(_temp_name(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        replace_atomic(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with _room_checked(path):
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            replace_atomic(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 def json_bytes(data, indent: int | None = None) -> bytes:
@@ -96,7 +115,7 @@ def json_bytes(data, indent: int | None = None) -> bytes:
 
 def append_durably(path: Path, text: str) -> None:
     """Append text to a file (created with the user's umask) and fsync it."""
-    with path.open("a", encoding="utf-8", newline="") as f:
+    with _room_checked(path), path.open("a", encoding="utf-8", newline="") as f:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())
