@@ -173,6 +173,23 @@ def test_empty_input_is_an_error(marian_model, tmp_path):
     assert "empty.txt: the input is empty" in result.stderr
 
 
+@pytest.mark.parametrize("content", ["\u200b\u200b\n", "\ufeff\u200b \u2060\n\u200c"])
+def test_a_file_of_zero_width_characters_is_empty_like_whitespace(marian_model, tmp_path, content):
+    invisible = tmp_path / "invisible.txt"
+    invisible.write_text(content, "utf-8")
+    result = run("translate", invisible, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "invisible.txt: the input is empty" in result.stderr
+
+
+def test_a_jsonl_text_field_that_is_not_a_string_says_so(marian_model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": 42}\n', "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2
+    assert "in.jsonl:1: the field 'text' is a number, not a string" in result.stderr and "no text field" not in result.stderr
+
+
 def test_undecodable_bytes_name_the_line_and_replace_goes_on(marian_model, tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes("First line.\nSecond ".encode() + b"\xff\xfe line.\n")

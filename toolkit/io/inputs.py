@@ -9,6 +9,7 @@ import os
 import re
 import shlex
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Union
@@ -257,8 +258,14 @@ def lone_surrogate(text: str) -> str | None:
     return f"a lone surrogate ({ascii(found.group())[1:-1]}) in the record, not text" if found else None
 
 
+def _blank(text: str) -> bool:
+    """Nothing to read: only whitespace and invisible format characters (zero-width space, joiners,
+    word joiner, BOM)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
 def _require_text(text: str, origin: str) -> str:
-    if not text.strip():
+    if _blank(text):
         raise InputError(f"{origin}: the input is empty", "pass a file or text that is not empty")
     if (reason := lone_surrogate(text)) is not None:
         raise InputError(f"{origin}: {reason}", "fix the text, or pass «skip_bad» to set it aside and go on")
@@ -310,7 +317,10 @@ def read_jsonl(inputs: InputSet) -> Iterator[Item]:
                     yield _bad(opts, origin, reason, line, unit)
                     continue
                 text = obj.get(opts.field)
-                if not isinstance(text, str):
+                if opts.field in obj and not isinstance(text, str):
+                    yield _bad(opts, origin, f"the field '{opts.field}' is {_JSON_KINDS[type(text)]}, not a string", line, unit)
+                    continue
+                if text is None:
                     fields = ", ".join(obj) or "none"
                     yield _bad(opts, origin, f"no text field '{opts.field}' (fields: {fields})", line, unit)
                     continue
@@ -318,6 +328,10 @@ def read_jsonl(inputs: InputSet) -> Iterator[Item]:
                 yield Record(f"{unit}:{line_no}", record_id, text, origin, fields=obj, unit=unit)
         if not seen:
             raise InputError(f"{item}: the input is empty", "give a JSONL file with one object per line")
+
+
+_JSON_KINDS = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "an object",
+               type(None): "null"}
 
 
 def _bad(opts: InputOptions, origin: str, reason: str, raw: str, unit: str) -> Reject:
