@@ -80,7 +80,7 @@ def test_a_jsonl_translations_field_that_is_not_an_object_is_refused(marian_mode
     source.write_text(json.dumps({"id": 1, "text": "Iran.", "translations": "Iran."}) + "\n", "utf-8")
     result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out.jsonl")
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert f"error: {source}:1: the field 'translations' is not an object of translations" in result.stderr
+    assert f"error: {source}:1: the field 'translations' is not an object of languages" in result.stderr
 
 
 def test_csv_adds_a_column_per_target(marian_model, tmp_path):

@@ -35,6 +35,10 @@ from toolkit.translate.engine import translate_texts
 POOL_CHARS = 100_000
 
 
+# The fields a translation adds to an input record ({lang: ...}), merged into those it has.
+ADDED_FIELDS = ("translations", "dir")
+
+
 def directions(targets: Sequence[str]) -> dict[str, str]:
     return {t: get_language(t).direction for t in targets}
 
@@ -51,13 +55,12 @@ def translate_records(records: Sequence[Record], translators: dict[str, Translat
     ``on_batch(n)`` is called after each batch of n distinct sentences."""
     if not records:
         return []
-    bad = next((n for n, r in enumerate(records) if r.fields is not None
-                and any(not isinstance(r.fields.get(k, {}), dict) for k in ("translations", "dir"))), None)
-    if bad is not None:
-        name = "translations" if not isinstance(records[bad].fields.get("translations", {}), dict) else "dir"
-        error = InputError(f"{records[bad].origin}: the field '{name}' is not an object of translations; "
-                           "the translations would replace it", f"rename the field '{name}' in the input")
-        raise Unfinished(translate_records(records[:bad], translators, batch_tokens, on_batch), error)
+    for n, record in enumerate(records):  # a field the output adds to must be an object, or it would be lost
+        name = next((k for k in ADDED_FIELDS if not isinstance((record.fields or {}).get(k, {}), dict)), None)
+        if name is not None:
+            error = InputError(f"{record.origin}: the field '{name}' is not an object of languages; the output "
+                               "would replace it", f"rename the field (or column) '{name}' in the input")
+            raise Unfinished(translate_records(records[:n], translators, batch_tokens, on_batch), error)
     source = next(iter(translators.values())).source
     dirs = directions(list(translators))
     texts = [r.text for r in records]
