@@ -79,6 +79,13 @@ class Document:
     relpath: str
     file: Path | None = None
 
+    @property
+    def name(self) -> str:
+        """How messages name it: its file, ``<stdin>``, or ``text argument N``."""
+        if self.file is not None:
+            return str(self.file)
+        return "<stdin>" if self.item == "-" else f"text argument {self.unit.removeprefix('text:')}"
+
 
 def _text_digest(text: str) -> list:
     return ["sha256", hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]]
@@ -136,7 +143,8 @@ class InputSet:
                     raise InputError(f"{path}: no {'/'.join(self.options.suffixes)} files in this folder", "check the folder")
                 for file in files:
                     rel = file.relative_to(path)
-                    documents.append(Document(item, (root / rel).as_posix(), rel.as_posix(), (prefix / rel).as_posix(), file))
+                    documents.append(Document(item, (root / rel).as_posix(), rel.as_posix(), (prefix / rel).as_posix(),
+                                              file))
             elif kind == "file":
                 documents.append(Document(item, path.resolve().as_posix(), item,
                                           (path.resolve().parent.relative_to(common) / path.name).as_posix(), path))
@@ -251,7 +259,7 @@ def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def lone_surrogate(text: str) -> str | None:
+def _lone_surrogate(text: str) -> str | None:
     """Why ``text`` is not text UTF-8 can write (a lone surrogate, as JSON's ``\\ud800`` or an
     undecodable command-line byte makes), or None."""
     found = _SURROGATE.search(text)
@@ -267,7 +275,7 @@ def _blank(text: str) -> bool:
 def _require_text(text: str, origin: str) -> str:
     if _blank(text):
         raise InputError(f"{origin}: the input is empty", "pass a file or text that is not empty")
-    if (reason := lone_surrogate(text)) is not None:
+    if (reason := _lone_surrogate(text)) is not None:
         raise InputError(f"{origin}: {reason}", "fix the text, or pass «skip_bad» to set it aside and go on")
     return text
 
@@ -280,17 +288,19 @@ def read_documents(inputs: InputSet) -> Iterator[Item]:
     """Documents; with skip_bad, an empty or undecodable document is a Reject and the rest go on."""
     opts = inputs.options
     for doc in inputs.documents():
-        origin = "<stdin>" if doc.item == "-" else "text argument" if doc.file is None else str(doc.file)
-        named = f"text argument {doc.unit[5:]}" if doc.unit.startswith("text:") else origin
         try:
-            raw = inputs.stdin if doc.item == "-" else doc.item if doc.file is None else decode(doc.file.read_bytes(), origin, opts.errors)
-            text = _require_text(raw, named)
+            if doc.file is not None:
+                raw = decode(doc.file.read_bytes(), doc.name, opts.errors)
+            else:
+                raw = inputs.stdin if doc.item == "-" else doc.item
+            text = _require_text(raw, doc.name)
         except InputError as exc:
             if not opts.skip_bad:
                 raise
-            yield Reject(named, exc.message, "", doc.unit)
+            yield Reject(doc.name, exc.message, "", doc.unit)
             continue
-        yield Record(doc.unit, doc.id, text, origin, relpath=doc.relpath, unit=doc.unit)
+        source = "text argument" if doc.unit.startswith("text:") else doc.name  # the output record's "source"
+        yield Record(doc.unit, doc.id, text, source, relpath=doc.relpath, unit=doc.unit)
 
 
 def read_jsonl(inputs: InputSet) -> Iterator[Item]:
@@ -313,7 +323,7 @@ def read_jsonl(inputs: InputSet) -> Iterator[Item]:
                 except ValueError as exc:
                     yield _bad(opts, origin, f"malformed JSON ({exc})", line, unit)
                     continue
-                if "\\u" in line and (reason := lone_surrogate(json.dumps(obj, ensure_ascii=False))) is not None:
+                if "\\u" in line and (reason := _lone_surrogate(json.dumps(obj, ensure_ascii=False))) is not None:
                     yield _bad(opts, origin, reason, line, unit)
                     continue
                 text = obj.get(opts.field)

@@ -181,15 +181,15 @@ def _check_mirrored_names(inputs: InputSet, out: Path, targets: Sequence[str]) -
     for doc in inputs.documents():
         name = translated_name(doc.relpath, targets[0])
         for target in targets:
-            check_name_fits(out / translated_name(doc.relpath, target), f"the translation of {doc.file or doc.item}",
+            check_name_fits(out / translated_name(doc.relpath, target), f"the translation of {doc.name}",
                             "give the input a shorter name")
         other = seen.setdefault(name, doc)
         if other is doc:
             continue
         if other.unit == doc.unit:
-            raise OutputError(f"{doc.file or doc.item} is given twice (as {other.item} and {doc.item}); both would be written to "
+            raise OutputError(f"{doc.name} is given twice (as {other.item} and {doc.item}); both would be written to "
                               f"{out / name}", "give each input once")
-        raise OutputError(f"{other.file or other.item} and {doc.file or doc.item} would both be written to {out / name}",
+        raise OutputError(f"{other.name} and {doc.name} would both be written to {out / name}",
                           "translate them to separate output folders")
 
 
