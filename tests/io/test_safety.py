@@ -322,6 +322,15 @@ def test_an_input_whose_translation_name_would_be_too_long_is_refused_before_any
                               "257 bytes, over the file system's limit of 255 (give the input a shorter name)")
 
 
+def test_a_rejects_file_whose_name_would_be_too_long_is_refused_naming_the_fix(tmp_path):
+    source = tmp_path / ("n" * 248 + ".txt")
+    source.write_text(ARTICLE, "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", NO_MODEL, "--skip-bad")
+    assert result.exit_code == 2
+    assert _error(result) == (f"error: the rejects file would be named {source.name}.rejects.jsonl, 266 bytes, over the "
+                              "file system's limit of 255 (give the input a shorter name, or write to an output file (--out))")
+
+
 @pytest.mark.parametrize("length", [241, 250])  # OUT.rejects.jsonl: 255 bytes, 264
 def test_an_output_named_near_the_limit_works_or_is_refused_naming_its_side_file(marian_model, length, tmp_path):
     source = tmp_path / "in.jsonl"

@@ -245,6 +245,11 @@ class StdoutSink(_Locked):
         self.rejects = _RejectsFile(rejects_path) if rejects_path else None
         self.check_rejects = check_rejects
 
+    def _checks(self) -> None:
+        if self.check_rejects and self.rejects_path is not None:
+            check_name_fits(self.rejects_path, "the rejects file",
+                            "give the input a shorter name, or write to an output file («out»)")
+
     def begin(self, job: str, units: dict[str, list], restart: bool):
         from toolkit.io.jobs import Progress
 
