@@ -257,6 +257,7 @@ def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how one is written in JSON (pairs too)
 
 
 def _lone_surrogate(text: str) -> str | None:
@@ -323,7 +324,7 @@ def read_jsonl(inputs: InputSet) -> Iterator[Item]:
                 except ValueError as exc:
                     yield _bad(opts, origin, f"malformed JSON ({exc})", line, unit)
                     continue
-                if "\\u" in line and (reason := _lone_surrogate(json.dumps(obj, ensure_ascii=False))) is not None:
+                if _SURROGATE_ESCAPE.search(line) and (reason := _lone_surrogate(json.dumps(obj, ensure_ascii=False))):
                     yield _bad(opts, origin, reason, line, unit)
                     continue
                 text = obj.get(opts.field)
