@@ -1,6 +1,7 @@
 """Inputs read as the user meant them: literal texts with a slash, table rows with extra cells."""
 
 import json
+import os
 import shutil
 import subprocess
 
@@ -132,3 +133,14 @@ def test_a_row_with_fewer_cells_than_the_header_names_its_line_or_is_rejected(ma
     assert [line.split(sep)[0] for line in out.read_text("utf-8").splitlines()] == ["id", "1", "3"]
     [reject] = [json.loads(line) for line in (tmp_path / f"out{suffix}.rejects.jsonl").read_text("utf-8").splitlines()]
     assert reject["origin"] == f"{source}:3" and reject["line"] == sep.join(["2", "Albania."])
+
+
+@pytest.mark.parametrize("in_folder", [True, False])
+def test_a_file_name_that_is_not_utf8_is_refused_before_any_work(in_folder, tmp_path):
+    (tmp_path / "in").mkdir()
+    bad = tmp_path / "in" / os.fsdecode(b"caf\xe9.txt")  # Latin-1
+    bad.write_text("Iran and Albania.\n", "utf-8")
+    result = run("translate", bad.parent if in_folder else bad, "--to", "sq", "--model", "./no-such-model",
+                 "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr == f"error: {tmp_path}/in/caf\\xe9.txt: a file name that is not UTF-8 (rename the file)\n"

@@ -173,6 +173,10 @@ def _looks_like_path(item: str) -> bool:
 
 
 def _check_readable(path: Path) -> None:
+    """A file the job can read and name (in messages, checkpoints and outputs: its name is UTF-8)."""
+    if _lone_surrogate(str(path)) is not None:  # bytes that are not UTF-8, as Python names them
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise InputError(f"{shown}: a file name that is not UTF-8", "rename the file")
     try:
         with path.open("rb"):
             pass
