@@ -385,3 +385,20 @@ def test_a_file_size_limit_mid_job_is_one_line_and_the_job_resumes_byte_identica
     assert resumed.returncode == 0, resumed.stderr
     assert f"{done_before} were already done" in resumed.stderr
     assert out.read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
+
+
+@pytest.mark.slow
+def test_standard_output_on_a_full_disk_is_one_line(marian_model, tmp_path):
+    source = tmp_path / "news.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": f"Report {i}: Iran and Albania cut ties."}) + "\n"
+                              for i in range(40)), "utf-8")
+    assert run("translate", source, "--to", "sq", "--model", marian_model, "--no-cache").exit_code == 0  # converts for ct2
+    command = [sys.executable, "-c", "from toolkit.cli import main; main()", "translate", str(source), "--to", "sq",
+               "--model", str(marian_model), "--no-cache"]
+    with (tmp_path / "out.jsonl").open("wb") as stdout:
+        stopped = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=300,
+                                 env={**os.environ, "TOOLKIT_POOL_CHARS": "200"}, preexec_fn=_fsize_limited(4000))
+    assert stopped.returncode == 2, stopped.stderr
+    assert stopped.stderr.splitlines() == [
+        "error: cannot write standard output: File too large (raise the file-size limit or free space there, then run "
+        "the same command again)"]

@@ -72,17 +72,16 @@ _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 @contextlib.contextmanager
-def _room_checked(path: Path):
-    """A write that fails for want of room (disk full, quota, file-size limit) as one OutputError
-    naming the file: what is written is durable and checkpointed, so the job resumes."""
+def room_checked(place: Path | str, resumes: bool = True):
+    """A write to ``place`` that fails for want of room (disk full, quota, file-size limit) as one
+    OutputError naming it; ``resumes``: what was written is durable and checkpointed."""
     try:
         yield
     except OSError as exc:
         if exc.errno not in _NO_ROOM:
             raise
-        raise OutputError(f"cannot write {path}: {exc.strerror}",
-                          "raise the file-size limit or free space there, then run the same command again: "
-                          "it resumes where it stopped") from None
+        again = "run the same command again" + (": it resumes where it stopped" if resumes else "")
+        raise OutputError(f"cannot write {place}: {exc.strerror}", f"raise the file-size limit or free space there, then {again}") from None
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -94,7 +93,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(_temp_name(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    with _room_checked(path):
+    with room_checked(path):
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -115,7 +114,7 @@ def json_bytes(data, indent: int | None = None) -> bytes:
 
 def append_durably(path: Path, text: str) -> None:
     """Append text to a file (created with the user's umask) and fsync it."""
-    with _room_checked(path), path.open("a", encoding="utf-8", newline="") as f:
+    with room_checked(path), path.open("a", encoding="utf-8", newline="") as f:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())

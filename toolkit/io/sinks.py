@@ -16,14 +16,16 @@ step.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
 from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, check_name_fits, json_bytes,
-                              replace_atomic, write_atomic)
+                              replace_atomic, room_checked, write_atomic)
 from toolkit.io.inputs import Record, Reject, path_kind
 
 
@@ -234,6 +236,21 @@ class FolderSink(_Locked):
         return list(self.written) + _kept_rejects(self.rejects_path)
 
 
+def _write_stdout(text: str) -> None:
+    """Write and flush standard output; when it has no room left, what is still buffered is dropped
+    (standard output then goes to /dev/null, so that exiting does not fail on it a second time)."""
+    try:
+        with room_checked("standard output", resumes=False):
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except OutputError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        with contextlib.suppress(OSError, ValueError):  # a standard output without a file descriptor
+            os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        raise
+
+
 class StdoutSink(_Locked):
     """Standard output (or ``emit``): records written as they come, nothing to resume. Rejects go
     to ``rejects_path``."""
@@ -257,9 +274,8 @@ class StdoutSink(_Locked):
 
     def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
         if self.format_record is not None and finished:
-            sys.stdout.write(self.header + "".join(self.format_record(f) for f in finished))
+            _write_stdout(self.header + "".join(self.format_record(f) for f in finished))
             self.header = ""
-            sys.stdout.flush()
         if self.emit is not None:
             for item in finished:
                 self.emit(item)
@@ -268,5 +284,5 @@ class StdoutSink(_Locked):
 
     def finish(self, manifest: dict | None) -> list[str]:
         if self.format_record is not None and self.header:
-            sys.stdout.write(self.header)
+            _write_stdout(self.header)
         return [str(self.rejects_path)] if self.rejects_path is not None and self.rejects_path.exists() else []
