@@ -46,9 +46,10 @@ def name_max(folder: Path) -> int:
     return 255
 
 
-def check_name_fits(path: Path, what: str, fix: str) -> None:
-    """Refuse a file ``path`` (``what``, for the message) whose name the file system cannot take."""
-    size, limit = len(os.fsencode(path.name)), name_max(path.parent)
+def check_name_fits(path: Path, what: str, fix: str, limit: int | None = None) -> None:
+    """Refuse a file ``path`` (``what``, for the message) whose name the file system cannot take
+    (``limit``: its ``name_max``, when known)."""
+    size, limit = len(os.fsencode(path.name)), limit or name_max(path.parent)
     if size > limit:
         raise OutputError(f"{what} would be named {path.name}, {size} bytes, over the file system's limit of {limit}", fix)
 

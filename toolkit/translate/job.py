@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from toolkit.errors import InputError
-from toolkit.io.files import OutputError, check_name_fits
+from toolkit.io.files import OutputError, check_name_fits, name_max
 from toolkit.io.inputs import (TABLE_SUFFIXES, Document, InputOptions, InputSet, Record, classify, path_kind,
                                  read_items)
 from toolkit.io.jobs import Unfinished, job_key, run_job
@@ -178,11 +178,12 @@ def _check_mirrored_names(inputs: InputSet, out: Path, targets: Sequence[str]) -
     """Refuse, before any work, two documents that would be written to one file of ``out`` (an
     input given twice, or inside a folder also given)."""
     seen: dict[str, Document] = {}
+    limit = name_max(out)
     for doc in inputs.documents():
         name = translated_name(doc.relpath, targets[0])
         for target in targets:
             check_name_fits(out / translated_name(doc.relpath, target), f"the translation of {doc.name}",
-                            "give the input a shorter name")
+                            "give the input a shorter name", limit)
         other = seen.setdefault(name, doc)
         if other is doc:
             continue
