@@ -1,6 +1,9 @@
 """Inputs read as the user meant them: literal texts with a slash, table rows with extra cells."""
 
 import json
+import os
+import shutil
+import subprocess
 
 import pytest
 from typer.testing import CliRunner
@@ -55,3 +58,89 @@ def test_an_unknown_errors_policy_is_refused_by_the_library_and_named_as_a_flag(
         InputOptions(errors="maybe")
     result = run("translate", "Iran and Albania cut ties.", "--to", "sq", "--errors", "maybe")
     assert result.exit_code == 2 and "error: --errors must be strict or replace, not 'maybe'" in result.stderr
+
+
+@pytest.mark.parametrize("suffix, sep", [(".tsv", "\t"), (".csv", ",")])
+def test_a_header_naming_a_column_twice_is_refused(suffix, sep, tmp_path):
+    source = tmp_path / f"in{suffix}"
+    source.write_text(sep.join(["id", "text", "text"]) + "\n" + sep.join(["1", "Iran.", "Albania."]) + "\n", "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", "./no-such-model", "--out", tmp_path / f"out{suffix}")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"error: {source}: the header names the column 'text' twice" in result.stderr
+    assert not (tmp_path / f"out{suffix}").exists()
+
+
+def test_a_json_file_is_refused_with_a_conversion_to_jsonl_that_works(marian_model, tmp_path):
+    source = tmp_path / "news.json"
+    source.write_text(json.dumps([{"id": 1, "text": "Iran and Albania."}, {"id": 2, "text": "Tirana."}], indent=2), "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2 and result.stdout == ""
+    converted = tmp_path / "news.jsonl"
+    assert result.stderr == (f"error: {source}: a JSON document, not JSON lines (convert it to one object per line: "
+                             f"jq -c '.[]' {source} > {converted}, and give the .jsonl file)\n")
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed: the hint's command cannot be run here")
+    subprocess.run(f"jq -c '.[]' {source} > {converted}", shell=True, check=True)
+    result = run("translate", converted, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [1, 2]
+
+
+def test_a_missing_json_file_is_named_as_a_missing_path():
+    result = run("translate", "news.json", "--to", "sq")
+    assert result.exit_code == 2 and "no such file or folder: news.json" in result.stderr
+
+
+def test_a_lone_surrogate_in_jsonl_names_the_record_and_skip_bad_sets_it_aside(marian_model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": "Iran."}\n{"id": 2, "text": "Broken \\ud800 surrogate."}\n'
+                      '{"id": 3, "note": "\\udc00", "text": "Tirana."}\n{"id": 4, "text": "Smile \\ud83d\\ude00."}\n', "utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"error: {source}:2: a lone surrogate (\\ud800) in the record, not text") and not out.exists()
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out, "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()] == [1, 4]
+    rejects = [json.loads(line) for line in (tmp_path / "out.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [r["origin"] for r in rejects] == [f"{source}:2", f"{source}:3"]
+
+
+def test_a_lone_surrogate_in_a_text_argument_is_one_line_and_skip_bad_sets_it_aside(marian_model, tmp_path):
+    result = run("translate", "Broken \ud800 surrogate.", "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith("error: text argument 1: a lone surrogate (\\ud800) in the record, not text")
+    out = tmp_path / "out"
+    result = run("translate", "Broken \ud800 surrogate.", "Iran and Albania.", "--to", "sq", "--model", marian_model,
+                 "--out", out, "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.txt")) == ["text-2.sq.txt"]
+    [reject] = [json.loads(line) for line in (out / "rejects.jsonl").read_text("utf-8").splitlines()]
+    assert reject["origin"] == "text argument 1"
+
+
+@pytest.mark.parametrize("suffix, sep", [(".tsv", "\t"), (".csv", ",")])
+def test_a_row_with_fewer_cells_than_the_header_names_its_line_or_is_rejected(marian_model, tmp_path, suffix, sep):
+    source = tmp_path / f"in{suffix}"
+    source.write_text(sep.join(["id", "text", "note"]) + "\n" + sep.join(["1", "Iran.", "a"]) + "\n"
+                      + sep.join(["2", "Albania."]) + "\n" + sep.join(["3", "Tirana.", ""]) + "\n", "utf-8")
+    out = tmp_path / f"out{suffix}"
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out)
+    assert result.exit_code == 2
+    assert f"in{suffix}:3: 2 cells, but the header has 3" in result.stderr and not out.exists()
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out, "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert [line.split(sep)[0] for line in out.read_text("utf-8").splitlines()] == ["id", "1", "3"]
+    [reject] = [json.loads(line) for line in (tmp_path / f"out{suffix}.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert reject["origin"] == f"{source}:3" and reject["line"] == sep.join(["2", "Albania."])
+
+
+@pytest.mark.parametrize("in_folder", [True, False])
+def test_a_file_name_that_is_not_utf8_is_refused_before_any_work(in_folder, tmp_path):
+    (tmp_path / "in").mkdir()
+    bad = tmp_path / "in" / os.fsdecode(b"caf\xe9.txt")  # Latin-1
+    bad.write_text("Iran and Albania.\n", "utf-8")
+    result = run("translate", bad.parent if in_folder else bad, "--to", "sq", "--model", "./no-such-model",
+                 "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr == f"error: {tmp_path}/in/caf\\xe9.txt: a file name that is not UTF-8 (rename the file)\n"

@@ -129,6 +129,18 @@ def test_an_output_folder_inside_the_input_folder_is_refused(inside, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
 
 
+@pytest.mark.parametrize("command", [["translate", "--to", "sq", "--model", NO_MODEL, "--json"],
+                                     ["chain", "--steps", "summarize", "--method", "extractive"]])
+@pytest.mark.parametrize("name", ["all.txt", "sub/all.jsonl"])
+def test_an_output_file_inside_the_input_folder_is_refused(command, name, tmp_path):
+    folder = _folder(tmp_path, {"a.txt": ARTICLE})
+    result = run(command[0], folder, *command[1:], "--out", folder / name)
+    assert result.exit_code == 2
+    assert _error(result) == (f"error: the output {folder / name} is inside the input folder {folder}; the next run would "
+                              "read it as input (write the output outside the input folder)")
+    assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
+
+
 # ---------------------------------------------------------------- 3. resume by identity
 
 
@@ -287,3 +299,106 @@ def test_a_corrected_segment_replaces_the_stored_one_and_is_not_bound(tmp_path):
     memory.store("s", [("Iran.", "Irani i gjatë i gjatë", True)])
     memory.correct("s", "Iran.", "Irani.")
     assert memory.entries("s", ["Iran."]) == {"Iran.": ("Irani.", False)}
+
+
+# ---------------------------------------------------------------- names at the file system's limit
+
+
+def test_an_input_named_near_the_file_name_limit_is_translated(marian_model, tmp_path):
+    stem = "n" * (252 - len(".txt"))  # 252 bytes: its translation's name, stem.sq.txt, has 255
+    folder = _folder(tmp_path, {stem + ".txt": ARTICLE})
+    result = run("translate", folder, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / f"{stem}.sq.txt").read_text("utf-8").strip()
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_input_whose_translation_name_would_be_too_long_is_refused_before_any_work(tmp_path):
+    stem = "n" * (254 - len(".txt"))
+    folder = _folder(tmp_path, {stem + ".txt": ARTICLE})
+    result = run("translate", folder, "--to", "sq", "--model", NO_MODEL, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert _error(result) == (f"error: the translation of {folder / (stem + '.txt')} would be named {stem}.sq.txt, "
+                              "257 bytes, over the file system's limit of 255 (give the input a shorter name)")
+
+
+def test_a_rejects_file_whose_name_would_be_too_long_is_refused_naming_the_fix(tmp_path):
+    source = tmp_path / ("n" * 248 + ".txt")
+    source.write_text(ARTICLE, "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", NO_MODEL, "--skip-bad")
+    assert result.exit_code == 2
+    assert _error(result) == (f"error: the rejects file would be named {source.name}.rejects.jsonl, 266 bytes, over the "
+                              "file system's limit of 255 (give the input a shorter name, or write to an output file (--out))")
+
+
+@pytest.mark.parametrize("length", [241, 250])  # OUT.rejects.jsonl: 255 bytes, 264
+def test_an_output_named_near_the_limit_works_or_is_refused_naming_its_side_file(marian_model, length, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": ARTICLE}) + "\n", "utf-8")
+    out = tmp_path / ("o" * (length - len(".jsonl")) + ".jsonl")
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out)
+    if length == 241:
+        assert result.exit_code == 0, result.output
+        assert json.loads(out.read_text("utf-8"))["id"] == 1
+    else:
+        assert result.exit_code == 2
+        assert _error(result).startswith(f"error: the output's side file of {out} would be named {out.name}.")
+        assert "(choose a shorter output name)" in result.stderr and not out.exists()
+
+
+# ---------------------------------------------------------------- a full disk
+
+
+def _fsize_limited(limit: int):
+    def preexec() -> None:
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the limit fails with EFBIG, not a signal
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return preexec
+
+
+@pytest.mark.slow
+def test_a_file_size_limit_mid_job_is_one_line_and_the_job_resumes_byte_identical(marian_model, tmp_path):
+    source = tmp_path / "news.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": f"Report {i}: Iran and Albania cut ties."}) + "\n"
+                              for i in range(40)), "utf-8")
+    env = {**os.environ, "TOOLKIT_POOL_CHARS": "200"}
+
+    def translate(out, preexec=None):
+        command = [sys.executable, "-c", "from toolkit.cli import main; main()", "translate", str(source), "--to", "sq",
+                   "--model", str(marian_model), "--out", str(out), "--no-cache"]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, preexec_fn=preexec)
+
+    whole = translate(tmp_path / "whole.jsonl")  # first: it also converts the model for ct2 (a write of its own)
+    assert whole.returncode == 0, whole.stderr
+    out = tmp_path / "out.jsonl"
+    stopped = translate(out, _fsize_limited(4000))
+    assert stopped.returncode == 2, stopped.stderr
+    assert stopped.stderr.splitlines() == [
+        f"error: cannot write {out}.partial: File too large (raise the file-size limit or free space there, then run "
+        "the same command again: it resumes where it stopped)"]
+    done_before = json.loads((tmp_path / "out.jsonl.progress.json").read_text())["records"]
+    assert 0 < done_before < 40 and not out.exists()
+    resumed = translate(out)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{done_before} were already done" in resumed.stderr
+    assert out.read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
+
+
+@pytest.mark.slow
+def test_standard_output_on_a_full_disk_is_one_line(marian_model, tmp_path):
+    source = tmp_path / "news.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": f"Report {i}: Iran and Albania cut ties."}) + "\n"
+                              for i in range(40)), "utf-8")
+    command = [sys.executable, "-c", "from toolkit.cli import main; main()", "translate", str(source), "--to", "sq",
+               "--model", str(marian_model), "--no-cache"]
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=True, timeout=300)  # first: converts the model for ct2
+    with (tmp_path / "out.jsonl").open("wb") as stdout:
+        stopped = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=300,
+                                 env={**os.environ, "TOOLKIT_POOL_CHARS": "200"}, preexec_fn=_fsize_limited(4000))
+    assert stopped.returncode == 2, stopped.stderr
+    assert stopped.stderr.splitlines() == [
+        "error: cannot write standard output: File too large (raise the file-size limit or free space there, then run "
+        "the same command again)"]

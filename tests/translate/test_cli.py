@@ -62,6 +62,27 @@ def test_jsonl_keeps_every_field_and_adds_translations(m2m100_model, tmp_path):
     assert not (tmp_path / "out.jsonl.partial").exists()
 
 
+def test_jsonl_translations_already_there_are_kept(marian_multi_model, tmp_path):
+    source = tmp_path / "news.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": "Iran and Albania.", "translations": {"de": "Iran und Albanien."},
+                                  "dir": {"de": "ltr"}}) + "\n", "utf-8")
+    into_fa, into_sq = tmp_path / "fa.jsonl", tmp_path / "fa-sq.jsonl"
+    assert run("translate", source, "--to", "fa", "--model", marian_multi_model, "--out", into_fa).exit_code == 0
+    result = run("translate", into_fa, "--to", "sq", "--model", marian_multi_model, "--out", into_sq)
+    assert result.exit_code == 0, result.output
+    [fa], [sq] = ([json.loads(line) for line in p.read_text("utf-8").splitlines()] for p in (into_fa, into_sq))
+    assert sq["translations"] == {"de": "Iran und Albanien.", "fa": fa["translations"]["fa"], "sq": sq["translations"]["sq"]}
+    assert sq["dir"] == {"de": "ltr", "fa": "rtl", "sq": "ltr"} and sq["translations"]["sq"]
+
+
+def test_a_jsonl_translations_field_that_is_not_an_object_is_refused(marian_model, tmp_path):
+    source = tmp_path / "news.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": "Iran.", "translations": "Iran."}) + "\n", "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out.jsonl")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"error: {source}:1: the field 'translations' is not an object of languages" in result.stderr
+
+
 def test_csv_adds_a_column_per_target(marian_model, tmp_path):
     source = tmp_path / "news.csv"
     source.write_text("id,headline\n1,Iran and Albania cut ties.\n2,\"Prices rose, officials said.\"\n", "utf-8")
@@ -73,15 +94,65 @@ def test_csv_adds_a_column_per_target(marian_model, tmp_path):
     assert rows[1]["headline"] == "Prices rose, officials said."
 
 
-def test_folder_is_mirrored_as_name_lang_txt(marian_multi_model, tmp_path):
+def test_a_csv_target_column_already_there_is_replaced_in_place(marian_multi_model, tmp_path):
+    source = tmp_path / "news.csv"
+    source.write_text("id,text,text_sq,text_fa\n1,Iran and Albania.,old,kept\n", "utf-8")
+    out = tmp_path / "out.csv"
+    result = run("translate", source, "--to", "sq,de", "--model", marian_multi_model, "--out", out)
+    assert result.exit_code == 0, result.output
+    header, row = list(csv.reader(out.open(encoding="utf-8")))
+    assert header == ["id", "text", "text_sq", "text_fa", "text_de"]
+    alone = run("translate", "Iran and Albania.", "--to", "sq", "--model", marian_multi_model).stdout.strip()
+    assert row[:4] == ["1", "Iran and Albania.", alone, "kept"] and row[4]
+
+
+def test_folder_is_mirrored_as_name_lang_ext(marian_multi_model, tmp_path):
     (tmp_path / "in" / "world").mkdir(parents=True)
     (tmp_path / "in" / "a.txt").write_text(ARTICLE, "utf-8")
     (tmp_path / "in" / "world" / "b.md").write_text("# Title\n\n" + ARTICLE, "utf-8")
     result = run("translate", tmp_path / "in", "--to", "fa,sq", "--model", marian_multi_model, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     made = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.txt"))
-    assert made == ["a.fa.txt", "a.sq.txt", "world/b.fa.txt", "world/b.sq.txt"]
-    assert split_layout((tmp_path / "out" / "world" / "b.fa.txt").read_text("utf-8")).pieces == split_layout("# Title\n\n" + ARTICLE).pieces
+    assert made == ["a.fa.txt", "a.sq.txt"]
+    made = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md"))
+    assert made == ["world/b.fa.md", "world/b.sq.md"]
+    assert split_layout((tmp_path / "out" / "world" / "b.fa.md").read_text("utf-8")).pieces == split_layout("# Title\n\n" + ARTICLE).pieces
+
+
+def test_files_with_one_stem_in_a_folder_each_keep_their_translation(marian_model, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "story.md").write_text("# Iran and Albania.\n", "utf-8")
+    (tmp_path / "in" / "story.txt").write_text("The minister said the talks would continue.\n", "utf-8")
+    result = run("translate", tmp_path / "in", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(("toolkit", "."))) == [
+        "story.sq.md", "story.sq.txt"]
+    assert (tmp_path / "out" / "story.sq.md").read_text("utf-8").startswith("# ")
+    assert result.stderr.count("story.sq.md") == 1 and result.stderr.count("story.sq.txt") == 1
+
+
+def test_one_name_from_two_folders_mirrors_each_folder(marian_model, tmp_path):
+    for folder, text in (("a", "Iran and Albania.\n"), ("b", "The minister said the talks would continue.\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(text, "utf-8")
+    out = tmp_path / "out"
+    result = run("translate", tmp_path / "a" / "x.txt", tmp_path / "b", "--to", "sq", "--model", marian_model, "--out", out)
+    assert result.exit_code == 0, result.output
+    a, b = (run("translate", tmp_path / f / "x.txt", "--to", "sq", "--model", marian_model).stdout for f in ("a", "b"))
+    assert (out / "a" / "x.sq.txt").read_text("utf-8") == a and (out / "b" / "x.sq.txt").read_text("utf-8") == b
+
+
+@pytest.mark.parametrize("second", ["a/x.txt", "a"])
+def test_an_input_given_twice_is_refused_before_any_work_naming_both(second, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("Iran.\n", "utf-8")
+    out = tmp_path / "out"
+    result = run("translate", tmp_path / "a" / "x.txt", tmp_path / second, "--to", "sq", "--model", "./no-such-model",
+                 "--out", out)
+    assert result.exit_code == 2, result.output
+    x = tmp_path / "a" / "x.txt"
+    assert f"error: {x} is given twice (as {x} and {tmp_path / second}); both would be written to {out / 'x.sq.txt'}" in result.stderr
+    assert not out.exists()
 
 
 def test_single_file_to_named_outputs_per_target(marian_multi_model, tmp_path):
@@ -100,6 +171,23 @@ def test_empty_input_is_an_error(marian_model, tmp_path):
     result = run("translate", empty, "--to", "sq", "--model", marian_model)
     assert result.exit_code == 2
     assert "empty.txt: the input is empty" in result.stderr
+
+
+@pytest.mark.parametrize("content", ["\u200b\u200b\n", "\ufeff\u200b \u2060\n\u200c"])
+def test_a_file_of_zero_width_characters_is_empty_like_whitespace(marian_model, tmp_path, content):
+    invisible = tmp_path / "invisible.txt"
+    invisible.write_text(content, "utf-8")
+    result = run("translate", invisible, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "invisible.txt: the input is empty" in result.stderr
+
+
+def test_a_jsonl_text_field_that_is_not_a_string_says_so(marian_model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": 42}\n', "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 2
+    assert "in.jsonl:1: the field 'text' is a number, not a string" in result.stderr and "no text field" not in result.stderr
 
 
 def test_undecodable_bytes_name_the_line_and_replace_goes_on(marian_model, tmp_path):

@@ -114,7 +114,7 @@ def test_stopped_and_resumed_job_returns_every_document_exactly(kind, monkeypatc
             stop_after[0] = None
             run_translation_job([item], job)  # resumes
             if kind == "folder":
-                assert [(out / f"doc{i:02}.de.txt").read_bytes().decode() for i in range(len(texts))] == texts
+                assert [(out / f"doc{i:02}.de.md").read_bytes().decode() for i in range(len(texts))] == texts
             else:
                 records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
                 assert [r["translations"]["de"] for r in records] == texts

@@ -60,7 +60,7 @@ def translate(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (env TOOLKIT_THREADS; default all cores this process may use)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, empty or undecodable files in a folder) to a rejects file and go on."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, CSV rows with the wrong number of cells, empty or undecodable documents) to a rejects file and go on."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     engine: str = ray_options.ENGINE,

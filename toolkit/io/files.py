@@ -7,8 +7,10 @@ file they make, and is never written by two jobs at once.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import socket
@@ -33,10 +35,54 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def name_max(folder: Path) -> int:
+    """The longest file name, in bytes, that the file system of ``folder`` (or of its nearest
+    existing parent) takes."""
+    for place in (folder.absolute(), *folder.absolute().parents):
+        try:
+            return os.pathconf(place, "PC_NAME_MAX")
+        except OSError:
+            continue
+    return 255
+
+
+def check_name_fits(path: Path, what: str, fix: str, limit: int | None = None) -> None:
+    """Refuse a file ``path`` (``what``, for the message) whose name the file system cannot take
+    (``limit``: its ``name_max``, when known)."""
+    size, limit = len(os.fsencode(path.name)), limit or name_max(path.parent)
+    if size > limit:
+        raise OutputError(f"{what} would be named {path.name}, {size} bytes, over the file system's limit of {limit}", fix)
+
+
+def _temp_name(path: Path) -> str:
+    """A hidden name beside ``path`` for its content while it is written: from its name, or from a
+    hash of it when that would not fit."""
+    name = f".{path.name}.{os.getpid()}.tmp"
+    if len(os.fsencode(name)) > name_max(path.parent):
+        name = f".{hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]}.{os.getpid()}.tmp"
+    return name
+
+
 def replace_atomic(source: Path, target: Path) -> None:
     """Rename ``source`` to ``target`` in one step and make the rename durable."""
     os.replace(source, target)
     _fsync_folder(target.parent)
+
+
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+@contextlib.contextmanager
+def room_checked(place: Path | str, resumes: bool = True):
+    """A write to ``place`` that fails for want of room (disk full, quota, file-size limit) as one
+    OutputError naming it; ``resumes``: what was written is durable and checkpointed."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _NO_ROOM:
+            raise
+        again = "run the same command again" + (": it resumes where it stopped" if resumes else "")
+        raise OutputError(f"cannot write {place}: {exc.strerror}", f"raise the file-size limit or free space there, then {again}") from None
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -46,23 +92,30 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     final name, fsynced, renamed over it, and the folder entry fsynced.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(_temp_name(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        replace_atomic(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with room_checked(path):
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            replace_atomic(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def json_bytes(data, indent: int | None = None) -> bytes:
+    """``data`` as UTF-8 JSON; a lone surrogate in it (a text argument or file name that is not
+    UTF-8) is written as its ``\\udXXX`` escape, which reads back as the same string."""
+    return json.dumps(data, indent=indent, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 def append_durably(path: Path, text: str) -> None:
     """Append text to a file (created with the user's umask) and fsync it."""
-    with path.open("a", encoding="utf-8", newline="") as f:
+    with room_checked(path), path.open("a", encoding="utf-8", newline="") as f:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())

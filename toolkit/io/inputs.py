@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
+import re
+import shlex
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Union
@@ -45,7 +49,7 @@ class Record:
     text: str
     origin: str  # "file:line" for messages
     fields: dict | None = None  # the whole JSONL object or CSV row, kept in the output
-    relpath: str | None = None  # for folder inputs: the path to mirror in the output folder
+    relpath: str | None = None  # documents: the path an output folder mirrors (``Document.relpath``)
     unit: str = ""
 
 
@@ -60,6 +64,27 @@ class Reject:
 
 
 Item = Union[Record, Reject]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of the inputs, before it is read: ``item`` is the input it comes from (``-``, a
+    text, a file or a folder), ``unit`` and ``id`` its record's, ``relpath`` its place below the
+    inputs' common folder (a folder's content, a file's name, ``text-N.txt``: what an output folder
+    mirrors), ``file`` the file to read (None for standard input and texts)."""
+
+    item: str
+    unit: str
+    id: str
+    relpath: str
+    file: Path | None = None
+
+    @property
+    def name(self) -> str:
+        """How messages name it: its file, ``<stdin>``, or ``text argument N``."""
+        if self.file is not None:
+            return str(self.file)
+        return "<stdin>" if self.item == "-" else f"text argument {self.unit.removeprefix('text:')}"
 
 
 def _text_digest(text: str) -> list:
@@ -100,12 +125,38 @@ class InputSet:
                 units[f"text:{n + 1}"] = _text_digest(item)
         return units
 
+    def documents(self) -> list[Document]:
+        """The documents of ``documents`` inputs, in order, listed (not read)."""
+        roots = [Path(i).resolve() if kind == "dir" else Path(i).resolve().parent
+                 for i in self.items if i != "-" and (kind := path_kind(i)) is not None]
+        common = Path(os.path.commonpath(roots)) if roots else None
+        documents = []
+        for n, item in enumerate(self.items):
+            path, kind = Path(item), path_kind(item)
+            if item == "-":
+                documents.append(Document(item, "<stdin>", "stdin", "stdin.txt"))
+            elif kind == "dir":
+                root = path.resolve()
+                prefix = root.relative_to(common)
+                files = _document_files(path, self.options.suffixes)
+                if not files:
+                    raise InputError(f"{path}: no {'/'.join(self.options.suffixes)} files in this folder", "check the folder")
+                for file in files:
+                    rel = file.relative_to(path)
+                    documents.append(Document(item, (root / rel).as_posix(), rel.as_posix(), (prefix / rel).as_posix(),
+                                              file))
+            elif kind == "file":
+                documents.append(Document(item, path.resolve().as_posix(), item,
+                                          (path.resolve().parent.relative_to(common) / path.name).as_posix(), path))
+            else:
+                documents.append(Document(item, f"text:{n + 1}", f"text-{n + 1}", f"text-{n + 1}.txt"))
+        return documents
+
     def count(self) -> int | None:
         """How many records the inputs hold (for a progress bar), counted without parsing; None when
         that cannot be known cheaply. Reads JSONL and table inputs once."""
         if self.kind == "documents":
-            folders = [Path(i) for i in self.items if i != "-" and path_kind(i) == "dir"]
-            return len(self.items) - len(folders) + sum(len(_document_files(f, self.options.suffixes)) for f in folders)
+            return len(self.documents())
         total = 0
         for item in self.items:
             with open(item, "rb") as f:
@@ -118,10 +169,14 @@ def _looks_like_path(item: str) -> bool:
     suffix (``news/today.jsonl``, ``a.txt``; not ``The vote was 50/50.``)."""
     if any(c.isspace() for c in item):
         return False
-    return "/" in item or "\\" in item or Path(item).suffix.lower() in (*DOCUMENT_SUFFIXES, ".jsonl", *TABLE_SUFFIXES)
+    return "/" in item or "\\" in item or Path(item).suffix.lower() in (*DOCUMENT_SUFFIXES, ".jsonl", ".json", *TABLE_SUFFIXES)
 
 
 def _check_readable(path: Path) -> None:
+    """A file the job can read and name (in messages, checkpoints and outputs: its name is UTF-8)."""
+    if _lone_surrogate(str(path)) is not None:  # bytes that are not UTF-8, as Python names them
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise InputError(f"{shown}: a file name that is not UTF-8", "rename the file")
     try:
         with path.open("rb"):
             pass
@@ -155,6 +210,10 @@ def classify(inputs: list[str], options: InputOptions) -> InputSet:
         elif kind == "file":
             _check_readable(path)
             suffix = path.suffix.lower()
+            if suffix == ".json":
+                convert = f"jq -c '.[]' {shlex.quote(item)} > {shlex.quote(str(path.with_suffix('.jsonl')))}"
+                raise InputError(f"{item}: a JSON document, not JSON lines",
+                                 f"convert it to one object per line: {convert}, and give the .jsonl file")
             kinds.add("jsonl" if suffix == ".jsonl" else "table" if suffix in TABLE_SUFFIXES else "documents")
         elif _looks_like_path(item):
             raise InputError(f"no such file or folder: {item}", "check the path")
@@ -177,6 +236,9 @@ def _table_columns(inputs: InputSet) -> list[str]:
         header = next(csv.reader([first], delimiter=TABLE_SUFFIXES[Path(item).suffix.lower()]), [])
         if not header:
             raise InputError(f"{item}: the input is empty", "give a CSV/TSV file with a header row")
+        twice = next((name for n, name in enumerate(header) if name in header[:n]), None)
+        if twice is not None:
+            raise InputError(f"{item}: the header names the column '{twice}' twice", "give each column its own name")
         if inputs.options.column not in header:
             raise InputError(f"{item}: no column '{inputs.options.column}' (columns: {', '.join(header)})", "name the column in «column»")
         if columns and header != columns:
@@ -198,9 +260,28 @@ def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
         ) from None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how one is written in JSON (pairs too)
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """Why ``text`` is not text UTF-8 can write (a lone surrogate, as JSON's ``\\ud800`` or an
+    undecodable command-line byte makes), or None."""
+    found = _SURROGATE.search(text)
+    return f"a lone surrogate ({ascii(found.group())[1:-1]}) in the record, not text" if found else None
+
+
+def _blank(text: str) -> bool:
+    """Nothing to read: only whitespace and invisible format characters (zero-width space, joiners,
+    word joiner, BOM)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
 def _require_text(text: str, origin: str) -> str:
-    if not text.strip():
+    if _blank(text):
         raise InputError(f"{origin}: the input is empty", "pass a file or text that is not empty")
+    if (reason := _lone_surrogate(text)) is not None:
+        raise InputError(f"{origin}: {reason}", "fix the text, or pass «skip_bad» to set it aside and go on")
     return text
 
 
@@ -209,36 +290,22 @@ def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 
 def read_documents(inputs: InputSet) -> Iterator[Item]:
-    """Documents; with skip_bad, an empty or undecodable file is a Reject and the rest go on."""
+    """Documents; with skip_bad, an empty or undecodable document is a Reject and the rest go on."""
     opts = inputs.options
-
-    def from_file(file: Path, unit: str, record_id: str, relpath: str) -> Iterator[Item]:
+    for doc in inputs.documents():
         try:
-            text = _require_text(decode(file.read_bytes(), str(file), opts.errors), str(file))
+            if doc.file is not None:
+                raw = decode(doc.file.read_bytes(), doc.name, opts.errors)
+            else:
+                raw = inputs.stdin if doc.item == "-" else doc.item
+            text = _require_text(raw, doc.name)
         except InputError as exc:
             if not opts.skip_bad:
                 raise
-            yield Reject(str(file), exc.message, "", unit)
-            return
-        yield Record(unit, record_id, text, str(file), relpath=relpath, unit=unit)
-
-    for n, item in enumerate(inputs.items):
-        path, kind = Path(item), path_kind(item)
-        if item == "-":
-            yield Record("<stdin>", "stdin", _require_text(inputs.stdin, "<stdin>"), "<stdin>", unit="<stdin>")
-        elif kind == "dir":
-            files = _document_files(path, opts.suffixes)
-            if not files:
-                raise InputError(f"{path}: no {'/'.join(opts.suffixes)} files in this folder", "check the folder")
-            root = path.resolve()
-            for file in files:
-                rel = file.relative_to(path).as_posix()
-                yield from from_file(file, (root / rel).as_posix(), rel, rel)
-        elif kind == "file":
-            yield from from_file(path, path.resolve().as_posix(), item, path.name)
-        else:
-            unit = f"text:{n + 1}"
-            yield Record(unit, f"text-{n + 1}", _require_text(item, "text argument"), "text argument", unit=unit)
+            yield Reject(doc.name, exc.message, "", doc.unit)
+            continue
+        source = "text argument" if doc.unit.startswith("text:") else doc.name  # the output record's "source"
+        yield Record(doc.unit, doc.id, text, source, relpath=doc.relpath, unit=doc.unit)
 
 
 def read_jsonl(inputs: InputSet) -> Iterator[Item]:
@@ -261,8 +328,14 @@ def read_jsonl(inputs: InputSet) -> Iterator[Item]:
                 except ValueError as exc:
                     yield _bad(opts, origin, f"malformed JSON ({exc})", line, unit)
                     continue
+                if _SURROGATE_ESCAPE.search(line) and (reason := _lone_surrogate(json.dumps(obj, ensure_ascii=False))):
+                    yield _bad(opts, origin, reason, line, unit)
+                    continue
                 text = obj.get(opts.field)
-                if not isinstance(text, str):
+                if opts.field in obj and not isinstance(text, str):
+                    yield _bad(opts, origin, f"the field '{opts.field}' is {_JSON_KINDS[type(text)]}, not a string", line, unit)
+                    continue
+                if text is None:
                     fields = ", ".join(obj) or "none"
                     yield _bad(opts, origin, f"no text field '{opts.field}' (fields: {fields})", line, unit)
                     continue
@@ -270,6 +343,10 @@ def read_jsonl(inputs: InputSet) -> Iterator[Item]:
                 yield Record(f"{unit}:{line_no}", record_id, text, origin, fields=obj, unit=unit)
         if not seen:
             raise InputError(f"{item}: the input is empty", "give a JSONL file with one object per line")
+
+
+_JSON_KINDS = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "an object",
+               type(None): "null"}
 
 
 def _bad(opts: InputOptions, origin: str, reason: str, raw: str, unit: str) -> Reject:
@@ -280,7 +357,7 @@ def _bad(opts: InputOptions, origin: str, reason: str, raw: str, unit: str) -> R
 
 def read_table(inputs: InputSet) -> Iterator[Item]:
     """CSV/TSV rows, read as a stream; the header must have the column to translate. A row with
-    more cells than the header is an error naming its line (with skip_bad, a Reject)."""
+    more or fewer cells than the header is an error naming its line (with skip_bad, a Reject)."""
     opts = inputs.options
     for item in inputs.items:
         unit = Path(item).resolve().as_posix()
@@ -297,6 +374,10 @@ def read_table(inputs: InputSet) -> Iterator[Item]:
                 if extra is not None:
                     raw = delimiter.join([*(v or "" for v in row.values()), *extra])
                     yield _bad(opts, origin, f"{len(row) + len(extra)} cells, but the header has {len(row)}", raw, unit)
+                    continue
+                cells = [v for v in row.values() if v is not None]  # DictReader fills missing cells with None
+                if len(cells) < len(row):
+                    yield _bad(opts, origin, f"{len(cells)} cells, but the header has {len(row)}", delimiter.join(cells), unit)
                     continue
                 yield Record(f"{unit}:{line}", str(row.get(opts.id_field) or f"row-{rows}"), row[opts.column] or "",
                              origin, fields=row, unit=unit)

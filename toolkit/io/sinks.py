@@ -16,14 +16,16 @@ step.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
-from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, replace_atomic,
-                              write_atomic)
+from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, check_name_fits, json_bytes,
+                              replace_atomic, room_checked, write_atomic)
 from toolkit.io.inputs import Record, Reject, path_kind
 
 
@@ -63,20 +65,31 @@ def input_files(inputs: Sequence[str]) -> set[Path]:
 
 
 def check_not_an_input(outputs: Sequence[Path], folder: Path | None, inputs: Sequence[str]) -> None:
-    """Refuse output files that are inputs, and an output folder that is, or is inside, an input
-    folder (it would be read back as input)."""
+    """Refuse output files that are inputs, and output files or an output folder that is, or is
+    inside, an input folder (they would be read back as input)."""
     files = input_files(inputs)
     folders = [Path(i).resolve() for i in inputs if i != "-" and path_kind(i) == "dir"]
     for out in outputs:
         if out.resolve() in files:
             raise OutputError(f"the output {out} is also an input; writing it would replace the input",
                               "write the output to another file")
+        source = next((f for f in folders if f in out.resolve().parents), None)
+        if source is not None:
+            raise OutputError(f"the output {out} is inside the input folder {source}; the next run would read it as input",
+                              "write the output outside the input folder")
     if folder is not None:
         resolved = folder.resolve()
         for source in folders:
             if resolved == source or source in resolved.parents:
                 raise OutputError(f"the output folder {folder} is inside the input folder {source}; its files would be read back as input",
                                   "choose an output folder outside the input folder")
+
+
+def _check_side_files(out: Path, files: Sequence[Path]) -> None:
+    """Refuse an output whose side files (``OUT.partial``, ``OUT.rejects.jsonl``, ...) would have
+    names the file system cannot take."""
+    for file in files:
+        check_name_fits(file, f"the output's side file of {out}", "choose a shorter output name")
 
 
 class _RejectsFile:
@@ -138,6 +151,8 @@ class StreamSink(_Locked):
         if self.final.is_dir():
             raise OutputError(f"the output {self.final} is a folder", "name a file for this output")
         check_not_an_input([self.final], None, self.inputs)
+        _check_side_files(self.final, [self.partial, self.rejects_path, self.manifest_path, self.lock.path,
+                                       self.checkpoint.path])
 
     def begin(self, job: str, units: dict[str, list], restart: bool):
         return self.checkpoint.load(job, units, restart)
@@ -156,7 +171,7 @@ class StreamSink(_Locked):
         replace_atomic(self.partial, self.final)
         written = [str(self.final)]
         if manifest is not None:
-            write_atomic(self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
+            write_atomic(self.manifest_path, json_bytes(manifest, indent=2))
         self.checkpoint.finish()
         return written + _kept_rejects(self.rejects_path)
 
@@ -197,6 +212,8 @@ class FolderSink(_Locked):
         if self.as_folder and self.folder.exists() and not self.folder.is_dir():
             raise OutputError(f"the output {self.folder} is a file, not a folder", "name a folder for this output")
         check_not_an_input([self.name] if not self.as_folder else [], self.folder if self.as_folder else None, self.inputs)
+        if not self.as_folder:
+            _check_side_files(self.name, [self.rejects_path, self.manifest_path, self.lock.path, self.checkpoint.path])
 
     def begin(self, job: str, units: dict[str, list], restart: bool):
         return self.checkpoint.load(job, units, restart)
@@ -214,9 +231,24 @@ class FolderSink(_Locked):
 
     def finish(self, manifest: dict | None) -> list[str]:
         if manifest is not None:
-            write_atomic(self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
+            write_atomic(self.manifest_path, json_bytes(manifest, indent=2))
         self.checkpoint.finish()
         return list(self.written) + _kept_rejects(self.rejects_path)
+
+
+def _write_stdout(text: str) -> None:
+    """Write and flush standard output; when it has no room left, what is still buffered is dropped
+    (standard output then goes to /dev/null, so that exiting does not fail on it a second time)."""
+    try:
+        with room_checked("standard output", resumes=False):
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except OutputError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        with contextlib.suppress(OSError, ValueError):  # a standard output without a file descriptor
+            os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        raise
 
 
 class StdoutSink(_Locked):
@@ -230,6 +262,11 @@ class StdoutSink(_Locked):
         self.rejects = _RejectsFile(rejects_path) if rejects_path else None
         self.check_rejects = check_rejects
 
+    def _checks(self) -> None:
+        if self.check_rejects and self.rejects_path is not None:
+            check_name_fits(self.rejects_path, "the rejects file",
+                            "give the input a shorter name, or write to an output file («out»)")
+
     def begin(self, job: str, units: dict[str, list], restart: bool):
         from toolkit.io.jobs import Progress
 
@@ -237,9 +274,8 @@ class StdoutSink(_Locked):
 
     def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
         if self.format_record is not None and finished:
-            sys.stdout.write(self.header + "".join(self.format_record(f) for f in finished))
+            _write_stdout(self.header + "".join(self.format_record(f) for f in finished))
             self.header = ""
-            sys.stdout.flush()
         if self.emit is not None:
             for item in finished:
                 self.emit(item)
@@ -248,5 +284,5 @@ class StdoutSink(_Locked):
 
     def finish(self, manifest: dict | None) -> list[str]:
         if self.format_record is not None and self.header:
-            sys.stdout.write(self.header)
+            _write_stdout(self.header)
         return [str(self.rejects_path)] if self.rejects_path is not None and self.rejects_path.exists() else []

@@ -4,7 +4,7 @@ over files with the one resumable runner (``run_translation_job``).
 The output record of a translation (one JSON line of ``--json`` or JSONL output):
 
 - JSONL and CSV/TSV inputs: the input's fields, plus ``translations`` ({lang: text}) and ``dir``
-  ({lang: "rtl" | "ltr"});
+  ({lang: "rtl" | "ltr"}), added to those the record already has;
 - documents (texts, files, folders): ``id``, ``source`` (where it came from), ``source_lang``,
   ``translations``, ``dir`` and ``provenance`` ({lang: model provenance}).
 """
@@ -14,12 +14,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from toolkit.io.inputs import TABLE_SUFFIXES, InputOptions, InputSet, Record, classify, path_kind, read_items
-from toolkit.io.jobs import job_key, run_job
+from toolkit.errors import InputError
+from toolkit.io.files import OutputError, check_name_fits, name_max
+from toolkit.io.inputs import (TABLE_SUFFIXES, Document, InputOptions, InputSet, Record, classify, path_kind,
+                                 read_items)
+from toolkit.io.jobs import Unfinished, job_key, run_job
 from toolkit.io.sinks import Finished, FolderSink, Sink, StdoutSink, StreamSink
 from toolkit.languages import get_language
 from toolkit.provenance import DecodingSettings, library_versions
@@ -29,6 +33,10 @@ from toolkit.translate.engine import translate_texts
 # A pool of records is translated together (sorted and batched across documents), then written
 # and checkpointed: larger pools batch better, smaller ones bound memory and lost work on a kill.
 POOL_CHARS = 100_000
+
+
+# The fields a translation adds to an input record ({lang: ...}), merged into those it has.
+ADDED_FIELDS = ("translations", "dir")
 
 
 def directions(targets: Sequence[str]) -> dict[str, str]:
@@ -47,6 +55,12 @@ def translate_records(records: Sequence[Record], translators: dict[str, Translat
     ``on_batch(n)`` is called after each batch of n distinct sentences."""
     if not records:
         return []
+    for n, record in enumerate(records):  # a field the output adds to must be an object, or it would be lost
+        name = next((k for k in ADDED_FIELDS if not isinstance((record.fields or {}).get(k, {}), dict)), None)
+        if name is not None:
+            error = InputError(f"{record.origin}: the field '{name}' is not an object of languages; the output "
+                               "would replace it", f"rename the field (or column) '{name}' in the input")
+            raise Unfinished(translate_records(records[:n], translators, batch_tokens, on_batch), error)
     source = next(iter(translators.values())).source
     dirs = directions(list(translators))
     texts = [r.text for r in records]
@@ -55,8 +69,9 @@ def translate_records(records: Sequence[Record], translators: dict[str, Translat
     finished = []
     for i, record in enumerate(records):
         translations = {t: translated[t][i] for t in translators}
-        if record.fields is not None:
-            output = {**record.fields, "translations": translations, "dir": dirs}
+        if record.fields is not None:  # added to the translations a record has (from an earlier job)
+            output = {**record.fields, "translations": {**record.fields.get("translations", {}), **translations},
+                      "dir": {**record.fields.get("dir", {}), **dirs}}
         else:
             output = {"id": record.id, "source": record.origin, "source_lang": source, "translations": translations,
                       "dir": dirs, "provenance": origin}
@@ -108,10 +123,18 @@ class _Formats:
         self.delimiter = TABLE_SUFFIXES.get(Path(inputs.items[0]).suffix.lower(), ",")
         self.several = len(self.targets) > 1 or len(inputs.items) > 1 or path_kind(inputs.items[0]) == "dir"
 
+    def target_column(self, target: str) -> str:
+        return f"{self.inputs.options.column}_{target}"
+
+    def columns(self) -> list[str]:
+        """The input's columns, then a column per target (one the input has already is replaced in place)."""
+        added = [self.target_column(t) for t in self.targets]
+        return self.inputs.columns + [c for c in added if c not in self.inputs.columns]
+
     def header(self) -> str:
         if self.inputs.kind != "table":
             return ""
-        return self._csv_row(self.inputs.columns + [f"{self.inputs.options.column}_{t}" for t in self.targets])
+        return self._csv_row(self.columns())
 
     def _csv_row(self, values: list[str]) -> str:
         buf = io.StringIO()
@@ -120,8 +143,8 @@ class _Formats:
 
     def line(self, item: Finished) -> str:
         if self.inputs.kind == "table":
-            fields = item.record.fields or {}
-            return self._csv_row([fields.get(c) or "" for c in self.inputs.columns] + [item.texts[t] for t in self.targets])
+            row = {**(item.record.fields or {}), **{self.target_column(t): item.texts[t] for t in self.targets}}
+            return self._csv_row([row.get(c) or "" for c in self.columns()])
         if self.inputs.kind == "jsonl" or self.as_json:
             return json.dumps(item.output, ensure_ascii=False) + "\n"
         parts = []
@@ -144,6 +167,33 @@ def _single_file_output(inputs: InputSet, out: Path) -> bool:
             and not out.is_dir() and bool(out.suffix))
 
 
+def translated_name(relpath: str, target: str) -> str:
+    """Where a document's translation into ``target`` goes in an output folder: its path below the
+    inputs' common folder, the language before the extension (``world/story.md`` -> ``world/story.sq.md``)."""
+    stem, ext = posixpath.splitext(relpath)
+    return f"{stem}.{target}{ext}"
+
+
+def _check_mirrored_names(inputs: InputSet, out: Path, targets: Sequence[str]) -> None:
+    """Refuse, before any work, two documents that would be written to one file of ``out`` (an
+    input given twice, or inside a folder also given)."""
+    seen: dict[str, Document] = {}
+    limit = name_max(out)
+    for doc in inputs.documents():
+        name = translated_name(doc.relpath, targets[0])
+        for target in targets:
+            check_name_fits(out / translated_name(doc.relpath, target), f"the translation of {doc.name}",
+                            "give the input a shorter name", limit)
+        other = seen.setdefault(name, doc)
+        if other is doc:
+            continue
+        if other.unit == doc.unit:
+            raise OutputError(f"{doc.name} is given twice (as {other.item} and {doc.item}); both would be written to "
+                              f"{out / name}", "give each input once")
+        raise OutputError(f"{other.name} and {doc.name} would both be written to {out / name}",
+                          "translate them to separate output folders")
+
+
 def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], None] | None = None) -> Sink:
     """The sink for the job's output (not opened yet): documents to files, or a stream file, or
     standard output (``emit`` instead, when given)."""
@@ -163,10 +213,10 @@ def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], 
 
             return FolderSink(out, out.parent, named, inputs.items, check_rejects)
 
+        _check_mirrored_names(inputs, out, targets)
+
         def mirrored(item: Finished) -> dict[str, str]:
-            record = item.record
-            stem = record.relpath.rsplit(".", 1)[0] if record.relpath else record.id
-            return {f"{stem}.{t}.txt": item.texts[t] for t in targets}
+            return {translated_name(item.record.relpath, t): item.texts[t] for t in targets}
 
         return FolderSink(out, out, mirrored, inputs.items, check_rejects)
     return StreamSink(out, formats.line, inputs.items, formats.header(), check_rejects)
