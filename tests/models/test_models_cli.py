@@ -112,3 +112,32 @@ def test_without_a_connection_no_advice_about_a_variable_the_user_never_set(back
     assert result.exit_code == 2
     assert "not in the Hugging Face cache and 127.0.0.1 cannot be reached" in result.stderr
     assert "HF_HUB_OFFLINE" not in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", [".", "..", "/tmp/elsewhere", "a/../..", "a\\b", "../x", "a/b/c", "two\nlines"])
+def test_a_model_name_that_is_a_path_is_refused_and_nothing_is_deleted(marian_model, tmp_path, name):
+    """`--name . --copy` used to delete every model copied before, `--name .. --copy` the whole data folder."""
+    data = tmp_path / "toolkit-data"  # TOOLKIT_DATA_DIR (tests/conftest.py)
+    assert runner.invoke(app, ["models", "import", str(marian_model), "--name", "kept", "--copy"]).exit_code == 0
+    (data / "notes.txt").write_text("not toolkit's")
+    before = sorted(str(p.relative_to(data)) for p in data.rglob("*"))
+    result = runner.invoke(app, ["models", "import", str(marian_model), "--name", name, "--copy"])
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "--name" in line and "Traceback" not in result.output
+    assert sorted(str(p.relative_to(data)) for p in data.rglob("*")) == before
+    assert runner.invoke(app, ["translate", "Hello.", "--to", "sq", "--model", "kept", "--no-cache"]).exit_code == 0
+
+
+def test_a_copy_never_replaces_a_folder_toolkit_did_not_make(marian_model, tmp_path):
+    stranger = tmp_path / "toolkit-data" / "models" / "mine"
+    stranger.mkdir(parents=True)
+    (stranger / "precious.txt").write_text("keep me")
+    result = runner.invoke(app, ["models", "import", str(marian_model), "--name", "mine", "--copy"])
+    assert result.exit_code == 2 and "is not the copy toolkit made" in result.stderr
+    assert (stranger / "precious.txt").read_text() == "keep me"
+    # A copy toolkit made is replaced by a second import under the same name.
+    for _ in range(2):
+        result = runner.invoke(app, ["models", "import", str(marian_model), "--name", "acme/tiny", "--copy"])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "toolkit-data" / "models" / "acme--tiny" / "config.json").is_file()
