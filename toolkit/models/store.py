@@ -23,6 +23,7 @@ from toolkit.settings import data_dir
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json", "pytorch_model.bin.index.json")
 _HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")
 _NAME = re.compile(r"\w[\w.+-]*(/\w[\w.+-]*)?")  # a name, or a hub id: owner/name
+CORRUPT_HINT = "the files may be incomplete or corrupt: download or import the model again"
 IMPORT_HINT = "bring the model folder to this machine and run `toolkit models import FOLDER --name ID`, or name the model's folder instead of its id"
 
 
@@ -58,6 +59,20 @@ def read_registry() -> dict[str, dict]:
         return json.loads(path.read_text("utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise ModelError(f"cannot read the model registry {path}: {exc}", "fix or remove the file") from exc
+
+
+def read_model_json(path: Path, ref: str | None = None) -> dict:
+    """A JSON file of a model folder (``{}`` when the folder has none); one that is not a JSON object
+    is refused naming the model ``ref`` (default: the folder) and the file."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"cannot read model '{ref or path.parent}': {path} is not valid JSON ({exc})", CORRUPT_HINT) from None
+    if not isinstance(data, dict):
+        raise ModelError(f"cannot read model '{ref or path.parent}': {path} is not a JSON object", CORRUPT_HINT)
+    return data
 
 
 def check_model_folder(folder: Path) -> None:
