@@ -60,3 +60,49 @@ def test_changed_job_does_not_reuse_partial_output(marian_model, tmp_path):
     assert result.exit_code == 2 and "unfinished job with other inputs or settings" in result.stderr
     result = CliRunner().invoke(app, [*args, "--restart"])
     assert result.exit_code == 0 and len(out.read_text().splitlines()) == 1
+
+
+def _stopped_job(marian_model, tmp_path, monkeypatch):
+    """A job over a.jsonl and b.jsonl that stopped at a bad line of b.jsonl, after some of a.jsonl was
+    written; the CLI command that runs it; b.jsonl fixed."""
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    monkeypatch.setenv("TOOLKIT_POOL_CHARS", "50")  # a checkpoint every record or two
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("".join(json.dumps({"id": i, "text": f"Iran and Albania cut ties {i}."}) + "\n" for i in range(3)), "utf-8")
+    b.write_text('{"id": 9, "text": "The talks go on."}\nnot json\n', "utf-8")
+    args = ["translate", str(a), str(b), "--to", "sq", "--model", str(marian_model), "--out", str(tmp_path / "out.jsonl"),
+            "--no-cache"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 2 and "malformed JSON" in first.stderr
+    assert (tmp_path / "out.jsonl.progress.json").exists()
+    b.write_text('{"id": 9, "text": "The talks go on."}\n{"id": 10, "text": "Prices rose."}\n', "utf-8")
+    return lambda: CliRunner().invoke(app, args), a
+
+
+@pytest.mark.parametrize("how", ["touch", "restored from a copy"])
+def test_an_unchanged_input_with_a_new_time_does_not_block_the_resume(marian_model, tmp_path, monkeypatch, how):
+    rerun, a = _stopped_job(marian_model, tmp_path, monkeypatch)
+    stat = a.stat()
+    if how == "touch":
+        os.utime(a, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    else:
+        copy = tmp_path / "copy.jsonl"
+        copy.write_bytes(a.read_bytes())
+        a.unlink()
+        os.replace(copy, a)
+        os.utime(a, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    result = rerun()
+    assert result.exit_code == 0, result.output
+    assert "were already done" in result.stderr
+    ids = [json.loads(line)["id"] for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert ids == [0, 1, 2, 9, 10]
+
+
+def test_an_input_changed_in_content_still_blocks_the_resume(marian_model, tmp_path, monkeypatch):
+    rerun, a = _stopped_job(marian_model, tmp_path, monkeypatch)
+    a.write_text(a.read_text("utf-8").replace("ties 0", "ties 7"), "utf-8")  # same size, other content
+    result = rerun()
+    assert result.exit_code == 2 and f"{a.resolve().as_posix()} changed" in result.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import socket
@@ -82,6 +83,15 @@ def fingerprint(path: Path, suffixes: tuple[str, ...] | None = None) -> dict[str
             stat = file.stat()
             entries[file.relative_to(path).as_posix()] = [stat.st_size, stat.st_mtime_ns]
     return entries
+
+
+def content_digest(path: Path) -> str:
+    """A file's content hash (what a fingerprint's size and time stand for)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return "sha256:" + digest.hexdigest()[:32]
 
 
 def check_appendable(path: Path) -> None:

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from toolkit.errors import ToolkitError
-from toolkit.io.files import write_atomic
+from toolkit.io.files import content_digest, write_atomic
+from toolkit.io.files import fingerprint as file_fingerprint
 from toolkit.io.inputs import Item, Record, Reject
 from toolkit.io.sinks import Finished, Sink
 
@@ -71,6 +72,26 @@ def _unit_name(unit: str) -> str:
     return f"text argument {unit[5:]}" if unit.startswith("text:") else unit
 
 
+def recorded(unit: str, fingerprint: list | None) -> list | None:
+    """The fingerprint kept for a unit once its first item is done: a file's size and time get its
+    content hash, taken while the file still has that size and time, so that a rerun tells a file
+    touched or restored from a copy from one that changed."""
+    path = Path(unit)
+    if fingerprint is not None and len(fingerprint) == 2 and path.is_absolute() and path.is_file() and file_fingerprint(path)[""] == fingerprint:
+        return [*fingerprint, content_digest(path)]
+    return fingerprint
+
+
+def unchanged(unit: str, stored: list, current: list | None) -> bool:
+    """The unit has the content it had when ``stored`` was recorded: the same size and time, or,
+    when only the time differs, the same content hash."""
+    if current is None:
+        return False
+    if stored[:2] == current[:2]:
+        return True
+    return len(stored) == 3 and stored[0] == current[0] and Path(unit).is_file() and content_digest(Path(unit)) == stored[2]
+
+
 def input_changes(stored: dict[str, list], current: dict[str, list]) -> list[str]:
     """The units the unfinished job used that are gone or changed."""
     changes = []
@@ -79,7 +100,7 @@ def input_changes(stored: dict[str, list], current: dict[str, list]) -> list[str
             continue
         if unit not in current:
             changes.append(f"{_unit_name(unit)} is gone")
-        elif current[unit] != fingerprint:
+        elif not unchanged(unit, fingerprint, current[unit]):
             changes.append(f"{_unit_name(unit)} changed")
     return changes
 
@@ -197,7 +218,9 @@ def run_job(items: Iterable[Item], process: Callable[[list[Record]], list], sink
         for item in pool:
             result = next(answers) if isinstance(item, Record) else item
             (finished if isinstance(result, Finished) else rejects).append(result)
-            entry = progress.units.setdefault(item.unit, [progress.current.get(item.unit), 0])
+            if item.unit not in progress.units:
+                progress.units[item.unit] = [recorded(item.unit, progress.current.get(item.unit)), 0]
+            entry = progress.units[item.unit]
             entry[1] += 1
         progress.records += len(finished)
         progress.rejected += len(rejects)
