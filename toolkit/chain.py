@@ -341,7 +341,8 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
     with chain_sink(out, names, skip_bad) as sink:
         progress = sink.begin(chain_job_key(kind, options), units if units is not None else input_set.units(), restart)
         drive_chain(items, lambda records: chain.process(records, skip_bad), sink, progress, pool_chars, report, emit)
-        report.outputs = sink.finish(None)
+        manifest = {"task": "chain", "inputs": names, "records": progress.records, "rejected": progress.rejected}
+        report.outputs = sink.finish(manifest if out is not None else None)
     return report
 
 

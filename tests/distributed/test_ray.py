@@ -81,6 +81,24 @@ def test_same_records_as_the_local_runner(local_ray, marian_multi_model, tmp_pat
     assert distributed.stat().st_mtime_ns == before
 
 
+@pytest.mark.slow
+def test_a_finished_job_rerun_redoes_exactly_the_changed_input(local_ray, marian_model, tmp_path, monkeypatch):
+    """As on the local runner: a changed input is translated again, the other's output kept byte for byte."""
+    monkeypatch.setenv("TOOLKIT_POOL_CHARS", "200")
+    a = _jsonl(tmp_path / "a.jsonl", _corpus(6))
+    b = _jsonl(tmp_path / "b.jsonl", [{"id": "b0", "text": TEXTS[0]}, {"id": "b1", "text": TEXTS[3]}])
+    out = tmp_path / "out.jsonl"
+    args = [a, b, "--to", "sq", "--model", marian_model, "--out", out, "--no-cache", "--engine", "ray", "--actors", "1"]
+    assert _translate(*args).exit_code == 0
+    before = out.read_bytes().splitlines(keepends=True)
+    _jsonl(b, [{"id": "b0", "text": TEXTS[0]}, {"id": "b2", "text": TEXTS[1]}])
+    rerun = _translate(*args)
+    assert rerun.exit_code == 0, rerun.stderr
+    assert "translated 2 records" in rerun.stderr and "6 were already done" in rerun.stderr
+    after = out.read_bytes().splitlines(keepends=True)
+    assert after[:6] == before[:6] and [json.loads(line)["id"] for line in after[6:]] == ["b0", "b2"]
+
+
 def test_each_pool_is_its_own_block(local_ray, tmp_path):
     """Pools reach the actors one block each, so that actors share a file's work and the runner
     writes (and checkpoints) pool by pool; Ray Data merges a read task's output blocks unless told not to."""

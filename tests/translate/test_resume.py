@@ -106,3 +106,63 @@ def test_an_input_changed_in_content_still_blocks_the_resume(marian_model, tmp_p
     a.write_text(a.read_text("utf-8").replace("ties 0", "ties 7"), "utf-8")  # same size, other content
     result = rerun()
     assert result.exit_code == 2 and f"{a.resolve().as_posix()} changed" in result.stderr
+
+
+def _records_line(i: int, text: str) -> str:
+    return json.dumps({"id": i, "text": text}) + "\n"
+
+
+def test_a_finished_job_rerun_redoes_exactly_the_changed_input(marian_model, tmp_path):
+    """Three inputs, a bad line set aside in the first; the third changes: only its records are
+    translated again, and the output of the other two (and their rejects) is kept byte for byte."""
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    a, b, c = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.jsonl"
+    a.write_text(_records_line(1, "Iran and Albania cut ties.") + "not json\n" + _records_line(2, "The talks go on."), "utf-8")
+    b.write_text(_records_line(3, "Prices rose in the capital."), "utf-8")
+    c.write_text(_records_line(4, "Journalists were not allowed in.") + _records_line(5, "The minister said so."), "utf-8")
+    out = tmp_path / "out.jsonl"
+    args = ["translate", str(a), str(b), str(c), "--to", "sq", "--model", str(marian_model), "--out", str(out),
+            "--no-cache", "--skip-bad"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    rejects = tmp_path / "out.jsonl.rejects.jsonl"
+    before, rejected, stamp = out.read_bytes(), rejects.read_bytes(), out.stat().st_mtime_ns
+
+    same = CliRunner().invoke(app, args)  # nothing changed: nothing redone, the output left as it is
+    assert same.exit_code == 0, same.output
+    assert "translated 0 records" in same.stderr and "5 were already done" in same.stderr
+    assert out.stat().st_mtime_ns == stamp and out.read_bytes() == before and rejects.read_bytes() == rejected
+
+    c.write_text(_records_line(4, "Journalists were not allowed in.") + _records_line(6, "Officials said more."), "utf-8")
+    changed = CliRunner().invoke(app, args)
+    assert changed.exit_code == 0, changed.output
+    assert "translated 2 records" in changed.stderr and "3 were already done" in changed.stderr
+    lines = out.read_bytes().splitlines(keepends=True)
+    assert b"".join(lines[:3]) == b"".join(before.splitlines(keepends=True)[:3])  # a and b: kept byte for byte
+    assert [json.loads(line)["id"] for line in lines] == [1, 2, 3, 4, 6]
+    assert rejects.read_bytes() == rejected
+    manifest = json.loads((tmp_path / "out.jsonl.manifest.json").read_text("utf-8"))
+    assert manifest["records"] == 5 and manifest["rejected"] == 1
+
+
+def test_a_finished_folder_job_rerun_rewrites_only_the_changed_document(marian_model, tmp_path):
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Iran and Albania cut ties.\n", "utf-8")
+    (folder / "two.txt").write_text("The talks go on.\n", "utf-8")
+    args = ["translate", str(folder), "--to", "sq", "--model", str(marian_model), "--out", str(out), "--no-cache"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    [kept] = [p for p in out.rglob("*.txt") if p.name.startswith("one.")]
+    stamp = kept.stat().st_mtime_ns
+    (folder / "two.txt").write_text("Prices rose in the capital.\n", "utf-8")
+    rerun = CliRunner().invoke(app, args)
+    assert rerun.exit_code == 0, rerun.output
+    assert "translated 1 records" in rerun.stderr and "1 were already done" in rerun.stderr
+    assert kept.stat().st_mtime_ns == stamp
