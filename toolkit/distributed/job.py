@@ -211,17 +211,17 @@ def _versions() -> dict:
 
 
 def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: ClusterOptions, restart: bool = False,
-                  skip_bad: bool = False, emit: Callable | None = None):
+                  skip_bad: bool = False, emit: Callable | None = None, column: str = "text", errors: str = "strict"):
     """``run_chain`` on Ray, for JSONL, CSV/TSV or Parquet files: the same records (one
     ``ChainResult.to_dict()`` per line), sink and resumption; ``emit`` gets each ``ChainResult``.
     Returns a ``ChainReport``."""
-    from toolkit.chain import ARTICLE_SUFFIXES, CHAIN_POOL_CHARS, ChainReport, chain_job_key, chain_sink, drive_chain
+    from toolkit.chain import CHAIN_POOL_CHARS, ChainReport, chain_inputs, chain_job_key, chain_sink, drive_chain
     from toolkit.settings import setting
 
     require_ray()
-    input_set = classify_files(list(inputs), InputOptions(skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES))
+    input_set = classify_files(list(inputs), chain_inputs(skip_bad, column, errors))
     pool_chars = setting("pool_chars", options.pool_chars, CHAIN_POOL_CHARS)
-    key = chain_job_key(input_set.kind, options)  # the local runner's key
+    key = chain_job_key(input_set.kind, options, column, errors)  # the local runner's key
     report = ChainReport()
     with chain_sink(out, input_set.items, skip_bad) as sink:
         units = _units(input_set)
