@@ -269,3 +269,49 @@ def test_chain_same_records_as_the_local_runner(local_ray, marian_model, tmp_pat
     assert records(tmp_path / "ray.jsonl") == records(tmp_path / "local.jsonl")
     assert [r["id"] for r in records(tmp_path / "ray.jsonl")] == [f"a{i}" for i in range(6)]
     assert "chained 6 articles" in distributed.stderr
+
+
+def _processes_of_raylet(raylet: int) -> list[int]:
+    """This user's processes that a local Ray's raylet started (they carry its pid in RAY_RAYLET_PID)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and f"\0RAY_RAYLET_PID={raylet}\0".encode() in b"\0" + (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_local_ray_does_not_outlive_a_driver_killed_with_sigkill(tmp_path):
+    """Ray's dashboard and runtime-env agents ignore their raylet's death (and SIGTERM): the local Ray
+    the toolkit starts is reaped when the process that started it dies, however it dies."""
+    import subprocess
+
+    code = ("import os, time\n"
+            "import ray\n"
+            "from ray._private import ray_constants\n"
+            "from toolkit.distributed.cluster import ClusterOptions, connect\n"
+            "connect(ClusterOptions())\n"
+            "node = ray._private.worker._global_node\n"
+            "print(node.all_processes[ray_constants.PROCESS_TYPE_RAYLET][0].process.pid, flush=True)\n"
+            "time.sleep(600)\n")
+    driver = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        raylet = int(driver.stdout.readline())
+        deadline = time.monotonic() + 60
+        while len(_processes_of_raylet(raylet)) < 2 and time.monotonic() < deadline:  # the agents have started
+            time.sleep(0.5)
+        assert len(_processes_of_raylet(raylet)) >= 2
+    finally:
+        driver.send_signal(signal.SIGKILL)
+        driver.wait()
+    deadline = time.monotonic() + 30
+    while _processes_of_raylet(raylet) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = _processes_of_raylet(raylet)
+    for pid in left:  # never leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
