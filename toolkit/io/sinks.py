@@ -186,7 +186,7 @@ def _copy_span(source: Path, span: list, dest: Path) -> None:
         while left:
             block = f.read(min(left, 1 << 20))
             if not block:
-                raise OutputError(f"{source} is shorter than its manifest says", "rerun with --restart")
+                raise OutputError(f"{source} is shorter than its manifest says", "start over («restart»)")
             out.write(block)
             left -= len(block)
         out.flush()
