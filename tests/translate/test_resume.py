@@ -166,3 +166,29 @@ def test_a_finished_folder_job_rerun_rewrites_only_the_changed_document(marian_m
     assert rerun.exit_code == 0, rerun.output
     assert "translated 1 records" in rerun.stderr and "1 were already done" in rerun.stderr
     assert kept.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_job_like_ctrl_c_and_it_resumes(marian_model, tmp_path):
+    """SIGTERM (timeout, systemd, Kubernetes) prints the same line as Ctrl-C, exit 143, and the rerun resumes."""
+    source = tmp_path / "news.jsonl"
+    records = [{"id": i, "text": f"Iran and Albania cut diplomatic ties, report {i} said."} for i in range(120)]
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "TOOLKIT_POOL_CHARS": "300"}
+    command = _toolkit("translate", source, "--to", "sq", "--model", marian_model, "--out", out, "--no-cache", env=env)
+    progress = tmp_path / "out.jsonl.progress.json"
+    job = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and job.poll() is None:
+        if progress.exists() and json.loads(progress.read_text() or "{}").get("records", 0) >= 20:
+            break
+        time.sleep(0.05)
+    assert job.poll() is None, "the job finished before it could be stopped"
+    job.send_signal(signal.SIGTERM)
+    _, stderr = job.communicate(timeout=60)
+    assert job.returncode == 143, stderr
+    assert stderr.strip().splitlines()[-1] == "interrupted: finished results are saved; run the same command again to resume"
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0 and "were already done" in rerun.stderr
+    assert [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()] == [r["id"] for r in records]

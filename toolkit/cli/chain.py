@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from toolkit.cli import engine as ray_options
-from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
+from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, stops_on_sigterm, user_errors
 
 ERRORS_HELP = "Undecodable bytes: strict (stop) or replace."
 BACKEND_HELP = ("Backend of the abstractive summariser and the translators: auto (ct2 when installed and it runs "
@@ -30,6 +30,7 @@ def _print_result(result, as_json: bool) -> None:
 
 @app.command()
 @user_errors
+@stops_on_sigterm
 def summarize(
     article: str = typer.Argument(..., help="A .txt, .md or .html file, a text, or - for standard input."),
     method: str = typer.Option("abstractive", "--method", help="abstractive, extractive (offline, no model) or llm."),
@@ -56,6 +57,7 @@ def summarize(
 
 @app.command()
 @user_errors
+@stops_on_sigterm
 def chain(
     inputs: list[str] = typer.Argument(..., help="Articles: texts, files (.txt/.md/.html/.jsonl/.csv), folders, or -."),
     to: Optional[str] = typer.Option(None, "--to", help="Summary languages besides the source's (default: fa,sq)."),
