@@ -4,6 +4,7 @@ toolkit.distributed.cluster RAYLET_PID`` is its watchdog)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -71,13 +72,26 @@ def require_ray() -> ModuleType:
     return ray
 
 
+def quiet_console() -> None:
+    """Keep Ray Data's messages below errors (its execution plan, its progress lines) off the
+    console of a command, whose standard error is the command's; Ray Data's log file in the
+    session folder keeps them all. (Ray's own notices: ``connect``.)"""
+    import logging
+
+    require_ray()  # importing ray.data sets up its console handler
+    for handler in logging.getLogger("ray.data").handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setLevel(logging.ERROR)
+
+
 def connect(options: ClusterOptions) -> ModuleType:
     """Join (or start) Ray and check that the pool's minimum fits beside a reader."""
     ray = require_ray()
     if not ray.is_initialized():
         try:
+            # Ray's notices below errors (the token authentication notice...) off the console.
             ray.init(address=options.address, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False)
+                     logging_level=logging.ERROR)
         except ConnectionError as exc:
             raise ToolkitError(f"cannot reach the Ray cluster at {options.address}: {exc}",
                                "start it with `ray start --head`, or check the address") from None
