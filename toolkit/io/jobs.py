@@ -98,7 +98,8 @@ def recorded(unit: str, fingerprint: list | None) -> list | None:
     content hash, taken while the file still has that size and time, so that a rerun tells a file
     touched or restored from a copy from one that changed."""
     path = Path(unit)
-    if fingerprint is not None and len(fingerprint) == 2 and path.is_absolute() and path.is_file() and file_fingerprint(path)[""] == fingerprint:
+    if (fingerprint is not None and len(fingerprint) == 2 and path.is_absolute() and path.is_file()
+            and file_fingerprint(path)[""] == fingerprint):
         return [*fingerprint, content_digest(path)]
     return fingerprint
 
