@@ -16,11 +16,13 @@ from tests import tiny_models, tiny_summarizers
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    """Every test gets its own toolkit folders and config, and the HF hub is never contacted."""
+def _isolated(tmp_path, tmp_path_factory, monkeypatch):
+    """Every test gets its own toolkit folders and (empty) config file, and the HF hub is never contacted."""
     monkeypatch.setenv("TOOLKIT_DATA_DIR", str(tmp_path / "toolkit-data"))
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "toolkit-cache"))
-    monkeypatch.setenv("TOOLKIT_CONFIG", str(tmp_path / "config.toml"))
+    config = tmp_path_factory.mktemp("config") / "config.toml"  # TOOLKIT_CONFIG must name a file that exists
+    config.touch()
+    monkeypatch.setenv("TOOLKIT_CONFIG", str(config))
     monkeypatch.setenv("TOOLKIT_DEVICE", "cpu")
 
 

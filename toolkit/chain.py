@@ -309,7 +309,7 @@ class ChainReport:
 
 def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions | None = None, out: Path | None = None,
               restart: bool = False, skip_bad: bool = False, emit: Callable[[ChainResult], None] | None = None,
-              chain: Chain | None = None) -> ChainReport:
+              chain: Chain | None = None, column: str = "text", errors: str = "strict") -> ChainReport:
     """Run the chain on every article in ``inputs``: texts, files, folders, ``-``, JSONL, CSV as on
     the command line, or a mapping of article id to article text (library callers).
 
@@ -319,9 +319,10 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
     and a rerun resumes by article identity. ``emit`` is called with each result as it is made. A
     bad article stops the run with an InputError (the articles finished before it are kept), or
     with ``skip_bad`` is set aside in a rejects file (``OUT.rejects.jsonl``, or
-    ``toolkit-chain.rejects.jsonl``).
+    ``toolkit-chain.rejects.jsonl``). ``column``: the CSV/TSV column holding the article;
+    ``errors``: strict or replace (undecodable bytes become U+FFFD).
     """
-    from toolkit.io.inputs import InputOptions, classify, read_items
+    from toolkit.io.inputs import classify, read_items
     from toolkit.settings import check_settings, setting
 
     check_settings()
@@ -332,24 +333,36 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
         units = {str(key): ["sha256", hashlib.sha256(text.encode()).hexdigest()[:16]] for key, text in inputs.items()}
         kind, names = "texts", [str(k) for k in inputs]
     else:
-        input_set = classify(list(inputs), InputOptions(skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES))
+        input_set = classify(list(inputs), chain_inputs(skip_bad, column, errors))
         items, kind, names = read_items(input_set), input_set.kind, input_set.items
         units = None
     pool_chars = setting("pool_chars", options.pool_chars, CHAIN_POOL_CHARS)
     report = ChainReport()
 
     with chain_sink(out, names, skip_bad) as sink:
-        progress = sink.begin(chain_job_key(kind, options), units if units is not None else input_set.units(), restart)
+        progress = sink.begin(chain_job_key(kind, options, column, errors), units if units is not None else input_set.units(),
+                              restart)
         drive_chain(items, lambda records: chain.process(records, skip_bad), sink, progress, pool_chars, report, emit)
-        report.outputs = sink.finish(None)
+        manifest = {"task": "chain", "inputs": names, "records": progress.records, "rejected": progress.rejected}
+        report.outputs = sink.finish(manifest if out is not None else None)
     return report
 
 
-def chain_job_key(kind: str, options: ChainOptions) -> str:
+def chain_inputs(skip_bad: bool = False, column: str = "text", errors: str = "strict"):
+    """How a chain job reads its articles (``InputOptions``), on every engine."""
+    from toolkit.io.inputs import InputOptions
+
+    return InputOptions(column=column, errors=errors, skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES)
+
+
+def chain_job_key(kind: str, options: ChainOptions, column: str = "text", errors: str = "strict") -> str:
     """What identifies a chain job for resuming, on every engine."""
     from toolkit.io.jobs import job_key
 
-    return job_key({"task": "chain", "kind": kind, "options": repr(options)})
+    spec = {"task": "chain", "kind": kind, "options": repr(options)}
+    if (column, errors) != ("text", "strict"):  # so that jobs with the defaults keep the key they always had
+        spec["reading"] = [column, errors]
+    return job_key(spec)
 
 
 def chain_sink(out: Path | None, inputs: Sequence[str], skip_bad: bool):

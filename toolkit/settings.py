@@ -36,9 +36,15 @@ ENV_VARS = {
 
 
 def config_path() -> Path:
+    """``$TOOLKIT_CONFIG`` (which must name a file: a mistyped path is not silently ignored), else
+    the user's config file (which may be absent)."""
     explicit = os.environ.get("TOOLKIT_CONFIG")
     if explicit:
-        return Path(explicit)
+        path = Path(explicit).expanduser()
+        if not path.is_file():
+            raise ToolkitError(f"the config file {path} named by TOOLKIT_CONFIG does not exist",
+                               "create it, or unset TOOLKIT_CONFIG to use the default config file")
+        return path
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("toolkit")) / "config.toml"

@@ -124,3 +124,32 @@ def test_list_in_a_narrow_terminal_keeps_task_and_pair_whole(columns):
     table = result.stdout
     for row in json.loads(runner.invoke(app, ["models", "list", "--json"]).stdout):
         assert f" {row['task']} " in table and f" {row['pair']} " in table
+
+
+@pytest.mark.parametrize("name", [".", "..", "/tmp/elsewhere", "a/../..", "a\\b", "../x", "a/b/c", "two\nlines"])
+def test_a_model_name_that_is_a_path_is_refused_and_nothing_is_deleted(marian_model, tmp_path, name):
+    """`--name . --copy` used to delete every model copied before, `--name .. --copy` the whole data folder."""
+    data = tmp_path / "toolkit-data"  # TOOLKIT_DATA_DIR (tests/conftest.py)
+    assert runner.invoke(app, ["models", "import", str(marian_model), "--name", "kept", "--copy"]).exit_code == 0
+    (data / "notes.txt").write_text("not toolkit's")
+    before = sorted(str(p.relative_to(data)) for p in data.rglob("*"))
+    result = runner.invoke(app, ["models", "import", str(marian_model), "--name", name, "--copy"])
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "--name" in line and "Traceback" not in result.output
+    assert sorted(str(p.relative_to(data)) for p in data.rglob("*")) == before
+    assert runner.invoke(app, ["translate", "Hello.", "--to", "sq", "--model", "kept", "--no-cache"]).exit_code == 0
+
+
+def test_a_copy_never_replaces_a_folder_toolkit_did_not_make(marian_model, tmp_path):
+    stranger = tmp_path / "toolkit-data" / "models" / "mine"
+    stranger.mkdir(parents=True)
+    (stranger / "precious.txt").write_text("keep me")
+    result = runner.invoke(app, ["models", "import", str(marian_model), "--name", "mine", "--copy"])
+    assert result.exit_code == 2 and "is not the copy toolkit made" in result.stderr
+    assert (stranger / "precious.txt").read_text() == "keep me"
+    # A copy toolkit made is replaced by a second import under the same name.
+    for _ in range(2):
+        result = runner.invoke(app, ["models", "import", str(marian_model), "--name", "acme/tiny", "--copy"])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "toolkit-data" / "models" / "acme--tiny" / "config.json").is_file()

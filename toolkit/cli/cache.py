@@ -41,5 +41,8 @@ def cache_clear(model: Optional[str] = typer.Option(None, "--model", help="Only 
     """Delete the translation memory's segments (all, or one model's)."""
     from toolkit.translate.memory import TranslationMemory
 
-    typer.echo(f"removed {TranslationMemory().clear(model)} segments")
+    memory = TranslationMemory()
+    removed = memory.clear(model)
+    typer.echo(f"removed {removed} segments" if removed is not None else
+               f"removed the corrupt translation memory {memory.path}; a new one is made when next used")
 

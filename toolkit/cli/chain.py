@@ -7,8 +7,9 @@ from typing import Optional
 import typer
 
 from toolkit.cli import engine as ray_options
-from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
+from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, stops_on_sigterm, user_errors
 
+ERRORS_HELP = "Undecodable bytes: strict (stop) or replace."
 BACKEND_HELP = ("Backend of the summariser (abstractive or llm) and the translators: auto (ct2 when installed and "
                 "it runs the model's family, else hf), ct2 or hf.")
 
@@ -29,6 +30,7 @@ def _print_result(result, as_json: bool) -> None:
 
 @app.command()
 @user_errors
+@stops_on_sigterm
 def summarize(
     article: str = typer.Argument(..., help="A .txt, .md or .html file, a text, or - for standard input."),
     method: str = typer.Option("abstractive", "--method", help="abstractive, extractive (offline, no model) or llm."),
@@ -41,18 +43,21 @@ def summarize(
     model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model (with --to): ID for every target, LANG=ID per target (repeatable)."),
     backend: str = typer.Option("auto", "--backend", help=BACKEND_HELP),
     quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (with --to)."),
+    errors: str = typer.Option("strict", "--errors", help=ERRORS_HELP),
     as_json: bool = typer.Option(False, "--json", help="JSON with the summaries by language and a manifest."),
 ) -> None:
     """Summarise one article; --to also translates the summary."""
     from toolkit.chain import chain_options, plan_steps, run_chain
 
     options = chain_options(plan_steps(None, to), source, method, summary_model, prompt, max_words, sentences, model or (),
-                            backend=backend, quantization=quantization)
-    run_chain([article], options, emit=lambda r: _print_result(r, as_json))
+                            backend=backend, quantization=quantization, memory=not no_cache)
+    run_chain([article], options, emit=lambda r: _print_result(r, as_json), errors=errors)
 
 
 @app.command()
 @user_errors
+@stops_on_sigterm
 def chain(
     inputs: list[str] = typer.Argument(..., help="Articles: texts, files (.txt/.md/.html/.jsonl/.csv), folders, or -."),
     to: Optional[str] = typer.Option(None, "--to", help="Summary languages besides the source's (default: fa,sq)."),
@@ -71,6 +76,8 @@ def chain(
     out: Optional[str] = typer.Option(None, "--out", help="JSONL output file (resumable); default standard output."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on."),
+    column: str = typer.Option("text", "--column", help="CSV/TSV column holding the article."),
+    errors: str = typer.Option("strict", "--errors", help=ERRORS_HELP),
     as_json: bool = typer.Option(True, "--json/--text", help="Standard output as JSON lines, one per article (default), or as text."),
     engine: str = ray_options.ENGINE,
     address: Optional[str] = ray_options.ADDRESS,
@@ -91,9 +98,10 @@ def chain(
     if cluster is not None:
         from toolkit.distributed import run_ray_chain
 
-        report = run_ray_chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit)
+        report = run_ray_chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit, column, errors)
     else:
-        report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit)
+        report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit, column=column,
+                           errors=errors)
     done = f"chained {len(report.results)} articles" if out else None
     report_job(done, report.resumed, report.rejected, report.outputs, "articles")
 

@@ -13,8 +13,13 @@ from toolkit.errors import ToolkitError
 F = TypeVar("F", bound=Callable)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the job is, as Ctrl-C is (``stops_on_sigterm``)."""
+
+
 def user_errors(command: F) -> F:
-    """Turn a ToolkitError into one line on stderr and its exit code; Ctrl-C into exit 130."""
+    """Turn a ToolkitError into one line on stderr and its exit code; Ctrl-C into exit 130 (SIGTERM,
+    where the command stops on it: 143)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -23,9 +28,34 @@ def user_errors(command: F) -> F:
         except ToolkitError as exc:
             typer.echo(f"error: {_with_flags(exc)}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             typer.echo("interrupted: finished results are saved; run the same command again to resume", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def stops_on_sigterm(command: F) -> F:
+    """A job command that SIGTERM (what ``timeout``, systemd and Kubernetes send) stops as Ctrl-C
+    does: the finished results are kept and ``user_errors`` prints the resume line. Put it below
+    ``user_errors``."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+            return command(*args, **kwargs)
+
+        def terminate(signum, frame):
+            raise Terminated
+
+        previous = signal.signal(signal.SIGTERM, terminate)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     return wrapper  # type: ignore[return-value]
 

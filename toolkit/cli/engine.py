@@ -22,6 +22,8 @@ def cluster_options(engine: str, address: Optional[str], actors: str, cpus: floa
         return None
     if engine != "ray":
         raise ToolkitError(f"unknown engine '{engine}'", "use local or ray")
-    from toolkit.distributed.cluster import ClusterOptions, parse_actors
+    from toolkit.distributed.cluster import ClusterOptions, parse_actors, quiet_console
 
-    return ClusterOptions(address, *parse_actors(actors), cpus, gpus)
+    options = ClusterOptions(address, *parse_actors(actors), cpus, gpus)
+    quiet_console()
+    return options

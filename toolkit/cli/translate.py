@@ -7,7 +7,7 @@ from typing import Callable, Optional
 import typer
 
 from toolkit.cli import engine as ray_options
-from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, user_errors
+from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, stops_on_sigterm, user_errors
 
 
 def _progress_reporter(total: Callable[[], int | None], quiet: bool):
@@ -42,6 +42,7 @@ def _progress_reporter(total: Callable[[], int | None], quiet: bool):
 
 @app.command()
 @user_errors
+@stops_on_sigterm
 def translate(
     inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.jsonl/.csv/.tsv), folders, or - for stdin."),
     to: str = typer.Option(..., "--to", help="Target languages, comma-separated (fa,sq)."),

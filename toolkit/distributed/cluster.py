@@ -1,8 +1,15 @@
-"""Connecting to Ray and sizing the actor pool so that the readers always have a CPU."""
+"""Connecting to Ray and sizing the actor pool so that the readers always have a CPU; a local Ray
+the toolkit starts does not outlive the process that started it (``python -m
+toolkit.distributed.cluster RAYLET_PID`` is its watchdog)."""
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
 from toolkit.errors import ToolkitError
@@ -11,6 +18,7 @@ from toolkit.errors import ToolkitError
 # actor keeps a reader schedulable next to a full actor pool (with 1 CPU per read task and per
 # actor, two actors on two cores leave the reader no CPU and the job waits for ever).
 READ_CPUS = 0.25
+_WATCHDOG_PIPES: list[int] = []  # write ends held open for the life of this process
 
 
 @dataclass(frozen=True)
@@ -64,16 +72,31 @@ def require_ray() -> ModuleType:
     return ray
 
 
+def quiet_console() -> None:
+    """Keep Ray Data's messages below errors (its execution plan, its progress lines) off the
+    console of a command, whose standard error is the command's; Ray Data's log file in the
+    session folder keeps them all. (Ray's own notices: ``connect``.)"""
+    import logging
+
+    require_ray()  # importing ray.data sets up its console handler
+    for handler in logging.getLogger("ray.data").handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setLevel(logging.ERROR)
+
+
 def connect(options: ClusterOptions) -> ModuleType:
     """Join (or start) Ray and check that the pool's minimum fits beside a reader."""
     ray = require_ray()
     if not ray.is_initialized():
         try:
+            # Ray's notices below errors (the token authentication notice...) off the console.
             ray.init(address=options.address, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False)
+                     logging_level=logging.ERROR)
         except ConnectionError as exc:
             raise ToolkitError(f"cannot reach the Ray cluster at {options.address}: {exc}",
                                "start it with `ray start --head`, or check the address") from None
+        if options.address is None:
+            _watch_local_ray(ray)
     resources = ray.cluster_resources()
     cpus, gpus = resources.get("CPU", 0.0), resources.get("GPU", 0.0)
     need_cpus = options.min_actors * options.cpus_per_actor + READ_CPUS
@@ -86,3 +109,47 @@ def connect(options: ClusterOptions) -> ModuleType:
         raise ToolkitError(f"{options.min_actors} actors x {options.gpus_per_actor:g} GPUs need more GPUs than the "
                            f"cluster's {gpus:g}", "lower the actor pool's minimum or the GPUs per actor")
     return ray
+
+
+def _watch_local_ray(ray: ModuleType) -> None:
+    """Start the watchdog of the local Ray this process just started: when this process ends,
+    however it ends (SIGKILL too), the watchdog kills what its raylet started. Ray's own processes
+    fate-share with the driver, but its dashboard and runtime-env agents stay (about 180 MB) and
+    ignore SIGTERM (ray-project/ray#52385, #59162)."""
+    import subprocess
+
+    from ray._private import ray_constants
+
+    if not Path("/proc/self/environ").exists():  # the watchdog finds Ray's processes in /proc (Linux)
+        return
+    raylet = ray._private.worker._global_node.all_processes[ray_constants.PROCESS_TYPE_RAYLET][0].process.pid
+    read, write = os.pipe()  # not inherited by Ray's processes: only this process holds the write end
+    subprocess.Popen([sys.executable, "-m", "toolkit.distributed.cluster", str(raylet)], stdin=read,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    os.close(read)
+    _WATCHDOG_PIPES.append(write)
+
+
+def _reap(raylet: int) -> None:
+    """The watchdog: wait until the driver's end of the pipe on standard input closes (the driver
+    has ended), then kill the raylet and every process that carries its pid (RAY_RAYLET_PID)."""
+    import time
+
+    sys.stdin.buffer.read()
+    marker = f"RAY_RAYLET_PID={raylet}".encode()
+    for _ in range(2):  # again a moment later: a worker the raylet was starting as the driver died
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                ours = marker in (entry / "environ").read_bytes().split(b"\0") or (
+                    int(entry.name) == raylet and b"raylet" in (entry / "cmdline").read_bytes())
+                if ours:
+                    os.kill(int(entry.name), signal.SIGKILL)
+            except (OSError, ValueError):
+                continue
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    _reap(int(sys.argv[1]))

@@ -11,10 +11,10 @@ complete, so every record is written exactly once. A job that stopped (any engin
 local runner's) resumes where it stopped; the items already done are sent back without their text,
 and are not translated again.
 
-A rerun of a *finished* job with the same output skips it: the output's manifest carries the job's
-key, and the inputs are the same (their fingerprints), so the output already holds that job's
-records and is left as it is (say ``restart`` to run it again). Any other job over that output
-starts it afresh, as the local runner does.
+A rerun of a *finished* job with the same output, as on the local runner, redoes exactly the inputs
+that changed (their fingerprints) and copies the output of the others; when none changed, the
+output is left as it is and the cluster is not even started (say ``restart`` to run it again).
+Any other job over that output starts it afresh.
 """
 
 from __future__ import annotations
@@ -142,17 +142,6 @@ class _Stream:
         return done
 
 
-def _finished(manifest: Path, key: str, out: Path) -> dict | None:
-    """The manifest of a finished job with this key at ``out``, if there is one."""
-    if not out.exists() or out.with_name(out.name + ".progress.json").exists():
-        return None
-    try:
-        data = json.loads(manifest.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if data.get("engine") == ENGINE and data.get("job") == key else None
-
-
 def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
                         on_progress: Callable[[int, int], None] | None = None, emit=None):
     """``run_translation_job`` on Ray, for JSONL, CSV/TSV or Parquet files: the same records, sink,
@@ -180,13 +169,6 @@ def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
                    "models": models, "backend": job.backend, "quantization": job.quantization, "beams": job.beams,
                    "json": job.as_json})
     summary = JobSummary()
-    if job.out is not None and not job.restart:
-        done = _finished(job.out.with_name(job.out.name + ".manifest.json"), key, job.out)
-        if done is not None:
-            summary.resumed = summary.total_records = done["records"]
-            summary.total_rejected = done["rejected"]
-            summary.outputs = [str(job.out)]
-            return summary
     if to_parquet:
         from toolkit.distributed.parquet import ParquetSink
 
@@ -197,8 +179,13 @@ def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
     with sink:
         units = _units(input_set)
         progress = sink.begin(key, units, job.restart)
+        if progress.untouched:  # a finished job, no input changed: the output stays as it is
+            summary.resumed = summary.total_records = progress.records
+            summary.total_rejected = progress.rejected
+            summary.outputs = sink.finish(None)
+            return summary
         connect(cluster)
-        ds = records_dataset(input_set, pool_chars, {u: progress.done(u) for u in units}, native=to_parquet)
+        ds = records_dataset(input_set, pool_chars, {u: progress.skipped(u) for u in units}, native=to_parquet)
         ds = ds.map_batches(ProcessItems, fn_constructor_args=(TranslateProcess, job, models, batch_tokens, placement(cluster)),
                             **actor_pool(cluster))
         stream = _Stream(ds, on_progress)
@@ -224,29 +211,27 @@ def _versions() -> dict:
 
 
 def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: ClusterOptions, restart: bool = False,
-                  skip_bad: bool = False, emit: Callable | None = None):
+                  skip_bad: bool = False, emit: Callable | None = None, column: str = "text", errors: str = "strict"):
     """``run_chain`` on Ray, for JSONL, CSV/TSV or Parquet files: the same records (one
     ``ChainResult.to_dict()`` per line), sink and resumption; ``emit`` gets each ``ChainResult``.
     Returns a ``ChainReport``."""
-    from toolkit.chain import ARTICLE_SUFFIXES, CHAIN_POOL_CHARS, ChainReport, chain_job_key, chain_sink, drive_chain
+    from toolkit.chain import CHAIN_POOL_CHARS, ChainReport, chain_inputs, chain_job_key, chain_sink, drive_chain
     from toolkit.settings import setting
 
     require_ray()
-    input_set = classify_files(list(inputs), InputOptions(skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES))
+    input_set = classify_files(list(inputs), chain_inputs(skip_bad, column, errors))
     pool_chars = setting("pool_chars", options.pool_chars, CHAIN_POOL_CHARS)
-    key = chain_job_key(input_set.kind, options)  # the local runner's key
+    key = chain_job_key(input_set.kind, options, column, errors)  # the local runner's key
     report = ChainReport()
-    if out is not None and not restart:
-        done = _finished(out.with_name(out.name + ".manifest.json"), key, out)
-        if done is not None:
-            report.resumed = report.total = done["records"]
-            report.outputs = [str(out)]
-            return report
     with chain_sink(out, input_set.items, skip_bad) as sink:
         units = _units(input_set)
         progress = sink.begin(key, units, restart)
+        if progress.untouched:  # a finished job, no input changed: the output stays as it is
+            report.resumed = report.total = progress.records
+            report.outputs = sink.finish(None)
+            return report
         connect(cluster)
-        ds = records_dataset(input_set, pool_chars, {u: progress.done(u) for u in units})
+        ds = records_dataset(input_set, pool_chars, {u: progress.skipped(u) for u in units})
         ds = ds.map_batches(ProcessItems, fn_constructor_args=(ChainProcess, options, skip_bad, placement(cluster)),
                             **actor_pool(cluster))
         stream = _Stream(ds, None)

@@ -2,7 +2,8 @@
 and ``dir``, written to ``OUT.partial`` and renamed at the end.
 
 A Parquet file cannot be appended to once closed, so an interrupted job with a Parquet output
-starts again (its checkpoint is not kept); JSONL outputs resume.
+starts again (its checkpoint is not kept), and so does a finished one whose inputs changed (one
+whose inputs did not change is left as it is); JSONL outputs resume.
 """
 
 from __future__ import annotations
@@ -53,11 +54,17 @@ class ParquetSink:
         self.close()
 
     def begin(self, job: str, units: dict[str, list], restart: bool):
-        from toolkit.io.jobs import Progress
+        from toolkit.io.jobs import Progress, finished_job, untouched
 
+        self.job = job
+        done = None if restart or not self.final.exists() else untouched(finished_job(self.manifest_path), job, units)
+        if done is not None:  # a finished job, no input changed: the output stays as it is
+            self.progress = done
+            return done
         self.partial.unlink(missing_ok=True)
         self.rejects_path.unlink(missing_ok=True)
-        return Progress(current=units)
+        self.progress = Progress(current=units)
+        return self.progress
 
     def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
         import pyarrow as pa
@@ -75,11 +82,14 @@ class ParquetSink:
     def finish(self, manifest: dict | None) -> list[str]:
         import pyarrow.parquet as pq
 
+        if self.progress.untouched:
+            return [str(self.final)] + ([str(self.rejects_path)] if self.rejects_path.exists() else [])
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.partial, self.schema)
         self._writer.close()
         self._writer = None
         replace_atomic(self.partial, self.final)
         if manifest is not None:
+            manifest = {**manifest, "job": self.job, "units": self.progress.units}
             write_atomic(self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
         return [str(self.final)] + ([str(self.rejects_path)] if self.rejects_path.exists() else [])

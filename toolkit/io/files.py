@@ -137,6 +137,15 @@ def fingerprint(path: Path, suffixes: tuple[str, ...] | None = None) -> dict[str
     return entries
 
 
+def content_digest(path: Path) -> str:
+    """A file's content hash (what a fingerprint's size and time stand for)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return "sha256:" + digest.hexdigest()[:32]
+
+
 def check_appendable(path: Path) -> None:
     """Make sure ``path`` can be appended to (it is created empty when missing, then removed)."""
     existed = path.exists()

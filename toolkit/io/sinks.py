@@ -54,6 +54,8 @@ class Sink(Protocol):
 
     def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None: ...
 
+    def reuse(self, unit: str, spans: dict, progress) -> None: ...
+
     def finish(self, manifest: dict | None) -> list[str]: ...
 
     def close(self) -> None: ...
@@ -90,16 +92,35 @@ def _check_side_files(out: Path, files: Sequence[Path]) -> None:
     names the file system cannot take."""
     for file in files:
         check_name_fits(file, f"the output's side file of {out}", "choose a shorter output name")
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def _append_with_spans(path: Path, pieces: Sequence[tuple[str, str]], spans: dict, name: str) -> None:
+    """Append the texts of ``pieces`` (unit, text) to ``path``, noting each unit's span of bytes."""
+    from toolkit.io.jobs import extend_span
+
+    position = _size(path)
+    for unit, text in pieces:
+        end = position + len(text.encode("utf-8"))
+        extend_span(spans, unit, name, position, end)
+        position = end
+    append_durably(path, "".join(text for _, text in pieces))
 
 
 class _RejectsFile:
     def __init__(self, path: Path):
         self.path = path
+        self.previous: bytes | None = None  # the finished job's rejects, kept to copy its unchanged units' from
 
-    def append(self, rejects: Sequence[Reject]) -> None:
+    def append(self, rejects: Sequence[Reject], spans: dict) -> None:
         if rejects:
-            append_durably(self.path, "".join(
-                json.dumps({"origin": r.origin, "reason": r.reason, "line": r.raw}, ensure_ascii=False) + "\n" for r in rejects))
+            _append_with_spans(self.path, [(r.unit, json.dumps({"origin": r.origin, "reason": r.reason, "line": r.raw},
+                                                                ensure_ascii=False) + "\n") for r in rejects], spans, "rejects")
+
+    def copy(self, unit: str, span: list | None, spans: dict) -> None:
+        if span:
+            _append_with_spans(self.path, [(unit, self.previous[span[0]:span[1]].decode("utf-8"))], spans, "rejects")
 
 
 class _Locked:
@@ -131,7 +152,58 @@ class _Locked:
         self.close()
 
 
-class StreamSink(_Locked):
+class _Resumable(_Locked):
+    """A sink with a checkpoint and a manifest: resumes an unfinished job, and reruns a finished
+    one by copying the output of its unchanged units (``toolkit.io.jobs``)."""
+
+    checkpoint: Any
+    manifest_path: Path
+    rejects: _RejectsFile
+    progress: Any = None
+
+    def _output_size(self) -> int | None:
+        """The size of the one output file (None: one file per record)."""
+        return None
+
+    def _finished(self) -> dict | None:
+        """The manifest of the finished job this output holds, when its files are as it left them."""
+        from toolkit.io.jobs import finished_job
+
+        data = finished_job(self.manifest_path)
+        return data if data is not None and data.get("sizes", {}).get("out") == self._output_size() else None
+
+    def begin(self, job: str, units: dict[str, list], restart: bool):
+        finished = None if restart else self._finished()
+        if finished is not None and not self.checkpoint.path.exists() and _size(self.rejects.path) == finished["sizes"]["rejects"]:
+            self.rejects.previous = self.rejects.path.read_bytes() if self.rejects.path.exists() else b""
+        self.progress = self.checkpoint.load(job, units, restart, finished)
+        if self.rejects.previous is None:  # the finished job's rejects are gone: its units with rejects are redone
+            for unit in [u for u, (_, spans) in self.progress.reuse.items() if spans.get("rejects")]:
+                del self.progress.reuse[unit]
+        return self.progress
+
+    def _manifest(self, manifest: dict) -> dict:
+        """The caller's manifest, plus what a rerun of the finished job needs."""
+        return {**manifest, "job": self.checkpoint.job, "units": self.progress.units, "spans": self.progress.spans,
+                "counters": self.progress.counters, "sizes": {"out": self._output_size(), "rejects": _size(self.rejects.path)}}
+
+
+def _copy_span(source: Path, span: list, dest: Path) -> None:
+    """Append bytes ``[start, end)`` of ``source`` to ``dest``, durably."""
+    left = span[1] - span[0]
+    with source.open("rb") as f, dest.open("ab") as out:
+        f.seek(span[0])
+        while left:
+            block = f.read(min(left, 1 << 20))
+            if not block:
+                raise OutputError(f"{source} is shorter than its manifest says", "start over («restart»)")
+            out.write(block)
+            left -= len(block)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+class StreamSink(_Resumable):
     """One output file, built by appending formatted records; resumable."""
 
     def __init__(self, out: Path, format_record: Callable[[Finished], str], inputs: Sequence[str] = (),
@@ -154,26 +226,40 @@ class StreamSink(_Locked):
         _check_side_files(self.final, [self.partial, self.rejects_path, self.manifest_path, self.lock.path,
                                        self.checkpoint.path])
 
-    def begin(self, job: str, units: dict[str, list], restart: bool):
-        return self.checkpoint.load(job, units, restart)
+    def _output_size(self) -> int | None:
+        return _size(self.final) if self.final.exists() else -1
+
+    def _start(self) -> None:
+        if _size(self.partial) == 0:
+            append_durably(self.partial, self.header)
 
     def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
-        text = "".join(self.format_record(f) for f in finished)
-        if not self.partial.exists() or self.partial.stat().st_size == 0:
-            text = self.header + text
-        append_durably(self.partial, text)
-        self.rejects.append(rejects)
+        self._start()
+        _append_with_spans(self.partial, [(f.record.unit, self.format_record(f)) for f in finished], progress.spans, "out")
+        self.rejects.append(rejects, progress.spans)
         self.checkpoint.commit(progress)
 
+    def reuse(self, unit: str, spans: dict, progress) -> None:
+        from toolkit.io.jobs import extend_span
+
+        self._start()
+        if spans.get("out"):
+            start = _size(self.partial)
+            _copy_span(self.final, spans["out"], self.partial)
+            extend_span(progress.spans, unit, "out", start, _size(self.partial))
+        self.rejects.copy(unit, spans.get("rejects"), progress.spans)
+
     def finish(self, manifest: dict | None) -> list[str]:
-        if not self.partial.exists() or self.partial.stat().st_size == 0:
-            write_atomic(self.partial, self.header)
+        if self.progress is not None and self.progress.untouched:  # the finished output is this job's, as it was
+            return [str(self.final)] + _kept_rejects(self.rejects_path)
+        self._start()
         replace_atomic(self.partial, self.final)
         written = [str(self.final)]
+        kept = _kept_rejects(self.rejects_path)
         if manifest is not None:
-            write_atomic(self.manifest_path, json_bytes(manifest, indent=2))
+            write_atomic(self.manifest_path, json_bytes(self._manifest(manifest), indent=2))
         self.checkpoint.finish()
-        return written + _kept_rejects(self.rejects_path)
+        return written + kept
 
 
 def _kept_rejects(path: Path) -> list[str]:
@@ -186,7 +272,7 @@ def _kept_rejects(path: Path) -> list[str]:
     return [str(path)]
 
 
-class FolderSink(_Locked):
+class FolderSink(_Resumable):
     """One file per record and language (``files_of`` names them, relative to ``folder``); each
     appears whole or not at all; resumable. ``name`` is the output as the user gave it: a folder, or
     a file name whose per-language files go beside it (its lock, checkpoint and rejects too)."""
@@ -215,9 +301,6 @@ class FolderSink(_Locked):
         if not self.as_folder:
             _check_side_files(self.name, [self.rejects_path, self.manifest_path, self.lock.path, self.checkpoint.path])
 
-    def begin(self, job: str, units: dict[str, list], restart: bool):
-        return self.checkpoint.load(job, units, restart)
-
     def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
         for item in finished:
             for relpath, text in self.files_of(item).items():
@@ -226,14 +309,20 @@ class FolderSink(_Locked):
                     raise OutputError(f"the output {path} is also an input", "write the output elsewhere")
                 write_atomic(path, text)
                 self.written.append(str(path))
-        self.rejects.append(rejects)
+        self.rejects.append(rejects, progress.spans)
         self.checkpoint.commit(progress)
 
+    def reuse(self, unit: str, spans: dict, progress) -> None:
+        self.rejects.copy(unit, spans.get("rejects"), progress.spans)  # the unit's files are there as they were
+
     def finish(self, manifest: dict | None) -> list[str]:
+        if self.progress is not None and self.progress.untouched:
+            return _kept_rejects(self.rejects_path)
+        kept = _kept_rejects(self.rejects_path)
         if manifest is not None:
-            write_atomic(self.manifest_path, json_bytes(manifest, indent=2))
+            write_atomic(self.manifest_path, json_bytes(self._manifest(manifest), indent=2))
         self.checkpoint.finish()
-        return list(self.written) + _kept_rejects(self.rejects_path)
+        return list(self.written) + kept
 
 
 def _write_stdout(text: str) -> None:
@@ -280,7 +369,7 @@ class StdoutSink(_Locked):
             for item in finished:
                 self.emit(item)
         if self.rejects is not None:
-            self.rejects.append(rejects)
+            self.rejects.append(rejects, progress.spans)
 
     def finish(self, manifest: dict | None) -> list[str]:
         if self.format_record is not None and self.header:

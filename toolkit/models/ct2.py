@@ -16,7 +16,7 @@ from pathlib import Path
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.models.catalogue import load_catalogue
 from toolkit.models.backends import model_family
-from toolkit.models.store import fetch_hub_model, resolve
+from toolkit.models.store import fetch_hub_model, read_model_json, resolve
 from toolkit.models.revision import local_folder, model_revision
 from toolkit.settings import cache_dir, setting
 
@@ -37,11 +37,8 @@ def folder_family(ref: str) -> str | None:
         return None
     if folder is None or not (folder / "config.json").is_file():
         return None
-    config = json.loads((folder / "config.json").read_text("utf-8"))
-    tokenizer_config = folder / "tokenizer_config.json"
-    tokenizer_class = ""
-    if tokenizer_config.is_file():
-        tokenizer_class = json.loads(tokenizer_config.read_text("utf-8")).get("tokenizer_class") or ""
+    config = read_model_json(folder / "config.json", ref)
+    tokenizer_class = read_model_json(folder / "tokenizer_config.json", ref).get("tokenizer_class") or ""
     return model_family(config.get("model_type", ""), tokenizer_class)
 
 

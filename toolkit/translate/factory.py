@@ -29,7 +29,11 @@ def parse_model_options(values: list[str] | None) -> tuple[str | None, dict[str,
     for value in values or []:
         lang, sep, model = value.partition("=")
         if sep and "/" not in lang and len(lang) <= 3:
-            per_target[get_language(lang).code] = model
+            code = get_language(lang).code
+            if code in per_target:
+                raise ToolkitError(f"two translation models for {code} ({per_target[code]}, {model})",
+                                   f"give one {code}=MODEL")
+            per_target[code] = model
         elif default is None:
             default = value
         else:

@@ -133,9 +133,17 @@ class TranslationMemory:
         for model, description, count in rows:
             yield ScopeStats(model, json.loads(description), count)
 
-    def clear(self, model: str | None = None) -> int:
-        """Delete every entry (or those of one model); returns how many segments went."""
-        db = self._db()
+    def clear(self, model: str | None = None) -> int | None:
+        """Delete every entry (or those of one model); returns how many segments went. A memory
+        that cannot be opened (corrupt) is deleted whole when every entry goes: None."""
+        try:
+            db = self._db()
+        except ToolkitError:
+            if model is not None or not self.path.exists():
+                raise
+            for path in (self.path, self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")):
+                path.unlink(missing_ok=True)
+            return None
         where, args = ("WHERE scope IN (SELECT scope FROM scopes WHERE model = ?)", (model,)) if model else ("", ())
         removed = db.execute(f"DELETE FROM segments {where}", args).rowcount
         db.execute(f"DELETE FROM scopes {'WHERE model = ?' if model else ''}", args)

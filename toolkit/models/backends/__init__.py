@@ -10,15 +10,14 @@ and ``load`` and one line in ``BACKENDS``.
 from __future__ import annotations
 
 import importlib
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
 from toolkit.errors import InputError, ModelError, ToolkitError
-from toolkit.models.store import ModelSource, fetch_hub_model, resolve
-from toolkit.models.tokenizers import TextTokenizer, load_tokenizer
+from toolkit.models.store import CORRUPT_HINT, ModelSource, fetch_hub_model, read_model_json, resolve
+from toolkit.models.tokenizers import TOKENIZER_FILES, TextTokenizer, load_tokenizer
 from toolkit.provenance import DecodingSettings
 
 # backend name -> module with settle(info, device, quantization, dtype, threads) and load(info, tokenizer, plan)
@@ -62,26 +61,26 @@ class ModelInfo:
         return self.generation.get(key, self.config.get(key))
 
 
-def _read(path: Path) -> dict:
-    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
-
-
 def model_info(ref: str) -> ModelInfo:
     """Read a model's config and tokenizer config (a hub model not yet cached is downloaded)."""
     from toolkit.models.revision import local_folder, model_revision
 
     source = resolve(ref)
     folder = local_folder(source) or fetch_hub_model(source.location)
-    config = _read(folder / "config.json")
-    tokenizer_config = _read(folder / "tokenizer_config.json")
+    config = read_model_json(folder / "config.json", ref)
+    tokenizer_config = read_model_json(folder / "tokenizer_config.json", ref)
     if not config.get("model_type"):
         raise ModelError(f"model '{ref}' has no model_type in its config.json", "point at a folder save_pretrained wrote")
     tokenizer_class = tokenizer_config.get("tokenizer_class") or config.get("tokenizer_class") or ""
     family = model_family(config["model_type"], tokenizer_class)
+    missing = [name for name in TOKENIZER_FILES.get(family, ()) if not (folder / name).is_file()]
+    if missing:
+        raise ModelError(f"cannot load model '{ref}': {folder} has no {', '.join(missing)} (a {family} model needs "
+                         f"{', '.join(TOKENIZER_FILES[family])})", CORRUPT_HINT)
     positions = config.get("max_position_embeddings") or config.get("n_positions")
     limits = [n for n in (positions, tokenizer_config.get("model_max_length")) if isinstance(n, int) and 0 < n < _NO_LIMIT]
     return ModelInfo(source, folder, family, source.revision or model_revision(source), min(limits) if limits else 512,
-                     positions or 1024, config, _read(folder / "generation_config.json"))
+                     positions or 1024, config, read_model_json(folder / "generation_config.json", ref))
 
 
 @dataclass(frozen=True)
@@ -179,7 +178,7 @@ def _load(backend: str, info: ModelInfo, plan: Plan) -> Seq2SeqModel:
     except Exception as exc:  # a corrupt or incomplete weights file, whatever the library that reads it says
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(f"cannot load the weights of model '{info.source.ref}' from {info.folder}: {reason}",
-                         "the files may be incomplete or corrupt: download or import the model again") from exc
+                         CORRUPT_HINT) from exc
 
 
 def open_seq2seq(ref: str, backend: str, device: str | None = None, quantization: str | None = None,
