@@ -25,7 +25,7 @@ from toolkit.serve.files import SUFFIXES, FileStore
 from toolkit.serve.keys import KeyStore
 from toolkit.serve.limits import RateLimiter
 from toolkit.serve.markup import translate_html
-from toolkit.serve.params import ApiError, BodyTimeout, BodyTooLarge, Params, missing, read_params
+from toolkit.serve.params import ApiError, BodyTimeout, BodyTooLarge, Params, read_params, required
 from toolkit.serve.service import TranslationService
 
 STATIC = Path(__file__).parent / "static"
@@ -117,15 +117,9 @@ class Api:
     # ------------------------------------------------------------------ LibreTranslate routes
     async def translate(self, request: Request) -> Response:
         params = await read_params(request)
-        q = params.get("q")
-        source, target = params.text("source"), params.text("target")
+        q, source, target = params.get("q"), params.text("source"), params.text("target")
         text_format = params.text("format") or "text"
-        if not q:
-            raise missing("q")
-        if not source:
-            raise missing("source")
-        if not target:
-            raise missing("target")
+        required(q=q, source=source, target=target)
         try:
             alternatives = max(0, int(params.get("alternatives", 0)))
         except (TypeError, ValueError, OverflowError):
@@ -176,9 +170,7 @@ class Api:
 
     async def detect(self, request: Request) -> Response:
         params = await read_params(request)
-        q = params.get("q")
-        if not q:
-            raise missing("q")
+        [q] = required(q=params.get("q"))
         texts = q if isinstance(q, list) else [q]
         if not all(isinstance(t, str) for t in texts):
             raise ApiError(400, "Invalid request: q parameter must be a string or a list of strings")
@@ -224,14 +216,8 @@ class Api:
         if self.files is None:
             raise ApiError(403, "Files translation are disabled on this server.")
         params = await read_params(request)
-        upload = params.files.get("file")
-        source, target = params.text("source"), params.text("target")
-        if upload is None:
-            raise missing("file")
-        if not source:
-            raise missing("source")
-        if not target:
-            raise missing("target")
+        upload, source, target = required(file=params.files.get("file"), source=params.text("source"),
+                                          target=params.text("target"))
         if not upload.filename:
             raise ApiError(400, "Invalid request: empty file")
         suffix = Path(upload.filename).suffix.lower()
@@ -272,13 +258,10 @@ class Api:
             raise ApiError(403, "Suggestions are disabled on this server.")
         params = await read_params(request)
         access = self.access(request, params)
-        values = {name: params.text(name) for name in ("q", "s", "source", "target")}
-        for name, value in values.items():
-            if not value:
-                raise missing(name)
-        src = self._language(values["source"], self.service.sources)
-        tgt = self._language(values["target"], self.service.languages)
-        await self._run(self.service.suggest(src, tgt, values["q"], values["s"], access.client))
+        q, s, source, target = required(**{name: params.text(name) for name in ("q", "s", "source", "target")})
+        src = self._language(source, self.service.sources)
+        tgt = self._language(target, self.service.languages)
+        await self._run(self.service.suggest(src, tgt, q, s, access.client))
         return _Json({"success": True})
 
     # ------------------------------------------------------------------ the toolkit's own
@@ -313,9 +296,7 @@ class Api:
         return _Json(await self._run(self.service.chain(self._chain_options(params, plan, source), q)))
 
     def _article(self, params: Params) -> tuple[str, str]:
-        q = params.text("q")
-        if not q:
-            raise missing("q")
+        [q] = required(q=params.text("q"))
         return q, self._source(params.text("source") or "auto", [q])[0]
 
     def _targets(self, value) -> list[str]:
