@@ -7,6 +7,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -210,7 +211,7 @@ class Api:
     async def spec(self, request: Request) -> Response:
         from toolkit.serve.spec import openapi
 
-        return _Json(openapi())
+        return _Json(openapi(ROUTES))
 
     async def translate_file(self, request: Request) -> Response:
         if self.files is None:
@@ -355,6 +356,51 @@ class Api:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """One route: its path, methods and ``Api`` handler, and how /spec describes it (a route without a
+    ``summary`` is left out there). Its metrics' ``endpoint`` label is its path up to a path parameter."""
+
+    path: str
+    handler: Callable
+    methods: tuple[str, ...] = ("GET",)
+    summary: str = ""
+    result: str = ""  # the 200 response
+    params: tuple[str, ...] = ()  # form parameters, all strings
+    required: tuple[str, ...] = ()
+
+
+# The service's routes: each drives its starlette route, its metrics label and its /spec entry.
+ROUTES = (
+    Endpoint("/", Api.index),
+    Endpoint("/translate", Api.translate, ("POST",), "Translate text",
+             "translatedText (a string, or a list for a list q); detectedLanguage when source is auto; "
+             "alternatives when asked", ("q", "source", "target", "format", "alternatives", "api_key"),
+             ("q", "source", "target")),
+    Endpoint("/detect", Api.detect, ("POST",), "Detect the language of text", "a list of {confidence, language}",
+             ("q", "api_key"), ("q",)),
+    Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md or .html file", "translatedFileUrl",
+             ("file", "source", "target", "api_key"), ("file", "source", "target")),
+    Endpoint("/suggest", Api.suggest, ("POST",),
+             "Suggest a better translation (kept for the operator's review, served once accepted)", "success",
+             ("q", "s", "source", "target", "api_key"), ("q", "s", "source", "target")),
+    Endpoint("/summarize", Api.summarize, ("POST",), "Summarise an article into one or more languages",
+             "the JSON of `toolkit summarize --json`",
+             ("q", "source", "target", "method", "max_words", "sentences", "api_key"), ("q",)),
+    Endpoint("/chain", Api.chain, ("POST",), "Run steps (summarize, translate:LANG) over an article",
+             "the JSON of `toolkit chain`", ("q", "source", "steps", "target", "method", "max_words", "sentences", "api_key"),
+             ("q",)),
+    Endpoint("/languages", Api.languages, ("GET", "POST"), "Supported languages", "code, name, targets"),
+    Endpoint("/frontend/settings", Api.frontend_settings, summary="Frontend settings", result="settings"),
+    Endpoint("/health", Api.health, summary="Health check", result="status"),
+    Endpoint("/metrics", Api.metrics, summary="Prometheus metrics", result="text exposition"),
+    Endpoint("/download_file/{filename}", Api.download_file, summary="Download a translated file", result="the file"),
+    Endpoint("/spec", Api.spec),
+)
+STATIC_PATH = "/static"  # the page's files (a mount, not a route)
+_EXACT = {r.path for r in ROUTES if "{" not in r.path}
+_PREFIXES = (*(r.path.split("{")[0] for r in ROUTES if "{" in r.path), STATIC_PATH + "/")
+
 _SURE = 50.0  # the least confidence (percent) with which a detected source language is taken
 
 
@@ -424,14 +470,11 @@ class _Guard:
             self.metrics.observe_request(_endpoint(scope["path"]), status, time.perf_counter() - started)
 
 
-_ENDPOINTS = {"/", "/translate", "/detect", "/languages", "/translate_file", "/suggest", "/frontend/settings", "/health",
-              "/metrics", "/spec", "/summarize", "/chain"}
-
-
 def _endpoint(path: str) -> str:
-    if path in _ENDPOINTS:
+    """The ``endpoint`` label of a request's metrics: its route's, else ``other``."""
+    if path in _EXACT:
         return path
-    for prefix in ("/download_file/", "/static/"):
+    for prefix in _PREFIXES:
         if path.startswith(prefix):
             return prefix.rstrip("/")
     return "other"
@@ -469,23 +512,8 @@ def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
         if api.files:
             api.files.remove_all()
 
-    post = ["POST"]
-    routes = [
-        Route("/", api.index),
-        Route("/translate", api.translate, methods=post),
-        Route("/detect", api.detect, methods=post),
-        Route("/languages", api.languages, methods=["GET", "POST"]),
-        Route("/translate_file", api.translate_file, methods=post),
-        Route("/download_file/{filename}", api.download_file, name="download_file"),
-        Route("/suggest", api.suggest, methods=post),
-        Route("/frontend/settings", api.frontend_settings),
-        Route("/health", api.health),
-        Route("/metrics", api.metrics),
-        Route("/spec", api.spec),
-        Route("/summarize", api.summarize, methods=post),
-        Route("/chain", api.chain, methods=post),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
-    ]
+    routes = [Route(r.path, r.handler.__get__(api), methods=list(r.methods)) for r in ROUTES]
+    routes.append(Mount(STATIC_PATH, StaticFiles(directory=STATIC), name="static"))
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Authorization", "Content-Type"], expose_headers=["Authorization"],
                              max_age=60 * 60 * 24 * 20)]
