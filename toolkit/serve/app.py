@@ -7,7 +7,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -49,6 +49,17 @@ class _Access:
     char_limit: int
 
 
+@dataclass(frozen=True)
+class _Work:
+    """A model route's request, read and validated: what the access check counts, and the work that
+    runs once it passes."""
+
+    params: Params
+    run: Callable[[_Access], Awaitable[Response]]
+    cost: int = 1  # requests it counts as against the client's rate limit
+    chars: int | None = None  # characters against the client's character limit; None: not counted
+
+
 class Api:
     """Route handlers sharing the service, the key store, the limiter and the file store."""
 
@@ -76,6 +87,20 @@ class Api:
             raise ApiError(429, f"Slowdown: {limit} per 1 minute")
         char_limit = record.char_limit if record and record.char_limit is not None else self.config.char_limit
         return _Access(client, char_limit)
+
+    def checked(self, parse: Callable[[Request], Awaitable[_Work]]) -> Callable[[Request], Awaitable[Response]]:
+        """The endpoint of a model route (``access=True`` in ``ROUTES``): ``parse`` reads and validates
+        the request, then the access check (key, requests per minute, characters) passes or refuses it
+        before its work runs."""
+
+        async def endpoint(request: Request) -> Response:
+            work = await parse(request)
+            access = self.access(request, work.params, work.cost)
+            if work.chars is not None:
+                self._check_chars(work.chars, access)
+            return await work.run(access)
+
+        return endpoint
 
     def _language(self, code, allowed: list[str]) -> str:
         code = str(code).lower()
@@ -116,7 +141,7 @@ class Api:
             raise ApiError(400, exc.render(hint=False)) from None
 
     # ------------------------------------------------------------------ LibreTranslate routes
-    async def translate(self, request: Request) -> Response:
+    async def translate(self, request: Request) -> _Work:
         params = await read_params(request)
         q, source, target = params.get("q"), params.text("source"), params.text("target")
         text_format = params.text("format") or "text"
@@ -135,33 +160,35 @@ class Api:
             texts = ["\n".join(t.splitlines()) for t in texts]  # line endings as LibreTranslate counts them
         if batch and self.config.batch_limit != -1 and len(texts) > self.config.batch_limit:
             raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({self.config.batch_limit})")
-        access = self.access(request, params, max(1, len(texts)) if batch else 1)
-        self._check_chars(sum(map(len, texts)), access)
-        src, detected = self._source(source, texts)
-        tgt = self._language(target, self.service.languages)
-        if text_format not in ("text", "html"):
-            raise ApiError(400, f"{text_format} format is not supported")
-        self._check_pair(src, tgt)
-        result: dict = {}
-        if not any(_translatable(t) for t in texts):
-            translated, alts = list(texts), [[] for _ in texts]
-        elif text_format == "html":
-            translated = [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes)))
-                          for t in texts]
-            alts = [[] for _ in texts]  # as LibreTranslate: no alternatives for HTML
-        elif alternatives:
-            hypotheses = await self._run(self.service.alternatives(src, tgt, texts, alternatives + 1))
-            translated = [h[0] for h in hypotheses]
-            alts = [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses]
-        else:
-            translated = await self._run(self.service.translate(src, tgt, texts))
-            alts = [[] for _ in texts]
-        result["translatedText"] = translated if batch else translated[0]
-        if source.lower() == "auto":
-            result["detectedLanguage"] = [detected] * len(texts) if batch else detected
-        if alternatives:
-            result["alternatives"] = alts if batch else alts[0]
-        return _Json(result)
+
+        async def run(access: _Access) -> Response:
+            src, detected = self._source(source, texts)
+            tgt = self._language(target, self.service.languages)
+            if text_format not in ("text", "html"):
+                raise ApiError(400, f"{text_format} format is not supported")
+            self._check_pair(src, tgt)
+            result: dict = {}
+            if not any(_translatable(t) for t in texts):
+                translated, alts = list(texts), [[] for _ in texts]
+            elif text_format == "html":
+                translated = [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes)))
+                              for t in texts]
+                alts = [[] for _ in texts]  # as LibreTranslate: no alternatives for HTML
+            elif alternatives:
+                hypotheses = await self._run(self.service.alternatives(src, tgt, texts, alternatives + 1))
+                translated = [h[0] for h in hypotheses]
+                alts = [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses]
+            else:
+                translated = await self._run(self.service.translate(src, tgt, texts))
+                alts = [[] for _ in texts]
+            result["translatedText"] = translated if batch else translated[0]
+            if source.lower() == "auto":
+                result["detectedLanguage"] = [detected] * len(texts) if batch else detected
+            if alternatives:
+                result["alternatives"] = alts if batch else alts[0]
+            return _Json(result)
+
+        return _Work(params, run, max(1, len(texts)) if batch else 1, sum(map(len, texts)))
 
     def _check_pair(self, src: str, tgt: str) -> None:
         try:
@@ -169,14 +196,17 @@ class Api:
         except ToolkitError as exc:
             raise ApiError(400, exc.render(hint=False)) from None
 
-    async def detect(self, request: Request) -> Response:
+    async def detect(self, request: Request) -> _Work:
         params = await read_params(request)
         [q] = required(q=params.get("q"))
         texts = q if isinstance(q, list) else [q]
         if not all(isinstance(t, str) for t in texts):
             raise ApiError(400, "Invalid request: q parameter must be a string or a list of strings")
-        self.access(request, params)
-        return _Json(self._detect(texts))
+
+        async def run(access: _Access) -> Response:
+            return _Json(self._detect(texts))
+
+        return _Work(params, run)
 
     async def languages(self, request: Request) -> Response:
         return _Json([{"code": code, "name": get_language(code).name, "targets": self.service.targets_of(code)}
@@ -213,7 +243,7 @@ class Api:
 
         return _Json(openapi(ROUTES))
 
-    async def translate_file(self, request: Request) -> Response:
+    async def translate_file(self, request: Request) -> _Work:
         if self.files is None:
             raise ApiError(403, "Files translation are disabled on this server.")
         params = await read_params(request)
@@ -229,21 +259,23 @@ class Api:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
-        char_limit = self.config.char_limit
-        access = self.access(request, params, max(1, len(text) // char_limit) if char_limit > 0 else 1)
-        self._check_chars(len(text), access)
-        src, _ = self._source(source, [text])
-        tgt = self._language(target, self.service.languages)
-        self._check_pair(src, tgt)
-        if suffix in (".html", ".htm"):
-            translated = await self._run(translate_html(text, lambda nodes: self.service.translate(src, tgt, nodes)))
-        else:
-            [translated] = await self._run(self.service.translate(src, tgt, [text]))
-        name = self.files.save(upload.filename, translated)
-        # Never from the request's Host header: the configured public URL, else a path on this server.
-        path = request.app.url_path_for("download_file", filename=name)
-        base = self.config.public_url.rstrip("/") if self.config.public_url else request.scope.get("root_path", "")
-        return _Json({"translatedFileUrl": base + path})
+        files, char_limit = self.files, self.config.char_limit
+
+        async def run(access: _Access) -> Response:
+            src, _ = self._source(source, [text])
+            tgt = self._language(target, self.service.languages)
+            self._check_pair(src, tgt)
+            if suffix in (".html", ".htm"):
+                translated = await self._run(translate_html(text, lambda nodes: self.service.translate(src, tgt, nodes)))
+            else:
+                [translated] = await self._run(self.service.translate(src, tgt, [text]))
+            name = files.save(upload.filename, translated)
+            # Never from the request's Host header: the configured public URL, else a path on this server.
+            path = request.app.url_path_for("download_file", filename=name)
+            base = self.config.public_url.rstrip("/") if self.config.public_url else request.scope.get("root_path", "")
+            return _Json({"translatedFileUrl": base + path})
+
+        return _Work(params, run, max(1, len(text) // char_limit) if char_limit > 0 else 1, len(text))
 
     async def download_file(self, request: Request) -> Response:
         if self.files is None:
@@ -254,31 +286,31 @@ class Api:
             raise ApiError(400, "Invalid filename")
         return FileResponse(path, filename=name.split(".", 1)[1])
 
-    async def suggest(self, request: Request) -> Response:
+    async def suggest(self, request: Request) -> _Work:
         if not self.config.suggestions:
             raise ApiError(403, "Suggestions are disabled on this server.")
         params = await read_params(request)
-        access = self.access(request, params)
-        q, s, source, target = required(**{name: params.text(name) for name in ("q", "s", "source", "target")})
-        src = self._language(source, self.service.sources)
-        tgt = self._language(target, self.service.languages)
-        await self._run(self.service.suggest(src, tgt, q, s, access.client))
-        return _Json({"success": True})
+
+        async def run(access: _Access) -> Response:
+            q, s, source, target = required(**{name: params.text(name) for name in ("q", "s", "source", "target")})
+            src = self._language(source, self.service.sources)
+            tgt = self._language(target, self.service.languages)
+            await self._run(self.service.suggest(src, tgt, q, s, access.client))
+            return _Json({"success": True})
+
+        return _Work(params, run)
 
     # ------------------------------------------------------------------ the toolkit's own
-    async def summarize(self, request: Request) -> Response:
+    async def summarize(self, request: Request) -> _Work:
         from toolkit.chain import default_steps
 
         params = await read_params(request)
         q, source = self._article(params)
         targets = self._targets(params.get("target"))
-        access = self.access(request, params)
-        self._check_chars(len(q), access)
         steps = default_steps([t for t in targets if t != source])
-        self._check_steps(steps, source)
-        return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q, "summarize")))
+        return _Work(params, self._chain_run(params, q, source, steps, "summarize"), chars=len(q))
 
-    async def chain(self, request: Request) -> Response:
+    async def chain(self, request: Request) -> _Work:
         from toolkit.chain import plan_steps
 
         params = await read_params(request)
@@ -291,10 +323,16 @@ class Api:
                               default_targets=",".join(self.config.targets))
         except ToolkitError as exc:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
-        access = self.access(request, params)
-        self._check_chars(len(q), access)
-        self._check_steps(plan, source)
-        return _Json(await self._run(self.service.chain(self._chain_options(params, plan, source), q)))
+        return _Work(params, self._chain_run(params, q, source, plan, "chain"), chars=len(q))
+
+    def _chain_run(self, params: Params, q: str, source: str, steps, work: str) -> Callable[[_Access], Awaitable[Response]]:
+        """The work of a summary or chain request, once its access check passed."""
+
+        async def run(access: _Access) -> Response:
+            self._check_steps(steps, source)
+            return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q, work)))
+
+        return run
 
     def _article(self, params: Params) -> tuple[str, str]:
         [q] = required(q=params.text("q"))
@@ -366,8 +404,9 @@ class Endpoint:
     methods: tuple[str, ...] = ("GET",)
     summary: str = ""
     result: str = ""  # the 200 response
-    params: tuple[str, ...] = ()  # form parameters, all strings
+    params: tuple[str, ...] = ()  # form parameters, all strings (``api_key`` is added where ``access``)
     required: tuple[str, ...] = ()
+    access: bool = False  # model work: the handler returns a ``_Work`` and ``Api.checked`` checks its access
 
 
 # The service's routes: each drives its starlette route, its metrics label and its /spec entry.
@@ -375,21 +414,21 @@ ROUTES = (
     Endpoint("/", Api.index),
     Endpoint("/translate", Api.translate, ("POST",), "Translate text",
              "translatedText (a string, or a list for a list q); detectedLanguage when source is auto; "
-             "alternatives when asked", ("q", "source", "target", "format", "alternatives", "api_key"),
-             ("q", "source", "target")),
+             "alternatives when asked", ("q", "source", "target", "format", "alternatives"), ("q", "source", "target"),
+             access=True),
     Endpoint("/detect", Api.detect, ("POST",), "Detect the language of text", "a list of {confidence, language}",
-             ("q", "api_key"), ("q",)),
+             ("q",), ("q",), access=True),
     Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md or .html file", "translatedFileUrl",
-             ("file", "source", "target", "api_key"), ("file", "source", "target")),
+             ("file", "source", "target"), ("file", "source", "target"), access=True),
     Endpoint("/suggest", Api.suggest, ("POST",),
              "Suggest a better translation (kept for the operator's review, served once accepted)", "success",
-             ("q", "s", "source", "target", "api_key"), ("q", "s", "source", "target")),
+             ("q", "s", "source", "target"), ("q", "s", "source", "target"), access=True),
     Endpoint("/summarize", Api.summarize, ("POST",), "Summarise an article into one or more languages",
-             "the JSON of `toolkit summarize --json`",
-             ("q", "source", "target", "method", "max_words", "sentences", "api_key"), ("q",)),
+             "the JSON of `toolkit summarize --json`", ("q", "source", "target", "method", "max_words", "sentences"),
+             ("q",), access=True),
     Endpoint("/chain", Api.chain, ("POST",), "Run steps (summarize, translate:LANG) over an article",
-             "the JSON of `toolkit chain`", ("q", "source", "steps", "target", "method", "max_words", "sentences", "api_key"),
-             ("q",)),
+             "the JSON of `toolkit chain`", ("q", "source", "steps", "target", "method", "max_words", "sentences"),
+             ("q",), access=True),
     Endpoint("/languages", Api.languages, ("GET", "POST"), "Supported languages", "code, name, targets"),
     Endpoint("/frontend/settings", Api.frontend_settings, summary="Frontend settings", result="settings"),
     Endpoint("/health", Api.health, summary="Health check", result="status"),
@@ -512,7 +551,8 @@ def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
         if api.files:
             api.files.remove_all()
 
-    routes = [Route(r.path, r.handler.__get__(api), methods=list(r.methods)) for r in ROUTES]
+    routes = [Route(r.path, api.checked(r.handler.__get__(api)) if r.access else r.handler.__get__(api),
+                    methods=list(r.methods), name=r.handler.__name__) for r in ROUTES]
     routes.append(Mount(STATIC_PATH, StaticFiles(directory=STATIC), name="static"))
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Authorization", "Content-Type"], expose_headers=["Authorization"],

@@ -13,7 +13,8 @@ def _operation(route) -> dict:
     method = route.methods[0].lower()
     if method != "post":
         return {method: {"summary": route.summary, "responses": {"200": {"description": route.result}}}}
-    params = [{"in": "formData", "name": n, "type": "string", "required": n in route.required} for n in route.params]
+    names = (*route.params, "api_key") if route.access else route.params
+    params = [{"in": "formData", "name": n, "type": "string", "required": n in route.required} for n in names]
     return {method: {"summary": route.summary, "consumes": _CONSUMES, "parameters": params,
                      "responses": {"200": {"description": route.result}, **_ERRORS}}}
 
