@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Awaitable, Callable
 
@@ -58,6 +59,18 @@ class _Work:
     run: Callable[[_Access], Awaitable[Response]]
     cost: int = 1  # requests it counts as against the client's rate limit
     chars: int | None = None  # characters against the client's character limit; None: not counted
+
+
+@dataclass(frozen=True)
+class _Translation:
+    """A /translate request, read and validated."""
+
+    texts: list[str]
+    batch: bool  # q was a list: so is each answer
+    source: str  # as asked: ``auto`` detects it
+    target: str
+    format: str
+    alternatives: int
 
 
 class Api:
@@ -143,6 +156,11 @@ class Api:
     # ------------------------------------------------------------------ LibreTranslate routes
     async def translate(self, request: Request) -> _Work:
         params = await read_params(request)
+        job = self._parse_translation(params)
+        return _Work(params, partial(self._translate, job), max(1, len(job.texts)) if job.batch else 1,
+                     sum(map(len, job.texts)))
+
+    def _parse_translation(self, params: Params) -> _Translation:
         q, source, target = params.get("q"), params.text("source"), params.text("target")
         text_format = params.text("format") or "text"
         required(q=q, source=source, target=target)
@@ -160,35 +178,40 @@ class Api:
             texts = ["\n".join(t.splitlines()) for t in texts]  # line endings as LibreTranslate counts them
         if batch and self.config.batch_limit != -1 and len(texts) > self.config.batch_limit:
             raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({self.config.batch_limit})")
+        return _Translation(texts, batch, source, target, text_format, alternatives)
 
-        async def run(access: _Access) -> Response:
-            src, detected = self._source(source, texts)
-            tgt = self._language(target, self.service.languages)
-            if text_format not in ("text", "html"):
-                raise ApiError(400, f"{text_format} format is not supported")
-            self._check_pair(src, tgt)
-            result: dict = {}
-            if not any(_translatable(t) for t in texts):
-                translated, alts = list(texts), [[] for _ in texts]
-            elif text_format == "html":
-                translated = [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes)))
-                              for t in texts]
-                alts = [[] for _ in texts]  # as LibreTranslate: no alternatives for HTML
-            elif alternatives:
-                hypotheses = await self._run(self.service.alternatives(src, tgt, texts, alternatives + 1))
-                translated = [h[0] for h in hypotheses]
-                alts = [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses]
-            else:
-                translated = await self._run(self.service.translate(src, tgt, texts))
-                alts = [[] for _ in texts]
-            result["translatedText"] = translated if batch else translated[0]
-            if source.lower() == "auto":
-                result["detectedLanguage"] = [detected] * len(texts) if batch else detected
-            if alternatives:
-                result["alternatives"] = alts if batch else alts[0]
-            return _Json(result)
+    async def _translate(self, job: _Translation, access: _Access) -> Response:
+        src, tgt, detected = self._check_translation(job)
+        translated, alts = await self._dispatch_translation(job, src, tgt)
+        result: dict = {"translatedText": translated if job.batch else translated[0]}
+        if job.source.lower() == "auto":
+            result["detectedLanguage"] = [detected] * len(job.texts) if job.batch else detected
+        if job.alternatives:
+            result["alternatives"] = alts if job.batch else alts[0]
+        return _Json(result)
 
-        return _Work(params, run, max(1, len(texts)) if batch else 1, sum(map(len, texts)))
+    def _check_translation(self, job: _Translation) -> tuple[str, str, dict]:
+        """The source (detected where ``auto``), the target and ``detectedLanguage``; refuses a
+        language, format or pair the server does not serve."""
+        src, detected = self._source(job.source, job.texts)
+        tgt = self._language(job.target, self.service.languages)
+        if job.format not in ("text", "html"):
+            raise ApiError(400, f"{job.format} format is not supported")
+        self._check_pair(src, tgt)
+        return src, tgt, detected
+
+    async def _dispatch_translation(self, job: _Translation, src: str, tgt: str) -> tuple[list[str], list[list[str]]]:
+        """Each text's translation and alternatives, from the service's queue for the pair."""
+        texts, none = job.texts, [[] for _ in job.texts]
+        if not any(_translatable(t) for t in texts):
+            return list(texts), none
+        if job.format == "html":  # as LibreTranslate: no alternatives for HTML
+            return [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes)))
+                    for t in texts], none
+        if job.alternatives:
+            hypotheses = await self._run(self.service.alternatives(src, tgt, texts, job.alternatives + 1))
+            return [h[0] for h in hypotheses], [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses]
+        return await self._run(self.service.translate(src, tgt, texts)), none
 
     def _check_pair(self, src: str, tgt: str) -> None:
         try:
