@@ -101,6 +101,12 @@ class Api:
         char_limit = record.char_limit if record and record.char_limit is not None else self.config.char_limit
         return _Access(client, char_limit)
 
+    def route(self, endpoint: Endpoint) -> Route:
+        """The starlette route of a row of ``ROUTES``, its handler bound to this ``Api``."""
+        handler = endpoint.handler.__get__(self)
+        return Route(endpoint.path, self.checked(handler) if endpoint.access else handler,
+                     methods=list(endpoint.methods), name=endpoint.handler.__name__)
+
     def checked(self, parse: Callable[[Request], Awaitable[_Work]]) -> Callable[[Request], Awaitable[Response]]:
         """The endpoint of a model route (``access=True`` in ``ROUTES``): ``parse`` reads and validates
         the request, then the access check (key, requests per minute, characters) passes or refuses it
@@ -574,9 +580,7 @@ def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
         if api.files:
             api.files.remove_all()
 
-    routes = [Route(r.path, api.checked(r.handler.__get__(api)) if r.access else r.handler.__get__(api),
-                    methods=list(r.methods), name=r.handler.__name__) for r in ROUTES]
-    routes.append(Mount(STATIC_PATH, StaticFiles(directory=STATIC), name="static"))
+    routes = [*map(api.route, ROUTES), Mount(STATIC_PATH, StaticFiles(directory=STATIC), name="static")]
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Authorization", "Content-Type"], expose_headers=["Authorization"],
                              max_age=60 * 60 * 24 * 20)]
