@@ -6,7 +6,9 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -25,7 +27,7 @@ from toolkit.serve.files import SUFFIXES, FileStore
 from toolkit.serve.keys import KeyStore
 from toolkit.serve.limits import RateLimiter
 from toolkit.serve.markup import translate_html
-from toolkit.serve.params import ApiError, BodyTimeout, BodyTooLarge, Params, missing, read_params
+from toolkit.serve.params import ApiError, BodyTimeout, BodyTooLarge, Params, read_params, required
 from toolkit.serve.service import TranslationService
 
 STATIC = Path(__file__).parent / "static"
@@ -46,6 +48,29 @@ def _error(status: int, message: str) -> Response:
 class _Access:
     client: str  # key id or address: whom the limits count
     char_limit: int
+
+
+@dataclass(frozen=True)
+class _Work:
+    """A model route's request, read and validated: what the access check counts, and the work that
+    runs once it passes."""
+
+    params: Params
+    run: Callable[[_Access], Awaitable[Response]]
+    cost: int = 1  # requests it counts as against the client's rate limit
+    chars: int | None = None  # characters against the client's character limit; None: not counted
+
+
+@dataclass(frozen=True)
+class _Translation:
+    """A /translate request, read and validated."""
+
+    texts: list[str]
+    batch: bool  # q was a list: so is each answer
+    source: str  # as asked: ``auto`` detects it
+    target: str
+    format: str
+    alternatives: int
 
 
 class Api:
@@ -75,6 +100,26 @@ class Api:
             raise ApiError(429, f"Slowdown: {limit} per 1 minute")
         char_limit = record.char_limit if record and record.char_limit is not None else self.config.char_limit
         return _Access(client, char_limit)
+
+    def route(self, endpoint: Endpoint) -> Route:
+        """The starlette route of a row of ``ROUTES``, its handler bound to this ``Api``."""
+        handler = endpoint.handler.__get__(self)
+        return Route(endpoint.path, self.checked(handler) if endpoint.access else handler,
+                     methods=list(endpoint.methods), name=endpoint.handler.__name__)
+
+    def checked(self, parse: Callable[[Request], Awaitable[_Work]]) -> Callable[[Request], Awaitable[Response]]:
+        """The endpoint of a model route (``access=True`` in ``ROUTES``): ``parse`` reads and validates
+        the request, then the access check (key, requests per minute, characters) passes or refuses it
+        before its work runs."""
+
+        async def endpoint(request: Request) -> Response:
+            work = await parse(request)
+            access = self.access(request, work.params, work.cost)
+            if work.chars is not None:
+                self._check_chars(work.chars, access)
+            return await work.run(access)
+
+        return endpoint
 
     def _language(self, code, allowed: list[str]) -> str:
         code = str(code).lower()
@@ -115,17 +160,16 @@ class Api:
             raise ApiError(400, exc.render(hint=False)) from None
 
     # ------------------------------------------------------------------ LibreTranslate routes
-    async def translate(self, request: Request) -> Response:
+    async def translate(self, request: Request) -> _Work:
         params = await read_params(request)
-        q = params.get("q")
-        source, target = params.text("source"), params.text("target")
+        job = self._parse_translation(params)
+        return _Work(params, partial(self._translate, job), max(1, len(job.texts)) if job.batch else 1,
+                     sum(map(len, job.texts)))
+
+    def _parse_translation(self, params: Params) -> _Translation:
+        q, source, target = params.get("q"), params.text("source"), params.text("target")
         text_format = params.text("format") or "text"
-        if not q:
-            raise missing("q")
-        if not source:
-            raise missing("source")
-        if not target:
-            raise missing("target")
+        required(q=q, source=source, target=target)
         try:
             alternatives = max(0, int(params.get("alternatives", 0)))
         except (TypeError, ValueError, OverflowError):
@@ -140,33 +184,40 @@ class Api:
             texts = ["\n".join(t.splitlines()) for t in texts]  # line endings as LibreTranslate counts them
         if batch and self.config.batch_limit != -1 and len(texts) > self.config.batch_limit:
             raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({self.config.batch_limit})")
-        access = self.access(request, params, max(1, len(texts)) if batch else 1)
-        self._check_chars(sum(map(len, texts)), access)
-        src, detected = self._source(source, texts)
-        tgt = self._language(target, self.service.languages)
-        if text_format not in ("text", "html"):
-            raise ApiError(400, f"{text_format} format is not supported")
-        self._check_pair(src, tgt)
-        result: dict = {}
-        if not any(_translatable(t) for t in texts):
-            translated, alts = list(texts), [[] for _ in texts]
-        elif text_format == "html":
-            translated = [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes)))
-                          for t in texts]
-            alts = [[] for _ in texts]  # as LibreTranslate: no alternatives for HTML
-        elif alternatives:
-            hypotheses = await self._run(self.service.alternatives(src, tgt, texts, alternatives + 1))
-            translated = [h[0] for h in hypotheses]
-            alts = [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses]
-        else:
-            translated = await self._run(self.service.translate(src, tgt, texts))
-            alts = [[] for _ in texts]
-        result["translatedText"] = translated if batch else translated[0]
-        if source.lower() == "auto":
-            result["detectedLanguage"] = [detected] * len(texts) if batch else detected
-        if alternatives:
-            result["alternatives"] = alts if batch else alts[0]
+        return _Translation(texts, batch, source, target, text_format, alternatives)
+
+    async def _translate(self, job: _Translation, access: _Access) -> Response:
+        src, tgt, detected = self._check_translation(job)
+        translated, alts = await self._dispatch_translation(job, src, tgt)
+        result: dict = {"translatedText": translated if job.batch else translated[0]}
+        if job.source.lower() == "auto":
+            result["detectedLanguage"] = [detected] * len(job.texts) if job.batch else detected
+        if job.alternatives:
+            result["alternatives"] = alts if job.batch else alts[0]
         return _Json(result)
+
+    def _check_translation(self, job: _Translation) -> tuple[str, str, dict]:
+        """The source (detected where ``auto``), the target and ``detectedLanguage``; refuses a
+        language, format or pair the server does not serve."""
+        src, detected = self._source(job.source, job.texts)
+        tgt = self._language(job.target, self.service.languages)
+        if job.format not in ("text", "html"):
+            raise ApiError(400, f"{job.format} format is not supported")
+        self._check_pair(src, tgt)
+        return src, tgt, detected
+
+    async def _dispatch_translation(self, job: _Translation, src: str, tgt: str) -> tuple[list[str], list[list[str]]]:
+        """Each text's translation and alternatives, from the service's queue for the pair."""
+        texts, none = job.texts, [[] for _ in job.texts]
+        if not any(_translatable(t) for t in texts):
+            return list(texts), none
+        if job.format == "html":  # as LibreTranslate: no alternatives for HTML
+            return [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes)))
+                    for t in texts], none
+        if job.alternatives:
+            hypotheses = await self._run(self.service.alternatives(src, tgt, texts, job.alternatives + 1))
+            return [h[0] for h in hypotheses], [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses]
+        return await self._run(self.service.translate(src, tgt, texts)), none
 
     def _check_pair(self, src: str, tgt: str) -> None:
         try:
@@ -174,16 +225,17 @@ class Api:
         except ToolkitError as exc:
             raise ApiError(400, exc.render(hint=False)) from None
 
-    async def detect(self, request: Request) -> Response:
+    async def detect(self, request: Request) -> _Work:
         params = await read_params(request)
-        q = params.get("q")
-        if not q:
-            raise missing("q")
+        [q] = required(q=params.get("q"))
         texts = q if isinstance(q, list) else [q]
         if not all(isinstance(t, str) for t in texts):
             raise ApiError(400, "Invalid request: q parameter must be a string or a list of strings")
-        self.access(request, params)
-        return _Json(self._detect(texts))
+
+        async def run(access: _Access) -> Response:
+            return _Json(self._detect(texts))
+
+        return _Work(params, run)
 
     async def languages(self, request: Request) -> Response:
         return _Json([{"code": code, "name": get_language(code).name, "targets": self.service.targets_of(code)}
@@ -218,20 +270,14 @@ class Api:
     async def spec(self, request: Request) -> Response:
         from toolkit.serve.spec import openapi
 
-        return _Json(openapi())
+        return _Json(openapi(ROUTES))
 
-    async def translate_file(self, request: Request) -> Response:
+    async def translate_file(self, request: Request) -> _Work:
         if self.files is None:
             raise ApiError(403, "Files translation are disabled on this server.")
         params = await read_params(request)
-        upload = params.files.get("file")
-        source, target = params.text("source"), params.text("target")
-        if upload is None:
-            raise missing("file")
-        if not source:
-            raise missing("source")
-        if not target:
-            raise missing("target")
+        upload, source, target = required(file=params.files.get("file"), source=params.text("source"),
+                                          target=params.text("target"))
         if not upload.filename:
             raise ApiError(400, "Invalid request: empty file")
         suffix = Path(upload.filename).suffix.lower()
@@ -242,21 +288,23 @@ class Api:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
-        char_limit = self.config.char_limit
-        access = self.access(request, params, max(1, len(text) // char_limit) if char_limit > 0 else 1)
-        self._check_chars(len(text), access)
-        src, _ = self._source(source, [text])
-        tgt = self._language(target, self.service.languages)
-        self._check_pair(src, tgt)
-        if suffix in (".html", ".htm"):
-            translated = await self._run(translate_html(text, lambda nodes: self.service.translate(src, tgt, nodes)))
-        else:
-            [translated] = await self._run(self.service.translate(src, tgt, [text]))
-        name = self.files.save(upload.filename, translated)
-        # Never from the request's Host header: the configured public URL, else a path on this server.
-        path = request.app.url_path_for("download_file", filename=name)
-        base = self.config.public_url.rstrip("/") if self.config.public_url else request.scope.get("root_path", "")
-        return _Json({"translatedFileUrl": base + path})
+        files, char_limit = self.files, self.config.char_limit
+
+        async def run(access: _Access) -> Response:
+            src, _ = self._source(source, [text])
+            tgt = self._language(target, self.service.languages)
+            self._check_pair(src, tgt)
+            if suffix in (".html", ".htm"):
+                translated = await self._run(translate_html(text, lambda nodes: self.service.translate(src, tgt, nodes)))
+            else:
+                [translated] = await self._run(self.service.translate(src, tgt, [text]))
+            name = files.save(upload.filename, translated)
+            # Never from the request's Host header: the configured public URL, else a path on this server.
+            path = request.app.url_path_for("download_file", filename=name)
+            base = self.config.public_url.rstrip("/") if self.config.public_url else request.scope.get("root_path", "")
+            return _Json({"translatedFileUrl": base + path})
+
+        return _Work(params, run, max(1, len(text) // char_limit) if char_limit > 0 else 1, len(text))
 
     async def download_file(self, request: Request) -> Response:
         if self.files is None:
@@ -267,34 +315,31 @@ class Api:
             raise ApiError(400, "Invalid filename")
         return FileResponse(path, filename=name.split(".", 1)[1])
 
-    async def suggest(self, request: Request) -> Response:
+    async def suggest(self, request: Request) -> _Work:
         if not self.config.suggestions:
             raise ApiError(403, "Suggestions are disabled on this server.")
         params = await read_params(request)
-        access = self.access(request, params)
-        values = {name: params.text(name) for name in ("q", "s", "source", "target")}
-        for name, value in values.items():
-            if not value:
-                raise missing(name)
-        src = self._language(values["source"], self.service.sources)
-        tgt = self._language(values["target"], self.service.languages)
-        await self._run(self.service.suggest(src, tgt, values["q"], values["s"], access.client))
-        return _Json({"success": True})
+
+        async def run(access: _Access) -> Response:
+            q, s, source, target = required(**{name: params.text(name) for name in ("q", "s", "source", "target")})
+            src = self._language(source, self.service.sources)
+            tgt = self._language(target, self.service.languages)
+            await self._run(self.service.suggest(src, tgt, q, s, access.client))
+            return _Json({"success": True})
+
+        return _Work(params, run)
 
     # ------------------------------------------------------------------ the toolkit's own
-    async def summarize(self, request: Request) -> Response:
+    async def summarize(self, request: Request) -> _Work:
         from toolkit.chain import default_steps
 
         params = await read_params(request)
         q, source = self._article(params)
         targets = self._targets(params.get("target"))
-        access = self.access(request, params)
-        self._check_chars(len(q), access)
         steps = default_steps([t for t in targets if t != source])
-        self._check_steps(steps, source)
-        return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q, "summarize")))
+        return _Work(params, self._chain_run(params, q, source, steps, "summarize"), chars=len(q))
 
-    async def chain(self, request: Request) -> Response:
+    async def chain(self, request: Request) -> _Work:
         from toolkit.chain import plan_steps
 
         params = await read_params(request)
@@ -307,15 +352,19 @@ class Api:
                               default_targets=",".join(self.config.targets))
         except ToolkitError as exc:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
-        access = self.access(request, params)
-        self._check_chars(len(q), access)
-        self._check_steps(plan, source)
-        return _Json(await self._run(self.service.chain(self._chain_options(params, plan, source), q)))
+        return _Work(params, self._chain_run(params, q, source, plan, "chain"), chars=len(q))
+
+    def _chain_run(self, params: Params, q: str, source: str, steps, work: str) -> Callable[[_Access], Awaitable[Response]]:
+        """The work of a summary or chain request, once its access check passed."""
+
+        async def run(access: _Access) -> Response:
+            self._check_steps(steps, source)
+            return _Json(await self._run(self.service.chain(self._chain_options(params, steps, source), q, work)))
+
+        return run
 
     def _article(self, params: Params) -> tuple[str, str]:
-        q = params.text("q")
-        if not q:
-            raise missing("q")
+        [q] = required(q=params.text("q"))
         return q, self._source(params.text("source") or "auto", [q])[0]
 
     def _targets(self, value) -> list[str]:
@@ -373,6 +422,52 @@ class Api:
     async def index(self, request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One route: its path, methods and ``Api`` handler, and how /spec describes it (a route without a
+    ``summary`` is left out there). Its metrics' ``endpoint`` label is its path up to a path parameter."""
+
+    path: str
+    handler: Callable
+    methods: tuple[str, ...] = ("GET",)
+    summary: str = ""
+    result: str = ""  # the 200 response
+    params: tuple[str, ...] = ()  # form parameters, all strings (``api_key`` is added where ``access``)
+    required: tuple[str, ...] = ()
+    access: bool = False  # model work: the handler returns a ``_Work`` and ``Api.checked`` checks its access
+
+
+# The service's routes: each drives its starlette route, its metrics label and its /spec entry.
+ROUTES = (
+    Endpoint("/", Api.index),
+    Endpoint("/translate", Api.translate, ("POST",), "Translate text",
+             "translatedText (a string, or a list for a list q); detectedLanguage when source is auto; "
+             "alternatives when asked", ("q", "source", "target", "format", "alternatives"), ("q", "source", "target"),
+             access=True),
+    Endpoint("/detect", Api.detect, ("POST",), "Detect the language of text", "a list of {confidence, language}",
+             ("q",), ("q",), access=True),
+    Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md or .html file", "translatedFileUrl",
+             ("file", "source", "target"), ("file", "source", "target"), access=True),
+    Endpoint("/suggest", Api.suggest, ("POST",),
+             "Suggest a better translation (kept for the operator's review, served once accepted)", "success",
+             ("q", "s", "source", "target"), ("q", "s", "source", "target"), access=True),
+    Endpoint("/summarize", Api.summarize, ("POST",), "Summarise an article into one or more languages",
+             "the JSON of `toolkit summarize --json`", ("q", "source", "target", "method", "max_words", "sentences"),
+             ("q",), access=True),
+    Endpoint("/chain", Api.chain, ("POST",), "Run steps (summarize, translate:LANG) over an article",
+             "the JSON of `toolkit chain`", ("q", "source", "steps", "target", "method", "max_words", "sentences"),
+             ("q",), access=True),
+    Endpoint("/languages", Api.languages, ("GET", "POST"), "Supported languages", "code, name, targets"),
+    Endpoint("/frontend/settings", Api.frontend_settings, summary="Frontend settings", result="settings"),
+    Endpoint("/health", Api.health, summary="Health check", result="status"),
+    Endpoint("/metrics", Api.metrics, summary="Prometheus metrics", result="text exposition"),
+    Endpoint("/download_file/{filename}", Api.download_file, summary="Download a translated file", result="the file"),
+    Endpoint("/spec", Api.spec),
+)
+STATIC_PATH = "/static"  # the page's files (a mount, not a route)
+_EXACT = {r.path for r in ROUTES if "{" not in r.path}
+_PREFIXES = (*(r.path.split("{")[0] for r in ROUTES if "{" in r.path), STATIC_PATH + "/")
 
 _SURE = 50.0  # the least confidence (percent) with which a detected source language is taken
 
@@ -443,14 +538,11 @@ class _Guard:
             self.metrics.observe_request(_endpoint(scope["path"]), status, time.perf_counter() - started)
 
 
-_ENDPOINTS = {"/", "/translate", "/detect", "/languages", "/translate_file", "/suggest", "/frontend/settings", "/health",
-              "/metrics", "/spec", "/summarize", "/chain"}
-
-
 def _endpoint(path: str) -> str:
-    if path in _ENDPOINTS:
+    """The ``endpoint`` label of a request's metrics: its route's, else ``other``."""
+    if path in _EXACT:
         return path
-    for prefix in ("/download_file/", "/static/"):
+    for prefix in _PREFIXES:
         if path.startswith(prefix):
             return prefix.rstrip("/")
     return "other"
@@ -488,23 +580,7 @@ def create_app(service: TranslationService, config: ServeConfig) -> _Guard:
         if api.files:
             api.files.remove_all()
 
-    post = ["POST"]
-    routes = [
-        Route("/", api.index),
-        Route("/translate", api.translate, methods=post),
-        Route("/detect", api.detect, methods=post),
-        Route("/languages", api.languages, methods=["GET", "POST"]),
-        Route("/translate_file", api.translate_file, methods=post),
-        Route("/download_file/{filename}", api.download_file, name="download_file"),
-        Route("/suggest", api.suggest, methods=post),
-        Route("/frontend/settings", api.frontend_settings),
-        Route("/health", api.health),
-        Route("/metrics", api.metrics),
-        Route("/spec", api.spec),
-        Route("/summarize", api.summarize, methods=post),
-        Route("/chain", api.chain, methods=post),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
-    ]
+    routes = [*map(api.route, ROUTES), Mount(STATIC_PATH, StaticFiles(directory=STATIC), name="static")]
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Authorization", "Content-Type"], expose_headers=["Authorization"],
                              max_age=60 * 60 * 24 * 20)]

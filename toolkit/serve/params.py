@@ -24,8 +24,13 @@ class BodyTimeout(Exception):
         super().__init__("Invalid request: request body not received in time")
 
 
-def missing(name: str) -> ApiError:
-    return ApiError(400, f"Invalid request: missing {name} parameter")
+def required(**values: Any) -> tuple:
+    """The given values, in order; the first one missing (absent or empty) is a 400 naming it, as
+    LibreTranslate's. Read every value before calling, so a parameter of the wrong type is named first."""
+    for name, value in values.items():
+        if not value:
+            raise ApiError(400, f"Invalid request: missing {name} parameter")
+    return tuple(values.values())
 
 
 class Params:

@@ -87,7 +87,7 @@ class TranslationService:
         translator = build_translator(source, target, c.model_for(target), c.backend, c.decoding, memory=memory,
                                       quantization=c.quantization, threads=c.threads)
         # Weights load at the first use: load them now, so the server listens only once it can answer.
-        getattr(translator, "inner", translator).translate_batch(["Hello."])
+        translator.load()
         return translator
 
     def start(self) -> None:
@@ -108,9 +108,9 @@ class TranslationService:
         metrics = self.metrics
 
         def run(translator: Translator, texts: list[str]) -> list[str]:
-            hits, misses = getattr(translator, "hits", 0), getattr(translator, "misses", 0)
+            hits, misses = translator.hits, translator.misses
             out = translate_texts(texts, translator, budget)
-            metrics.memory(getattr(translator, "hits", 0) - hits, getattr(translator, "misses", 0) - misses)
+            metrics.memory(translator.hits - hits, translator.misses - misses)
             return out
 
         return run
@@ -170,7 +170,7 @@ class TranslationService:
         def store(translator) -> None:
             from toolkit.errors import ToolkitError
 
-            scope = getattr(translator, "scope", None)
+            scope = translator.scope
             if scope is None:
                 raise ToolkitError("the translation memory is off", "start the server with the translation memory on")
             SuggestionStore(self.config.suggestions_db).add(source, target, text, suggestion, scope, client)

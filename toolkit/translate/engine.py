@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterator, Mapping, Sequence
 
-from toolkit.errors import ToolkitError
 from toolkit.text.segment import Layout, cut_to_limit, split_layout, split_sentences_with_gaps
-from toolkit.translate.base import Translator
+from toolkit.translate.base import Translator, with_defaults
 
 # Scripts written without spaces between sentences.
 _NO_SPACE_LANGS = {"ja", "zh"}
@@ -102,17 +101,14 @@ def translate_texts_nbest(texts: Sequence[str], translator: Translator, n: int,
     """The ``n`` best translations of each document, best first: the i-th puts together each
     sentence's i-th hypothesis, layout kept. The translation memory is not used (it keeps one
     translation per segment)."""
-    inner = getattr(translator, "inner", translator)  # a CachedTranslator's model
-    nbest = getattr(inner, "translate_nbest", None)
-    if nbest is None:
-        raise ToolkitError("this model gives one translation per sentence, not alternatives")
+    translator = with_defaults(translator)
     batch_tokens = batch_tokens or default_batch_tokens(translator)
     docs, lengths = _prepare(texts, translator)
     unique = list(dict.fromkeys(p for d in docs for line in d.lines for p, _ in line))
     hypotheses: dict[str, list[str]] = {}
     for group in batches_by_tokens([lengths[u] * n for u in unique], batch_tokens):
         sentences = [unique[i] for i in group]
-        hypotheses.update(zip(sentences, nbest(sentences, n)))
+        hypotheses.update(zip(sentences, translator.translate_nbest(sentences, n)))
     return [[_render([d], (hypotheses[p][i] for line in d.lines for p, _ in line), translator)[0] for i in range(n)]
             for d in docs]
 

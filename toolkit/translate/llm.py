@@ -10,13 +10,14 @@ from typing import Sequence
 from toolkit.languages import get_language
 from toolkit.models.chat import ChatModel
 from toolkit.provenance import DecodingSettings
+from toolkit.translate.base import TranslatorBase
 from toolkit.templates import Template, load_template
 
 DEFAULT_PROMPT = "translate-instruction"
 OUTPUT_FACTOR = 3  # answer tokens allowed per source token, before the decoding ratio: scripts differ in tokens per word
 
 
-class LLMTranslator:
+class LLMTranslator(TranslatorBase):
     """A ``Translator`` backed by a chat LLM, for one pair."""
 
     def __init__(self, chat: ChatModel, source: str, target: str, decoding: DecodingSettings,

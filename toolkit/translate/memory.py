@@ -24,7 +24,7 @@ from toolkit.models.revision import model_revision
 from toolkit.models.store import resolve
 from toolkit.provenance import ModelProvenance
 from toolkit.settings import cache_dir
-from toolkit.translate.base import Translator
+from toolkit.translate.base import Translator, TranslatorBase, with_defaults
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scopes (scope TEXT PRIMARY KEY, model TEXT NOT NULL, description TEXT NOT NULL);
@@ -154,11 +154,11 @@ class TranslationMemory:
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
 
 
-class CachedTranslator:
+class CachedTranslator(TranslatorBase):
     """A ``Translator`` that answers from the memory and sends only unseen segments to ``inner``."""
 
     def __init__(self, inner: Translator, memory: TranslationMemory):
-        self.inner, self.memory = inner, memory
+        self.inner, self.memory = with_defaults(inner), memory
         self.source, self.target = inner.source, inner.target
         self.provenance = inner.provenance
         self.max_input_tokens = inner.max_input_tokens
@@ -176,12 +176,15 @@ class CachedTranslator:
         return self.inner.bound_reached + self.bound_hits
 
     def _translate(self, sentences: list[str]) -> list[tuple[str, str, bool]]:
-        before = self.inner.bound_reached
         translations = self.inner.translate_batch(sentences)
-        flags = getattr(self.inner, "last_bound", None)
-        if flags is None or len(flags) != len(sentences):  # a translator that only counts: exact when all or none
-            flags = [self.inner.bound_reached - before == len(sentences)] * len(sentences)
-        return list(zip(sentences, translations, flags))
+        return list(zip(sentences, translations, self.inner.last_bound))
+
+    def translate_nbest(self, sentences: Sequence[str], n: int) -> list[list[str]]:
+        """The model's, past the memory (which keeps one translation per segment)."""
+        return self.inner.translate_nbest(sentences, n)
+
+    def load(self) -> None:
+        self.inner.load()
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         stored = self.memory.entries(self.scope, sentences)

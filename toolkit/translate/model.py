@@ -7,10 +7,11 @@ from typing import Sequence
 
 from toolkit.models.backends import GenerationRequest, Seq2SeqModel
 from toolkit.provenance import DecodingSettings, ModelProvenance
+from toolkit.translate.base import TranslatorBase
 from toolkit.translate.families import LanguageSetup, language_setup
 
 
-class ModelTranslator:
+class ModelTranslator(TranslatorBase):
     """Tokenisation, language handling, length bound and post-processing of one language pair;
     the decoding runs on the model's backend. Decoding settings are always explicit."""
 
