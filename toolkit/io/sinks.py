@@ -92,6 +92,8 @@ def _check_side_files(out: Path, files: Sequence[Path]) -> None:
     names the file system cannot take."""
     for file in files:
         check_name_fits(file, f"the output's side file of {out}", "choose a shorter output name")
+
+
 def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
