@@ -65,6 +65,12 @@ def marian_multi_model(tmp_path_factory, sp_model):
 
 
 @pytest.fixture(scope="session")
+def opus_marian_model(tmp_path_factory):
+    """A Marian model built as opus-mt's are: separate source and target SentencePiece models, a joint vocab.json."""
+    return tiny_models.build_opus_marian(tmp_path_factory.mktemp("opus-marian"))
+
+
+@pytest.fixture(scope="session")
 def m2m100_model(tmp_path_factory, sp_model):
     return tiny_models.build_m2m100(tmp_path_factory.mktemp("m2m100"), sp_model)
 

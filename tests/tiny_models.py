@@ -34,11 +34,12 @@ CORPUS = [
 MARIAN_TARGET_TOKENS = [">>pes<<", ">>sqi<<", ">>deu<<"]
 
 
-def train_sentencepiece(folder: Path, vocab_size: int = 300) -> Path:
+def train_sentencepiece(folder: Path, vocab_size: int = 300, corpus: list[str] | None = None) -> Path:
     import sentencepiece as spm
 
     folder.mkdir(parents=True, exist_ok=True)
-    lines = [f"{a} {b}" for a in CORPUS for b in CORPUS]
+    corpus = corpus or CORPUS
+    lines = [f"{a} {b}" for a in corpus for b in corpus]
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(lines), model_prefix=str(folder / "sp"), vocab_size=vocab_size,
         character_coverage=1.0, model_type="unigram", hard_vocab_limit=False,
@@ -78,6 +79,36 @@ def build_marian(folder: Path, sp_model: Path, target_tokens: list[str] | None =
     tokenizer = MarianTokenizer(source_spm=str(folder / "source.spm"), target_spm=str(folder / "target.spm"),
                                 vocab=str(folder / "vocab.json"), model_max_length=64,
                                 **({"source_lang": pair[0], "target_lang": pair[1]} if pair else {}))
+    config = MarianConfig(vocab_size=len(vocab), pad_token_id=vocab["<pad>"], eos_token_id=0,
+                          decoder_start_token_id=vocab["<pad>"], forced_eos_token_id=0, **_tiny_dims())
+    torch.manual_seed(0)
+    MarianMTModel(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def build_opus_marian(folder: Path) -> Path:
+    """A Marian model built as Helsinki-NLP's opus-mt models are: separate source and target
+    SentencePiece models (English; Persian and Albanian), one joint ``vocab.json`` holding the pieces
+    of both (so many of its pieces are unknown to ``target.spm``), the pad token last."""
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    english = [line for line in CORPUS if line.isascii()]
+    source = train_sentencepiece(folder / "spm-source", 200, english)
+    target = train_sentencepiece(folder / "spm-target", 200, [line for line in CORPUS if line not in english])
+    vocab = {"</s>": 0, "<unk>": 1}
+    for piece in [*_pieces(source), *_pieces(target)]:
+        vocab.setdefault(piece, len(vocab))
+    vocab["<pad>"] = len(vocab)
+    shutil.copy(source, folder / "source.spm")
+    shutil.copy(target, folder / "target.spm")
+    for spm_folder in ("spm-source", "spm-target"):
+        shutil.rmtree(folder / spm_folder)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
+    tokenizer = MarianTokenizer(source_spm=str(folder / "source.spm"), target_spm=str(folder / "target.spm"),
+                                vocab=str(folder / "vocab.json"), model_max_length=64, source_lang="en", target_lang="sq")
     config = MarianConfig(vocab_size=len(vocab), pad_token_id=vocab["<pad>"], eos_token_id=0,
                           decoder_start_token_id=vocab["<pad>"], forced_eos_token_id=0, **_tiny_dims())
     torch.manual_seed(0)
