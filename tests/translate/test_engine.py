@@ -148,3 +148,19 @@ def test_sentences_cut_to_the_model_limit_keep_their_whitespace():
 
 def test_no_space_target_joins_sentences_without_spaces():
     assert translate_texts(["One.  Two."], IdentityTranslator(target="zh"), batch_tokens=64) == ["One.Two."]
+
+
+@pytest.mark.parametrize("backend", ["hf", "ct2"])
+@pytest.mark.parametrize("fixture,target", [("marian_model", "sq"), ("m2m100_model", "fa")])
+def test_a_sentence_is_bounded_by_its_own_length_not_its_batch_neighbours(request, fixture, target, backend):
+    # The default bound (2 x source tokens + 10): the random tiny model loops to it, so with a bound taken
+    # from the batch's longest source a short sentence came back longer when batched with long ones.
+    # float32 on both sides: arithmetic the same, only the bound could differ.
+    model = str(request.getfixturevalue(fixture))
+    pinned = {"dtype": "float32"} if backend == "hf" else {"quantization": "float32"}
+    translator = build_translator("en", target, model, backend, **pinned)
+    short, long = "Short one.", " ".join(DOCS[0].split()[:12])  # within the tiny models' 64 positions
+    alone = translator.translate_batch([short])
+    assert translator.last_bound == [True]  # the case under test: the short sentence runs to its bound
+    assert translator.translate_batch([short, long])[0] == alone[0]
+    assert translator.last_bound[0] is True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Sequence
 
-from toolkit.models.backends import GenerationRequest, Seq2SeqModel
+from toolkit.models.backends import Generated, GenerationRequest, Seq2SeqModel
 from toolkit.provenance import DecodingSettings, ModelProvenance
 from toolkit.translate.base import TranslatorBase
 from toolkit.translate.families import LanguageSetup, language_setup
@@ -60,13 +60,23 @@ class ModelTranslator(TranslatorBase):
         texts = self._texts(self._generate(sentences, n))
         return [texts[i * n:(i + 1) * n] for i in range(len(sentences))]
 
-    def _generate(self, sentences: Sequence[str], n: int) -> list:
+    def _generate(self, sentences: Sequence[str], n: int) -> list[Generated]:
+        """Each sentence bounded by its own length (counting the forced language token), whatever
+        its batch: the batch decodes to its longest sentence's bound, then each output is cut to its
+        own, as it would have been alone (the end token forced into its last position)."""
         inputs = self.encode(sentences)
-        # The bound follows the longest input of the batch and counts the forced language token.
-        bound = self.decoding.max_new_tokens(max(len(s) for s in inputs), self.model.info.max_positions)
-        request = GenerationRequest(self.decoding, bound, forced_bos=self.setup.forced_bos_token_id, forced_eos=True,
-                                    suppress=self._suppress, hypotheses=n)
-        return self.model.generate(inputs, request)
+        bounds = [self.decoding.max_new_tokens(len(s), self.model.info.max_positions) for s in inputs]
+        request = GenerationRequest(self.decoding, max(bounds), forced_bos=self.setup.forced_bos_token_id,
+                                    forced_eos=True, suppress=self._suppress, hypotheses=n)
+        generated = self.model.generate(inputs, request)
+        return [self._within(g, bounds[i // n] - 1) for i, g in enumerate(generated)]
+
+    def _within(self, generated: Generated, room: int) -> Generated:
+        """``generated`` as decoding to ``room`` tokens (before the forced end token) leaves it."""
+        tokenizer = self.model.tokenizer
+        ends = (tokenizer.eos_token_id, tokenizer.pad_token_id)
+        length = next((i for i, t in enumerate(generated.ids) if t in ends), len(generated.ids))
+        return generated if length < room else Generated(generated.ids[:room], True)
 
     def _texts(self, generated: list) -> list[str]:
         forced = self.setup.forced_bos_token_id
