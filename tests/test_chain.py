@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from toolkit.chain import ChainOptions, Step, default_steps, parse_steps, plan_steps, run_chain, summary_options
+from toolkit.chain import ChainOptions, Step, chain_options, default_steps, parse_steps, plan_steps, run_chain
 from toolkit.errors import InputError, ToolkitError
 from toolkit.summarize import SummaryLength
 
@@ -109,8 +109,8 @@ def test_translation_model_as_summariser_is_refused(marian_multi_model):
 
 
 def test_library_call_with_ids_and_texts(bart_model, marian_multi_model):
-    options = summary_options(["en", "fa", "sq"], {"summarize": str(bart_model), "fa": str(marian_multi_model),
-                                                  "sq": str(marian_multi_model)}, source="en")
+    options = chain_options(default_steps(["fa", "sq"]), "en", summary_model=str(bart_model),
+                            models=[f"fa={marian_multi_model}", f"sq={marian_multi_model}"])
     report = run_chain({"a/1": ARTICLE, "b": "A text with a slash, 24/7, is not a path. " + ARTICLE}, options)
     assert [r.id for r in report.results] == ["a/1", "b"]
     assert all(list(r.summary) == ["en", "fa", "sq"] for r in report.results)

@@ -18,6 +18,7 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 # article is also summarised (slow) and a killed job loses at most one pool.
 CHAIN_POOL_CHARS = 50_000
 
+
 @dataclass
 class ChainReport:
     """What a chain run did: results of this run (not those resumed), where they went."""

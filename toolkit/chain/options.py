@@ -1,14 +1,15 @@
-"""What a chain run does: ``ChainOptions``, and the one builder of them from the commands' words."""
+"""What a chain run does: ``ChainOptions``, and the one builder of them (the commands, the service, eval)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from toolkit.chain.steps import Step, default_steps
+from toolkit.chain.steps import Step
 from toolkit.errors import ToolkitError
 from toolkit.languages import get_language
 from toolkit.summarize import SummaryLength
+
 
 @dataclass(frozen=True)
 class ChainOptions:
@@ -28,13 +29,13 @@ class ChainOptions:
     pool_chars: int | None = None  # articles' characters per pool (None: TOOLKIT_POOL_CHARS, else CHAIN_POOL_CHARS)
 
 
-def chain_options(steps: tuple[Step, ...], source: str = "auto", method: str = "abstractive",
+def chain_options(steps: tuple[Step, ...] = (Step("summarize"),), source: str = "auto", method: str = "abstractive",
                   summary_model: str | None = None, prompt: str | None = None, max_words: int | None = None,
                   sentences: int | None = None, models: Sequence[str] = (), beams: int = 1, backend: str = "auto",
                   quantization: str | None = None, memory: bool = True) -> ChainOptions:
-    """Chain options from the commands' words: ``source`` a language or ``auto`` (detect each
-    article), ``models`` translation models in the one grammar (``ID`` for every target, ``LANG=ID``
-    for one), ``summary_model`` the summariser."""
+    """The one builder of chain options, from the words of the commands, the service and eval:
+    ``source`` a language or ``auto`` (detect each article), ``models`` translation models in the
+    one grammar (``ID`` for every target, ``LANG=ID`` for one), ``summary_model`` the summariser."""
     from toolkit.translate.factory import parse_model_options
 
     if models and not any(step.kind == "translate" for step in steps):
@@ -47,15 +48,3 @@ def chain_options(steps: tuple[Step, ...], source: str = "auto", method: str = "
         translation_model=default_model, translation_models=per_target, beams=beams,
         backend=backend, quantization=quantization, translation_memory=memory,
     )
-
-
-def summary_options(targets: Sequence[str], models: Mapping[str, str] | None = None, source: str | None = None,
-                    method: str = "abstractive") -> ChainOptions:
-    """Options for summaries in ``targets`` (the source language among them or not): summarise,
-    then translate into the others. ``models``: ``{"summarize": ID, LANG: ID, ...}``."""
-    models = dict(models or {})
-    summary_model = models.pop("summarize", None)
-    others = [get_language(t).code for t in targets if t != source]
-    return ChainOptions(steps=default_steps(others), source=source, method=method, summary_model=summary_model,
-                        translation_models=models)
-

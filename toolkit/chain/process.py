@@ -15,6 +15,7 @@ from toolkit.translate.base import Translator
 
 PIVOT = "en"
 
+
 @dataclass(frozen=True)
 class ChainResult:
     """One article through the chain: summaries and full translations keyed by language."""

@@ -8,6 +8,7 @@ from typing import Sequence
 from toolkit.errors import InputError, ToolkitError
 from toolkit.languages import get_language
 
+
 @dataclass(frozen=True)
 class Step:
     kind: str  # "summarize" or "translate"
