@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
@@ -79,13 +79,19 @@ def chain_inputs(skip_bad: bool = False, column: str = "text", errors: str = "st
 
 
 def chain_job_key(kind: str, options: ChainOptions, column: str = "text", errors: str = "strict") -> str:
-    """What identifies a chain job for resuming, on every engine."""
+    """What identifies a chain job for resuming, on every engine: the inputs' kind and reading, and
+    the options that shape its outputs (steps, source, summariser, translators). The translation
+    memory, batch and pool sizes and the output path do not: a rerun with those changed resumes."""
     from toolkit.io.jobs import job_key
 
-    spec = {"task": "chain", "kind": kind, "options": repr(options)}
-    if (column, errors) != ("text", "strict"):  # so that jobs with the defaults keep the key they always had
-        spec["reading"] = [column, errors]
-    return job_key(spec)
+    o = options
+    return job_key({
+        "task": "chain", "kind": kind, "reading": {"column": column, "errors": errors},
+        "steps": [str(step) for step in o.steps], "source": o.source,
+        "summarizer": {"method": o.method, "model": o.summary_model, "prompt": o.prompt, "length": asdict(o.length)},
+        "translators": {"model": o.translation_model, "models": dict(o.translation_models), "beams": o.beams},
+        "backend": o.backend, "quantization": o.quantization,
+    })
 
 
 def chain_sink(out: Path | None, inputs: Sequence[str], skip_bad: bool):
