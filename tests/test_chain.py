@@ -195,3 +195,15 @@ def test_a_rerun_with_other_outputs_or_memory_is_the_same_job(tmp_path):
     key = job("one.jsonl")
     assert job("two.jsonl", translation_memory=False, pool_chars=100) == key
     assert job("three.jsonl", length=SummaryLength(sentences=2)) != key
+
+
+def test_a_target_model_that_translates_from_english_pivots_through_it(marian_model, m2m100_model):
+    """``sq=`` an en->sq model (as opus-mt-en-sq) for a Persian article: fa->en, then en->sq, as one
+    translator whose provenance names both legs; the English is not an output."""
+    fa_article = "وزیر امور خارجه گفت که مذاکرات هفته آینده ادامه خواهد یافت."
+    options = chain_options(parse_steps("translate:sq"), "fa", models=[f"sq={marian_model}", f"en={m2m100_model}"])
+    [result] = run_chain([fa_article], options).results
+    assert list(result.translations) == ["sq"] and result.translations["sq"].strip()
+    pivoted = result.manifest["translators"]["fa-sq"]
+    assert pivoted["pivot"] == "en"
+    assert [leg["model_id"] for leg in pivoted["legs"]] == [str(m2m100_model), str(marian_model)]

@@ -28,6 +28,10 @@ class ChainOptions:
     batch_tokens: int | None = None  # padded tokens per translation batch (None: TOOLKIT_BATCH_TOKENS, else the device default)
     pool_chars: int | None = None  # articles' characters per pool (None: TOOLKIT_POOL_CHARS, else CHAIN_POOL_CHARS)
 
+    def model_for(self, target: str) -> str | None:
+        """The translation model named for ``target`` (None: the catalogue's)."""
+        return self.translation_models.get(target, self.translation_model)
+
 
 def chain_options(steps: tuple[Step, ...] = (Step("summarize"),), source: str = "auto", method: str = "abstractive",
                   summary_model: str | None = None, prompt: str | None = None, max_words: int | None = None,

@@ -13,8 +13,6 @@ from toolkit.io.inputs import Record
 from toolkit.summarize import Summarizer, Summary, build_summarizer, check_options
 from toolkit.translate.base import Translator
 
-PIVOT = "en"
-
 
 @dataclass(frozen=True)
 class ChainResult:
@@ -128,6 +126,7 @@ class Chain:
     def _translate(self, pool: _Pool, step: Step) -> None:
         """One batch set per language pair for every article of the pool that needs the step."""
         from toolkit.translate.engine import translate_texts
+        from toolkit.translate.pivot import PIVOT, route, source_for
 
         groups: dict[tuple[str, str], list[int]] = {}
         for i, art in pool.articles():
@@ -138,11 +137,12 @@ class Chain:
                 pool.fail(i, LanguageError(f"step {step}: the {what} is already in '{step.lang}'",
                                            "drop that step from the steps or the target languages"))
                 continue
-            groups.setdefault((PIVOT if PIVOT in art.stage else next(iter(art.stage)), step.lang), []).append(i)
+            groups.setdefault((source_for(list(art.stage)), step.lang), []).append(i)
         for (origin, target), members in groups.items():
             started = time.perf_counter()
             members = [i for i in members if i in pool.live]
-            translator = self.translator(origin, target)
+            o = self.options
+            translator = route(origin, target, o.model_for(target), o.model_for(PIVOT), self.translator)
             texts = translate_texts([pool.live[i].stage[origin] for i in members], translator, self.batch_tokens)
             seconds = time.perf_counter() - started
             for i, text in zip(members, texts):

@@ -375,7 +375,7 @@ class Api:
     def _check_steps(self, steps, source: str) -> None:
         """Refuse a chain that needs a model the operator did not configure (the chain would load one,
         even download it): each translation, from where ``toolkit.chain`` takes it, must be a served pair."""
-        from toolkit.chain import PIVOT
+        from toolkit.translate.pivot import source_for
 
         stage = [source]
         for step in steps:
@@ -384,7 +384,7 @@ class Api:
                 continue
             target = self._language(step.lang, self.service.languages)
             if target not in stage:
-                self._check_pair(PIVOT if PIVOT in stage else stage[0], target)
+                self._check_pair(source_for(stage), target)
                 stage.append(target)
 
     @staticmethod
