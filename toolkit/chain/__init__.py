@@ -19,5 +19,5 @@ from toolkit.chain.process import Chain, ChainResult
 from toolkit.chain.steps import Step, default_steps, parse_steps, plan_steps
 
 __all__ = ["ARTICLE_SUFFIXES", "CHAIN_POOL_CHARS", "Chain", "ChainOptions", "ChainReport", "ChainResult", "Step",
-           "chain_inputs", "chain_job_key", "chain_options", "chain_sink", "default_steps", "drive_chain", "parse_steps",
-           "plan_steps", "run_chain"]
+           "chain_inputs", "chain_job_key", "chain_options", "chain_sink", "default_steps", "drive_chain",
+           "parse_steps", "plan_steps", "run_chain"]
