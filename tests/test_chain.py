@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from toolkit.chain import ChainOptions, Step, default_steps, parse_steps, plan_steps, run_chain, summary_options
+from toolkit.chain import ChainOptions, Step, chain_options, default_steps, parse_steps, plan_steps, run_chain
 from toolkit.errors import InputError, ToolkitError
 from toolkit.summarize import SummaryLength
 
@@ -109,8 +109,8 @@ def test_translation_model_as_summariser_is_refused(marian_multi_model):
 
 
 def test_library_call_with_ids_and_texts(bart_model, marian_multi_model):
-    options = summary_options(["en", "fa", "sq"], {"summarize": str(bart_model), "fa": str(marian_multi_model),
-                                                  "sq": str(marian_multi_model)}, source="en")
+    options = chain_options(default_steps(["fa", "sq"]), "en", summary_model=str(bart_model),
+                            models=[f"fa={marian_multi_model}", f"sq={marian_multi_model}"])
     report = run_chain({"a/1": ARTICLE, "b": "A text with a slash, 24/7, is not a path. " + ARTICLE}, options)
     assert [r.id for r in report.results] == ["a/1", "b"]
     assert all(list(r.summary) == ["en", "fa", "sq"] for r in report.results)
@@ -157,3 +157,53 @@ def test_translation_backend_and_memory_are_chosen_for_the_chain(options, tmp_pa
     assert set(stored) == {"en-fa", "en-sq"} and all(n > 0 for n in stored.values())
     [again] = run_chain([ARTICLE], options).results  # served from the memory: same summaries
     assert again.summary == first.summary
+
+
+# What each ChainOptions field changes in the job key: a new field must be put in one of the two.
+IDENTIFYING = {"steps": parse_steps("summarize,translate:fa"), "source": "fa", "method": "extractive",
+               "summary_model": "m", "prompt": "p", "length": SummaryLength(sentences=2), "translation_model": "m",
+               "translation_models": {"fa": "m"}, "beams": 2, "backend": "hf", "quantization": "float32"}
+NOT_IDENTIFYING = {"translation_memory": False, "batch_tokens": 64, "pool_chars": 1000}
+
+
+def test_job_key_is_what_identifies_a_job():
+    from dataclasses import fields, replace
+
+    from toolkit.chain import chain_job_key
+
+    assert set(IDENTIFYING) | set(NOT_IDENTIFYING) == {f.name for f in fields(ChainOptions)}
+    key = chain_job_key("files", ChainOptions())
+    assert key == chain_job_key("files", ChainOptions()) == "4b1fa0ce08b15666"  # stable across runs and processes
+    for name, value in IDENTIFYING.items():
+        assert chain_job_key("files", replace(ChainOptions(), **{name: value})) != key, name
+    for name, value in NOT_IDENTIFYING.items():
+        assert chain_job_key("files", replace(ChainOptions(), **{name: value})) == key, name
+    assert len({key, chain_job_key("jsonl", ChainOptions()), chain_job_key("files", ChainOptions(), column="body"),
+                chain_job_key("files", ChainOptions(), errors="replace")}) == 4
+
+
+def test_a_rerun_with_other_outputs_or_memory_is_the_same_job(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, "utf-8")
+    options = ChainOptions(method="extractive", length=SummaryLength(sentences=1))
+
+    def job(out: str, **changes) -> str:
+        from dataclasses import replace
+
+        run_chain([str(tmp_path / "a.txt")], replace(options, **changes), tmp_path / out)
+        return json.loads((tmp_path / f"{out}.manifest.json").read_text("utf-8"))["job"]
+
+    key = job("one.jsonl")
+    assert job("two.jsonl", translation_memory=False, pool_chars=100) == key
+    assert job("three.jsonl", length=SummaryLength(sentences=2)) != key
+
+
+def test_a_target_model_that_translates_from_english_pivots_through_it(marian_model, m2m100_model):
+    """``sq=`` an en->sq model (as opus-mt-en-sq) for a Persian article: fa->en, then en->sq, as one
+    translator whose provenance names both legs; the English is not an output."""
+    fa_article = "وزیر امور خارجه گفت که مذاکرات هفته آینده ادامه خواهد یافت."
+    options = chain_options(parse_steps("translate:sq"), "fa", models=[f"sq={marian_model}", f"en={m2m100_model}"])
+    [result] = run_chain([fa_article], options).results
+    assert list(result.translations) == ["sq"] and result.translations["sq"].strip()
+    pivoted = result.manifest["translators"]["fa-sq"]
+    assert pivoted["pivot"] == "en"
+    assert [leg["model_id"] for leg in pivoted["legs"]] == [str(m2m100_model), str(marian_model)]

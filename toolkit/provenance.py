@@ -46,3 +46,19 @@ class ModelProvenance:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class PivotProvenance:
+    """A translation through a pivot language: the models of both legs (``PivotTranslator``)."""
+
+    pivot: str
+    first: ModelProvenance | PivotProvenance  # source -> pivot
+    second: ModelProvenance | PivotProvenance  # pivot -> target
+
+    @property
+    def device(self) -> str:
+        return self.first.device  # where the batches the caller sizes run
+
+    def to_dict(self) -> dict:
+        return {"pivot": self.pivot, "legs": [self.first.to_dict(), self.second.to_dict()]}

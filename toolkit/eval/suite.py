@@ -118,13 +118,10 @@ def produce_outputs(articles: Sequence[Article], targets: Sequence[str], source_
     """Run the chain (summarise, then translate) on the articles: id -> language -> summary.
 
     ``models``: translators as ``LANG=ID`` per target or a bare ``ID`` for every target."""
-    from toolkit.chain import ChainOptions, default_steps, run_chain
-    from toolkit.translate.factory import parse_model_options
+    from toolkit.chain import chain_options, default_steps, run_chain
 
-    default, per_target = parse_model_options(list(models))
-    options = ChainOptions(steps=default_steps([t for t in targets if t != source_lang]), source=source_lang,
-                           method=method, summary_model=summary_model, translation_model=default,
-                           translation_models=per_target)
+    options = chain_options(default_steps([t for t in targets if t != source_lang]), source_lang, method, summary_model,
+                            models=models)
     report = run_chain({a.id: a.text for a in articles}, options)
     return {r.id: r.summary for r in report.results}
 

@@ -375,7 +375,7 @@ class Api:
     def _check_steps(self, steps, source: str) -> None:
         """Refuse a chain that needs a model the operator did not configure (the chain would load one,
         even download it): each translation, from where ``toolkit.chain`` takes it, must be a served pair."""
-        from toolkit.chain import PIVOT
+        from toolkit.translate.pivot import source_for
 
         stage = [source]
         for step in steps:
@@ -384,7 +384,7 @@ class Api:
                 continue
             target = self._language(step.lang, self.service.languages)
             if target not in stage:
-                self._check_pair(PIVOT if PIVOT in stage else stage[0], target)
+                self._check_pair(source_for(stage), target)
                 stage.append(target)
 
     @staticmethod
@@ -394,8 +394,7 @@ class Api:
             raise ApiError(400, f"Invalid request: request ({chars}) exceeds text limit ({access.char_limit})")
 
     def _chain_options(self, params: Params, steps, source: str | None):
-        from toolkit.chain import ChainOptions
-        from toolkit.summarize import SummaryLength
+        from toolkit.chain import chain_options
 
         def number(name: str) -> int | None:
             value = params.get(name)
@@ -413,11 +412,11 @@ class Api:
         method = params.text("method") or c.summary_method
         if method not in c.summary_methods:
             raise ApiError(400, f"{method} method is not supported")
-        return ChainOptions(steps=tuple(steps), source=source, method=method,
-                            summary_model=c.summary_model if method == "abstractive" else None,
-                            length=SummaryLength(number("max_words"), number("sentences")),
-                            translation_model=c.model, translation_models=dict(c.models), beams=c.decoding.beams,
-                            backend=c.backend, quantization=c.quantization, translation_memory=c.translation_memory)
+        models = [*([c.model] if c.model else []), *(f"{t}={m}" for t, m in c.models.items())]
+        return chain_options(tuple(steps), source or "auto", method, c.summary_model if method == "abstractive" else None,
+                             None, number("max_words"), number("sentences"),
+                             models if any(step.kind == "translate" for step in steps) else (), c.decoding.beams,
+                             c.backend, c.quantization, c.translation_memory)
 
     async def index(self, request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")

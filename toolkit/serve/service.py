@@ -71,10 +71,10 @@ class TranslationService:
     def _summary_chain(self):
         """The chain that makes abstractive summaries with the configured model, its summariser loaded
         now, so that a bad model stops the server before it listens."""
-        from toolkit.chain import Chain, ChainOptions
+        from toolkit.chain import Chain, chain_options
 
         c = self.config
-        chain = self._chains["abstractive", c.summary_model] = Chain(ChainOptions(
+        chain = self._chains["abstractive", c.summary_model] = Chain(chain_options(
             method="abstractive", summary_model=c.summary_model, backend=c.backend, quantization=c.quantization))
         chain.summarizer(c.source)
 

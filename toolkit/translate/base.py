@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol, Sequence, runtime_checkable
 
 from toolkit.errors import ToolkitError
-from toolkit.provenance import ModelProvenance
+from toolkit.provenance import ModelProvenance, PivotProvenance
 
 
 @runtime_checkable
@@ -25,7 +25,7 @@ class Translator(Protocol):
 
     source: str
     target: str
-    provenance: ModelProvenance
+    provenance: ModelProvenance | PivotProvenance  # both legs' models for a PivotTranslator
     max_input_tokens: int
     bound_reached: int
 
