@@ -357,7 +357,7 @@ def chain_inputs(skip_bad: bool = False, column: str = "text", errors: str = "st
 
 def chain_job_key(kind: str, options: ChainOptions, column: str = "text", errors: str = "strict") -> str:
     """What identifies a chain job for resuming, on every engine."""
-    from toolkit.io.jobs import job_key
+    from toolkit.io.checkpoint import job_key
 
     spec = {"task": "chain", "kind": kind, "options": repr(options)}
     if (column, errors) != ("text", "strict"):  # so that jobs with the defaults keep the key they always had

@@ -29,8 +29,9 @@ from toolkit.distributed.cluster import ClusterOptions, connect, require_ray
 from toolkit.distributed.datasets import actor_pool, placement
 from toolkit.distributed.reading import ITEM, PARQUET_SUFFIXES, STATE, is_parquet, open_parquet, parquet_unit, records_dataset, unpickle_column
 from toolkit.errors import InputError, ToolkitError
+from toolkit.io.checkpoint import job_key
 from toolkit.io.inputs import InputOptions, InputSet, Record, classify
-from toolkit.io.jobs import Unfinished, job_key, run_job
+from toolkit.io.jobs import Unfinished, run_job
 
 ENGINE = "ray"
 

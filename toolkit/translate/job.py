@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from toolkit.errors import InputError
+from toolkit.io.checkpoint import job_key
 from toolkit.io.files import OutputError, check_name_fits, name_max
-from toolkit.io.inputs import (TABLE_SUFFIXES, Document, InputOptions, InputSet, Record, classify, path_kind,
-                                 read_items)
-from toolkit.io.jobs import Unfinished, job_key, run_job
-from toolkit.io.sinks import Finished, FolderSink, Sink, StdoutSink, StreamSink
+from toolkit.io.inputs import (TABLE_SUFFIXES, Document, Finished, InputOptions, InputSet, Record, classify,
+                               path_kind, read_items)
+from toolkit.io.jobs import Unfinished, run_job
+from toolkit.io.sinks import FolderSink, Sink, StdoutSink, StreamSink
 from toolkit.languages import get_language
 from toolkit.provenance import DecodingSettings, library_versions
 from toolkit.translate.base import Translator
