@@ -304,13 +304,8 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
                               input_set.units(), job.restart)
         if progress.untouched:
             return finish_translation(sink, job, input_set, settings, progress)
-        memory = None
-        if job.memory:
-            from toolkit.translate.memory import TranslationMemory
-
-            memory = TranslationMemory()
         translators = build_translators(settings.source, settings.models, job.backend, DecodingSettings(beams=job.beams),
-                                        memory, job.quantization, job.threads, job.dtype)
+                                        job.memory, quantization=job.quantization, threads=job.threads, dtype=job.dtype)
 
         def on_batch(n: int) -> None:
             nonlocal sentences
