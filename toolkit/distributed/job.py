@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from contextlib import closing
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -175,8 +176,9 @@ def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
                                                                settings.batch_tokens, placement(cluster)),
                             **actor_pool(cluster))
         stream = _Stream(ds, on_progress)
-        report = run_job(stream.items(), stream.process, sink, progress, settings.pool_chars, stream.counters,
-                         (lambda records, _: on_progress(records, 0)) if on_progress else None)
+        with closing(stream.items()) as items:
+            report = run_job(items, stream.process, sink, progress, settings.pool_chars, stream.counters,
+                             (lambda records, _: on_progress(records, 0)) if on_progress else None)
         return finish_translation(sink, job, input_set, settings, progress, report, stream.sentences, stream.provenance,
                                   _versions(), ENGINE)
 
@@ -214,7 +216,8 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
         ds = ds.map_batches(ProcessItems, fn_constructor_args=(ChainProcess, options, skip_bad, placement(cluster)),
                             **actor_pool(cluster))
         stream = _Stream(ds, None)
-        drive_chain(stream.items(), stream.process, sink, progress, pool_chars, report, emit)
+        with closing(stream.items()) as items:
+            drive_chain(items, stream.process, sink, progress, pool_chars, report, emit)
         manifest = {"task": "chain", "engine": ENGINE, "job": key, "inputs": input_set.items,
                     "records": progress.records, "rejected": progress.rejected, "versions": _versions()}
         report.outputs = sink.finish(manifest if out is not None else None)
