@@ -82,6 +82,34 @@ def test_same_records_as_the_local_runner(local_ray, marian_multi_model, tmp_pat
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("first, then", [("local", "ray"), ("ray", "local")])
+def test_a_job_stopped_on_one_engine_goes_on_on_the_other(local_ray, marian_model, tmp_path, monkeypatch, first, then):
+    """One translation job for both engines: stopped on one, resumed on the other, nothing done
+    twice, and the output is byte for byte an uninterrupted run's."""
+    # One record a pool: a record's translation does not depend on which records share its batch.
+    monkeypatch.setenv("TOOLKIT_POOL_CHARS", "1")
+    a = _jsonl(tmp_path / "a.jsonl", _corpus(6))
+    fixed = [{"id": "b0", "text": TEXTS[1]}, {"id": "b1", "text": TEXTS[2]}]
+    b = _jsonl(tmp_path / "b.jsonl", [{**fixed[0], "translations": "not an object"}, fixed[1]])  # stops the job at b0
+    engines = {"local": [], "ray": ["--engine", "ray", "--actors", "1"]}
+    common = [a, b, "--to", "sq", "--model", marian_model, "--no-cache"]
+    out = tmp_path / "out.jsonl"
+
+    stopped = _translate(*common, "--out", out, *engines[first])
+    assert stopped.exit_code == 2 and "the field 'translations' is not an object" in stopped.stderr
+    assert not out.exists() and len((tmp_path / "out.jsonl.partial").read_text("utf-8").splitlines()) == 6
+
+    _jsonl(b, fixed)  # b was not started: it may be fixed
+    resumed = _translate(*common, "--out", out, *engines[then])
+    assert resumed.exit_code == 0, resumed.stderr
+    assert "translated 2 records" in resumed.stderr and "6 were already done" in resumed.stderr
+
+    uninterrupted = tmp_path / "uninterrupted.jsonl"
+    assert _translate(*common, "--out", uninterrupted, *engines[first]).exit_code == 0
+    assert out.read_bytes() == uninterrupted.read_bytes()
+
+
+@pytest.mark.slow
 def test_a_finished_job_rerun_redoes_exactly_the_changed_input(local_ray, marian_model, tmp_path, monkeypatch):
     """As on the local runner: a changed input is translated again, the other's output kept byte for byte."""
     monkeypatch.setenv("TOOLKIT_POOL_CHARS", "200")

@@ -10,7 +10,8 @@ from toolkit.chain import Chain, ChainOptions, default_steps, run_chain
 from toolkit.cli import app
 from toolkit.io.inputs import Record
 from toolkit.io.jobs import run_job
-from toolkit.io.sinks import Finished, StreamSink
+from toolkit.io.inputs import Finished
+from toolkit.io.sinks import StreamSink
 from toolkit.summarize import SummaryLength
 
 ARTICLES = {

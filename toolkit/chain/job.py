@@ -82,7 +82,7 @@ def chain_job_key(kind: str, options: ChainOptions, column: str = "text", errors
     """What identifies a chain job for resuming, on every engine: the inputs' kind and reading, and
     the options that shape its outputs (steps, source, summariser, translators). The translation
     memory, batch and pool sizes and the output path do not: a rerun with those changed resumes."""
-    from toolkit.io.jobs import job_key
+    from toolkit.io.checkpoint import job_key
 
     o = options
     return job_key({

@@ -38,7 +38,6 @@ class Chain:
         self.options = options
         self._summarizers: dict[str, Summarizer] = {}
         self._translators: dict[tuple[str, str], Translator] = {}
-        self._memory = None  # one translation memory (one SQLite connection) for all translators
         from toolkit.settings import setting
 
         self.batch_tokens = setting("batch_tokens", options.batch_tokens, None)
@@ -53,16 +52,12 @@ class Chain:
     def translator(self, source: str, target: str) -> Translator:
         if (source, target) not in self._translators:
             from toolkit.provenance import DecodingSettings
-            from toolkit.translate.factory import build_translator
-            from toolkit.translate.memory import TranslationMemory
+            from toolkit.translate.factory import build_translators
 
             o = self.options
-            if o.translation_memory and self._memory is None:
-                self._memory = TranslationMemory()
-            model = o.translation_models.get(target, o.translation_model)
-            self._translators[source, target] = build_translator(source, target, model, o.backend,
-                                                                 DecodingSettings(beams=o.beams), memory=self._memory,
-                                                                 quantization=o.quantization)
+            self._translators[source, target] = build_translators(source, {target: o.model_for(target)}, o.backend,
+                                                                  DecodingSettings(beams=o.beams), o.translation_memory,
+                                                                  quantization=o.quantization)[target]
         return self._translators[source, target]
 
     def run(self, raw: str, article_id: str = "article", path: str | None = None) -> ChainResult:

@@ -88,20 +88,15 @@ def chain(
     """Summarise articles and translate the summaries (or any order of steps); JSON lines per article."""
     from pathlib import Path
 
-    from toolkit.chain import chain_options, plan_steps, run_chain
+    from toolkit import engines
+    from toolkit.chain import chain_options, plan_steps
 
     plan = plan_steps(steps, to, default_targets="fa,sq")
     options = chain_options(plan, source, method, summary_model, prompt, max_words, sentences, model or (), beams,
                             backend, quantization, not no_cache)
     emit = None if out else (lambda r: _print_result(r, as_json))
     cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
-    if cluster is not None:
-        from toolkit.distributed import run_ray_chain
-
-        report = run_ray_chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit, column, errors)
-    else:
-        report = run_chain(inputs, options, Path(out) if out else None, restart, skip_bad, emit, column=column,
-                           errors=errors)
+    report = engines.chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit, column, errors)
     done = f"chained {len(report.results)} articles" if out else None
     report_job(done, report.resumed, report.rejected, report.outputs, "articles")
 

@@ -76,7 +76,8 @@ def translate(
 
     from toolkit.io.inputs import InputOptions
     from toolkit.languages import parse_language_list
-    from toolkit.translate.job import TranslationJob, count_records, run_translation_job
+    from toolkit import engines
+    from toolkit.translate.job import TranslationJob, count_records
 
     job = TranslationJob(
         targets=tuple(parse_language_list(to)), source=source, models=tuple(model or ()), backend=backend,
@@ -85,12 +86,7 @@ def translate(
         out=Path(out) if out else None, as_json=as_json, restart=restart,
     )
     cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
-    if cluster is not None:
-        from toolkit.distributed import run_ray_translation
-
-        run = functools.partial(run_ray_translation, inputs, job, cluster)
-    else:
-        run = functools.partial(run_translation_job, inputs, job)
+    run = functools.partial(engines.translate, inputs, job, cluster)
     progress, report = _progress_reporter(lambda: count_records(inputs, job.inputs) if cluster is None else None, quiet)
     if progress:
         with progress:

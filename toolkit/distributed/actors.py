@@ -32,17 +32,12 @@ class TranslateProcess:
     def __init__(self, job, models: dict[str, str], batch_tokens: int | None, place: Placement):
         from toolkit.languages import get_language
         from toolkit.provenance import DecodingSettings
-        from toolkit.translate.factory import build_translator
+        from toolkit.translate.factory import build_translators
 
-        memory = None
-        if job.memory:
-            from toolkit.translate.memory import TranslationMemory
-
-            memory = TranslationMemory()  # this node's cache folder
-        source = get_language(job.source).code
-        self.translators = {t: build_translator(source, t, model, job.backend, DecodingSettings(beams=job.beams),
-                                                place.device, memory, job.quantization, place.threads, job.dtype)
-                            for t, model in models.items()}
+        # The translation memory of this node's cache folder.
+        self.translators = build_translators(get_language(job.source).code, models, job.backend,
+                                             DecodingSettings(beams=job.beams), job.memory, place.device,
+                                             job.quantization, place.threads, job.dtype)
         self.batch_tokens = batch_tokens
         self.sentences = 0
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from contextlib import closing
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -30,7 +31,7 @@ from toolkit.distributed.datasets import actor_pool, placement
 from toolkit.distributed.reading import ITEM, PARQUET_SUFFIXES, STATE, is_parquet, open_parquet, parquet_unit, records_dataset, unpickle_column
 from toolkit.errors import InputError, ToolkitError
 from toolkit.io.inputs import InputOptions, InputSet, Record, classify
-from toolkit.io.jobs import Unfinished, job_key, run_job
+from toolkit.io.jobs import Unfinished, run_job
 
 ENGINE = "ray"
 
@@ -144,62 +145,42 @@ class _Stream:
 
 def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
                         on_progress: Callable[[int, int], None] | None = None, emit=None):
-    """``run_translation_job`` on Ray, for JSONL, CSV/TSV or Parquet files: the same records, sink,
-    checkpoint and manifest (plus ``engine`` and the job's key). JSONL in, JSONL out; CSV in, CSV
+    """``run_translation_job`` on Ray, for JSONL, CSV/TSV or Parquet files: the same settings, key,
+    records, sink, checkpoint and manifest (plus ``engine``). JSONL in, JSONL out; CSV in, CSV
     out; Parquet in, JSONL out, or Parquet when ``job.out`` ends in ``.parquet`` (the input's
     columns, types kept, with ``translations`` and ``dir``). Returns a ``JobSummary``."""
-    from toolkit.languages import get_language
-    from toolkit.settings import setting
-    from toolkit.translate.factory import models_for
-    from toolkit.translate.job import POOL_CHARS, JobSummary, open_sink
+    from toolkit.translate.job import finish_translation, job_settings, open_sink, translation_job_key
 
     require_ray()
     input_set = classify_files(list(inputs), job.inputs)
-    source = get_language(job.source).code
-    targets = [get_language(t).code for t in job.targets]
-    batch_tokens = setting("batch_tokens", job.batch_tokens, None)
-    pool_chars = setting("pool_chars", job.pool_chars, POOL_CHARS)
-    models = models_for(source, targets, list(job.models))
+    settings = job_settings(job)
     to_parquet = job.out is not None and job.out.suffix.lower() in PARQUET_SUFFIXES
     if to_parquet and input_set.kind == "jsonl":
         raise InputError("a Parquet output needs Parquet or CSV inputs (JSONL records have no fixed columns)",
                          "write to a .jsonl file")
-    # The local runner's key: a job stopped on either engine resumes on the other.
-    key = job_key({"task": "translate", "kind": input_set.kind, "inputs": input_set.options.__dict__, "source": source,
-                   "models": models, "backend": job.backend, "quantization": job.quantization, "beams": job.beams,
-                   "json": job.as_json})
-    summary = JobSummary()
     if to_parquet:
         from toolkit.distributed.parquet import ParquetSink
 
-        sink = ParquetSink(job.out, input_set, targets)
+        sink = ParquetSink(job.out, input_set, settings.targets)
     else:
         formatted = dataclasses.replace(input_set, kind="jsonl") if input_set.kind == "parquet" else input_set
         sink = open_sink(formatted, job, emit)
     with sink:
         units = _units(input_set)
-        progress = sink.begin(key, units, job.restart)
-        if progress.untouched:  # a finished job, no input changed: the output stays as it is
-            summary.resumed = summary.total_records = progress.records
-            summary.total_rejected = progress.rejected
-            summary.outputs = sink.finish(None)
-            return summary
+        progress = sink.begin(translation_job_key(input_set.kind, input_set.options, job, settings), units, job.restart)
+        if progress.untouched:  # the cluster is not even started
+            return finish_translation(sink, job, input_set, settings, progress)
         connect(cluster)
-        ds = records_dataset(input_set, pool_chars, {u: progress.skipped(u) for u in units}, native=to_parquet)
-        ds = ds.map_batches(ProcessItems, fn_constructor_args=(TranslateProcess, job, models, batch_tokens, placement(cluster)),
+        ds = records_dataset(input_set, settings.pool_chars, {u: progress.skipped(u) for u in units}, native=to_parquet)
+        ds = ds.map_batches(ProcessItems, fn_constructor_args=(TranslateProcess, job, settings.models,
+                                                               settings.batch_tokens, placement(cluster)),
                             **actor_pool(cluster))
         stream = _Stream(ds, on_progress)
-        report = run_job(stream.items(), stream.process, sink, progress, pool_chars, stream.counters,
-                         (lambda records, _: on_progress(records, 0)) if on_progress else None)
-        summary.records, summary.rejected, summary.resumed = report.records, report.rejected, report.resumed
-        summary.total_records, summary.total_rejected = progress.records, progress.rejected
-        summary.sentences = stream.sentences
-        summary.bound_reached = {t: progress.counters.get(f"bound_reached:{t}", 0) for t in targets}
-        manifest = {"task": "translate", "engine": ENGINE, "job": key, "inputs": input_set.items,
-                    "records": progress.records, "rejected": progress.rejected, "bound_reached": summary.bound_reached,
-                    "models": stream.provenance, "versions": _versions()}
-        summary.outputs = sink.finish(manifest if job.out is not None else None)
-    return summary
+        with closing(stream.items()) as items:
+            report = run_job(items, stream.process, sink, progress, settings.pool_chars, stream.counters,
+                             (lambda records, _: on_progress(records, 0)) if on_progress else None)
+        return finish_translation(sink, job, input_set, settings, progress, report, stream.sentences, stream.provenance,
+                                  _versions(), ENGINE)
 
 
 def _versions() -> dict:
@@ -235,7 +216,8 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
         ds = ds.map_batches(ProcessItems, fn_constructor_args=(ChainProcess, options, skip_bad, placement(cluster)),
                             **actor_pool(cluster))
         stream = _Stream(ds, None)
-        drive_chain(stream.items(), stream.process, sink, progress, pool_chars, report, emit)
+        with closing(stream.items()) as items:
+            drive_chain(items, stream.process, sink, progress, pool_chars, report, emit)
         manifest = {"task": "chain", "engine": ENGINE, "job": key, "inputs": input_set.items,
                     "records": progress.records, "rejected": progress.rejected, "versions": _versions()}
         report.outputs = sink.finish(manifest if out is not None else None)

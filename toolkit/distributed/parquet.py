@@ -12,22 +12,27 @@ import json
 from pathlib import Path
 from typing import Sequence
 
-from toolkit.io.files import OutputLock, append_durably, replace_atomic, write_atomic
-from toolkit.io.inputs import InputSet, Reject
-from toolkit.io.sinks import Finished, check_not_an_input
+from toolkit.io.checkpoint import Progress, finished_job, untouched
+from toolkit.io.files import OutputLock, replace_atomic, write_atomic
+from toolkit.io.inputs import Finished, InputSet, Reject
+from toolkit.io.sinks import Locked, RejectsFile, beside, check_not_an_input
 
 
-class ParquetSink:
+class ParquetSink(Locked):
+    """The sinks' building blocks (``toolkit.io.sinks``: side files, lock, rejects file) around a
+    Parquet writer."""
+
     def __init__(self, out: Path, inputs: InputSet, targets: Sequence[str]):
         import pyarrow as pa
 
         from toolkit.distributed.reading import open_parquet
 
         self.final, self.inputs = out, inputs
-        self.partial = out.with_name(out.name + ".partial")
-        self.rejects_path = out.with_name(out.name + ".rejects.jsonl")
-        self.manifest_path = out.with_name(out.name + ".manifest.json")
-        self.lock = OutputLock(out.with_name(out.name + ".lock"), out)
+        self.partial = beside(out, ".partial")
+        self.rejects_path = beside(out, ".rejects.jsonl")
+        self.manifest_path = beside(out, ".manifest.json")
+        self.lock = OutputLock(beside(out, ".lock"), out)
+        self.rejects = RejectsFile(self.rejects_path)
         if inputs.kind == "parquet":
             base = open_parquet(inputs.items[0]).schema_arrow
         else:
@@ -36,26 +41,16 @@ class ParquetSink:
         self.schema = base.append(pa.field("translations", per_target)).append(pa.field("dir", per_target))
         self._writer = None
 
-    def open(self) -> None:
+    def _checks(self) -> None:
         check_not_an_input([self.final], None, self.inputs.items)
-        self.lock.acquire()
 
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        self.lock.release()
+        super().close()
 
-    def __enter__(self):
-        self.open()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def begin(self, job: str, units: dict[str, list], restart: bool):
-        from toolkit.io.jobs import Progress, finished_job, untouched
-
+    def begin(self, job: str, units: dict[str, list], restart: bool) -> Progress:
         self.job = job
         done = None if restart or not self.final.exists() else untouched(finished_job(self.manifest_path), job, units)
         if done is not None:  # a finished job, no input changed: the output stays as it is
@@ -66,7 +61,7 @@ class ParquetSink:
         self.progress = Progress(current=units)
         return self.progress
 
-    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
+    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress: Progress) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -74,16 +69,13 @@ class ParquetSink:
             self._writer = pq.ParquetWriter(self.partial, self.schema)
         if finished:
             self._writer.write_table(pa.Table.from_pylist([f.output for f in finished], schema=self.schema))
-        if rejects:
-            append_durably(self.rejects_path, "".join(
-                json.dumps({"origin": r.origin, "reason": r.reason, "line": r.raw}, ensure_ascii=False) + "\n"
-                for r in rejects))
+        self.rejects.append(rejects, progress.spans)
 
     def finish(self, manifest: dict | None) -> list[str]:
         import pyarrow.parquet as pq
 
         if self.progress.untouched:
-            return [str(self.final)] + ([str(self.rejects_path)] if self.rejects_path.exists() else [])
+            return [str(self.final)] + self.rejects.kept()
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.partial, self.schema)
         self._writer.close()
@@ -92,4 +84,4 @@ class ParquetSink:
         if manifest is not None:
             manifest = {**manifest, "job": self.job, "units": self.progress.units}
             write_atomic(self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
-        return [str(self.final)] + ([str(self.rejects_path)] if self.rejects_path.exists() else [])
+        return [str(self.final)] + self.rejects.kept()

@@ -12,7 +12,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Any, Iterator, Union
 
 from toolkit.errors import InputError
 from toolkit.io.files import fingerprint
@@ -64,6 +64,18 @@ class Reject:
 
 
 Item = Union[Record, Reject]
+
+
+@dataclass(frozen=True)
+class Finished:
+    """One record done: ``output`` is the output record exactly as a JSON line of the job carries it;
+    ``texts`` the result texts by language (what a document output writes as files); ``result`` the
+    typed result, when the processing function has one (``ChainResult``)."""
+
+    record: Record
+    output: dict
+    texts: dict[str, str] = field(default_factory=dict)
+    result: Any = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A sink is opened before any model is loaded: it refuses an output that is an input (or a folder
 inside an input folder), a file output that is a folder, a place that cannot be written, and an
 output another running job holds (an exclusive lock with the holder's pid and host). It then
-writes finished records pool by pool with a checkpoint (``toolkit.io.jobs.Checkpoint``) so that an
+writes finished records pool by pool with a checkpoint (``toolkit.io.checkpoint.Checkpoint``) so that an
 interrupted job resumes without loss or duplicates, and at the end makes the output whole in one
 step.
 
@@ -20,25 +20,13 @@ import contextlib
 import json
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, check_name_fits, json_bytes,
                               replace_atomic, room_checked, write_atomic)
-from toolkit.io.inputs import Record, Reject, path_kind
-
-
-@dataclass(frozen=True)
-class Finished:
-    """One record done: ``output`` is the output record exactly as a JSON line of the job carries it;
-    ``texts`` the result texts by language (what a document output writes as files); ``result`` the
-    typed result, when the processing function has one (``ChainResult``)."""
-
-    record: Record
-    output: dict
-    texts: dict[str, str] = field(default_factory=dict)
-    result: Any = None
+from toolkit.io.checkpoint import Checkpoint, Progress, extend_span, finished_job
+from toolkit.io.inputs import Finished, Reject, path_kind
 
 
 class Sink(Protocol):
@@ -50,11 +38,11 @@ class Sink(Protocol):
 
     def open(self) -> None: ...
 
-    def begin(self, job: str, units: dict[str, list], restart: bool): ...
+    def begin(self, job: str, units: dict[str, list], restart: bool) -> Progress: ...
 
-    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None: ...
+    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress: Progress) -> None: ...
 
-    def reuse(self, unit: str, spans: dict, progress) -> None: ...
+    def reuse(self, unit: str, spans: dict, progress: Progress) -> None: ...
 
     def finish(self, manifest: dict | None) -> list[str]: ...
 
@@ -94,14 +82,17 @@ def _check_side_files(out: Path, files: Sequence[Path]) -> None:
         check_name_fits(file, f"the output's side file of {out}", "choose a shorter output name")
 
 
+def beside(out: Path, suffix: str) -> Path:
+    """A side file of the output ``out``: ``OUT.partial``, ``OUT.lock``, ``OUT.rejects.jsonl``..."""
+    return out.with_name(out.name + suffix)
+
+
 def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
 def _append_with_spans(path: Path, pieces: Sequence[tuple[str, str]], spans: dict, name: str) -> None:
     """Append the texts of ``pieces`` (unit, text) to ``path``, noting each unit's span of bytes."""
-    from toolkit.io.jobs import extend_span
-
     position = _size(path)
     for unit, text in pieces:
         end = position + len(text.encode("utf-8"))
@@ -110,7 +101,10 @@ def _append_with_spans(path: Path, pieces: Sequence[tuple[str, str]], spans: dic
     append_durably(path, "".join(text for _, text in pieces))
 
 
-class _RejectsFile:
+class RejectsFile:
+    """A job's rejects file: one JSON line per record set aside (``origin``, ``reason``, the
+    ``line`` as read), appended durably with each unit's span of bytes."""
+
     def __init__(self, path: Path):
         self.path = path
         self.previous: bytes | None = None  # the finished job's rejects, kept to copy its unchanged units' from
@@ -124,9 +118,19 @@ class _RejectsFile:
         if span:
             _append_with_spans(self.path, [(unit, self.previous[span[0]:span[1]].decode("utf-8"))], spans, "rejects")
 
+    def kept(self) -> list[str]:
+        """The file, when it has any rejects; an empty one (left by an earlier run) is removed."""
+        if not self.path.exists():
+            return []
+        if self.path.stat().st_size == 0:
+            self.path.unlink()
+            return []
+        return [str(self.path)]
 
-class _Locked:
-    """Opening: the output checks, then the lock; closing releases it."""
+
+class Locked:
+    """An output that opens with its checks (``_checks``), then its lock, and closes by releasing
+    the lock: every sink, the Ray engine's Parquet sink too."""
 
     lock: OutputLock | None = None
     rejects_path: Path | None = None
@@ -154,14 +158,14 @@ class _Locked:
         self.close()
 
 
-class _Resumable(_Locked):
+class _Resumable(Locked):
     """A sink with a checkpoint and a manifest: resumes an unfinished job, and reruns a finished
-    one by copying the output of its unchanged units (``toolkit.io.jobs``)."""
+    one by copying the output of its unchanged units (``toolkit.io.checkpoint``)."""
 
-    checkpoint: Any
+    checkpoint: Checkpoint
     manifest_path: Path
-    rejects: _RejectsFile
-    progress: Any = None
+    rejects: RejectsFile
+    progress: Progress | None = None
 
     def _output_size(self) -> int | None:
         """The size of the one output file (None: one file per record)."""
@@ -169,12 +173,10 @@ class _Resumable(_Locked):
 
     def _finished(self) -> dict | None:
         """The manifest of the finished job this output holds, when its files are as it left them."""
-        from toolkit.io.jobs import finished_job
-
         data = finished_job(self.manifest_path)
         return data if data is not None and data.get("sizes", {}).get("out") == self._output_size() else None
 
-    def begin(self, job: str, units: dict[str, list], restart: bool):
+    def begin(self, job: str, units: dict[str, list], restart: bool) -> Progress:
         finished = None if restart else self._finished()
         if finished is not None and not self.checkpoint.path.exists() and _size(self.rejects.path) == finished["sizes"]["rejects"]:
             self.rejects.previous = self.rejects.path.read_bytes() if self.rejects.path.exists() else b""
@@ -210,15 +212,13 @@ class StreamSink(_Resumable):
 
     def __init__(self, out: Path, format_record: Callable[[Finished], str], inputs: Sequence[str] = (),
                  header: str = "", check_rejects: bool = False):
-        from toolkit.io.jobs import Checkpoint
-
         self.final, self.format_record, self.inputs, self.header = out, format_record, inputs, header
-        self.partial = out.with_name(out.name + ".partial")
-        self.rejects_path = out.with_name(out.name + ".rejects.jsonl")
-        self.manifest_path = out.with_name(out.name + ".manifest.json")
-        self.lock = OutputLock(out.with_name(out.name + ".lock"), out)
-        self.checkpoint = Checkpoint(out.with_name(out.name + ".progress.json"), [self.partial, self.rejects_path])
-        self.rejects = _RejectsFile(self.rejects_path)
+        self.partial = beside(out, ".partial")
+        self.rejects_path = beside(out, ".rejects.jsonl")
+        self.manifest_path = beside(out, ".manifest.json")
+        self.lock = OutputLock(beside(out, ".lock"), out)
+        self.checkpoint = Checkpoint(beside(out, ".progress.json"), [self.partial, self.rejects_path])
+        self.rejects = RejectsFile(self.rejects_path)
         self.check_rejects = check_rejects
 
     def _checks(self) -> None:
@@ -235,15 +235,13 @@ class StreamSink(_Resumable):
         if _size(self.partial) == 0:
             append_durably(self.partial, self.header)
 
-    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
+    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress: Progress) -> None:
         self._start()
         _append_with_spans(self.partial, [(f.record.unit, self.format_record(f)) for f in finished], progress.spans, "out")
         self.rejects.append(rejects, progress.spans)
         self.checkpoint.commit(progress)
 
-    def reuse(self, unit: str, spans: dict, progress) -> None:
-        from toolkit.io.jobs import extend_span
-
+    def reuse(self, unit: str, spans: dict, progress: Progress) -> None:
         self._start()
         if spans.get("out"):
             start = _size(self.partial)
@@ -253,25 +251,15 @@ class StreamSink(_Resumable):
 
     def finish(self, manifest: dict | None) -> list[str]:
         if self.progress is not None and self.progress.untouched:  # the finished output is this job's, as it was
-            return [str(self.final)] + _kept_rejects(self.rejects_path)
+            return [str(self.final)] + self.rejects.kept()
         self._start()
         replace_atomic(self.partial, self.final)
         written = [str(self.final)]
-        kept = _kept_rejects(self.rejects_path)
+        kept = self.rejects.kept()
         if manifest is not None:
             write_atomic(self.manifest_path, json_bytes(self._manifest(manifest), indent=2))
         self.checkpoint.finish()
         return written + kept
-
-
-def _kept_rejects(path: Path) -> list[str]:
-    """The rejects file when it has any; an empty one (left by an earlier run) is removed."""
-    if not path.exists():
-        return []
-    if path.stat().st_size == 0:
-        path.unlink()
-        return []
-    return [str(path)]
 
 
 class FolderSink(_Resumable):
@@ -281,16 +269,14 @@ class FolderSink(_Resumable):
 
     def __init__(self, name: Path, folder: Path, files_of: Callable[[Finished], dict[str, str]],
                  inputs: Sequence[str] = (), check_rejects: bool = False):
-        from toolkit.io.jobs import Checkpoint
-
         self.name, self.folder, self.files_of, self.inputs = name, folder, files_of, inputs
         as_folder = name == folder
-        meta = (lambda suffix: folder / f".toolkit{suffix}") if as_folder else (lambda suffix: name.with_name(name.name + suffix))
-        self.rejects_path = folder / "rejects.jsonl" if as_folder else name.with_name(name.name + ".rejects.jsonl")
-        self.manifest_path = folder / "toolkit-manifest.json" if as_folder else name.with_name(name.name + ".manifest.json")
+        meta = (lambda suffix: folder / f".toolkit{suffix}") if as_folder else (lambda suffix: beside(name, suffix))
+        self.rejects_path = folder / "rejects.jsonl" if as_folder else beside(name, ".rejects.jsonl")
+        self.manifest_path = folder / "toolkit-manifest.json" if as_folder else beside(name, ".manifest.json")
         self.lock = OutputLock(meta(".lock"), name)
         self.checkpoint = Checkpoint(meta("-progress.json") if as_folder else meta(".progress.json"), [self.rejects_path])
-        self.rejects = _RejectsFile(self.rejects_path)
+        self.rejects = RejectsFile(self.rejects_path)
         self.check_rejects = check_rejects
         self.as_folder = as_folder
         self.written: list[str] = []
@@ -303,7 +289,7 @@ class FolderSink(_Resumable):
         if not self.as_folder:
             _check_side_files(self.name, [self.rejects_path, self.manifest_path, self.lock.path, self.checkpoint.path])
 
-    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
+    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress: Progress) -> None:
         for item in finished:
             for relpath, text in self.files_of(item).items():
                 path = self.folder / relpath
@@ -314,13 +300,13 @@ class FolderSink(_Resumable):
         self.rejects.append(rejects, progress.spans)
         self.checkpoint.commit(progress)
 
-    def reuse(self, unit: str, spans: dict, progress) -> None:
+    def reuse(self, unit: str, spans: dict, progress: Progress) -> None:
         self.rejects.copy(unit, spans.get("rejects"), progress.spans)  # the unit's files are there as they were
 
     def finish(self, manifest: dict | None) -> list[str]:
         if self.progress is not None and self.progress.untouched:
-            return _kept_rejects(self.rejects_path)
-        kept = _kept_rejects(self.rejects_path)
+            return self.rejects.kept()
+        kept = self.rejects.kept()
         if manifest is not None:
             write_atomic(self.manifest_path, json_bytes(self._manifest(manifest), indent=2))
         self.checkpoint.finish()
@@ -342,7 +328,7 @@ def _write_stdout(text: str) -> None:
         raise
 
 
-class StdoutSink(_Locked):
+class StdoutSink(Locked):
     """Standard output (or ``emit``): records written as they come, nothing to resume. Rejects go
     to ``rejects_path``."""
 
@@ -350,7 +336,7 @@ class StdoutSink(_Locked):
                  emit: Callable[[Finished], None] | None = None, check_rejects: bool = False):
         self.format_record, self.header, self.emit = format_record, header, emit
         self.rejects_path = rejects_path
-        self.rejects = _RejectsFile(rejects_path) if rejects_path else None
+        self.rejects = RejectsFile(rejects_path) if rejects_path else None
         self.check_rejects = check_rejects
 
     def _checks(self) -> None:
@@ -358,12 +344,10 @@ class StdoutSink(_Locked):
             check_name_fits(self.rejects_path, "the rejects file",
                             "give the input a shorter name, or write to an output file («out»)")
 
-    def begin(self, job: str, units: dict[str, list], restart: bool):
-        from toolkit.io.jobs import Progress
-
+    def begin(self, job: str, units: dict[str, list], restart: bool) -> Progress:
         return Progress(current=units)
 
-    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress) -> None:
+    def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress: Progress) -> None:
         if self.format_record is not None and finished:
             _write_stdout(self.header + "".join(self.format_record(f) for f in finished))
             self.header = ""

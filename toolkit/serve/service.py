@@ -79,13 +79,12 @@ class TranslationService:
         chain.summarizer(c.source)
 
     def _build(self, source: str, target: str) -> Translator:
-        from toolkit.translate.factory import build_translator
-        from toolkit.translate.memory import TranslationMemory
+        from toolkit.translate.factory import build_translators
 
         c = self.config
-        memory = TranslationMemory() if c.translation_memory else None  # this thread's own connection
-        translator = build_translator(source, target, c.model_for(target), c.backend, c.decoding, memory=memory,
-                                      quantization=c.quantization, threads=c.threads)
+        # Built on the pair's own thread: the translation memory connection is this thread's.
+        translator = build_translators(source, {target: c.model_for(target)}, c.backend, c.decoding,
+                                       c.translation_memory, quantization=c.quantization, threads=c.threads)[target]
         # Weights load at the first use: load them now, so the server listens only once it can answer.
         translator.load()
         return translator

@@ -50,12 +50,16 @@ def models_for(source: str, targets: list[str], models: list[str] | None) -> dic
 
 
 def build_translators(source: str, models: dict[str, str], backend: str = "auto",
-                      decoding: DecodingSettings | None = None, memory: TranslationMemory | None = None,
+                      decoding: DecodingSettings | None = None, memory: bool = True, device: str | None = None,
                       quantization: str | None = None, threads: int | None = None,
                       dtype: str | None = None) -> dict[str, Translator]:
-    """One translator per target of ``models`` (``models_for``), sharing one translation memory."""
-    return {t: build_translator(source, t, model, backend, decoding, memory=memory, quantization=quantization,
-                                threads=threads, dtype=dtype) for t, model in models.items()}
+    """One translator per target of ``models`` (``models_for``); with ``memory``, all answering
+    from one connection to the translation memory, opened here (a connection belongs to the
+    process and thread that opened it: call this where the translators will run). The one builder
+    of translators for jobs, Ray actors, the chain and the service."""
+    store = TranslationMemory() if memory else None
+    return {t: build_translator(source, t, model, backend, decoding, device, store, quantization, threads, dtype)
+            for t, model in models.items()}
 
 
 def choose_model(source: str, target: str, model: str | None = None) -> str:

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from toolkit.errors import InputError
+from toolkit.io.checkpoint import Progress, job_key
 from toolkit.io.files import OutputError, check_name_fits, name_max
-from toolkit.io.inputs import (TABLE_SUFFIXES, Document, InputOptions, InputSet, Record, classify, path_kind,
-                                 read_items)
-from toolkit.io.jobs import Unfinished, job_key, run_job
-from toolkit.io.sinks import Finished, FolderSink, Sink, StdoutSink, StreamSink
+from toolkit.io.inputs import (TABLE_SUFFIXES, Document, Finished, InputOptions, InputSet, Record, classify,
+                               path_kind, read_items)
+from toolkit.io.jobs import JobReport, Unfinished, run_job
+from toolkit.io.sinks import FolderSink, Sink, StdoutSink, StreamSink
 from toolkit.languages import get_language
 from toolkit.provenance import DecodingSettings, library_versions
 from toolkit.translate.base import Translator
@@ -222,66 +223,102 @@ def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], 
     return StreamSink(out, formats.line, inputs.items, formats.header(), check_rejects)
 
 
-def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
-                        on_progress: Callable[[int, int], None] | None = None,
-                        emit: Callable[[Finished], None] | None = None) -> JobSummary:
-    """Translate every input record into every target; write as pools finish; resume where an
-    earlier run of the same job stopped.
+@dataclass(frozen=True)
+class JobSettings:
+    """A translation job's settings as every engine resolves them, before any model work: language
+    codes, the model of each target, and the batching settings (``TOOLKIT_*`` or their defaults)."""
 
-    Every check a user can fail (inputs, output place, lock, settings, model choice, an unfinished
-    job that cannot be continued) runs before any model is loaded. ``on_progress(records,
-    sentences)`` is called with increments as work completes; ``emit``, when given and there is no
-    ``out``, receives each finished record instead of standard output.
-    """
+    source: str
+    targets: tuple[str, ...]
+    models: dict[str, str]
+    batch_tokens: int | None
+    pool_chars: int
+
+
+def job_settings(job: TranslationJob) -> JobSettings:
+    """The job's settings, checked (a bad setting or model choice stops it here)."""
     from toolkit.settings import check_settings, setting
-    from toolkit.translate.factory import build_translators, models_for
+    from toolkit.translate.factory import models_for
 
-    input_set = inputs if isinstance(inputs, InputSet) else classify(list(inputs), job.inputs)
     source = get_language(job.source).code
-    targets = [get_language(t).code for t in job.targets]
+    targets = tuple(get_language(t).code for t in job.targets)
     batch_tokens = setting("batch_tokens", job.batch_tokens, None)
     pool_chars = setting("pool_chars", job.pool_chars, POOL_CHARS)
     setting("threads", job.threads, None)
     check_settings()
-    models = models_for(source, targets, list(job.models))
-    spec = {"task": "translate", "kind": input_set.kind, "inputs": input_set.options.__dict__, "source": source,
-            "models": models, "backend": job.backend, "quantization": job.quantization, "beams": job.beams,
-            "json": job.as_json}
-    summary = JobSummary()
-    with open_sink(input_set, job, emit) as sink:
-        progress = sink.begin(job_key(spec), input_set.units(), job.restart)
-        memory = None
-        if job.memory:
-            from toolkit.translate.memory import TranslationMemory
+    return JobSettings(source, targets, models_for(source, list(targets), list(job.models)), batch_tokens, pool_chars)
 
-            memory = TranslationMemory()
-        translators = build_translators(source, models, job.backend, DecodingSettings(beams=job.beams), memory,
-                                        job.quantization, job.threads, job.dtype)
+
+def translation_job_key(kind: str, options: InputOptions, job: TranslationJob, settings: JobSettings) -> str:
+    """What identifies a translation job for resuming, on every engine: a job stopped or finished
+    on one engine goes on on the other."""
+    return job_key({"task": "translate", "kind": kind, "inputs": options.__dict__, "source": settings.source,
+                    "models": settings.models, "backend": job.backend, "quantization": job.quantization,
+                    "beams": job.beams, "json": job.as_json})
+
+
+def finish_translation(sink: Sink, job: TranslationJob, inputs: InputSet, settings: JobSettings, progress: Progress,
+                       report: JobReport | None = None, sentences: int = 0, models: dict | None = None,
+                       versions: dict | None = None, engine: str | None = None) -> JobSummary:
+    """Make the job's output whole, with its manifest (where there is an output file), and say
+    what the job did. Without ``report`` the job had nothing to do: a finished job none of whose
+    inputs changed, whose output stays as it is."""
+    bound_reached = {t: progress.counters.get(f"bound_reached:{t}", 0) for t in settings.targets}
+    if report is None:
+        return JobSummary(resumed=progress.records, total_records=progress.records, total_rejected=progress.rejected,
+                          bound_reached=bound_reached, outputs=sink.finish(None))
+    manifest = {
+        "task": "translate",
+        **({"engine": engine} if engine else {}),
+        "inputs": inputs.items,
+        "records": progress.records,
+        "rejected": progress.rejected,
+        "bound_reached": bound_reached,
+        "models": models,
+        "versions": versions if versions is not None else library_versions(),
+    }
+    return JobSummary(records=report.records, resumed=report.resumed, rejected=report.rejected,
+                      total_records=progress.records, total_rejected=progress.rejected, sentences=sentences,
+                      bound_reached=bound_reached, outputs=sink.finish(manifest if job.out is not None else None))
+
+
+def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
+                        on_progress: Callable[[int, int], None] | None = None,
+                        emit: Callable[[Finished], None] | None = None) -> JobSummary:
+    """Translate every input record into every target; write as pools finish; resume where an
+    earlier run of the same job stopped (on either engine).
+
+    Every check a user can fail (inputs, output place, lock, settings, model choice, an unfinished
+    job that cannot be continued) runs before any model is loaded. ``on_progress(records,
+    sentences)`` is called with increments as work completes; ``emit``, when given and there is no
+    ``out``, receives each finished record instead of standard output. A finished job none of
+    whose inputs changed is left as it is, without building a translator.
+    """
+    from toolkit.translate.factory import build_translators
+
+    input_set = inputs if isinstance(inputs, InputSet) else classify(list(inputs), job.inputs)
+    settings = job_settings(job)
+    sentences = 0
+    with open_sink(input_set, job, emit) as sink:
+        progress = sink.begin(translation_job_key(input_set.kind, input_set.options, job, settings),
+                              input_set.units(), job.restart)
+        if progress.untouched:
+            return finish_translation(sink, job, input_set, settings, progress)
+        translators = build_translators(settings.source, settings.models, job.backend, DecodingSettings(beams=job.beams),
+                                        job.memory, quantization=job.quantization, threads=job.threads, dtype=job.dtype)
 
         def on_batch(n: int) -> None:
-            summary.sentences += n
+            nonlocal sentences
+            sentences += n
             if on_progress:
                 on_progress(0, n)
 
         def process(records: list[Record]) -> list[Finished]:
-            return translate_records(records, translators, batch_tokens, on_batch)
+            return translate_records(records, translators, settings.batch_tokens, on_batch)
 
         def counters() -> dict[str, int]:
             return {f"bound_reached:{t}": tr.bound_reached for t, tr in translators.items()}
 
-        report = run_job(read_items(input_set), process, sink, progress, pool_chars, counters,
+        report = run_job(read_items(input_set), process, sink, progress, settings.pool_chars, counters,
                          (lambda records, _: on_progress(records, 0)) if on_progress else None)
-        summary.records, summary.rejected, summary.resumed = report.records, report.rejected, report.resumed
-        summary.total_records, summary.total_rejected = progress.records, progress.rejected
-        summary.bound_reached = {t: progress.counters.get(f"bound_reached:{t}", 0) for t in targets}
-        manifest = {
-            "task": "translate",
-            "inputs": input_set.items,
-            "records": progress.records,
-            "rejected": progress.rejected,
-            "bound_reached": summary.bound_reached,
-            "models": provenance(translators),
-            "versions": library_versions(),
-        }
-        summary.outputs = sink.finish(manifest if job.out is not None else None)
-    return summary
+        return finish_translation(sink, job, input_set, settings, progress, report, sentences, provenance(translators))

@@ -15,17 +15,8 @@ from typing import Any, Sequence
 
 from toolkit.errors import ModelError
 from toolkit.models.backends import Generated, GenerationRequest, ModelInfo, Plan
+from toolkit.models.cuda import import_ctranslate2
 from toolkit.models.tokenizers import TextTokenizer
-
-
-def import_ctranslate2():
-    """``ctranslate2``, with CUDA 12's runtime libraries preloaded where a GPU needs them."""
-    from toolkit.models.cuda import preload_cuda12
-
-    preload_cuda12()
-    import ctranslate2
-
-    return ctranslate2
 
 
 def settle(info: ModelInfo, device: str | None, quantization: str | None, dtype: str | None,
