@@ -62,7 +62,7 @@ def throughput(work: Path, n_sentences: int, tokens: int, beams: int, device: st
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     import translate_throughput as tt
-    from toolkit.models.backends.ct2 import import_ctranslate2
+    from toolkit.models.cuda import import_ctranslate2
     from toolkit.models.ct2 import convert
     from toolkit.provenance import DecodingSettings
     from toolkit.translate.engine import _prepare, batches_by_tokens, default_batch_tokens, translate_texts

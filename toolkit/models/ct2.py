@@ -55,7 +55,7 @@ def ct2_device(device: str | None = None) -> tuple[str, int]:
     """('cpu' | 'cuda', device index) from the argument, TOOLKIT_DEVICE, or what is present."""
     wanted = setting("device", device, "auto", str)
     if wanted == "auto":
-        from toolkit.models.backends.ct2 import import_ctranslate2
+        from toolkit.models.cuda import import_ctranslate2
 
         return ("cuda", 0) if import_ctranslate2().get_cuda_device_count() > 0 else ("cpu", 0)
     kind, _, index = wanted.partition(":")
@@ -73,7 +73,7 @@ FASTEST_FIRST = {"cpu": ("int8", "int8_float32", "int16", "float32"),
 def default_quantization(device: str, supported: set[str] | None = None) -> str:
     """The fastest compute type this machine supports (ctranslate2.get_supported_compute_types)."""
     if supported is None:
-        from toolkit.models.backends.ct2 import import_ctranslate2
+        from toolkit.models.cuda import import_ctranslate2
 
         supported = set(import_ctranslate2().get_supported_compute_types(device))
     ranked = FASTEST_FIRST.get(device, FASTEST_FIRST["cpu"])

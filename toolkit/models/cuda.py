@@ -63,3 +63,11 @@ def preload_cuda12() -> list[Path]:
         except OSError:
             break  # a missing dependency: ctranslate2 will report the GPU as unusable
     return loaded
+
+
+def import_ctranslate2():
+    """``ctranslate2``, with CUDA 12's runtime libraries preloaded where a GPU needs them."""
+    preload_cuda12()
+    import ctranslate2
+
+    return ctranslate2

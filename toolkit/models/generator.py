@@ -129,7 +129,7 @@ def load_generator(ref: str, quantization: str | None = None, device: str | None
     One generator using every usable core (``threads``, else TOOLKIT_THREADS): an LLM answers one
     long prompt at a time, which parallel single-threaded workers would not speed up."""
     from toolkit.models.backends import model_info
-    from toolkit.models.backends.ct2 import import_ctranslate2
+    from toolkit.models.cuda import import_ctranslate2
 
     kind, index = ct2_device(device)
     quantization = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))

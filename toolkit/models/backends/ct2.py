@@ -18,16 +18,6 @@ from toolkit.models.backends import Generated, GenerationRequest, ModelInfo, Pla
 from toolkit.models.tokenizers import TextTokenizer
 
 
-def import_ctranslate2():
-    """``ctranslate2``, with CUDA 12's runtime libraries preloaded where a GPU needs them."""
-    from toolkit.models.cuda import preload_cuda12
-
-    preload_cuda12()
-    import ctranslate2
-
-    return ctranslate2
-
-
 def settle(info: ModelInfo, device: str | None, quantization: str | None, dtype: str | None,
            threads: int | None) -> Plan:
     from toolkit.errors import ToolkitError
@@ -53,6 +43,7 @@ def _vocabulary(folder: Path) -> set[str]:
 
 def load(info: ModelInfo, tokenizer: TextTokenizer, plan: Plan) -> "CT2Model":
     from toolkit.models.ct2 import convert
+    from toolkit.models.cuda import import_ctranslate2
 
     kind, index, workers, per_worker = plan.options
     folder = convert(info.source.ref, plan.quantization)
