@@ -157,6 +157,16 @@ def check_backend(name: str) -> str:
     return name
 
 
+def choose_backend(backend: str, ref: str) -> str:
+    """The backend a model runs on; ``auto``: ct2 when ctranslate2 is installed and runs the model's
+    family, else hf."""
+    if check_backend(backend) != "auto":
+        return backend
+    from toolkit.models.ct2 import supports
+
+    return "ct2" if supports(ref) else "hf"
+
+
 def _backend(name: str):
     if name not in BACKENDS:
         raise ToolkitError(f"unknown backend '{name}'", f"use one of: auto, {', '.join(BACKENDS)}")
