@@ -115,20 +115,19 @@ class CT2ChatModel(ChatModel):
     backend = "ct2"
 
     def __init__(self, ref: str, quantization: str | None = None, device: str | None = None, threads: int | None = None):
-        from toolkit.models.ct2 import check_quantization, ct2_device, default_quantization
+        from toolkit.models.ct2 import ct2_plan
         from toolkit.models.generator import check_generator
-        from toolkit.settings import setting
 
-        kind, index = ct2_device(device)
-        chosen = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))
-        super().__init__(ref, kind if kind == "cpu" else f"{kind}:{index}", chosen)
+        # One generator using every usable core: an LLM answers one long prompt at a time, which
+        # parallel single-threaded workers would not speed up.
+        self._plan = ct2_plan(device, quantization, threads, parallel=False)
+        super().__init__(ref, self._plan.device, self._plan.compute_type)
         check_generator(self.info)  # a family ctranslate2 cannot convert is refused before any work
-        self._options = (device, threads)
 
     def _load(self) -> Any:
         from toolkit.models.generator import load_generator
 
-        return load_generator(self.ref, self.quantization, *self._options)
+        return load_generator(self.ref, self._plan)
 
     def _run(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
         return self._engine.generate(ids, decoding, min_new_tokens, max_new_tokens)

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from toolkit.errors import ModelError
-from toolkit.models.ct2 import check_quantization, convert, ct2_device, default_quantization, installed, usable_cores
+from toolkit.models.ct2 import CT2Plan, convert, installed
 from toolkit.models.revision import local_folder
 from toolkit.models.store import ModelSource, read_model_json, resolve
 from toolkit.provenance import DecodingSettings
-from toolkit.settings import setting
 
 # transformers model_type values whose causal LM ctranslate2 converts.
 GENERATOR_FAMILIES = ("llama", "mistral", "mixtral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "gemma3_text",
@@ -122,29 +121,14 @@ def check_generator(info) -> None:
 
 
 @lru_cache(maxsize=2)
-def load_generator(ref: str, quantization: str | None = None, device: str | None = None,
-                   threads: int | None = None) -> LoadedGenerator:
-    """Convert (first time) and load a causal LM as a ``ctranslate2.Generator``.
-
-    One generator using every usable core (``threads``, else TOOLKIT_THREADS): an LLM answers one
-    long prompt at a time, which parallel single-threaded workers would not speed up."""
+def load_generator(ref: str, plan: CT2Plan) -> LoadedGenerator:
+    """Convert (first time) and load a causal LM as a ``ctranslate2.Generator`` as ``plan`` says."""
     from toolkit.models.backends import model_info
-    from toolkit.models.cuda import import_ctranslate2
 
-    kind, index = ct2_device(device)
-    quantization = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))
     info = model_info(ref)
     check_generator(info)
-    folder = convert(ref, quantization)
-    ctranslate2 = import_ctranslate2()
+    folder = convert(ref, plan.compute_type)
     tokenizer = causal_tokenizer(str(info.folder), info.revision)
-    per_worker = max(1, min(setting("threads", threads, usable_cores(), int), usable_cores()))
-    try:
-        generator = ctranslate2.Generator(str(folder), device=kind, device_index=index, compute_type=quantization,
-                                          inter_threads=1, intra_threads=per_worker)
-    except (RuntimeError, ValueError) as exc:
-        raise ModelError(f"ctranslate2 cannot load '{ref}' as {quantization} on {kind}: {exc}",
-                         f"supported here: {', '.join(sorted(ctranslate2.get_supported_compute_types(kind)))}") from None
+    generator = plan.load("Generator", folder, ref)
     return LoadedGenerator(info.source, generator, tokenizer, info.family, info.revision, info.max_input_tokens,
-                           kind if kind == "cpu" else f"{kind}:{index}", quantization, end_token_ids(info) or
-                           (tokenizer.eos_token_id,), folder)
+                           plan.device, plan.compute_type, end_token_ids(info) or (tokenizer.eos_token_id,), folder)

@@ -233,6 +233,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
     sentences)`` is called with increments as work completes; ``emit``, when given and there is no
     ``out``, receives each finished record instead of standard output.
     """
+    from toolkit.models.backends import resolve_threads
     from toolkit.settings import check_settings, setting
     from toolkit.translate.factory import build_translators, models_for
 
@@ -241,7 +242,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
     targets = [get_language(t).code for t in job.targets]
     batch_tokens = setting("batch_tokens", job.batch_tokens, None)
     pool_chars = setting("pool_chars", job.pool_chars, POOL_CHARS)
-    setting("threads", job.threads, None)
+    threads = resolve_threads(job.threads)  # resolved once, here, for every translator
     check_settings()
     models = models_for(source, targets, list(job.models))
     spec = {"task": "translate", "kind": input_set.kind, "inputs": input_set.options.__dict__, "source": source,
@@ -256,7 +257,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
 
             memory = TranslationMemory()
         translators = build_translators(source, models, job.backend, DecodingSettings(beams=job.beams), memory,
-                                        job.quantization, job.threads, job.dtype)
+                                        job.quantization, threads, job.dtype)
 
         def on_batch(n: int) -> None:
             summary.sentences += n

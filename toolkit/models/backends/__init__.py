@@ -10,6 +10,7 @@ and ``load`` and one line in ``BACKENDS``.
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -126,7 +127,7 @@ class Plan:
     device: str
     quantization: str | None
     threads: int | None = None
-    options: tuple = ()
+    options: Any = None  # what else the backend settled (ct2: its CT2Plan); hashable
 
 
 class LazyModel:
@@ -148,6 +149,19 @@ class LazyModel:
         if self._model is None:
             self._model = self._loader()
         return self._model.generate(inputs, request)
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def resolve_threads(threads: int | None) -> int | None:
+    """The inference threads: the argument, else TOOLKIT_THREADS or the config file, never more than
+    the cores this process may use; None when none is set (each backend then takes its default)."""
+    from toolkit.settings import setting
+
+    wanted = setting("threads", threads, None)
+    return None if wanted is None else min(wanted, usable_cores())
 
 
 def check_backend(name: str) -> str:
