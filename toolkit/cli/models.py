@@ -44,9 +44,9 @@ def models_info(model_id: str = typer.Argument(..., help="Catalogue id, imported
     """Everything known about one model: catalogue facts and where it is."""
     import json
 
-    from toolkit.models.listing import model_info
+    from toolkit.models.listing import describe_model
 
-    typer.echo(json.dumps(model_info(model_id), indent=2, ensure_ascii=False))
+    typer.echo(json.dumps(describe_model(model_id), indent=2, ensure_ascii=False))
 
 
 @models_app.command("import")

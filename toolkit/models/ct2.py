@@ -16,8 +16,9 @@ from pathlib import Path
 
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.models.catalogue import load_catalogue
-from toolkit.models.backends import model_family, resolve_threads, usable_cores
-from toolkit.models.store import fetch_hub_model, read_model_json, resolve
+from toolkit.models.backends import resolve_threads, usable_cores
+from toolkit.models.families import local_model_files
+from toolkit.models.store import fetch_hub_model, resolve
 from toolkit.models.revision import local_folder, model_revision
 from toolkit.settings import cache_dir, setting
 
@@ -30,26 +31,14 @@ def installed() -> bool:
     return importlib.util.find_spec("ctranslate2") is not None
 
 
-def folder_family(ref: str) -> str | None:
-    """The model's family read from its local config files (no heavy import), or None."""
-    try:
-        folder = local_folder(resolve(ref))
-    except ModelError:
-        return None
-    if folder is None or not (folder / "config.json").is_file():
-        return None
-    config = read_model_json(folder / "config.json", ref)
-    tokenizer_class = read_model_json(folder / "tokenizer_config.json", ref).get("tokenizer_class") or ""
-    return model_family(config.get("model_type", ""), tokenizer_class)
-
-
 def supports(ref: str) -> bool:
     """ctranslate2 is installed and can run this model's family (from its files, or from the
     catalogue for a catalogue model not downloaded yet: it is fetched and converted on first use)."""
     if not installed():
         return False
     catalogued = load_catalogue().models.get(ref)
-    return (folder_family(ref) or (catalogued.family if catalogued else None)) in FAMILIES
+    local = local_model_files(ref)
+    return (local.family if local else catalogued.family if catalogued else None) in FAMILIES
 
 
 def ct2_device(device: str | None = None) -> tuple[str, int]:

@@ -15,8 +15,8 @@ from typing import Any, Sequence
 
 from toolkit.errors import ModelError
 from toolkit.models.ct2 import CT2Plan, convert, installed
-from toolkit.models.revision import local_folder
-from toolkit.models.store import ModelSource, read_model_json, resolve
+from toolkit.models.families import local_model_files
+from toolkit.models.store import ModelSource
 from toolkit.provenance import DecodingSettings
 
 # transformers model_type values whose causal LM ctranslate2 converts.
@@ -69,32 +69,16 @@ class LoadedGenerator:
         return GeneratedText(ids[:-1] if ended else ids, ended)
 
 
-def config_family(folder: Path | None) -> tuple[str, bool] | None:
-    """(model_type, is a causal LM) from a model folder's config.json, without heavy imports."""
-    if folder is None or not (folder / "config.json").is_file():
-        return None
-    config = read_model_json(folder / "config.json")
-    architectures = config.get("architectures") or []
-    causal = not config.get("is_encoder_decoder", False) and any(a.endswith("ForCausalLM") for a in architectures)
-    return config.get("model_type", ""), causal
-
-
 def is_causal_lm(ref: str) -> bool:
     """The model's local files say it is a decoder-only language model."""
-    try:
-        found = config_family(local_folder(resolve(ref)))
-    except ModelError:
-        return False
-    return bool(found and found[1])
+    files = local_model_files(ref)
+    return bool(files and files.causal)
 
 
 def supports_generator(ref: str) -> bool:
     """ctranslate2 is installed and converts this causal LM's family."""
-    try:
-        found = config_family(local_folder(resolve(ref)))
-    except ModelError:
-        return False
-    return installed() and bool(found) and found[1] and found[0] in GENERATOR_FAMILIES
+    files = local_model_files(ref)
+    return installed() and bool(files and files.causal) and files.model_type in GENERATOR_FAMILIES
 
 
 @lru_cache(maxsize=4)
@@ -113,10 +97,9 @@ def end_token_ids(info) -> tuple[int, ...]:
 
 def check_generator(info) -> None:
     """Refuse a model ctranslate2 cannot run as a generator (not a causal LM, or another family)."""
-    found = config_family(info.folder)
-    if found is None or not found[1] or found[0] not in GENERATOR_FAMILIES:
-        what = f"a {found[0]} model" if found else "not a local model folder"
-        raise ModelError(f"ctranslate2 cannot run '{info.source.ref}' as a generator ({what})",
+    model_type = info.config.get("model_type", "")
+    if not info.causal or model_type not in GENERATOR_FAMILIES:
+        raise ModelError(f"ctranslate2 cannot run '{info.source.ref}' as a generator (a {model_type} model)",
                          f"use the hf backend, or a causal LM of a family it converts: {', '.join(GENERATOR_FAMILIES[:6])}...")
 
 

@@ -146,12 +146,12 @@ def _tokenizer_and_family(folder: Path, revision: str) -> tuple[Any, str] | None
     read, no torch where the model's files allow); None when they cannot be read, which the backend
     then reports."""
     from toolkit.models.backends import model_tokenizer
-    from toolkit.models.ct2 import folder_family
+    from toolkit.models.families import local_model_files
 
-    family = folder_family(str(folder))
-    if family is None:
+    files = local_model_files(str(folder))
+    if files is None:
         return None
     try:
-        return model_tokenizer(folder, family, revision), family
+        return model_tokenizer(folder, files.family, revision), files.family
     except Exception:  # noqa: BLE001 - any failure here is the backend's to report; this only checks pairs
         return None
