@@ -143,21 +143,12 @@ class _GeneratedOnly:
         return self.inner(input_ids[:, self.prompt_length:], scores)
 
 
-def choose_chat_backend(backend: str, ref: str) -> str:
-    """``auto``: ct2 when ctranslate2 is installed and converts the model's family, else hf."""
-    from toolkit.models.backends import check_backend
-
-    if check_backend(backend) != "auto":
-        return backend
-    from toolkit.models.generator import supports_generator
-
-    return "ct2" if supports_generator(ref) else "hf"
-
-
 def load_chat_model(ref: str, backend: str = "auto", quantization: str | None = None, device: str | None = None,
                     threads: int | None = None) -> ChatModel:
     """A chat model on the chosen backend; ``hf`` runs float32 only."""
-    chosen = choose_chat_backend(backend, ref)
+    from toolkit.models.backends import choose_backend
+
+    chosen = choose_backend(backend, ref)
     if chosen == "hf":
         if quantization not in (None, "float32"):
             raise ToolkitError(f"the hf backend runs chat models in float32, not {quantization}",

@@ -15,30 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.models.catalogue import load_catalogue
 from toolkit.models.backends import resolve_threads, usable_cores
-from toolkit.models.families import local_model_files
 from toolkit.models.store import fetch_hub_model, resolve
 from toolkit.models.revision import local_folder, model_revision
 from toolkit.settings import cache_dir, setting
 
-FAMILIES = ("marian", "m2m100", "nllb", "mbart50", "bart", "t5")
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 _META = "toolkit-conversion.json"
 
 
 def installed() -> bool:
     return importlib.util.find_spec("ctranslate2") is not None
-
-
-def supports(ref: str) -> bool:
-    """ctranslate2 is installed and can run this model's family (from its files, or from the
-    catalogue for a catalogue model not downloaded yet: it is fetched and converted on first use)."""
-    if not installed():
-        return False
-    catalogued = load_catalogue().models.get(ref)
-    local = local_model_files(ref)
-    return (local.family if local else catalogued.family if catalogued else None) in FAMILIES
 
 
 def ct2_device(device: str | None = None) -> tuple[str, int]:

@@ -1,7 +1,7 @@
 """Decoder-only (causal) language models on CTranslate2: converted once like the seq2seq models
 (same cache, keyed by model id, revision and quantisation), loaded as a ``ctranslate2.Generator``.
 
-The families ctranslate2 converts to a generator are listed in ``GENERATOR_FAMILIES`` (Llama, which
+The families ctranslate2 converts to a generator are listed in ``toolkit.models.families`` (Llama, which
 covers SmolLM2, Mistral, Qwen, Gemma, Phi, Falcon, GPT-2 and more). Decoding mirrors transformers'
 greedy search; penalties look at the generated tokens only, never at the prompt.
 """
@@ -14,14 +14,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from toolkit.errors import ModelError
-from toolkit.models.ct2 import CT2Plan, convert, installed
-from toolkit.models.families import local_model_files
+from toolkit.models.ct2 import CT2Plan, convert
+from toolkit.models.families import GENERATOR_FAMILIES, local_model_files
 from toolkit.models.store import ModelSource
 from toolkit.provenance import DecodingSettings
-
-# transformers model_type values whose causal LM ctranslate2 converts.
-GENERATOR_FAMILIES = ("llama", "mistral", "mixtral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "gemma3_text",
-                      "phi", "phi3", "falcon", "gpt2", "gpt_neox", "gptj", "gpt_bigcode", "bloom", "opt", "mpt", "codegen")
 
 
 @dataclass(frozen=True)
@@ -75,12 +71,6 @@ def is_causal_lm(ref: str) -> bool:
     return bool(files and files.causal)
 
 
-def supports_generator(ref: str) -> bool:
-    """ctranslate2 is installed and converts this causal LM's family."""
-    files = local_model_files(ref)
-    return installed() and bool(files and files.causal) and files.model_type in GENERATOR_FAMILIES
-
-
 @lru_cache(maxsize=4)
 def causal_tokenizer(folder: str, revision: str):
     """transformers' tokenizer of a causal LM (its chat template needs it), read once per revision."""
@@ -97,9 +87,8 @@ def end_token_ids(info) -> tuple[int, ...]:
 
 def check_generator(info) -> None:
     """Refuse a model ctranslate2 cannot run as a generator (not a causal LM, or another family)."""
-    model_type = info.config.get("model_type", "")
-    if not info.causal or model_type not in GENERATOR_FAMILIES:
-        raise ModelError(f"ctranslate2 cannot run '{info.source.ref}' as a generator (a {model_type} model)",
+    if not info.causal or not info.entry.runs_on_ct2(info.family):
+        raise ModelError(f"ctranslate2 cannot run '{info.source.ref}' as a generator (a {info.family} model)",
                          f"use the hf backend, or a causal LM of a family it converts: {', '.join(GENERATOR_FAMILIES[:6])}...")
 
 

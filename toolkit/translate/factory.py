@@ -6,9 +6,9 @@ from toolkit.errors import LanguageError, ToolkitError
 from toolkit.languages import get_language
 from toolkit.models.backends import choose_backend
 from toolkit.models.catalogue import load_catalogue
+from toolkit.models.families import check_pair
 from toolkit.provenance import DecodingSettings
 from toolkit.translate.base import Translator
-from toolkit.translate.families import check_pair
 from toolkit.translate.memory import CachedTranslator, TranslationMemory
 
 

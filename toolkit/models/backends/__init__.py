@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
 from toolkit.errors import InputError, ModelError, ToolkitError
-from toolkit.models.families import read_model_files
+from toolkit.models.families import Family, read_model_files
 from toolkit.models.store import CORRUPT_HINT, ModelSource, fetch_hub_model, read_model_json, resolve
-from toolkit.models.tokenizers import TOKENIZER_FILES, TextTokenizer, load_tokenizer
+from toolkit.models.tokenizers import TextTokenizer, load_tokenizer
 from toolkit.provenance import DecodingSettings
 
 # backend name -> module with settle(info, device, quantization, dtype, threads) and load(info, tokenizer, plan)
@@ -36,6 +36,7 @@ class ModelInfo:
     folder: Path
     family: str
     causal: bool  # a decoder-only language model
+    entry: Family = field(compare=False, repr=False)  # its entry in the family registry
     revision: str
     max_input_tokens: int  # longest input the model and its tokenizer take
     max_positions: int  # the output length ceiling
@@ -60,13 +61,14 @@ def model_info(ref: str) -> ModelInfo:
     config, family = files.config, files.family
     if not files.model_type:
         raise ModelError(f"model '{ref}' has no model_type in its config.json", "point at a folder save_pretrained wrote")
-    missing = [name for name in TOKENIZER_FILES.get(family, ()) if not (folder / name).is_file()]
+    needed = files.entry.required_files
+    missing = [name for name in needed if not (folder / name).is_file()]
     if missing:
         raise ModelError(f"cannot load model '{ref}': {folder} has no {', '.join(missing)} (a {family} model needs "
-                         f"{', '.join(TOKENIZER_FILES[family])})", CORRUPT_HINT)
+                         f"{', '.join(needed)})", CORRUPT_HINT)
     positions = config.get("max_position_embeddings") or config.get("n_positions")
     limits = [n for n in (positions, files.tokenizer_config.get("model_max_length")) if isinstance(n, int) and 0 < n < _NO_LIMIT]
-    return ModelInfo(source, folder, family, files.causal, source.revision or model_revision(source),
+    return ModelInfo(source, folder, family, files.causal, files.entry, source.revision or model_revision(source),
                      min(limits) if limits else 512, positions or 1024, config,
                      read_model_json(folder / "generation_config.json", ref))
 
@@ -163,9 +165,10 @@ def choose_backend(backend: str, ref: str) -> str:
     family, else hf."""
     if check_backend(backend) != "auto":
         return backend
-    from toolkit.models.ct2 import supports
+    from toolkit.models.ct2 import installed
+    from toolkit.models.families import runs_on_ct2
 
-    return "ct2" if supports(ref) else "hf"
+    return "ct2" if installed() and runs_on_ct2(ref) else "hf"
 
 
 def _backend(name: str):
