@@ -107,7 +107,10 @@ class SentencePieceTokenizer:
         out = []
         for ids in sequences:
             pieces = [self._decoder.get(i, "") for i in ids if i not in self._decoder_specials]
-            out.append(self._target.decode_pieces([p for p in pieces if p]).strip())
+            text = self._target.decode_pieces([p for p in pieces if p])
+            if self.pair:  # pieces target.spm lacks (a joint vocabulary's) keep their word markers
+                text = text.replace("\u2581", " ")  # transformers' MarianTokenizer turns them into spaces
+            out.append(text.strip())
         return out
 
     def convert_ids_to_tokens(self, ids: Sequence[int]) -> list[str]:
