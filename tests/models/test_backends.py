@@ -82,3 +82,21 @@ def test_without_a_gpu_driver_no_cuda_library_is_loaded(tmp_path, monkeypatch):
     assert not cuda.gpu_driver_present(tmp_path / "version")
     monkeypatch.setattr(cuda, "gpu_driver_present", lambda: False)
     assert cuda.preload_cuda12.__wrapped__() == []
+
+
+def test_one_ct2_plan_settles_device_compute_type_and_threads(monkeypatch):
+    from toolkit.models.threads import resolve_threads, usable_cores
+    from toolkit.models.ct2 import CT2Plan, ct2_plan
+
+    cores = usable_cores()
+    monkeypatch.delenv("TOOLKIT_THREADS", raising=False)
+    assert resolve_threads(None) is None  # unset: each backend's own default
+    assert resolve_threads(cores + 10) == cores
+    assert ct2_plan("cpu", "float32", 1) == CT2Plan("cpu", 0, "float32", 1, 1)
+    assert ct2_plan("cpu").compute_type == default_quantization("cpu")
+    # translators: one single-threaded engine per core; generators (LLMs): one engine on every core
+    assert (ct2_plan("cpu").workers, ct2_plan("cpu").per_worker) == (cores, 1)
+    assert (ct2_plan("cpu", parallel=False).workers, ct2_plan("cpu", parallel=False).per_worker) == (1, cores)
+    monkeypatch.setenv("TOOLKIT_THREADS", "0")
+    with pytest.raises(ToolkitError, match="TOOLKIT_THREADS"):
+        ct2_plan("cpu")

@@ -84,7 +84,7 @@ def test_catalogue_model_not_downloaded_goes_to_ct2_and_fails_offline_with_the_f
     from typer.testing import CliRunner
 
     from toolkit.cli import app
-    from toolkit.translate.factory import choose_backend
+    from toolkit.models.backends import choose_backend
 
     assert choose_backend("auto", "Helsinki-NLP/opus-mt-en-sq") == "ct2"
     assert choose_backend("auto", "nobody/unknown-model") == "hf"  # family unknown until downloaded

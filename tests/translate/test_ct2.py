@@ -10,7 +10,8 @@ from toolkit.models import ct2
 from toolkit.provenance import DecodingSettings
 from toolkit.text.segment import split_layout
 from toolkit.translate.engine import translate_texts
-from toolkit.translate.factory import build_translator, choose_backend
+from toolkit.models.backends import choose_backend
+from toolkit.translate.factory import build_translator
 from tests.tiny_models import CORPUS
 from tests.translate.test_engine import DOCS
 

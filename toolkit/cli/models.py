@@ -44,9 +44,9 @@ def models_info(model_id: str = typer.Argument(..., help="Catalogue id, imported
     """Everything known about one model: catalogue facts and where it is."""
     import json
 
-    from toolkit.models.listing import model_info
+    from toolkit.models.listing import describe_model
 
-    typer.echo(json.dumps(model_info(model_id), indent=2, ensure_ascii=False))
+    typer.echo(json.dumps(describe_model(model_id), indent=2, ensure_ascii=False))
 
 
 @models_app.command("import")
@@ -72,9 +72,8 @@ def models_convert(
     force: bool = typer.Option(False, "--force", help="Convert again even if a converted copy is cached."),
 ) -> None:
     """Convert a model for the ct2 backend now, instead of on first use."""
-    from toolkit.models.ct2 import convert, ct2_device, default_quantization
-    from toolkit.settings import setting
+    from toolkit.models.ct2 import convert, ct2_plan
 
-    chosen = setting("quantization", quantization, None, str) or default_quantization(ct2_device()[0])
+    chosen = ct2_plan(quantization=quantization).compute_type
     typer.echo(f"converted {model_id} ({chosen}): {convert(model_id, chosen, force)}")
 

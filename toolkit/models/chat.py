@@ -115,20 +115,19 @@ class CT2ChatModel(ChatModel):
     backend = "ct2"
 
     def __init__(self, ref: str, quantization: str | None = None, device: str | None = None, threads: int | None = None):
-        from toolkit.models.ct2 import check_quantization, ct2_device, default_quantization
+        from toolkit.models.ct2 import ct2_plan
         from toolkit.models.generator import check_generator
-        from toolkit.settings import setting
 
-        kind, index = ct2_device(device)
-        chosen = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))
-        super().__init__(ref, kind if kind == "cpu" else f"{kind}:{index}", chosen)
+        # One generator using every usable core: an LLM answers one long prompt at a time, which
+        # parallel single-threaded workers would not speed up.
+        self._plan = ct2_plan(device, quantization, threads, parallel=False)
+        super().__init__(ref, self._plan.device, self._plan.compute_type)
         check_generator(self.info)  # a family ctranslate2 cannot convert is refused before any work
-        self._options = (device, threads)
 
     def _load(self) -> Any:
         from toolkit.models.generator import load_generator
 
-        return load_generator(self.ref, self.quantization, *self._options)
+        return load_generator(self.ref, self._plan)
 
     def _run(self, ids: list[int], decoding: DecodingSettings, min_new_tokens: int, max_new_tokens: int) -> GeneratedText:
         return self._engine.generate(ids, decoding, min_new_tokens, max_new_tokens)
@@ -144,21 +143,12 @@ class _GeneratedOnly:
         return self.inner(input_ids[:, self.prompt_length:], scores)
 
 
-def choose_chat_backend(backend: str, ref: str) -> str:
-    """``auto``: ct2 when ctranslate2 is installed and converts the model's family, else hf."""
-    from toolkit.models.backends import check_backend
-
-    if check_backend(backend) != "auto":
-        return backend
-    from toolkit.models.generator import supports_generator
-
-    return "ct2" if supports_generator(ref) else "hf"
-
-
 def load_chat_model(ref: str, backend: str = "auto", quantization: str | None = None, device: str | None = None,
                     threads: int | None = None) -> ChatModel:
     """A chat model on the chosen backend; ``hf`` runs float32 only."""
-    chosen = choose_chat_backend(backend, ref)
+    from toolkit.models.backends import choose_backend
+
+    chosen = choose_backend(backend, ref)
     if chosen == "hf":
         if quantization not in (None, "float32"):
             raise ToolkitError(f"the hf backend runs chat models in float32, not {quantization}",

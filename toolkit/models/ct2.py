@@ -11,44 +11,21 @@ import os
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import ModelError, ToolkitError
-from toolkit.models.catalogue import load_catalogue
-from toolkit.models.backends import model_family
-from toolkit.models.store import fetch_hub_model, read_model_json, resolve
+from toolkit.models.threads import resolve_threads, usable_cores
+from toolkit.models.store import fetch_hub_model, resolve
 from toolkit.models.revision import local_folder, model_revision
 from toolkit.settings import cache_dir, setting
 
-FAMILIES = ("marian", "m2m100", "nllb", "mbart50", "bart", "t5")
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 _META = "toolkit-conversion.json"
 
 
 def installed() -> bool:
     return importlib.util.find_spec("ctranslate2") is not None
-
-
-def folder_family(ref: str) -> str | None:
-    """The model's family read from its local config files (no heavy import), or None."""
-    try:
-        folder = local_folder(resolve(ref))
-    except ModelError:
-        return None
-    if folder is None or not (folder / "config.json").is_file():
-        return None
-    config = read_model_json(folder / "config.json", ref)
-    tokenizer_class = read_model_json(folder / "tokenizer_config.json", ref).get("tokenizer_class") or ""
-    return model_family(config.get("model_type", ""), tokenizer_class)
-
-
-def supports(ref: str) -> bool:
-    """ctranslate2 is installed and can run this model's family (from its files, or from the
-    catalogue for a catalogue model not downloaded yet: it is fetched and converted on first use)."""
-    if not installed():
-        return False
-    catalogued = load_catalogue().models.get(ref)
-    return (folder_family(ref) or (catalogued.family if catalogued else None)) in FAMILIES
 
 
 def ct2_device(device: str | None = None) -> tuple[str, int]:
@@ -86,16 +63,52 @@ def check_quantization(quantization: str) -> str:
     return quantization
 
 
-def usable_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+def thread_plan(threads: int | None, device: str, parallel: bool = True) -> tuple[int, int]:
+    """(workers, threads per worker). On CPU, with ``parallel``, one single-threaded translator per
+    core: for batch throughput that beats one translator using every core (see
+    ``benchmarks/translate_throughput.py``); otherwise (a GPU, or an LLM answering one prompt at a
+    time) one engine using them all. Never more threads than the cores this process may use."""
+    total = resolve_threads(threads) or usable_cores()
+    return (total, 1) if device == "cpu" and parallel else (1, total)
 
 
-def thread_plan(threads: int | None, device: str) -> tuple[int, int]:
-    """(workers, threads per worker). On CPU one single-threaded translator per core: for batch
-    throughput that beats one translator using every core (see ``benchmarks/translate_throughput.py``).
-    Never more threads than the cores this process may use."""
-    total = max(1, min(setting("threads", threads, usable_cores(), int), usable_cores()))
-    return (1, total) if device == "cuda" else (total, 1)
+@dataclass(frozen=True)
+class CT2Plan:
+    """Where and how ctranslate2 runs a model here (device, compute type, threads), settled once
+    before any weights load; the one plan for translators, summarisers and generators."""
+
+    kind: str  # cpu | cuda
+    index: int
+    compute_type: str
+    workers: int  # parallel engines (ctranslate2's inter_threads)
+    per_worker: int  # threads each (intra_threads)
+
+    @property
+    def device(self) -> str:
+        return self.kind if self.kind == "cpu" else f"{self.kind}:{self.index}"
+
+    def load(self, engine: str, folder: Path, ref: str):
+        """A ``ctranslate2.Translator`` or ``Generator`` (``engine``) on the converted ``folder``."""
+        from toolkit.models.cuda import import_ctranslate2
+
+        ctranslate2 = import_ctranslate2()
+        try:
+            return getattr(ctranslate2, engine)(str(folder), device=self.kind, device_index=self.index,
+                                                compute_type=self.compute_type, inter_threads=self.workers,
+                                                intra_threads=self.per_worker)
+        except (RuntimeError, ValueError) as exc:
+            supported = ", ".join(sorted(ctranslate2.get_supported_compute_types(self.kind)))
+            raise ModelError(f"ctranslate2 cannot load '{ref}' as {self.compute_type} on {self.kind}: {exc}",
+                             f"supported here: {supported}") from None
+
+
+def ct2_plan(device: str | None = None, quantization: str | None = None, threads: int | None = None,
+             parallel: bool = True) -> CT2Plan:
+    """The plan from the arguments, else the settings (TOOLKIT_DEVICE, TOOLKIT_QUANTIZATION,
+    TOOLKIT_THREADS), else this machine: its GPU, its fastest compute type, its usable cores."""
+    kind, index = ct2_device(device)
+    chosen = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))
+    return CT2Plan(kind, index, chosen, *thread_plan(threads, kind, parallel))
 
 
 def conversion_folder(ref: str, quantization: str) -> Path:

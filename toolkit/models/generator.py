@@ -1,7 +1,7 @@
 """Decoder-only (causal) language models on CTranslate2: converted once like the seq2seq models
 (same cache, keyed by model id, revision and quantisation), loaded as a ``ctranslate2.Generator``.
 
-The families ctranslate2 converts to a generator are listed in ``GENERATOR_FAMILIES`` (Llama, which
+The families ctranslate2 converts to a generator are listed in ``toolkit.models.families`` (Llama, which
 covers SmolLM2, Mistral, Qwen, Gemma, Phi, Falcon, GPT-2 and more). Decoding mirrors transformers'
 greedy search; penalties look at the generated tokens only, never at the prompt.
 """
@@ -14,15 +14,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from toolkit.errors import ModelError
-from toolkit.models.ct2 import check_quantization, convert, ct2_device, default_quantization, installed, usable_cores
-from toolkit.models.revision import local_folder
-from toolkit.models.store import ModelSource, read_model_json, resolve
+from toolkit.models.ct2 import CT2Plan, convert
+from toolkit.models.families import GENERATOR_FAMILIES, local_model_files
+from toolkit.models.store import ModelSource
 from toolkit.provenance import DecodingSettings
-from toolkit.settings import setting
-
-# transformers model_type values whose causal LM ctranslate2 converts.
-GENERATOR_FAMILIES = ("llama", "mistral", "mixtral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "gemma3_text",
-                      "phi", "phi3", "falcon", "gpt2", "gpt_neox", "gptj", "gpt_bigcode", "bloom", "opt", "mpt", "codegen")
 
 
 @dataclass(frozen=True)
@@ -70,32 +65,10 @@ class LoadedGenerator:
         return GeneratedText(ids[:-1] if ended else ids, ended)
 
 
-def config_family(folder: Path | None) -> tuple[str, bool] | None:
-    """(model_type, is a causal LM) from a model folder's config.json, without heavy imports."""
-    if folder is None or not (folder / "config.json").is_file():
-        return None
-    config = read_model_json(folder / "config.json")
-    architectures = config.get("architectures") or []
-    causal = not config.get("is_encoder_decoder", False) and any(a.endswith("ForCausalLM") for a in architectures)
-    return config.get("model_type", ""), causal
-
-
 def is_causal_lm(ref: str) -> bool:
     """The model's local files say it is a decoder-only language model."""
-    try:
-        found = config_family(local_folder(resolve(ref)))
-    except ModelError:
-        return False
-    return bool(found and found[1])
-
-
-def supports_generator(ref: str) -> bool:
-    """ctranslate2 is installed and converts this causal LM's family."""
-    try:
-        found = config_family(local_folder(resolve(ref)))
-    except ModelError:
-        return False
-    return installed() and bool(found) and found[1] and found[0] in GENERATOR_FAMILIES
+    files = local_model_files(ref)
+    return bool(files and files.causal)
 
 
 @lru_cache(maxsize=4)
@@ -114,37 +87,20 @@ def end_token_ids(info) -> tuple[int, ...]:
 
 def check_generator(info) -> None:
     """Refuse a model ctranslate2 cannot run as a generator (not a causal LM, or another family)."""
-    found = config_family(info.folder)
-    if found is None or not found[1] or found[0] not in GENERATOR_FAMILIES:
-        what = f"a {found[0]} model" if found else "not a local model folder"
-        raise ModelError(f"ctranslate2 cannot run '{info.source.ref}' as a generator ({what})",
+    if not info.causal or not info.entry.runs_on_ct2(info.family):
+        raise ModelError(f"ctranslate2 cannot run '{info.source.ref}' as a generator (a {info.family} model)",
                          f"use the hf backend, or a causal LM of a family it converts: {', '.join(GENERATOR_FAMILIES[:6])}...")
 
 
 @lru_cache(maxsize=2)
-def load_generator(ref: str, quantization: str | None = None, device: str | None = None,
-                   threads: int | None = None) -> LoadedGenerator:
-    """Convert (first time) and load a causal LM as a ``ctranslate2.Generator``.
-
-    One generator using every usable core (``threads``, else TOOLKIT_THREADS): an LLM answers one
-    long prompt at a time, which parallel single-threaded workers would not speed up."""
+def load_generator(ref: str, plan: CT2Plan) -> LoadedGenerator:
+    """Convert (first time) and load a causal LM as a ``ctranslate2.Generator`` as ``plan`` says."""
     from toolkit.models.backends import model_info
-    from toolkit.models.cuda import import_ctranslate2
 
-    kind, index = ct2_device(device)
-    quantization = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))
     info = model_info(ref)
     check_generator(info)
-    folder = convert(ref, quantization)
-    ctranslate2 = import_ctranslate2()
+    folder = convert(ref, plan.compute_type)
     tokenizer = causal_tokenizer(str(info.folder), info.revision)
-    per_worker = max(1, min(setting("threads", threads, usable_cores(), int), usable_cores()))
-    try:
-        generator = ctranslate2.Generator(str(folder), device=kind, device_index=index, compute_type=quantization,
-                                          inter_threads=1, intra_threads=per_worker)
-    except (RuntimeError, ValueError) as exc:
-        raise ModelError(f"ctranslate2 cannot load '{ref}' as {quantization} on {kind}: {exc}",
-                         f"supported here: {', '.join(sorted(ctranslate2.get_supported_compute_types(kind)))}") from None
+    generator = plan.load("Generator", folder, ref)
     return LoadedGenerator(info.source, generator, tokenizer, info.family, info.revision, info.max_input_tokens,
-                           kind if kind == "cpu" else f"{kind}:{index}", quantization, end_token_ids(info) or
-                           (tokenizer.eos_token_id,), folder)
+                           plan.device, plan.compute_type, end_token_ids(info) or (tokenizer.eos_token_id,), folder)

@@ -33,7 +33,8 @@ def catalogue_rows() -> list[dict]:
     return rows
 
 
-def model_info(ref: str) -> dict:
+def describe_model(ref: str) -> dict:
+    """Everything ``toolkit models info`` shows of one model (``backends.model_info`` reads its files)."""
     catalogue = load_catalogue()
     model = catalogue.models.get(ref)
     source = resolve(ref)

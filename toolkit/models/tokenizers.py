@@ -47,10 +47,6 @@ class TextTokenizer(Protocol):
         ...
 
 
-# The files a family's tokenizer cannot do without (transformers' tokenizer needs them too).
-TOKENIZER_FILES = {"marian": ("source.spm", "target.spm", "vocab.json")}
-
-
 def _token(value: Any) -> str | None:
     """A special token as tokenizer_config.json writes it (a string, or an AddedToken dict)."""
     return value.get("content") if isinstance(value, dict) else value
@@ -59,16 +55,16 @@ def _token(value: Any) -> str | None:
 class SentencePieceTokenizer:
     """Marian (``source.spm``/``target.spm``) and M2M100 (``sentencepiece.bpe.model`` with language tokens)."""
 
-    def __init__(self, folder: Path, family: str):
+    def __init__(self, folder: Path, pair: bool):
         import sentencepiece as spm
 
         config = read_model_json(folder / "tokenizer_config.json")
-        self.family = family
+        self.pair = pair  # Marian's source and target models, else M2M100's one model and language tokens
         self.name_or_path = str(folder)
         # The pair a single-pair Marian model declares (opus-mt models write it), as transformers reads it.
         self.source_lang, self.target_lang = config.get("source_lang"), config.get("target_lang")
         self.vocab: dict[str, int] = read_model_json(folder / "vocab.json")
-        if family == "marian":
+        if pair:
             self._source = spm.SentencePieceProcessor(model_file=str(folder / "source.spm"))
             self._target = spm.SentencePieceProcessor(model_file=str(folder / "target.spm"))
             target_vocab = read_model_json(folder / "target_vocab.json")
@@ -99,12 +95,12 @@ class SentencePieceTokenizer:
         return self.vocab[self.lang_code_to_token[code]]
 
     def _pieces(self, text: str) -> list[str]:
-        if self.family == "marian" and text.startswith(">>") and (end := text.find("<<")) != -1:
+        if self.pair and text.startswith(">>") and (end := text.find("<<")) != -1:
             return [text[:end + 2], *self._source.encode(text[end + 2:], out_type=str)]  # a ">>xxx<<" target token
         return self._source.encode(text, out_type=str)
 
     def encode(self, texts: Sequence[str], src_lang: str | None = None) -> list[list[int]]:
-        prefix = [self.get_lang_id(src_lang)] if src_lang and self.family == "m2m100" else []
+        prefix = [self.get_lang_id(src_lang)] if src_lang and not self.pair else []
         return [prefix + self.convert_tokens_to_ids(self._pieces(t)) + [self.eos_token_id] for t in texts]
 
     def decode(self, sequences: Sequence[Sequence[int]]) -> list[str]:
@@ -112,7 +108,7 @@ class SentencePieceTokenizer:
         for ids in sequences:
             pieces = [self._decoder.get(i, "") for i in ids if i not in self._decoder_specials]
             text = self._target.decode_pieces([p for p in pieces if p])
-            if self.family == "marian":  # pieces target.spm lacks (a joint vocabulary's) keep their word markers
+            if self.pair:  # pieces target.spm lacks (a joint vocabulary's) keep their word markers
                 text = text.replace("\u2581", " ")  # transformers' MarianTokenizer turns them into spaces
             out.append(text.strip())
         return out
@@ -128,11 +124,11 @@ class JsonTokenizer:
     """A ``tokenizer.json`` read by the ``tokenizers`` library; NLLB and mBART-50 get their source
     language token as transformers sets it (NLLB legacy: after the end token)."""
 
-    def __init__(self, folder: Path, family: str):
+    def __init__(self, folder: Path, languages: bool = False):
         from tokenizers import Tokenizer
 
         config = read_model_json(folder / "tokenizer_config.json")
-        self.family = family
+        self.languages = languages  # the source language is a token the tokenizer adds (NLLB, mBART-50)
         self.name_or_path = str(folder)
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_padding()
@@ -149,13 +145,13 @@ class JsonTokenizer:
         return dict(self.vocab)
 
     def _set_source(self, src_lang: str | None) -> None:
-        if not src_lang or self.family not in ("nllb", "mbart50"):
+        if not src_lang or not self.languages:
             return
         if src_lang not in self._post:
             from tokenizers.processors import TemplateProcessing
 
             eos = "</s>"
-            single = f"$A {eos} {src_lang}" if self.family == "nllb" and self._legacy else f"{src_lang} $A {eos}"
+            single = f"$A {eos} {src_lang}" if self._legacy else f"{src_lang} $A {eos}"
             self._post[src_lang] = TemplateProcessing(
                 single=single, pair=single.replace("$A", "$A $B"),
                 special_tokens=[(src_lang, self.vocab[src_lang]), (eos, self.vocab[eos])])
@@ -208,16 +204,23 @@ class TransformersTokenizer:
         return self.tokenizer.convert_tokens_to_ids(list(tokens))
 
 
+# The light readers, by the name a family's entry gives (``toolkit.models.families``).
+READERS = {
+    "sentencepiece-pair": lambda folder: SentencePieceTokenizer(folder, pair=True),  # Marian
+    "sentencepiece-languages": lambda folder: SentencePieceTokenizer(folder, pair=False),  # M2M100
+    "json-languages": lambda folder: JsonTokenizer(folder, languages=True),  # NLLB, mBART-50
+    "json": JsonTokenizer,
+}
+
+
 def light_tokenizer(folder: Path, family: str) -> TextTokenizer | None:
     """The model's tokenizer without transformers, or None when its files need transformers."""
-    if family in ("marian", "m2m100") and (folder / "vocab.json").is_file():
-        spm = TOKENIZER_FILES["marian"] if family == "marian" else ("sentencepiece.bpe.model",)
-        if all((folder / name).is_file() for name in spm):
-            return SentencePieceTokenizer(folder, family)
+    from toolkit.models.families import family_named
+
+    entry = family_named(family)
+    if not all((folder / name).is_file() for name in entry.tokenizer_files):
         return None
-    if (folder / "tokenizer.json").is_file() and family not in ("marian", "m2m100"):
-        return JsonTokenizer(folder, family)
-    return None
+    return READERS[entry.tokenizer](folder)
 
 
 def load_tokenizer(folder: Path, family: str) -> TextTokenizer:

@@ -72,8 +72,8 @@ def build_summarizer(method: str = "abstractive", lang: str = "en", model: str |
         from toolkit.summarize.llm import ChatLMSummarizer
 
         return ChatLMSummarizer(model, template, backend=backend, quantization=quantization)
+    from toolkit.models.backends import choose_backend
     from toolkit.summarize.abstractive import DECODING, SUMMARIZERS
-    from toolkit.translate.factory import choose_backend
 
     chosen = choose_summary_model(lang, model)
     return SUMMARIZERS[choose_backend(backend, chosen)](chosen, template, DECODING, quantization)

@@ -14,8 +14,6 @@ from toolkit.summarize.base import Summary, SummaryLength
 from toolkit.summarize.model import model_summary
 from toolkit.templates import Template, parse_template
 
-# Families of translation-only models: they can generate, but not summarise.
-TRANSLATION_FAMILIES = {"marian", "m2m100", "nllb", "mbart50", "fsmt"}
 DECODING = DecodingSettings(beams=4, length_penalty=1.0, no_repeat_ngram_size=3)
 BATCH_SIZE = 4
 
@@ -69,7 +67,9 @@ SUMMARIZERS = {name: partial(Seq2SeqSummarizer, backend=name) for name in ("hf",
 
 
 def _refuse_translation_model(ref: str, family: str | None) -> None:
-    if family in TRANSLATION_FAMILIES:
+    from toolkit.models.families import family_named
+
+    if family is not None and family_named(family).translation:  # it can generate, but not summarise
         raise ModelError(
             f"model '{ref}' is a translation model ({family}) and cannot summarise",
             "pass a summarisation model such as sshleifer/distilbart-cnn-12-6, or use the extractive «method»",

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from toolkit.errors import LanguageError, ToolkitError
 from toolkit.languages import get_language
+from toolkit.models.backends import choose_backend
 from toolkit.models.catalogue import load_catalogue
+from toolkit.models.pair_check import check_pair
 from toolkit.provenance import DecodingSettings
 from toolkit.translate.base import Translator
-from toolkit.translate.families import check_pair
 from toolkit.translate.memory import CachedTranslator, TranslationMemory
-
-
-def choose_backend(backend: str, model: str) -> str:
-    """``auto``: ct2 when ctranslate2 is installed and runs the model's family, else hf."""
-    from toolkit.models.backends import check_backend
-
-    if check_backend(backend) != "auto":
-        return backend
-    from toolkit.models.ct2 import supports
-
-    return "ct2" if supports(model) else "hf"
 
 
 def parse_model_options(values: list[str] | None) -> tuple[str | None, dict[str, str]]:

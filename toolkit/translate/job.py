@@ -233,10 +233,12 @@ class JobSettings:
     models: dict[str, str]
     batch_tokens: int | None
     pool_chars: int
+    threads: int | None  # inference threads, resolved once for every translator (None: each backend's default)
 
 
 def job_settings(job: TranslationJob) -> JobSettings:
     """The job's settings, checked (a bad setting or model choice stops it here)."""
+    from toolkit.models.threads import resolve_threads
     from toolkit.settings import check_settings, setting
     from toolkit.translate.factory import models_for
 
@@ -244,9 +246,10 @@ def job_settings(job: TranslationJob) -> JobSettings:
     targets = tuple(get_language(t).code for t in job.targets)
     batch_tokens = setting("batch_tokens", job.batch_tokens, None)
     pool_chars = setting("pool_chars", job.pool_chars, POOL_CHARS)
-    setting("threads", job.threads, None)
+    threads = resolve_threads(job.threads)
     check_settings()
-    return JobSettings(source, targets, models_for(source, list(targets), list(job.models)), batch_tokens, pool_chars)
+    return JobSettings(source, targets, models_for(source, list(targets), list(job.models)), batch_tokens, pool_chars,
+                       threads)
 
 
 def translation_job_key(kind: str, options: InputOptions, job: TranslationJob, settings: JobSettings) -> str:
@@ -305,7 +308,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
         if progress.untouched:
             return finish_translation(sink, job, input_set, settings, progress)
         translators = build_translators(settings.source, settings.models, job.backend, DecodingSettings(beams=job.beams),
-                                        job.memory, quantization=job.quantization, threads=job.threads, dtype=job.dtype)
+                                        job.memory, quantization=job.quantization, threads=settings.threads, dtype=job.dtype)
 
         def on_batch(n: int) -> None:
             nonlocal sentences

@@ -8,7 +8,8 @@ from typing import Sequence
 from toolkit.models.backends import Generated, GenerationRequest, Seq2SeqModel
 from toolkit.provenance import DecodingSettings, ModelProvenance
 from toolkit.translate.base import TranslatorBase
-from toolkit.translate.families import LanguageSetup, language_setup
+from toolkit.models.families import language_setup
+from toolkit.models.pairs import LanguageSetup
 
 
 class ModelTranslator(TranslatorBase):

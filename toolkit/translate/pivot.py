@@ -41,7 +41,7 @@ def route(source: str, target: str, model: str | None, pivot_model: str | None,
 @lru_cache(maxsize=64)  # read from the models' files once a process, not once a pool
 def _through_pivot(source: str, target: str, model: str | None, pivot_model: str | None) -> bool:
     from toolkit.translate.factory import choose_model
-    from toolkit.translate.families import check_pair
+    from toolkit.models.pair_check import check_pair
 
     chosen = choose_model(source, target, model)
     try:

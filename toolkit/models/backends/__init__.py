@@ -16,28 +16,15 @@ from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
 from toolkit.errors import InputError, ModelError, ToolkitError
+from toolkit.models.families import Family, read_model_files
 from toolkit.models.store import CORRUPT_HINT, ModelSource, fetch_hub_model, read_model_json, resolve
-from toolkit.models.tokenizers import TOKENIZER_FILES, TextTokenizer, load_tokenizer
+from toolkit.models.tokenizers import TextTokenizer, load_tokenizer
 from toolkit.provenance import DecodingSettings
 
 # backend name -> module with settle(info, device, quantization, dtype, threads) and load(info, tokenizer, plan)
 BACKENDS = {"hf": "toolkit.models.backends.hf", "ct2": "toolkit.models.backends.ct2"}
 # Position limits above this are "no limit" sentinels in tokenizer configs.
 _NO_LIMIT = 100_000
-
-
-def model_family(model_type: str, tokenizer_class: str) -> str:
-    """The family whose language handling a model needs, from its config and tokenizer class."""
-    name = tokenizer_class.lower()
-    if "nllb" in name:
-        return "nllb"
-    if model_type == "mbart" and "50" in name:
-        return "mbart50"
-    if model_type == "m2m_100":
-        return "m2m100"
-    if model_type in ("t5", "mt5", "umt5"):
-        return "t5"
-    return model_type
 
 
 @dataclass(frozen=True)
@@ -47,6 +34,8 @@ class ModelInfo:
     source: ModelSource
     folder: Path
     family: str
+    causal: bool  # a decoder-only language model
+    entry: Family = field(compare=False, repr=False)  # its entry in the family registry
     revision: str
     max_input_tokens: int  # longest input the model and its tokenizer take
     max_positions: int  # the output length ceiling
@@ -67,20 +56,20 @@ def model_info(ref: str) -> ModelInfo:
 
     source = resolve(ref)
     folder = local_folder(source) or fetch_hub_model(source.location)
-    config = read_model_json(folder / "config.json", ref)
-    tokenizer_config = read_model_json(folder / "tokenizer_config.json", ref)
-    if not config.get("model_type"):
+    files = read_model_files(folder, ref)
+    config, family = files.config, files.family
+    if not files.model_type:
         raise ModelError(f"model '{ref}' has no model_type in its config.json", "point at a folder save_pretrained wrote")
-    tokenizer_class = tokenizer_config.get("tokenizer_class") or config.get("tokenizer_class") or ""
-    family = model_family(config["model_type"], tokenizer_class)
-    missing = [name for name in TOKENIZER_FILES.get(family, ()) if not (folder / name).is_file()]
+    needed = files.entry.required_files
+    missing = [name for name in needed if not (folder / name).is_file()]
     if missing:
         raise ModelError(f"cannot load model '{ref}': {folder} has no {', '.join(missing)} (a {family} model needs "
-                         f"{', '.join(TOKENIZER_FILES[family])})", CORRUPT_HINT)
+                         f"{', '.join(needed)})", CORRUPT_HINT)
     positions = config.get("max_position_embeddings") or config.get("n_positions")
-    limits = [n for n in (positions, tokenizer_config.get("model_max_length")) if isinstance(n, int) and 0 < n < _NO_LIMIT]
-    return ModelInfo(source, folder, family, source.revision or model_revision(source), min(limits) if limits else 512,
-                     positions or 1024, config, read_model_json(folder / "generation_config.json", ref))
+    limits = [n for n in (positions, files.tokenizer_config.get("model_max_length")) if isinstance(n, int) and 0 < n < _NO_LIMIT]
+    return ModelInfo(source, folder, family, files.causal, files.entry, source.revision or model_revision(source),
+                     min(limits) if limits else 512, positions or 1024, config,
+                     read_model_json(folder / "generation_config.json", ref))
 
 
 @dataclass(frozen=True)
@@ -126,7 +115,7 @@ class Plan:
     device: str
     quantization: str | None
     threads: int | None = None
-    options: tuple = ()
+    options: Any = None  # what else the backend settled (ct2: its CT2Plan); hashable
 
 
 class LazyModel:
@@ -155,6 +144,17 @@ def check_backend(name: str) -> str:
     if name != "auto" and name not in BACKENDS:
         raise InputError(f"unknown backend '{name}'", f"use one of: auto, {', '.join(BACKENDS)}")
     return name
+
+
+def choose_backend(backend: str, ref: str) -> str:
+    """The backend a model runs on; ``auto``: ct2 when ctranslate2 is installed and runs the model's
+    family, else hf."""
+    if check_backend(backend) != "auto":
+        return backend
+    from toolkit.models.ct2 import installed
+    from toolkit.models.families import runs_on_ct2
+
+    return "ct2" if installed() and runs_on_ct2(ref) else "hf"
 
 
 def _backend(name: str):

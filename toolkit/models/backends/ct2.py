@@ -13,24 +13,19 @@ from math import ceil
 from pathlib import Path
 from typing import Any, Sequence
 
-from toolkit.errors import ModelError
 from toolkit.models.backends import Generated, GenerationRequest, ModelInfo, Plan
-from toolkit.models.cuda import import_ctranslate2
 from toolkit.models.tokenizers import TextTokenizer
 
 
 def settle(info: ModelInfo, device: str | None, quantization: str | None, dtype: str | None,
            threads: int | None) -> Plan:
     from toolkit.errors import ToolkitError
-    from toolkit.models.ct2 import check_quantization, ct2_device, default_quantization, thread_plan
-    from toolkit.settings import setting
+    from toolkit.models.ct2 import ct2_plan
 
     if dtype is not None:
         raise ToolkitError(f"dtype {dtype} is for the hf backend", "the ct2 backend takes a quantization instead")
-    kind, index = ct2_device(device)
-    chosen = check_quantization(setting("quantization", quantization, None, str) or default_quantization(kind))
-    workers, per_worker = thread_plan(threads, kind)
-    return Plan(kind if kind == "cpu" else f"{kind}:{index}", chosen, workers * per_worker, (kind, index, workers, per_worker))
+    plan = ct2_plan(device, quantization, threads)
+    return Plan(plan.device, plan.compute_type, plan.workers * plan.per_worker, plan)
 
 
 def _vocabulary(folder: Path) -> set[str]:
@@ -45,17 +40,9 @@ def _vocabulary(folder: Path) -> set[str]:
 def load(info: ModelInfo, tokenizer: TextTokenizer, plan: Plan) -> "CT2Model":
     from toolkit.models.ct2 import convert
 
-    kind, index, workers, per_worker = plan.options
     folder = convert(info.source.ref, plan.quantization)
-    ctranslate2 = import_ctranslate2()
-    try:
-        translator = ctranslate2.Translator(str(folder), device=kind, device_index=index, compute_type=plan.quantization,
-                                            inter_threads=workers, intra_threads=per_worker)
-    except (RuntimeError, ValueError) as exc:
-        supported = ", ".join(sorted(ctranslate2.get_supported_compute_types(kind)))
-        raise ModelError(f"ctranslate2 cannot load '{info.source.ref}' as {plan.quantization} on {kind}: {exc}",
-                         f"supported here: {supported}") from None
-    return CT2Model(info, tokenizer, translator, plan, workers, _vocabulary(folder), folder)
+    translator = plan.options.load("Translator", folder, info.source.ref)
+    return CT2Model(info, tokenizer, translator, plan, plan.options.workers, _vocabulary(folder), folder)
 
 
 class CT2Model:

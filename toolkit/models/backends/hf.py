@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 from toolkit.errors import ModelError, ToolkitError
 from toolkit.models.backends import Generated, GenerationRequest, ModelInfo, Plan
+from toolkit.models.threads import resolve_threads
 from toolkit.models.store import IMPORT_HINT, hub_error
 from toolkit.models.tokenizers import TextTokenizer
 from toolkit.provenance import DecodingSettings
@@ -68,7 +69,7 @@ def settle(info: ModelInfo, device: str | None, quantization: str | None, dtype:
                           "use the ct2 «backend» for quantised models")
     device = default_device(device)
     chosen = check_dtype(setting("dtype", dtype or quantization, default_dtype(device.partition(":")[0]), str))
-    return Plan(device, None if chosen == "float32" else chosen, setting("threads", threads, None, int))
+    return Plan(device, None if chosen == "float32" else chosen, resolve_threads(threads))
 
 
 def load(info: ModelInfo, tokenizer: TextTokenizer, plan: Plan) -> "HFModel":
@@ -76,12 +77,10 @@ def load(info: ModelInfo, tokenizer: TextTokenizer, plan: Plan) -> "HFModel":
     import transformers
     from transformers.utils import logging as hf_logging
 
-    from toolkit.models.ct2 import usable_cores
-
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     if plan.threads is not None:
-        torch.set_num_threads(max(1, min(plan.threads, usable_cores())))
+        torch.set_num_threads(plan.threads)
     dtype = getattr(torch, plan.quantization or "float32")
     try:
         model = transformers.AutoModelForSeq2SeqLM.from_pretrained(str(info.folder), dtype=dtype)

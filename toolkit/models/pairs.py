@@ -1,10 +1,10 @@
-"""How each model family is told the languages: target tokens, forced BOS, language codes."""
+"""How each translation family is told the languages (target tokens, forced BOS, language codes);
+the registry in ``toolkit.models.families`` names the function each family uses."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from toolkit.errors import LanguageError
@@ -25,7 +25,7 @@ class LanguageSetup:
     forced_bos_token_id: int | None = None
 
 
-def _unsupported(model_id: str, source: str, target: str, supported: list[str]) -> LanguageError:
+def unsupported(model_id: str, source: str, target: str, supported: list[str]) -> LanguageError:
     listed = ", ".join(supported) if supported else "none known"
     return LanguageError(f"model '{model_id}' does not translate {source}->{target}",
                          f"supported: {listed}; choose another model for {source}->{target}")
@@ -52,7 +52,7 @@ def _opus_pair(name: str) -> str | None:
     return f"{source}-{target}" if source and target else None
 
 
-def _declared_pairs(model_id: str, names: list[str], declared: tuple[object, object] = (None, None)) -> list[str]:
+def declared_pairs(model_id: str, names: list[str], declared: tuple[object, object] = (None, None)) -> list[str]:
     """The pair a single-pair model declares: in its tokenizer config (``declared``: the hub's opus-mt
     models write ``source_lang`` and ``target_lang``), else in the catalogue, else in its ``names``."""
     source, target = _code(declared[0]), _code(declared[1])
@@ -65,26 +65,26 @@ def _declared_pairs(model_id: str, names: list[str], declared: tuple[object, obj
     return sorted({pair for name in names if (pair := _opus_pair(name))})
 
 
-def _marian(tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
+def marian(tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
     target_tokens = sorted(t for t in tokenizer.get_vocab() if t.startswith(">>") and _TARGET_TOKEN.fullmatch(t))
     if target_tokens:  # a multi-target model: the target is chosen by a ">>xxx<<" token
         lang = get_language(target)
         for code in (lang.code, *lang.iso3):
             if f">>{code}<<" in target_tokens:
                 return LanguageSetup(prefix=f">>{code}<< ")
-        raise _unsupported(model_id, source, target, [t[2:-2] for t in target_tokens])
+        raise unsupported(model_id, source, target, [t[2:-2] for t in target_tokens])
     declared = (getattr(tokenizer, "source_lang", None), getattr(tokenizer, "target_lang", None))
-    pairs = _declared_pairs(model_id, _names(tokenizer, model_id), declared)
+    pairs = declared_pairs(model_id, _names(tokenizer, model_id), declared)
     if pairs and f"{source}-{target}" not in pairs:
-        raise _unsupported(model_id, source, target, pairs)
+        raise unsupported(model_id, source, target, pairs)
     return LanguageSetup()
 
 
-def _m2m100(tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
+def m2m100(tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
     codes = sorted(tokenizer.lang_code_to_token)
     for code in (source, target):
         if code not in tokenizer.lang_code_to_token:
-            raise _unsupported(model_id, source, target, codes)
+            raise unsupported(model_id, source, target, codes)
     return LanguageSetup(src_lang=source, forced_bos_token_id=tokenizer.get_lang_id(target))
 
 
@@ -99,59 +99,13 @@ def _by_code_token(tokenizer: Any, model_id: str, source: str, target: str, attr
         codes = sorted(t for t in vocab if re.match(pattern, t))
         if one_way:  # mBART-50 one-to-many translates from English only, many-to-one into English only
             codes = [f"en_XX->{c}" if "one-to-many" in names else f"{c}->en_XX" for c in codes if c != "en_XX"]
-        raise _unsupported(model_id, source, target, codes)
+        raise unsupported(model_id, source, target, codes)
     return LanguageSetup(src_lang=src, forced_bos_token_id=vocab[tgt])
 
 
-def language_setup(family: str, tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
-    """The language handling ``family`` needs to translate ``source`` into ``target``."""
-    if family == "marian":
-        return _marian(tokenizer, model_id, source, target)
-    if family == "m2m100":
-        return _m2m100(tokenizer, model_id, source, target)
-    if family == "nllb":
-        return _by_code_token(tokenizer, model_id, source, target, "flores")
-    if family == "mbart50":
-        return _by_code_token(tokenizer, model_id, source, target, "mbart50")
-    raise LanguageError(
-        f"model '{model_id}' ({family}) is not a translation model toolkit knows how to drive",
-        "use a Marian, M2M100, NLLB or mBART-50 model",
-    )
+def nllb(tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
+    return _by_code_token(tokenizer, model_id, source, target, "flores")
 
 
-def check_pair(model_id: str, source: str, target: str) -> None:
-    """Refuse a model that does not translate ``source`` into ``target``, naming what it does, before
-    any weights are loaded: from the model's config, tokenizer (its declared pair, its vocabulary's
-    language tokens) and name, read from its folder or the HF cache. A hub model not downloaded yet is
-    checked by its catalogue entry and name; its backend checks the rest once it is loaded."""
-    from toolkit.models.revision import local_folder, model_revision
-    from toolkit.models.store import resolve
-
-    model_source = resolve(model_id)
-    folder = local_folder(model_source)
-    loaded = _tokenizer_and_family(folder, model_revision(model_source)) if folder is not None else None
-    if loaded is not None:
-        tokenizer, family = loaded
-        language_setup(family, tokenizer, model_id, source, target)
-        return
-    catalogued = load_catalogue().models.get(model_id)
-    if (catalogued.family if catalogued else "marian") == "marian":  # a single-pair model by its entry or name
-        pairs = _declared_pairs(model_id, [model_id])
-        if pairs and f"{source}-{target}" not in pairs:
-            raise _unsupported(model_id, source, target, pairs)
-
-
-def _tokenizer_and_family(folder: Path, revision: str) -> tuple[Any, str] | None:
-    """The tokenizer and family of the model in ``folder``, as its backend will see them (no weights
-    read, no torch where the model's files allow); None when they cannot be read, which the backend
-    then reports."""
-    from toolkit.models.backends import model_tokenizer
-    from toolkit.models.ct2 import folder_family
-
-    family = folder_family(str(folder))
-    if family is None:
-        return None
-    try:
-        return model_tokenizer(folder, family, revision), family
-    except Exception:  # noqa: BLE001 - any failure here is the backend's to report; this only checks pairs
-        return None
+def mbart50(tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
+    return _by_code_token(tokenizer, model_id, source, target, "mbart50")
