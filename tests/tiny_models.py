@@ -63,18 +63,21 @@ def _tiny_dims() -> dict:
 
 
 def build_marian(folder: Path, sp_model: Path, target_tokens: list[str] | None = None,
-                 pair: tuple[str, str] | None = None) -> Path:
-    """A Marian model; ``pair`` is written to the tokenizer config, as in the hub's opus-mt models."""
+                 pair: tuple[str, str] | None = None, target_spm: Path | None = None) -> Path:
+    """A Marian model; ``pair`` is written to the tokenizer config, as in the hub's opus-mt models.
+    ``target_spm``: a target SentencePiece model of its own (else ``sp_model`` serves both sides);
+    the joint ``vocab.json`` holds the pieces of both, the pad token last."""
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
+    target_spm = target_spm or sp_model
     vocab = {"</s>": 0, "<unk>": 1}
-    for piece in [*(target_tokens or []), *_pieces(sp_model)]:
+    for piece in [*(target_tokens or []), *_pieces(sp_model), *_pieces(target_spm)]:
         vocab.setdefault(piece, len(vocab))
     vocab["<pad>"] = len(vocab)
     shutil.copy(sp_model, folder / "source.spm")
-    shutil.copy(sp_model, folder / "target.spm")
+    shutil.copy(target_spm, folder / "target.spm")
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
     tokenizer = MarianTokenizer(source_spm=str(folder / "source.spm"), target_spm=str(folder / "target.spm"),
                                 vocab=str(folder / "vocab.json"), model_max_length=64,
@@ -91,29 +94,12 @@ def build_opus_marian(folder: Path) -> Path:
     """A Marian model built as Helsinki-NLP's opus-mt models are: separate source and target
     SentencePiece models (English; Persian and Albanian), one joint ``vocab.json`` holding the pieces
     of both (so many of its pieces are unknown to ``target.spm``), the pad token last."""
-    import torch
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
-
-    folder.mkdir(parents=True, exist_ok=True)
     english = [line for line in CORPUS if line.isascii()]
-    source = train_sentencepiece(folder / "spm-source", 200, english)
-    target = train_sentencepiece(folder / "spm-target", 200, [line for line in CORPUS if line not in english])
-    vocab = {"</s>": 0, "<unk>": 1}
-    for piece in [*_pieces(source), *_pieces(target)]:
-        vocab.setdefault(piece, len(vocab))
-    vocab["<pad>"] = len(vocab)
-    shutil.copy(source, folder / "source.spm")
-    shutil.copy(target, folder / "target.spm")
-    for spm_folder in ("spm-source", "spm-target"):
-        shutil.rmtree(folder / spm_folder)
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
-    tokenizer = MarianTokenizer(source_spm=str(folder / "source.spm"), target_spm=str(folder / "target.spm"),
-                                vocab=str(folder / "vocab.json"), model_max_length=64, source_lang="en", target_lang="sq")
-    config = MarianConfig(vocab_size=len(vocab), pad_token_id=vocab["<pad>"], eos_token_id=0,
-                          decoder_start_token_id=vocab["<pad>"], forced_eos_token_id=0, **_tiny_dims())
-    torch.manual_seed(0)
-    MarianMTModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
+    spm = folder.parent / f"{folder.name}-spm"
+    source = train_sentencepiece(spm / "source", 200, english)
+    target = train_sentencepiece(spm / "target", 200, [line for line in CORPUS if line not in english])
+    build_marian(folder, source, pair=("en", "sq"), target_spm=target)
+    shutil.rmtree(spm)
     return folder
 
 
