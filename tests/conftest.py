@@ -100,6 +100,18 @@ def t5_model(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def hub_bart_model(tmp_path_factory):
+    """A tiny BART with BART's own byte-level BPE tokenizer (``<mask>`` last), as facebook/bart-* ship it."""
+    return tiny_summarizers.build_bart(tmp_path_factory.mktemp("hub-bart"), hub_tokenizer=True)
+
+
+@pytest.fixture(scope="session")
+def hub_t5_model(tmp_path_factory):
+    """A tiny T5 with T5's own SentencePiece tokenizer (100 sentinels last), saved as transformers 4 saved it."""
+    return tiny_summarizers.build_t5(tmp_path_factory.mktemp("hub-t5"), hub_tokenizer=True)
+
+
+@pytest.fixture(scope="session")
 def chat_model(tmp_path_factory):
     """A tiny Llama-architecture causal LM with a chat template."""
     return tiny_summarizers.build_chat_lm(tmp_path_factory.mktemp("chat"))
