@@ -47,6 +47,24 @@ class TextTokenizer(Protocol):
         ...
 
 
+# transformers' clean_up_tokenization: what a tokenizer config's ``clean_up_tokenization_spaces`` asks for.
+_CLEAN_UP = ((" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"),
+             (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"))
+
+
+def _clean_up(text: str) -> str:
+    for old, new in _CLEAN_UP:
+        text = text.replace(old, new)
+    return text
+
+
+def _cleans_bpe(config: dict) -> bool:
+    """Whether transformers cleans up a BPE ``tokenizer.json``'s output: 4 does, 5 only when told."""
+    from importlib.metadata import version
+
+    return int(version("transformers").split(".")[0]) < 5 or bool(config.get("clean_up_tokenization_spaces_for_bpe_even_though_it_will_corrupt_output"))
+
+
 def _token(value: Any) -> str | None:
     """A special token as tokenizer_config.json writes it (a string, or an AddedToken dict)."""
     return value.get("content") if isinstance(value, dict) else value
@@ -64,6 +82,7 @@ class SentencePieceTokenizer:
         # The pair a single-pair Marian model declares (opus-mt models write it), as transformers reads it.
         self.source_lang, self.target_lang = config.get("source_lang"), config.get("target_lang")
         self.vocab: dict[str, int] = read_model_json(folder / "vocab.json")
+        self._clean = bool(config.get("clean_up_tokenization_spaces"))  # a config transformers 4 saved
         if pair:
             self._source = spm.SentencePieceProcessor(model_file=str(folder / "source.spm"))
             self._target = spm.SentencePieceProcessor(model_file=str(folder / "target.spm"))
@@ -110,7 +129,7 @@ class SentencePieceTokenizer:
             text = self._target.decode_pieces([p for p in pieces if p])
             if self.pair:  # pieces target.spm lacks (a joint vocabulary's) keep their word markers
                 text = text.replace("\u2581", " ")  # transformers' MarianTokenizer turns them into spaces
-            out.append(text.strip())
+            out.append((_clean_up(text) if self._clean else text).strip())
         return out
 
     def convert_ids_to_tokens(self, ids: Sequence[int]) -> list[str]:
@@ -134,6 +153,8 @@ class JsonTokenizer:
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
         self._legacy = bool(config.get("legacy_behaviour"))
+        self._clean = bool(config.get("clean_up_tokenization_spaces")) and (
+            type(self._tokenizer.model).__name__ != "BPE" or _cleans_bpe(config))
         self._post: dict[str, Any] = {}
         self.vocab = self._tokenizer.get_vocab(with_added_tokens=True)
         self.eos_token_id = self.vocab.get(_token(config.get("eos_token")) or "</s>")
@@ -162,7 +183,8 @@ class JsonTokenizer:
         return [e.ids for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=special)]
 
     def decode(self, sequences: Sequence[Sequence[int]]) -> list[str]:
-        return self._tokenizer.decode_batch([list(s) for s in sequences], skip_special_tokens=True)
+        texts = self._tokenizer.decode_batch([list(s) for s in sequences], skip_special_tokens=True)
+        return [_clean_up(t) for t in texts] if self._clean else texts
 
     def convert_ids_to_tokens(self, ids: Sequence[int]) -> list[str]:
         return [self._tokenizer.id_to_token(i) for i in ids]
