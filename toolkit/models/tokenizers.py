@@ -9,6 +9,7 @@ with a ``tokenizer.json`` (NLLB, mBART-50, BART, T5, Llama-style chat models...)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 
@@ -65,6 +66,11 @@ def _cleans_bpe(config: dict) -> bool:
     return int(version("transformers").split(".")[0]) < 5 or bool(config.get("clean_up_tokenization_spaces_for_bpe_even_though_it_will_corrupt_output"))
 
 
+def _listed(tokens: Any) -> list:
+    """A config's extra special tokens: a list, or (transformers 5) names and tokens."""
+    return list(tokens.values()) if isinstance(tokens, dict) else list(tokens or [])
+
+
 def _token(value: Any) -> str | None:
     """A special token as tokenizer_config.json writes it (a string, or an AddedToken dict)."""
     return value.get("content") if isinstance(value, dict) else value
@@ -101,6 +107,14 @@ class SentencePieceTokenizer:
             specials = [_token(config.get(k)) or d for k, d in (("bos_token", "<s>"), ("eos_token", "</s>"),
                                                                    ("unk_token", "<unk>"), ("pad_token", "<pad>"))]
             specials += list(self.lang_code_to_token.values())
+        # A special token's text in a text is that token, as in transformers: its special and added tokens (those a
+        # config of transformers 4 lists: M2M100's language tokens); none of these strips the spaces beside it.
+        named = [_token(config.get(k)) or d for k, d in (("eos_token", "</s>"), ("unk_token", "<unk>"), ("pad_token", "<pad>"),
+                                                          *((("bos_token", "<s>"),) if not pair else ()))]
+        listed = [*(config.get("added_tokens_decoder") or {}).values(), *(config.get("additional_special_tokens") or []),
+                  *_listed(config.get("extra_special_tokens"))]
+        added = {t for t in [*named, *map(_token, listed)] if t in self.vocab}
+        self._added_re = re.compile("(" + "|".join(re.escape(t) for t in sorted(added, key=len, reverse=True)) + ")")
         self._unk = self.vocab[_token(config.get("unk_token")) or "<unk>"]
         self.eos_token_id = self.vocab[_token(config.get("eos_token")) or "</s>"]
         self.pad_token_id = self.vocab.get(_token(config.get("pad_token")) or "<pad>")
@@ -114,6 +128,10 @@ class SentencePieceTokenizer:
         return self.vocab[self.lang_code_to_token[code]]
 
     def _pieces(self, text: str) -> list[str]:
+        parts = self._added_re.split(text)  # text, special token, text, ...
+        return [p for i, part in enumerate(parts) if part for p in ([part] if i % 2 else self._text_pieces(part))]
+
+    def _text_pieces(self, text: str) -> list[str]:
         if self.pair and text.startswith(">>") and (end := text.find("<<")) != -1:
             return [text[:end + 2], *self._source.encode(text[end + 2:], out_type=str)]  # a ">>xxx<<" target token
         return self._source.encode(text, out_type=str)
