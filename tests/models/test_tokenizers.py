@@ -89,7 +89,7 @@ FAMILY_CASES = [("m2m100_model", "m2m100", ("en", "fa", "sq"), False), ("m2m100_
                 ("mbart50_model", "mbart50", ("en_XX", "fa_IR"), False), ("mbart50_model", "mbart50", ("en_XX",), True),
                 ("bart_model", "bart", (None,), False), ("hub_bart_model", "bart", (None,), False),
                 ("t5_model", "t5", (None,), False), ("hub_t5_model", "t5", (None,), False),
-                ("opus_marian_model", "marian", (None,), True)]
+                ("opus_marian_model", "marian", (None,), True), ("marian_multi_model", "marian", (None,), False)]
 # Persian with ZWNJ and its digits, Albanian ë/ç, digits, emoji, whitespace runs, NBSP; now and then any
 # character, or a special token's text (as in a page's "<s>" tag), which transformers encodes as that token.
 _TEXTS = st.lists(st.one_of(
