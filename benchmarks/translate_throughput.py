@@ -417,8 +417,10 @@ def main() -> None:
         parser.error("--repeats: at least 3 (every row is a median with min and max)")
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
+    empty_config = work / "empty-config.toml"  # no user settings (a missing file is refused)
+    empty_config.write_text("")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_CACHE_DIR": str(work / "cache"), "HF_HUB_OFFLINE": "1",
-           "TOOLKIT_CONFIG": str(work / "no-config.toml")}
+           "TOOLKIT_CONFIG": str(empty_config)}
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     text = source_text(sorted(Path(args.corpus).glob("*.txt")))
