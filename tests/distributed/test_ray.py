@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from typer.testing import CliRunner
@@ -140,16 +141,21 @@ def test_each_pool_is_its_own_block(local_ray, tmp_path):
     assert records_dataset(inputs, 400, {}).materialize().num_blocks() == pools
 
 
-def _map_workers() -> list[int]:
-    """Process ids of this machine's Ray Data actor processes (named ray::MapWorker(...))."""
+def _pids(matches: Callable[[Path], bool]) -> list[int]:
+    """Process ids of this machine's processes whose /proc entry ``matches``."""
     pids = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and (entry / "cmdline").read_bytes().startswith(b"ray::MapWorker"):
+            if entry.name.isdigit() and matches(entry):
                 pids.append(int(entry.name))
         except OSError:
             continue
     return pids
+
+
+def _map_workers() -> list[int]:
+    """Process ids of this machine's Ray Data actor processes (named ray::MapWorker(...))."""
+    return _pids(lambda entry: (entry / "cmdline").read_bytes().startswith(b"ray::MapWorker"))
 
 
 @pytest.mark.slow
@@ -301,14 +307,8 @@ def test_chain_same_records_as_the_local_runner(local_ray, marian_model, tmp_pat
 
 def _processes_of_raylet(raylet: int) -> list[int]:
     """This user's processes that a local Ray's raylet started (they carry its pid in RAY_RAYLET_PID)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and f"\0RAY_RAYLET_PID={raylet}\0".encode() in b"\0" + (entry / "environ").read_bytes():
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
+    marker = f"\0RAY_RAYLET_PID={raylet}\0".encode()
+    return _pids(lambda entry: marker in b"\0" + (entry / "environ").read_bytes())
 
 
 @pytest.mark.slow

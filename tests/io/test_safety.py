@@ -30,6 +30,13 @@ def _error(result) -> str:
     return lines[0]
 
 
+def _reports(path, count: int):
+    """``count`` JSONL news records ("Report N: ...") written to ``path``."""
+    path.write_text("".join(json.dumps({"id": i, "text": f"Report {i}: Iran and Albania cut ties."}) + "\n"
+                            for i in range(count)), "utf-8")
+    return path
+
+
 def _folder(tmp_path, files: dict[str, str], name="in"):
     folder = tmp_path / name
     folder.mkdir()
@@ -43,9 +50,7 @@ def _folder(tmp_path, files: dict[str, str], name="in"):
 
 @pytest.mark.slow
 def test_a_second_job_on_the_same_output_is_refused_naming_the_running_one(marian_model, tmp_path):
-    source = tmp_path / "big.jsonl"
-    source.write_text("".join(json.dumps({"id": i, "text": f"Report {i}: Iran and Albania cut ties."}) + "\n"
-                              for i in range(1500)), "utf-8")
+    source = _reports(tmp_path / "big.jsonl", 1500)
     out = tmp_path / "conc.jsonl"
     command = [sys.executable, "-c", "from toolkit.cli import main; main()", "translate", str(source), "--to", "sq",
                "--model", str(marian_model), "--out", str(out), "--no-cache"]
@@ -361,9 +366,7 @@ def _fsize_limited(limit: int):
 
 @pytest.mark.slow
 def test_a_file_size_limit_mid_job_is_one_line_and_the_job_resumes_byte_identical(marian_model, tmp_path):
-    source = tmp_path / "news.jsonl"
-    source.write_text("".join(json.dumps({"id": i, "text": f"Report {i}: Iran and Albania cut ties."}) + "\n"
-                              for i in range(40)), "utf-8")
+    source = _reports(tmp_path / "news.jsonl", 40)
     env = {**os.environ, "TOOLKIT_POOL_CHARS": "200"}
 
     def translate(out, preexec=None):
@@ -389,9 +392,7 @@ def test_a_file_size_limit_mid_job_is_one_line_and_the_job_resumes_byte_identica
 
 @pytest.mark.slow
 def test_standard_output_on_a_full_disk_is_one_line(marian_model, tmp_path):
-    source = tmp_path / "news.jsonl"
-    source.write_text("".join(json.dumps({"id": i, "text": f"Report {i}: Iran and Albania cut ties."}) + "\n"
-                              for i in range(40)), "utf-8")
+    source = _reports(tmp_path / "news.jsonl", 40)
     command = [sys.executable, "-c", "from toolkit.cli import main; main()", "translate", str(source), "--to", "sq",
                "--model", str(marian_model), "--no-cache"]
     subprocess.run(command, stdout=subprocess.DEVNULL, check=True, timeout=300)  # first: converts the model for ct2

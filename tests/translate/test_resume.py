@@ -14,22 +14,33 @@ def _toolkit(*args, env):
     return [sys.executable, "-c", "from toolkit.cli import main; main()", *map(str, args)]
 
 
-@pytest.mark.slow
-def test_killed_job_resumes_without_loss_or_duplicates(marian_model, tmp_path):
+def _news(tmp_path) -> tuple:
+    """120 JSONL news records in ``news.jsonl``: the file and the records."""
     source = tmp_path / "news.jsonl"
     records = [{"id": i, "text": f"Iran and Albania cut diplomatic ties, report {i} said."} for i in range(120)]
     source.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    return source, records
+
+
+def _started(job: subprocess.Popen, progress, records: int = 20) -> None:
+    """Wait (at most 2 minutes) until the job's checkpoint counts ``records`` records, or the job ends."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and job.poll() is None:
+        if progress.exists() and json.loads(progress.read_text() or "{}").get("records", 0) >= records:
+            break
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_killed_job_resumes_without_loss_or_duplicates(marian_model, tmp_path):
+    source, records = _news(tmp_path)
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "TOOLKIT_POOL_CHARS": "300"}  # checkpoint every few records
     command = _toolkit("translate", source, "--to", "sq", "--model", marian_model, "--out", out, env=env)
     progress = tmp_path / "out.jsonl.progress.json"
 
     job = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and job.poll() is None:
-        if progress.exists() and json.loads(progress.read_text() or "{}").get("records", 0) >= 20:
-            break
-        time.sleep(0.05)
+    _started(job, progress)
     assert job.poll() is None, "the job finished before it could be killed"
     job.send_signal(signal.SIGKILL)
     job.wait()
@@ -171,19 +182,13 @@ def test_a_finished_folder_job_rerun_rewrites_only_the_changed_document(marian_m
 @pytest.mark.slow
 def test_sigterm_stops_a_job_like_ctrl_c_and_it_resumes(marian_model, tmp_path):
     """SIGTERM (timeout, systemd, Kubernetes) prints the same line as Ctrl-C, exit 143, and the rerun resumes."""
-    source = tmp_path / "news.jsonl"
-    records = [{"id": i, "text": f"Iran and Albania cut diplomatic ties, report {i} said."} for i in range(120)]
-    source.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    source, records = _news(tmp_path)
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "TOOLKIT_POOL_CHARS": "300"}
     command = _toolkit("translate", source, "--to", "sq", "--model", marian_model, "--out", out, "--no-cache", env=env)
     progress = tmp_path / "out.jsonl.progress.json"
     job = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and job.poll() is None:
-        if progress.exists() and json.loads(progress.read_text() or "{}").get("records", 0) >= 20:
-            break
-        time.sleep(0.05)
+    _started(job, progress)
     assert job.poll() is None, "the job finished before it could be stopped"
     job.send_signal(signal.SIGTERM)
     _, stderr = job.communicate(timeout=60)
