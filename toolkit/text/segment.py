@@ -15,6 +15,11 @@ from typing import Callable
 # Leading layout of a line that is not text to translate: indentation and Markdown markers.
 _LINE_PREFIX = re.compile(r"^\s*(?:(?:#{1,6}|>+|[-*+•]|\d{1,3}[.)])\s+)*")
 # Clause boundaries, Latin and Arabic-script punctuation, where a long sentence may be cut.
+# Markdown: a code fence (its marker, for the closing one), a list item, a table's pipes and its rule row.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+_TABLE_PIPE = re.compile(r"((?<!\\)\|)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CLAUSE_END = re.compile(r"(?<=[,;:،؛)\]»”])\s+|\s+(?=[-–—(«“]\s*)")
 _SPACE = re.compile(r"\s+")
 
@@ -37,25 +42,50 @@ class Layout:
         return "".join(out)
 
 
-def split_layout(text: str) -> Layout:
-    """Separate a document's layout (kept verbatim) from the text of its lines."""
+def split_layout(text: str, markdown: bool = False) -> Layout:
+    """Separate a document's layout (kept verbatim) from the text of its lines. In ``markdown``, code
+    blocks (fenced and indented) are layout too, and a table row's cells are its text lines."""
     pieces: list[str] = []
     lines: list[str] = []
     pending = ""
+    fence = ""  # the open code fence, if any
+    previous = ""  # the last line's body: an indented code block follows a blank line, not a paragraph or list
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        ending = line[len(body):]
-        prefix = _LINE_PREFIX.match(body).group(0)
-        content = body[len(prefix):]
-        stripped = content.rstrip()
-        if not stripped:
+        if markdown and (fence or _is_code(body, previous)):
+            fence = "" if fence and _FENCE.match(body) and body.strip().startswith(fence) else fence
+            pending += line
+            previous = body if body.strip() else previous
+            continue
+        if markdown and (opening := _FENCE.match(body)):
+            fence = opening.group(1)
             pending += line
             continue
-        pieces.append(pending + prefix)
-        lines.append(stripped)
-        pending = content[len(stripped):] + ending
+        previous = body if body.strip() else ("" if not _LIST_ITEM.match(previous) else previous)
+        table = markdown and body.lstrip().startswith("|")
+        if table and _TABLE_RULE.match(body):
+            pending += line
+            continue
+        parts = _TABLE_PIPE.split(body) if table else [body]
+        for i, part in enumerate(parts):
+            prefix = (part[:len(part) - len(part.lstrip())] if table else _LINE_PREFIX.match(part).group(0))
+            content = part[len(prefix):]
+            stripped = content.rstrip()
+            if i % 2 or not stripped:  # a table's pipe, or a blank line or cell
+                pending += part
+                continue
+            pieces.append(pending + prefix)
+            lines.append(stripped)
+            pending = content[len(stripped):]
+        pending += line[len(body):]
     pieces.append(pending)
     return Layout(tuple(pieces), tuple(lines))
+
+
+def _is_code(body: str, previous: str) -> bool:
+    """An indented code block's line: four spaces (or a tab) in, after a blank line or another code line
+    (not a paragraph's or a list item's continuation)."""
+    return bool(body.strip()) and body.startswith(("    ", "\t")) and (not previous or previous.startswith(("    ", "\t")))
 
 
 def split_paragraphs(text: str) -> list[str]:

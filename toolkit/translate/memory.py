@@ -1,7 +1,8 @@
 """Translation memory: finished segments in one SQLite file (WAL), shared by concurrent processes.
 
 A segment's key is its scope (model id and revision, backend and quantisation, decoding settings,
-language pair) and its normalised source text; ``CachedTranslator`` wraps any ``Translator`` so
+language pair, the form of the markers of protected spans) and its normalised source text, as the
+model saw it (protected spans and glossary terms masked, so an entry holds whatever the glossary); ``CachedTranslator`` wraps any ``Translator`` so
 that a segment translated once is never computed again. Each segment keeps whether its output
 stopped at the length bound, so a result served from the memory is flagged as when it was made
 (entries of memories made before the flag existed count as not bound).
@@ -24,6 +25,7 @@ from toolkit.models.revision import model_revision
 from toolkit.models.store import resolve
 from toolkit.provenance import ModelProvenance
 from toolkit.settings import cache_dir
+from toolkit.text.codes import MARKER_FORM
 from toolkit.translate.base import Translator, TranslatorBase, with_defaults
 
 _SCHEMA = """
@@ -88,6 +90,7 @@ class TranslationMemory:
         description = {
             "model": model.cache_name, "revision": revision, "backend": provenance.backend,
             "quantization": provenance.quantization, "decoding": asdict(provenance.decoding), "pair": f"{source}-{target}",
+            "codes": MARKER_FORM,  # segments are stored masked: a stored marker means what this form says
         }
         scope = hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:32]
         self._db().execute("INSERT OR IGNORE INTO scopes VALUES (?, ?, ?)", (scope, provenance.model_id, json.dumps(description)))
