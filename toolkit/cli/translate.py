@@ -59,6 +59,8 @@ def translate(
     quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),
     dtype: Optional[str] = typer.Option(None, "--dtype", help="hf backend: float32, bfloat16 or float16 (env TOOLKIT_DTYPE; default bfloat16 on CPUs with AMX or AVX-512 BF16, else float32)."),
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (env TOOLKIT_THREADS; default all cores this process may use)."),
+    no_protect: bool = typer.Option(False, "--no-protect", help="Send URLs, e-mails, @handles, placeholders and inline code to the model too (setting protect; by default they come back byte for byte)."),
+    glossary: Optional[str] = typer.Option(None, "--glossary", help="TSV/CSV of terms: header source<TAB>fa<TAB>sq..., = keeps the source term (setting glossary)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, CSV rows with the wrong number of cells, empty or undecodable documents) to a rejects file and go on."),
@@ -82,6 +84,7 @@ def translate(
     job = TranslationJob(
         targets=tuple(parse_language_list(to)), source=source, models=tuple(model or ()), backend=backend,
         quantization=quantization, beams=beams, threads=threads, dtype=dtype, batch_tokens=batch_tokens, memory=not no_cache,
+        protect=False if no_protect else None, glossary=Path(glossary) if glossary else None,
         inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad),
         out=Path(out) if out else None, as_json=as_json, restart=restart,
     )

@@ -29,7 +29,8 @@ class Placement:
 class TranslateProcess:
     """``translate_records`` with translators built once, on this node, from the job's settings."""
 
-    def __init__(self, job, models: dict[str, str], batch_tokens: int | None, place: Placement):
+    def __init__(self, job, models: dict[str, str], batch_tokens: int | None, place: Placement,
+                 protection: dict | None = None):
         from toolkit.languages import get_language
         from toolkit.provenance import DecodingSettings
         from toolkit.translate.factory import build_translators
@@ -39,6 +40,7 @@ class TranslateProcess:
                                              DecodingSettings(beams=job.beams), job.memory, place.device,
                                              job.quantization, place.threads, job.dtype)
         self.batch_tokens = batch_tokens
+        self.protection = protection  # per target: spans and glossary terms, resolved by the driver
         self.sentences = 0
 
     def counters(self) -> dict[str, int]:
@@ -55,7 +57,7 @@ class TranslateProcess:
         def counted(n: int) -> None:
             self.sentences += n
 
-        return translate_records(records, self.translators, self.batch_tokens, counted)
+        return translate_records(records, self.translators, self.batch_tokens, counted, self.protection)
 
 
 class ChainProcess:

@@ -173,7 +173,8 @@ def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
         connect(cluster)
         ds = records_dataset(input_set, settings.pool_chars, {u: progress.skipped(u) for u in units}, native=to_parquet)
         ds = ds.map_batches(ProcessItems, fn_constructor_args=(TranslateProcess, job, settings.models,
-                                                               settings.batch_tokens, placement(cluster)),
+                                                               settings.batch_tokens, placement(cluster),
+                                                               settings.protections()),
                             **actor_pool(cluster))
         stream = _Stream(ds, on_progress)
         with closing(stream.items()) as items:

@@ -17,7 +17,7 @@ import json
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from toolkit.errors import InputError
 from toolkit.io.checkpoint import Progress, job_key
@@ -28,8 +28,10 @@ from toolkit.io.jobs import JobReport, Unfinished, run_job
 from toolkit.io.sinks import FolderSink, Sink, StdoutSink, StreamSink
 from toolkit.languages import get_language
 from toolkit.provenance import DecodingSettings, library_versions
+from toolkit.text.codes import Protection
 from toolkit.translate.base import Translator
-from toolkit.translate.engine import translate_texts
+from toolkit.translate.engine import translate_documents
+from toolkit.translate.glossary import Glossary, protections
 
 # A pool of records is translated together (sorted and batched across documents), then written
 # and checkpointed: larger pools batch better, smaller ones bound memory and lost work on a kill.
@@ -48,11 +50,19 @@ def provenance(translators: dict[str, Translator]) -> dict[str, dict]:
     return {t: tr.provenance.to_dict() for t, tr in translators.items()}
 
 
+def is_markdown(record: Record) -> bool:
+    """A Markdown document (by its name): its code blocks kept, its table cells and link texts translated."""
+    return (record.relpath or "").lower().endswith(".md")
+
+
 def translate_records(records: Sequence[Record], translators: dict[str, Translator], batch_tokens: int | None = None,
-                      on_batch: Callable[[int], None] | None = None) -> list[Finished]:
+                      on_batch: Callable[[int], None] | None = None,
+                      protection: Mapping[str, Protection] | None = None) -> list[Finished]:
     """Translate records into every target of ``translators`` (one per target, same source): the
     sentences of all records are pooled, sorted by length and batched by tokens. Returns one
-    ``Finished`` per record, in order, whose ``output`` is the output record (module docstring).
+    ``Finished`` per record, in order, whose ``output`` is the output record (module docstring) and
+    whose ``result`` is its ``TranslatedDocument`` per target (segments and flags). ``protection``: per
+    target, the spans and glossary terms to protect (default: the spans, no glossary).
     ``on_batch(n)`` is called after each batch of n distinct sentences."""
     if not records:
         return []
@@ -61,22 +71,26 @@ def translate_records(records: Sequence[Record], translators: dict[str, Translat
         if name is not None:
             error = InputError(f"{record.origin}: the field '{name}' is not an object of languages; the output "
                                "would replace it", f"rename the field (or column) '{name}' in the input")
-            raise Unfinished(translate_records(records[:n], translators, batch_tokens, on_batch), error)
+            raise Unfinished(translate_records(records[:n], translators, batch_tokens, on_batch, protection), error)
     source = next(iter(translators.values())).source
     dirs = directions(list(translators))
     texts = [r.text for r in records]
-    translated = {t: translate_texts(texts, tr, batch_tokens, on_batch) for t, tr in translators.items()}
+    markdown = [is_markdown(r) for r in records]
+    protection = protection or {}
+    translated = {t: translate_documents(texts, tr, batch_tokens, on_batch, protection.get(t, Protection()), markdown)
+                  for t, tr in translators.items()}
     origin = provenance(translators)
     finished = []
     for i, record in enumerate(records):
-        translations = {t: translated[t][i] for t in translators}
+        documents = {t: translated[t][i] for t in translators}
+        translations = {t: d.text for t, d in documents.items()}
         if record.fields is not None:  # added to the translations a record has (from an earlier job)
             output = {**record.fields, "translations": {**record.fields.get("translations", {}), **translations},
                       "dir": {**record.fields.get("dir", {}), **dirs}}
         else:
             output = {"id": record.id, "source": record.origin, "source_lang": source, "translations": translations,
                       "dir": dirs, "provenance": origin}
-        finished.append(Finished(record, output, translations))
+        finished.append(Finished(record, output, translations, documents))
     return finished
 
 
@@ -95,6 +109,8 @@ class TranslationJob:
     batch_tokens: int | None = None  # None: TOOLKIT_BATCH_TOKENS, else the engine's default for the device
     pool_chars: int | None = None  # None: TOOLKIT_POOL_CHARS, else POOL_CHARS
     memory: bool = True  # look up and store finished segments in the translation memory
+    protect: bool | None = None  # protected spans (URLs, placeholders...) kept; None: the «protect» setting, else on
+    glossary: Path | None = None  # None: the «glossary» setting, else none
     inputs: InputOptions = InputOptions()
     out: Path | None = None  # None: standard output
     as_json: bool = False
@@ -234,22 +250,32 @@ class JobSettings:
     batch_tokens: int | None
     pool_chars: int
     threads: int | None  # inference threads, resolved once for every translator (None: each backend's default)
+    protect: bool = True
+    glossary: Glossary | None = None
+
+    def protections(self) -> dict[str, Protection]:
+        """What the translation into each target protects: the spans (unless off) and the glossary's terms."""
+        return protections(self.targets, self.glossary, self.protect)
 
 
 def job_settings(job: TranslationJob) -> JobSettings:
     """The job's settings, checked (a bad setting or model choice stops it here)."""
     from toolkit.models.threads import resolve_threads
-    from toolkit.settings import check_settings, setting
+    from toolkit.settings import check_settings, setting, true_or_false
     from toolkit.translate.factory import models_for
+    from toolkit.translate.glossary import read_glossary
 
     source = get_language(job.source).code
     targets = tuple(get_language(t).code for t in job.targets)
     batch_tokens = setting("batch_tokens", job.batch_tokens, None)
     pool_chars = setting("pool_chars", job.pool_chars, POOL_CHARS)
     threads = resolve_threads(job.threads)
+    protect = setting("protect", job.protect, True, true_or_false)
+    glossary_file = setting("glossary", job.glossary, None, str)
+    glossary = read_glossary(glossary_file, targets) if glossary_file else None
     check_settings()
     return JobSettings(source, targets, models_for(source, list(targets), list(job.models)), batch_tokens, pool_chars,
-                       threads)
+                       threads, protect, glossary)
 
 
 def translation_job_key(kind: str, options: InputOptions, job: TranslationJob, settings: JobSettings) -> str:
@@ -257,7 +283,8 @@ def translation_job_key(kind: str, options: InputOptions, job: TranslationJob, s
     on one engine goes on on the other."""
     return job_key({"task": "translate", "kind": kind, "inputs": options.__dict__, "source": settings.source,
                     "models": settings.models, "backend": job.backend, "quantization": job.quantization,
-                    "beams": job.beams, "json": job.as_json})
+                    "beams": job.beams, "json": job.as_json, "protect": settings.protect,
+                    "glossary": settings.glossary.digest if settings.glossary else None})
 
 
 def finish_translation(sink: Sink, job: TranslationJob, inputs: InputSet, settings: JobSettings, progress: Progress,
@@ -277,6 +304,8 @@ def finish_translation(sink: Sink, job: TranslationJob, inputs: InputSet, settin
         "records": progress.records,
         "rejected": progress.rejected,
         "bound_reached": bound_reached,
+        "protect": settings.protect,
+        "glossary": settings.glossary.describe() if settings.glossary else None,
         "models": models,
         "versions": versions if versions is not None else library_versions(),
     }
@@ -317,7 +346,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
                 on_progress(0, n)
 
         def process(records: list[Record]) -> list[Finished]:
-            return translate_records(records, translators, settings.batch_tokens, on_batch)
+            return translate_records(records, translators, settings.batch_tokens, on_batch, settings.protections())
 
         def counters() -> dict[str, int]:
             return {f"bound_reached:{t}": tr.bound_reached for t, tr in translators.items()}
