@@ -7,6 +7,7 @@ import pytest
 from toolkit.chain import ChainOptions, Step, chain_options, default_steps, parse_steps, plan_steps, run_chain
 from toolkit.errors import InputError, ToolkitError
 from toolkit.summarize import SummaryLength
+from toolkit.translate.glossary import Glossary
 
 ARTICLE = ("The minister said the talks would continue next week in Tirana. "
            "Iran and Albania cut diplomatic ties in September 2022.\n\n"
@@ -162,7 +163,8 @@ def test_translation_backend_and_memory_are_chosen_for_the_chain(options, tmp_pa
 # What each ChainOptions field changes in the job key: a new field must be put in one of the two.
 IDENTIFYING = {"steps": parse_steps("summarize,translate:fa"), "source": "fa", "method": "extractive",
                "summary_model": "m", "prompt": "p", "length": SummaryLength(sentences=2), "translation_model": "m",
-               "translation_models": {"fa": "m"}, "beams": 2, "backend": "hf", "quantization": "float32"}
+               "translation_models": {"fa": "m"}, "beams": 2, "backend": "hf", "quantization": "float32",
+               "protect": False, "glossary": Glossary({"fa": {"tirana": "تیرانا"}})}
 NOT_IDENTIFYING = {"translation_memory": False, "batch_tokens": 64, "pool_chars": 1000}
 
 
@@ -173,7 +175,7 @@ def test_job_key_is_what_identifies_a_job():
 
     assert set(IDENTIFYING) | set(NOT_IDENTIFYING) == {f.name for f in fields(ChainOptions)}
     key = chain_job_key("files", ChainOptions())
-    assert key == chain_job_key("files", ChainOptions()) == "4b1fa0ce08b15666"  # stable across runs and processes
+    assert key == chain_job_key("files", ChainOptions()) == "4f2b161ccdf6026c"  # stable across runs and processes
     for name, value in IDENTIFYING.items():
         assert chain_job_key("files", replace(ChainOptions(), **{name: value})) != key, name
     for name, value in NOT_IDENTIFYING.items():

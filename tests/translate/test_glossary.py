@@ -87,3 +87,18 @@ def test_the_settings_file_sets_protect_and_glossary(marian_model, tmp_path):
         config.write(f'protect = false\nglossary = "{glossary}"\n')
     manifest, _ = _job(tmp_path, marian_model)
     assert manifest["protect"] is False and manifest["glossary"]["origin"] == str(glossary)
+
+
+def test_chain_places_glossary_terms_and_keeps_spans(marian_model, tmp_path):
+    glossary = write(tmp_path / "terms.tsv", "source\tsq\nPrime Minister\tKryeministri\n")
+    article = write(tmp_path / "article.txt", "The Prime Minister wrote to redaksia@rtsh.al on Wednesday.\n")
+    result = run("chain", article, "--steps", "translate:sq", "--from", "en", "--model", marian_model,
+                 "--glossary", glossary)
+    assert result.exit_code == 0, result.output
+    [line] = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert line["translations"]["sq"].count("Kryeministri") == 1
+    assert line["translations"]["sq"].count("redaksia@rtsh.al") == 1
+    assert line["manifest"]["glossary"]["terms"] == {"sq": 1} and line["manifest"]["protect"] is True
+    refused = run("chain", article, "--steps", "translate:sq", "--from", "en", "--model", marian_model,
+                  "--glossary", write(tmp_path / "fa.tsv", "source\tfa\nTirana\t=\n"))
+    assert refused.exit_code == 2 and "does not translate into (sq)" in refused.output

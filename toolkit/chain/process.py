@@ -138,7 +138,8 @@ class Chain:
             members = [i for i in members if i in pool.live]
             o = self.options
             translator = route(origin, target, o.model_for(target), o.model_for(PIVOT), self.translator)
-            texts = translate_texts([pool.live[i].stage[origin] for i in members], translator, self.batch_tokens)
+            texts = translate_texts([pool.live[i].stage[origin] for i in members], translator, self.batch_tokens,
+                                    protection=o.protection(target))
             seconds = time.perf_counter() - started
             for i, text in zip(members, texts):
                 art = pool.live[i]
@@ -156,6 +157,8 @@ class Chain:
             "steps": [str(s) for s in self.options.steps],
             "summarizer": _summary_manifest(art.details) if art.details else None,
             "translators": art.translators,
+            "protect": self.options.protect,
+            "glossary": self.options.glossary.describe() if self.options.glossary else None,
             "cleaning": {"removed_lines": list(art.removed)},
             "timings_s": timings,
             "pool_articles": pool_articles,
