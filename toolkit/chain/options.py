@@ -66,5 +66,5 @@ def chain_options(steps: tuple[Step, ...] = (Step("summarize"),), source: str = 
         translation_model=default_model, translation_models=per_target, beams=beams,
         backend=backend, quantization=quantization, translation_memory=memory,
         protect=setting("protect", protect, True, true_or_false),
-        glossary=read_glossary(glossary_file, targets) if glossary_file else None,
+        glossary=read_glossary(glossary_file, targets, strict=glossary is not None) if glossary_file else None,
     )

@@ -50,6 +50,8 @@ def serve(
     no_files: bool = typer.Option(False, "--no-files", help="Disable /translate_file."),
     file_store_limit: int = typer.Option(100_000_000, "--file-store-limit", min=0, help="Bytes of translated files kept for download; past it the oldest are deleted."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory."),
+    no_protect: bool = typer.Option(False, "--no-protect", help="Send URLs, e-mails, @handles, placeholders and inline code to the model too, unless a request asks (setting protect)."),
+    glossary: Optional[str] = typer.Option(None, "--glossary", help="Server-wide TSV/CSV of terms: header source<TAB>fa<TAB>sq..., = keeps the source term (setting glossary); a request may add its own."),
 ) -> None:
     """Serve translation (LibreTranslate's API), summaries and chains over HTTP, with a web page at /."""
     if ctx.invoked_subcommand:
@@ -60,12 +62,16 @@ def serve(
     from toolkit.serve.server import serve as run_server
     from toolkit.settings import setting, true_or_false
     from toolkit.translate.factory import models_for
+    from toolkit.translate.glossary import read_glossary
 
     source, targets = get_language(source).code, parse_language_list(to)
+    glossary_file = setting("glossary", glossary, None, str)
     config = ServeConfig(
         source=source, targets=tuple(targets), models=models_for(source, targets, model),
         backend=backend, quantization=quantization, threads=setting("threads", threads, None, int),
         decoding=DecodingSettings(beams=beams), translation_memory=not no_cache,
+        protect=setting("protect", False if no_protect else None, True, true_or_false),
+        glossary=read_glossary(glossary_file, targets, strict=glossary is not None) if glossary_file else None,
         batch_tokens=setting("batch_tokens", batch_tokens, None, int), batch_wait_ms=batch_wait_ms,
         queue_limit=queue_limit, req_limit=req_limit, char_limit=char_limit, batch_limit=batch_limit,
         body_limit=body_limit, api_keys=api_keys, suggestions=suggestions, files=not no_files,

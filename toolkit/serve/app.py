@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Awaitable, Callable
@@ -71,6 +71,8 @@ class _Translation:
     target: str
     format: str
     alternatives: int
+    protect: bool | None = None  # None: the server's
+    glossary: object = None  # the request's {"source term": "target term"}, on top of the server's
 
 
 class Api:
@@ -184,7 +186,8 @@ class Api:
             texts = ["\n".join(t.splitlines()) for t in texts]  # line endings as LibreTranslate counts them
         if batch and self.config.batch_limit != -1 and len(texts) > self.config.batch_limit:
             raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({self.config.batch_limit})")
-        return _Translation(texts, batch, source, target, text_format, alternatives)
+        return _Translation(texts, batch, source, target, text_format, alternatives, _switch(params, "protect"),
+                            _glossary(params))
 
     async def _translate(self, job: _Translation, access: _Access) -> Response:
         src, tgt, detected = self._check_translation(job)
@@ -211,13 +214,17 @@ class Api:
         texts, none = job.texts, [[] for _ in job.texts]
         if not any(_translatable(t) for t in texts):
             return list(texts), none
+        try:
+            protection = self.config.protection(tgt, job.protect, job.glossary)
+        except ToolkitError as exc:
+            raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
         if job.format == "html":  # as LibreTranslate: no alternatives for HTML
-            return [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes)))
+            return [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes, protection)))
                     for t in texts], none
         if job.alternatives:
-            hypotheses = await self._run(self.service.alternatives(src, tgt, texts, job.alternatives + 1))
+            hypotheses = await self._run(self.service.alternatives(src, tgt, texts, job.alternatives + 1, protection))
             return [h[0] for h in hypotheses], [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses]
-        return await self._run(self.service.translate(src, tgt, texts)), none
+        return await self._run(self.service.translate(src, tgt, texts, protection)), none
 
     def _check_pair(self, src: str, tgt: str) -> None:
         try:
@@ -413,10 +420,11 @@ class Api:
         if method not in c.summary_methods:
             raise ApiError(400, f"{method} method is not supported")
         models = [*([c.model] if c.model else []), *(f"{t}={m}" for t, m in c.models.items())]
-        return chain_options(tuple(steps), source or "auto", method, c.summary_model if method == "abstractive" else None,
-                             None, number("max_words"), number("sentences"),
-                             models if any(step.kind == "translate" for step in steps) else (), c.decoding.beams,
-                             c.backend, c.quantization, c.translation_memory)
+        options = chain_options(tuple(steps), source or "auto", method, c.summary_model if method == "abstractive" else None,
+                                None, number("max_words"), number("sentences"),
+                                models if any(step.kind == "translate" for step in steps) else (), c.decoding.beams,
+                                c.backend, c.quantization, c.translation_memory, c.protect)
+        return replace(options, glossary=c.glossary)  # the server's glossary, not the settings file's
 
     async def index(self, request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
@@ -442,7 +450,8 @@ ROUTES = (
     Endpoint("/", Api.index),
     Endpoint("/translate", Api.translate, ("POST",), "Translate text",
              "translatedText (a string, or a list for a list q); detectedLanguage when source is auto; "
-             "alternatives when asked", ("q", "source", "target", "format", "alternatives"), ("q", "source", "target"),
+             "alternatives when asked", ("q", "source", "target", "format", "alternatives", "protect", "glossary"),
+             ("q", "source", "target"),
              access=True),
     Endpoint("/detect", Api.detect, ("POST",), "Detect the language of text", "a list of {confidence, language}",
              ("q",), ("q",), access=True),
@@ -469,6 +478,33 @@ _EXACT = {r.path for r in ROUTES if "{" not in r.path}
 _PREFIXES = (*(r.path.split("{")[0] for r in ROUTES if "{" in r.path), STATIC_PATH + "/")
 
 _SURE = 50.0  # the least confidence (percent) with which a detected source language is taken
+
+
+def _switch(params: Params, name: str) -> bool | None:
+    """A true/false parameter (JSON boolean, or "true"/"false" in a form); None when absent."""
+    value = params.get(name)
+    if isinstance(value, list) and len(value) == 1 and not params.is_json:
+        value = value[0]
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ApiError(400, f"Invalid request: {name} parameter must be true or false")
+
+
+def _glossary(params: Params) -> object:
+    """A request's glossary: a JSON object, or one as a string in a form; checked by ``ServeConfig.protection``."""
+    value = params.get("glossary")
+    if isinstance(value, list) and len(value) == 1 and not params.is_json:
+        value = value[0]
+    if isinstance(value, str):
+        import json
+
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ApiError(400, 'Invalid request: glossary parameter must be a JSON object {"term": "translation"}') from None
+    return value
 
 
 def _translatable(text: str) -> bool:

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Mapping
 
 from toolkit.provenance import DecodingSettings
+from toolkit.text.codes import Protection
+from toolkit.translate.glossary import Glossary, glossary_from_mapping, merged
 
 UNLIMITED = -1
 
@@ -22,6 +24,8 @@ class ServeConfig:
     threads: int | None = None
     decoding: DecodingSettings = DecodingSettings()
     translation_memory: bool = True
+    protect: bool = True  # URLs, e-mails, placeholders... come back byte for byte (a request may turn it off)
+    glossary: Glossary | None = None  # server-wide; a request's own terms are added on top
     batch_tokens: int | None = None  # per engine batch; None: the engine's default for the device
     batch_wait_ms: float = 20.0  # how long a micro-batch under concurrent load waits for more requests (measured: docs/serve.md)
     queue_limit: int = 256  # requests waiting per worker thread (a pair's; summaries and chains'), any route; beyond it, 429
@@ -57,3 +61,10 @@ class ServeConfig:
 
     def model_for(self, target: str) -> str | None:
         return self.models.get(target, self.model)
+
+    def protection(self, target: str, protect: bool | None = None, glossary: object = None) -> Protection:
+        """What a translation into ``target`` protects: the server's spans and glossary, or a request's
+        (``protect``; ``glossary``: ``{"source term": "target term"}``, on top of the server's)."""
+        terms = merged(self.glossary, glossary_from_mapping(glossary, target) if glossary is not None else None)
+        spans = self.protect if protect is None else protect
+        return terms.protection(target, spans) if terms else Protection(spans=spans)

@@ -22,6 +22,7 @@ from toolkit.languages import get_language
 from toolkit.serve.batcher import MicroBatcher
 from toolkit.serve.config import ServeConfig
 from toolkit.serve.metrics import Metrics
+from toolkit.text.codes import Protection
 from toolkit.translate.base import Translator
 
 
@@ -106,9 +107,10 @@ class TranslationService:
 
         metrics = self.metrics
 
-        def run(translator: Translator, texts: list[str]) -> list[str]:
+        def run(translator: Translator, texts: list[str], protection: Protection | None = None) -> list[str]:
             hits, misses = translator.hits, translator.misses
-            out = translate_texts(texts, translator, budget)
+            out = translate_texts(texts, translator, budget,
+                                  protection=protection or self.config.protection(translator.target))
             metrics.memory(translator.hits - hits, translator.misses - misses)
             return out
 
@@ -151,16 +153,27 @@ class TranslationService:
         return sum((q.waiting for q in queues), Counter())
 
     # ------------------------------------------------------------------ work
-    async def translate(self, source: str, target: str, texts: Sequence[str]) -> list[str]:
-        return await self.pair(source, target).queue.submit(texts)
+    async def translate(self, source: str, target: str, texts: Sequence[str],
+                        protection: Protection | None = None) -> list[str]:
+        """Translations of ``texts``; with a request's own ``protection`` (``ServeConfig.protection``)
+        they are translated on their own rather than batched with other requests'."""
+        from toolkit.translate.engine import default_batch_tokens
 
-    async def alternatives(self, source: str, target: str, texts: Sequence[str], n: int) -> list[list[str]]:
+        pair = self.pair(source, target)
+        if protection is None or protection == self.config.protection(target):
+            return await pair.queue.submit(texts)
+        run = self._translate_fn(self.config.batch_tokens or default_batch_tokens(pair.translator))
+        return await pair.queue.submit(texts, "translate", lambda chunk: run(pair.translator, chunk, protection))
+
+    async def alternatives(self, source: str, target: str, texts: Sequence[str], n: int,
+                           protection: Protection | None = None) -> list[list[str]]:
         """The ``n`` best translations of each text (the first is the translation)."""
         from toolkit.translate.engine import translate_texts_nbest
 
         pair, budget = self.pair(source, target), self.config.batch_tokens
-        return await pair.queue.submit(texts, "alternatives",
-                                       lambda chunk: translate_texts_nbest(chunk, pair.translator, n, budget))
+        protection = protection or self.config.protection(target)
+        return await pair.queue.submit(texts, "alternatives", lambda chunk: translate_texts_nbest(
+            chunk, pair.translator, n, budget, protection))
 
     async def suggest(self, source: str, target: str, text: str, suggestion: str, client: str) -> None:
         """Keep a user's correction for review (``toolkit serve suggestions``); it is not served until accepted."""

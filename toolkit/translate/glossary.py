@@ -49,9 +49,11 @@ def protections(targets: Sequence[str], glossary: Glossary | None, spans: bool =
     return {t: glossary.protection(t, spans) if glossary else Protection(spans=spans) for t in targets}
 
 
-def read_glossary(path: str | Path, targets: Sequence[str]) -> Glossary:
+def read_glossary(path: str | Path, targets: Sequence[str], strict: bool = True) -> Glossary:
     """The glossary in ``path`` for a job translating into ``targets``; any mistake in it is one
-    ``InputError`` naming the file (and line), raised before any model loads."""
+    ``InputError`` naming the file (and line), raised before any model loads. ``strict``: a column for
+    a language the job does not translate into is one (a glossary named for the job); else such
+    columns are left out (a glossary of the settings file, shared by jobs into other languages)."""
     path = Path(path)
     fix = "a TSV or CSV file with a header row 'source<TAB>fa<TAB>sq...' (see docs/translate.md)"
     if not path.is_file():
@@ -70,7 +72,7 @@ def read_glossary(path: str | Path, targets: Sequence[str]) -> Glossary:
     except LanguageError as exc:
         raise InputError(f"the glossary {path}: {exc.message}", "name each column by a language code (fa, sq...)") from None
     unused = [name for name in languages if name not in targets]
-    if unused:
+    if unused and strict:
         raise InputError(f"the glossary {path} has a column for {', '.join(unused)}, which this job does not translate into "
                          f"({', '.join(targets)})", "remove the column from the glossary, or add the language to «targets»")
     terms: dict[str, dict[str, str | None]] = {t: {} for t in languages}
@@ -84,7 +86,7 @@ def read_glossary(path: str | Path, targets: Sequence[str]) -> Glossary:
             raise InputError(f"{path}:{line}: no source term", "fill the 'source' cell or remove the row")
         for language, cell in zip(languages, row[1:]):
             _add(terms[language], source, cell.strip(), f"{path}:{line}", language)
-    return Glossary({t: m for t, m in terms.items() if m}, str(path))
+    return Glossary({t: m for t, m in terms.items() if m and t in targets}, str(path))
 
 
 def glossary_from_mapping(mapping: object, target: str) -> Glossary:

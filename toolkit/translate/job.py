@@ -272,7 +272,7 @@ def job_settings(job: TranslationJob) -> JobSettings:
     threads = resolve_threads(job.threads)
     protect = setting("protect", job.protect, True, true_or_false)
     glossary_file = setting("glossary", job.glossary, None, str)
-    glossary = read_glossary(glossary_file, targets) if glossary_file else None
+    glossary = read_glossary(glossary_file, targets, strict=job.glossary is not None) if glossary_file else None
     check_settings()
     return JobSettings(source, targets, models_for(source, list(targets), list(job.models)), batch_tokens, pool_chars,
                        threads, protect, glossary)
