@@ -79,7 +79,7 @@ def read_glossary(path: str | Path, targets: Sequence[str], strict: bool = True)
     for line, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(rows[0]):
+        if len(row) > len(rows[0]):  # fewer: the cells left out are empty
             raise InputError(f"{path}:{line}: {len(row)} cells where the header has {len(rows[0])}", f"give {fix}")
         source = row[0].strip()
         if not source:
