@@ -28,3 +28,12 @@ def test_a_request_may_turn_protection_off_and_a_bad_glossary_is_a_400(start_ser
                          ({"protect": "maybe"}, "protect parameter must be true or false")):
         response = httpx.post(f"{server.url}/translate", json={"q": TEXT, "source": "en", "target": "fa", **bad})
         assert response.status_code == 400 and message in response.json()["error"]
+
+
+def test_a_markdown_file_keeps_its_code_blocks_and_link_targets(start_server):
+    server = start_server()
+    document = "# Lajme\n\n```\nkeep = {this}\n```\n\nLexoni [raportin](https://rtsh.al/r) sot.\n"
+    upload = httpx.post(f"{server.url}/translate_file", data={"source": "en", "target": "sq"},
+                        files={"file": ("lajme.md", document.encode())})
+    translated = httpx.get(server.url + upload.json()["translatedFileUrl"]).text
+    assert translated.count("```\nkeep = {this}\n```\n") == 1 and translated.count("](https://rtsh.al/r)") == 1

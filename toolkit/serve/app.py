@@ -304,7 +304,7 @@ class Api:
             if suffix in (".html", ".htm"):
                 translated = await self._run(translate_html(text, lambda nodes: self.service.translate(src, tgt, nodes)))
             else:
-                [translated] = await self._run(self.service.translate(src, tgt, [text]))
+                [translated] = await self._run(self.service.translate(src, tgt, [text], markdown=suffix == ".md"))
             name = files.save(upload.filename, translated)
             # Never from the request's Host header: the configured public URL, else a path on this server.
             path = request.app.url_path_for("download_file", filename=name)

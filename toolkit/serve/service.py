@@ -107,10 +107,11 @@ class TranslationService:
 
         metrics = self.metrics
 
-        def run(translator: Translator, texts: list[str], protection: Protection | None = None) -> list[str]:
+        def run(translator: Translator, texts: list[str], protection: Protection | None = None,
+                markdown: bool = False) -> list[str]:
             hits, misses = translator.hits, translator.misses
-            out = translate_texts(texts, translator, budget,
-                                  protection=protection or self.config.protection(translator.target))
+            out = translate_texts(texts, translator, budget, protection=protection or self.config.protection(translator.target),
+                                  markdown=[markdown] * len(texts))
             metrics.memory(translator.hits - hits, translator.misses - misses)
             return out
 
@@ -153,17 +154,17 @@ class TranslationService:
         return sum((q.waiting for q in queues), Counter())
 
     # ------------------------------------------------------------------ work
-    async def translate(self, source: str, target: str, texts: Sequence[str],
-                        protection: Protection | None = None) -> list[str]:
-        """Translations of ``texts``; with a request's own ``protection`` (``ServeConfig.protection``)
-        they are translated on their own rather than batched with other requests'."""
+    async def translate(self, source: str, target: str, texts: Sequence[str], protection: Protection | None = None,
+                        markdown: bool = False) -> list[str]:
+        """Translations of ``texts``; Markdown documents, or with a request's own ``protection``
+        (``ServeConfig.protection``), they are translated on their own rather than batched with other requests'."""
         from toolkit.translate.engine import default_batch_tokens
 
         pair = self.pair(source, target)
-        if protection is None or protection == self.config.protection(target):
+        if not markdown and (protection is None or protection == self.config.protection(target)):
             return await pair.queue.submit(texts)
         run = self._translate_fn(self.config.batch_tokens or default_batch_tokens(pair.translator))
-        return await pair.queue.submit(texts, "translate", lambda chunk: run(pair.translator, chunk, protection))
+        return await pair.queue.submit(texts, "translate", lambda chunk: run(pair.translator, chunk, protection, markdown))
 
     async def alternatives(self, source: str, target: str, texts: Sequence[str], n: int,
                            protection: Protection | None = None) -> list[list[str]]:
