@@ -363,3 +363,22 @@ def test_a_ray_job_prints_the_commands_lines_not_rays(marian_model, tmp_path):
     # The one line left is Ray's C++ core worker's, which Python's logging does not reach
     # (ray-project/ray#57733: Ray Data's own actor arguments).
     assert all("core_worker.cc" in line and "constructor arguments in the object store" in line for line in others), others
+
+
+@pytest.mark.slow
+def test_glossary_and_protected_spans_as_the_local_runner(local_ray, marian_model, tmp_path):
+    """The glossary is read by the driver and handed to the actors (whose nodes need not see the file)."""
+    source = _jsonl(tmp_path / "news.jsonl", [{"id": i, "text": f"The Prime Minister wrote to desk{i}@rtsh.al in Tirana."}
+                                              for i in range(6)])
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("source\tsq\nPrime Minister\tKryeministri\n", "utf-8")
+    common = [source, "--to", "sq", "--model", marian_model, "--quiet", "--no-cache", "--glossary", glossary]
+    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
+    assert _translate(*common, "--out", local).exit_code == 0
+    result = _translate(*common, "--out", distributed, "--engine", "ray", "--actors", "1")
+    assert result.exit_code == 0, result.stderr
+    assert distributed.read_text("utf-8") == local.read_text("utf-8")
+    for i, line in enumerate(distributed.read_text("utf-8").splitlines()):
+        text = json.loads(line)["translations"]["sq"]
+        assert text.count("Kryeministri") == 1 and text.count(f"desk{i}@rtsh.al") == 1
+    assert json.loads((tmp_path / "ray.jsonl.manifest.json").read_text())["glossary"]["terms"] == {"sq": 1}
