@@ -19,7 +19,6 @@ copy nothing): run it on real weights. Inputs: the sentences of the news article
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -32,12 +31,6 @@ FORMS = {
     "brackets": "[{n}]", "braces": "{{{n}}}", "xliff-tag": "<x{n}/>", "angle": "<{n}>", "underscores": "__{n}__",
     "hash": "#{n}", "math-brackets": "\u27e6{n}\u27e7", "caps-word": "XZ{n}",
 }
-
-
-def sentences(path: str | None) -> list[str]:
-    from benchmarks.quantization_drift import sentences as news_sentences
-
-    return news_sentences(path)
 
 
 def with_markers(sentence: str, form: str) -> str:
@@ -69,11 +62,9 @@ def tiny_models(folder: Path) -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", action="append", help="model id or folder (repeatable); default: tiny test models")
-    parser.add_argument("--to", default="sq", help="target language for --model")
-    parser.add_argument("--from", dest="source", default="en")
-    parser.add_argument("--input", help="sentences, one per line")
+    from benchmarks.quantization_drift import model_parser, sentences
+
+    parser = model_parser(__doc__)
     parser.add_argument("--limit", type=int, default=200, help="sentences per form")
     parser.add_argument("--backend", default="auto")
     args = parser.parse_args()

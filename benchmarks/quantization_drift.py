@@ -43,12 +43,18 @@ def tiny_models(folder: Path) -> list[tuple[str, str]]:
             (str(tiny.build_nllb(folder / "nllb", sp)), "sq")]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def model_parser(description: str) -> argparse.ArgumentParser:
+    """The options of a benchmark over models: --model, --to, --from, --input."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", action="append", help="model id or folder (repeatable); default: tiny test models")
     parser.add_argument("--to", default="sq", help="target language for --model")
     parser.add_argument("--from", dest="source", default="en")
     parser.add_argument("--input", help="sentences, one per line")
+    return parser
+
+
+def main() -> None:
+    parser = model_parser(__doc__)
     parser.add_argument("--quantization", default="default,int8,int8_float32,float32",
                         help="ct2 compute types; default: what toolkit picks on this machine")
     parser.add_argument("--dtypes", default="bfloat16", help="hf dtypes besides the float32 reference")
