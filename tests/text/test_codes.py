@@ -80,3 +80,13 @@ def test_restore_puts_every_span_back_exactly_once_whatever_the_model_returns(to
     text, _ = restore(" ".join(output_tokens), segment)
     for span in {c.text for c in segment.codes}:
         assert text.count(span) == sum(c.text == span for c in segment.codes)
+
+
+def test_without_codes_bracketed_numbers_are_text():
+    segment = protect("Shih shënimin [2].", Protection(spans=False))
+    assert segment.codes == () and restore("See note [2].", segment) == ("See note [2].", ())
+
+
+def test_only_glossary_terms_match_in_any_case():
+    segment = protect("Paid $price to $HOME for STRASSE.", Protection(terms={"strasse": "rruga"}))
+    assert [(c.kind, c.text) for c in segment.codes] == [("placeholder", "$HOME"), ("term", "rruga")]

@@ -62,9 +62,6 @@ class Segment:
     text: str
     codes: tuple[Code, ...] = ()
 
-    def marker(self, n: int) -> str:
-        return MARKER.format(n=n)
-
     def plain(self) -> str:
         """The source text back: every marker replaced by what the code replaced."""
         return _MARKER_IN_OUTPUT.sub(lambda m: self.codes[int(m.group(1)) - 1].source, self.text)
@@ -104,8 +101,8 @@ def _pattern(spans: bool, html: bool, markdown: bool, terms: tuple[str, ...]) ->
         kinds = {**(_MD_SPANS if markdown else {}), **(_HTML_SPANS if spans and html else {}), **(_SPANS if spans else {})}
         parts = [f"(?P<{kind}>{body})" for kind, body in kinds.items()]
         if terms:  # longest first, whole words, any case
-            parts.append(f"(?P<term>{_WORD_EDGE_BEFORE}(?:{'|'.join(regex.escape(t) for t in terms)}){_WORD_EDGE_AFTER})")
-        _PATTERNS[key] = regex.compile("|".join(parts), regex.IGNORECASE | regex.DOTALL) if parts else None
+            parts.append(f"(?P<term>{_WORD_EDGE_BEFORE}(?i:{'|'.join(regex.escape(t) for t in terms)}){_WORD_EDGE_AFTER})")
+        _PATTERNS[key] = regex.compile("|".join(parts), regex.DOTALL) if parts else None
     return _PATTERNS[key]
 
 
@@ -121,7 +118,7 @@ def protect(text: str, protection: Protection = Protection()) -> Segment:
         end = m.end()
         kind, span = m.lastgroup, m.group()
         if kind == "term":
-            target = (protection.terms or {})[span.lower()]
+            target = _term(protection.terms or {}, span)
             code = Code("term", span if target is None else target, span)
         elif kind == "link_open":
             opened.append(len(codes) + 1)
@@ -138,12 +135,19 @@ def protect(text: str, protection: Protection = Protection()) -> Segment:
     return Segment("".join(out), tuple(codes))
 
 
+def _term(terms: Mapping[str, str | None], span: str) -> str | None:
+    """The glossary's translation of a matched term (matched in any case, as the pattern does)."""
+    if span.lower() in terms:
+        return terms[span.lower()]
+    return next(target for term, target in terms.items() if regex.fullmatch(f"(?i:{regex.escape(term)})", span))
+
+
 def restore(output: str, segment: Segment) -> tuple[str, tuple[Flag, ...]]:
     """The model's ``output`` for ``segment`` with every code's text in place of its marker: each code
     exactly once (a doubled marker is kept at its first place, an unknown one dropped, a lost one put
     back next to its source neighbour or at its relative place), with a ``placeholders`` flag (a
     ``glossary`` one for terms) saying what had to be repaired."""
-    if not segment.codes and not _MARKER_IN_OUTPUT.search(output):
+    if not segment.codes:  # nothing was masked: brackets in the output are the model's own text
         return output, ()
     placed: dict[int, int] = {}  # code number -> its position in the pieces below
     pieces: list[str | int] = []  # text, or a code number
