@@ -66,3 +66,12 @@ def test_cut_to_limit_keeps_the_whitespace_at_each_cut():
     assert all(len(p.split()) <= 4 and p == p.strip() for p, _ in pieces)
     assert "".join(p + g for p, g in pieces) == sentence
     assert cut_to_limit("x" * 50, len, 8)[-1][1] == "" and "".join(p + g for p, g in cut_to_limit("x" * 50, len, 8)) == "x" * 50
+
+
+def test_an_unbroken_run_is_never_cut_inside_a_marker():
+    from toolkit.text.codes import marker_spans
+    from toolkit.text.segment import cut_to_limit
+
+    run = "x" * 10 + "[12]" + "y" * 10
+    pieces = [p for p, _ in cut_to_limit(run, len, 12)]
+    assert "".join(pieces) == run and sum(len(marker_spans(p)) for p in pieces) == 1

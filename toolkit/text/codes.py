@@ -41,6 +41,11 @@ _LINK_TARGET = r"\]\([^()\s]+(?:\s+\"[^\"\n]*\")?\)"
 _MD_SPANS = {"link_open": r"!?\[(?=[^\[\]\n]+" + _LINK_TARGET + ")", "link_close": _LINK_TARGET}
 
 
+def marker_spans(text: str) -> list[tuple[int, int]]:
+    """Where the markers of ``text`` are (a cut inside one would lose its code)."""
+    return [m.span() for m in _MARKER_IN_OUTPUT.finditer(text)]
+
+
 @dataclass(frozen=True)
 class Code:
     """One inline code. ``kind``: what it protects ("url", "email", "handle", "placeholder", "code",

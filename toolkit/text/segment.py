@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from toolkit.text.codes import marker_spans
+
 # Leading layout of a line that is not text to translate: indentation and Markdown markers.
 _LINE_PREFIX = re.compile(r"^\s*(?:(?:#{1,6}|>+|[-*+•]|\d{1,3}[.)])\s+)*")
 # Clause boundaries, Latin and Arabic-script punctuation, where a long sentence may be cut.
@@ -145,8 +147,11 @@ def cut_to_limit(sentence: str, length: Callable[[str], int], limit: int) -> lis
             parts = [(sentence[bounds[i]:bounds[i + 1]], sentence[bounds[i + 1]:bounds[i + 2]] if i + 2 < len(bounds) else "")
                      for i in range(0, len(bounds) - 1, 2)]
             return _pack(parts, length, limit)
-    # One unbroken run of characters: halve it.
+    # One unbroken run of characters: halve it, never inside a protected span's marker.
     middle = len(sentence) // 2
+    for start, end in marker_spans(sentence):
+        if start < middle < end:
+            middle = end if end < len(sentence) else start or middle  # (a marker alone over the limit is cut)
     return cut_to_limit(sentence[:middle], length, limit) + cut_to_limit(sentence[middle:], length, limit)
 
 
