@@ -90,3 +90,9 @@ def test_without_codes_bracketed_numbers_are_text():
 def test_only_glossary_terms_match_in_any_case():
     segment = protect("Paid $price to $HOME for STRASSE.", Protection(terms={"strasse": "rruga"}))
     assert [(c.kind, c.text) for c in segment.codes] == [("placeholder", "$HOME"), ("term", "rruga")]
+
+
+def test_with_spans_off_a_glossary_still_masks_marker_like_text():
+    segment = protect("The minister said [5].", Protection(spans=False, terms={"minister": "ministri"}))
+    assert [c.text for c in segment.codes] == ["ministri", "[5]"]
+    assert segment.part(segment.text).codes == segment.codes

@@ -103,7 +103,9 @@ _PATTERNS: dict[tuple, regex.Pattern | None] = {}
 def _pattern(spans: bool, html: bool, markdown: bool, terms: tuple[str, ...]) -> regex.Pattern | None:
     key = (spans, html, markdown, terms)
     if key not in _PATTERNS:
-        kinds = {**(_MD_SPANS if markdown else {}), **(_HTML_SPANS if spans and html else {}), **(_SPANS if spans else {})}
+        masked = spans or markdown or bool(terms)  # wherever there are markers, text that looks like one is masked too
+        kinds = {**(_MD_SPANS if markdown else {}), **({"marker": _SPANS["marker"]} if masked else {}),
+                 **(_HTML_SPANS if spans and html else {}), **(_SPANS if spans else {})}
         parts = [f"(?P<{kind}>{body})" for kind, body in kinds.items()]
         if terms:  # longest first, whole words, any case
             parts.append(f"(?P<term>{_WORD_EDGE_BEFORE}(?i:{'|'.join(regex.escape(t) for t in terms)}){_WORD_EDGE_AFTER})")
