@@ -9,7 +9,6 @@ flagging the segment where it had to repair them.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
