@@ -20,13 +20,13 @@ from toolkit.text.flags import Flag
 # for code n, and how a marker is recognised in its output (spaces inserted, any script's digits).
 MARKER = "[{n}]"
 MARKER_FORM = "brackets-1"  # names MARKER in the translation memory's scope: change it with MARKER
-_MARKER_IN_OUTPUT = regex.compile(r"\[\s*(\d{1,3})\s*\]")
+_MARKER_IN_OUTPUT = regex.compile(r"\[\s*(\d{1,3})\s*\]")  # text that looks like one in the source is masked too
 
 _WORD_EDGE_BEFORE = r"(?<![\p{L}\p{N}\p{M}_])"
 _WORD_EDGE_AFTER = r"(?![\p{L}\p{N}\p{M}_])"
 # Protected spans, tried in this order where two start at the same place.
 _SPANS = {
-    "marker": r"\[\s*\d{1,3}\s*\]",  # text that looks like a marker is kept as itself
+    "marker": _MARKER_IN_OUTPUT.pattern,
     "code": r"`[^`\n]+`",
     "url": r"(?:https?://|ftp://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}»”]",
     "email": r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}",
