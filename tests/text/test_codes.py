@@ -96,3 +96,17 @@ def test_with_spans_off_a_glossary_still_masks_marker_like_text():
     segment = protect("The minister said [5].", Protection(spans=False, terms={"minister": "ministri"}))
     assert [c.text for c in segment.codes] == ["ministri", "[5]"]
     assert segment.part(segment.text).codes == segment.codes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(words, st.sampled_from([*SPANS, "Tiranë", "TIRANË", "[lidhja](https://x.al/a)"])), max_size=14),
+       st.lists(st.one_of(words, st.integers(0, 20).map(lambda n: MARKER.format(n=n))), max_size=14))
+def test_glossary_terms_and_link_targets_come_back_exactly_once_too(tokens, output_tokens):
+    segment = protect(" ".join(tokens), Protection(markdown=True, terms={"tiranë": "Tirana"}))
+    text, _ = restore(" ".join(output_tokens), segment)
+    for span in {c.text for c in segment.codes if c.pair != "open"}:  # an opening "[" is also the words' own
+        assert text.count(span) == sum(c.text == span for c in segment.codes)
+    closes = [n for n, c in enumerate(segment.codes, 1) if c.pair == "close"]
+    for n in closes:  # each link's opening half comes back before its closing half
+        opening = segment.codes[segment.codes[n - 1].partner - 1]
+        assert text.index(segment.codes[n - 1].text) > text.find(opening.text) >= 0
