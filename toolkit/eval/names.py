@@ -52,6 +52,13 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 september october november december jan feb mar apr jun jul aug sep sept oct nov dec
 north south east west northern southern eastern western middle central day year week
 """.split())
+# Frequent words whose consonants a short name may share (Kurti and کرد): never taken for a name.
+FREQUENT_WORDS = {
+    "fa": frozenset("""
+کرد کرده کردند کند کنند کنیم کردن شد شده شدند شود شوند بود بوده است هست نیست این آن که را با در از به برای تا
+هم نیز او وی گفت گفته گفتند دارد دارند داشت داد داده دادند کار روز سال پس پیش بر بین یک دو سه چند هر همه
+""".split()),
+}
 # Names that languages replace with a form of their own: source name -> target language -> prefixes.
 KNOWN_FORMS = {
     "albania": {"sq": ("shqip",)}, "albanian": {"sq": ("shqip",)}, "albanians": {"sq": ("shqip",)},
@@ -69,6 +76,10 @@ KNOWN_FORMS = {
     "switzerland": {"sq": ("zvicër", "zvicer"), "fa": ("سوئیس",)}, "montenegro": {"sq": ("mal i zi", "malit të zi")},
     "hungary": {"sq": ("hungari",), "fa": ("مجارستان",)}, "netherlands": {"sq": ("holand",), "fa": ("هلند",)},
     "israeli": {"fa": ("صهیونیست",)}, "israel": {"fa": ("صهیونیست",)},
+    "sweden": {"sq": ("sued",), "fa": ("سوئد",)}, "swedish": {"sq": ("sued",), "fa": ("سوئد",)},
+    "scotland": {"sq": ("skoc",)}, "belarus": {"sq": ("bjellorus",)}, "wales": {"sq": ("uells",)},
+    "georgia": {"sq": ("gjeorgj",), "fa": ("گرجستان",)}, "austria": {"fa": ("اتریش",)},
+    "poland": {"fa": ("لهستان",)}, "belgium": {"fa": ("بلژیک",)},
     "europe": {"sq": ("evrop", "europ")}, "european": {"sq": ("evrop", "europ")},
 }
 
@@ -139,24 +150,34 @@ class Target:
     @property
     def skeletons(self) -> frozenset[str]:
         if self._skeletons is None:
-            self._skeletons = frozenset(skeleton(w) for w in _WORD.findall(self.text))
+            frequent = FREQUENT_WORDS.get(self.lang, frozenset())
+            self._skeletons = frozenset(skeleton(w) for w in _WORD.findall(self.text) if w.casefold() not in frequent)
         return self._skeletons
 
 
-def kept(name: str, target: Target, extra_forms: tuple[str, ...] = ()) -> bool:
-    """Whether a translation keeps one source name: as written, in a known form, or sounding alike."""
+def kept(name: str, target: Target, extra_forms: tuple[str, ...] = ()) -> bool | None:
+    """Whether a translation keeps one source name: as written, in a known form, or sounding alike;
+    None when the name is too short to tell from ordinary words (``Joe``, ``Xi``)."""
     base = _base(name)
     forms = KNOWN_FORMS.get(base, {}).get(target.lang, ()) + extra_forms
     if base in target.folded or any(form.casefold() in target.folded for form in forms):
         return True
     wanted = skeleton(base)
     if len(wanted) < 2:
-        return True  # too short to tell apart from ordinary words
+        return None
     for candidate in target.skeletons:
+        if candidate.startswith("V") and not wanted.startswith("V"):
+            candidate = candidate[1:]  # Persian writes a vowel before s+consonant: Skanderbeg, اسکندربیگ
         common = len(_common_prefix(wanted, candidate))
         if common == len(wanted) or (common >= 3 and common >= len(wanted) - 1):
             return True
     return False
+
+
+def run_kept(run: tuple[str, ...], target: Target, forms: dict[str, tuple[str, ...]]) -> bool:
+    """A run of names is kept when one of its words that can be told is (all when none can)."""
+    verdicts = [kept(word, target, forms.get(word.casefold(), ())) for word in run]
+    return any(verdicts) or all(v is None for v in verdicts)
 
 
 def _common_prefix(a: str, b: str) -> str:

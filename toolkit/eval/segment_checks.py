@@ -17,7 +17,7 @@ from typing import Mapping
 import regex
 
 from toolkit.eval.checks import number_differences
-from toolkit.eval.names import Target, kept, source_names
+from toolkit.eval.names import Target, run_kept, source_names
 from toolkit.text.flags import FLAG_CHECKS, Flag
 from toolkit.text.segment import split_sentences
 
@@ -85,8 +85,7 @@ class SegmentChecker:
         if not runs:
             return []
         target = Target(translation, self.target_lang)
-        dropped = [" ".join(run) for run in runs
-                   if not any(kept(word, target, self.known_forms.get(word.casefold(), ())) for word in run)]
+        dropped = [" ".join(run) for run in runs if not run_kept(run, target, self.known_forms)]
         return [Flag("names", f"dropped: {', '.join(dropped)}")] if dropped else []
 
     def _length(self, source: str, translation: str, source_words: list[str], words: list[str]) -> list[Flag]:
