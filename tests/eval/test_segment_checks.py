@@ -37,21 +37,27 @@ def test_labelled_set_injected_errors_caught_by_their_check_and_correct_ones_qui
     assert len(false_alarms) <= 1, false_alarms  # and at most 1 false alarm on 24 correct
 
 
-def test_numbers_compared_across_digits_and_separators():
-    source = "More than 17,000 people were killed and 2.5 million fled since 1979."
-    assert not _checks(FA, source, "بیش از ۱۷٬۰۰۰ نفر کشته و ۲٫۵ میلیون نفر از سال ۱۹۷۹ آواره شدند.")
-    assert not _checks(SQ, source, "Më shumë se 17.000 njerëz u vranë dhe 2,5 milionë u larguan që nga viti 1979.")
-    changed = _checks(FA, source, "بیش از ۱۵ هزار نفر کشته و ۲٫۵ میلیون نفر از سال ۱۹۷۹ آواره شدند.")
-    assert changed["numbers"] == "missing: 17000; not in source: 15000"
-
-
-def test_names_in_inflected_and_transliterated_forms_pass_and_dropped_ones_are_named():
-    source = "Protesters marched in Tirana against Sali Berisha on Monday."
-    assert not _checks(SQ, source, "Protestuesit marshuan të hënën në Tiranë kundër Sali Berishës.")
-    assert not _checks(FA, source, "معترضان روز دوشنبه در تیرانا علیه سالی بریشا راهپیمایی کردند.")
-    dropped = _checks(SQ, source, "Protestuesit marshuan të hënën në Durrës kundër ish-kryeministrit.")
-    assert dropped["names"] == "dropped: Tirana, Sali Berisha"
-    assert "names" in _checks(FA, source, "معترضان روز دوشنبه در دورس علیه سالی بریشا راهپیمایی کردند.")
+@pytest.mark.parametrize("source, persian, albanian, wrong, flag", [
+    ("More than 17,000 people were killed and 2.5 million fled since 1979.",  # numbers by value across scripts
+     "بیش از ۱۷٬۰۰۰ نفر کشته و ۲٫۵ میلیون نفر از سال ۱۹۷۹ آواره شدند.",
+     "Më shumë se 17.000 njerëz u vranë dhe 2,5 milionë u larguan që nga viti 1979.",
+     (FA, "بیش از ۱۵ هزار نفر کشته و ۲٫۵ میلیون نفر از سال ۱۹۷۹ آواره شدند."),
+     ("numbers", "missing: 17000; not in source: 15000")),
+    ("Protesters marched in Tirana against Sali Berisha on Monday.",  # names inflected and transliterated
+     "معترضان روز دوشنبه در تیرانا علیه سالی بریشا راهپیمایی کردند.",
+     "Protestuesit marshuan të hënën në Tiranë kundër Sali Berishës.",
+     (SQ, "Protestuesit marshuan të hënën në Durrës kundër ish-kryeministrit."),
+     ("names", "dropped: Tirana, Sali Berisha")),
+    ("Protesters marched in Tirana against Sali Berisha on Monday.",
+     "معترضان روز دوشنبه در تیرانا علیه سالی بریشا راهپیمایی کردند.",
+     "Protestuesit marshuan të hënën në Tiranë kundër Sali Berishës.",
+     (FA, "معترضان روز دوشنبه در دورس علیه سالی بریشا راهپیمایی کردند."),
+     ("names", "dropped: Tirana")),
+])
+def test_correct_translations_pass_and_the_wrong_one_is_flagged_with_its_detail(source, persian, albanian, wrong, flag):
+    assert not _checks(FA, source, persian) and not _checks(SQ, source, albanian)
+    checker, translation = wrong
+    assert _checks(checker, source, translation)[flag[0]] == flag[1]
 
 
 def test_known_forms_and_a_glossary_keep_a_name():
