@@ -72,6 +72,8 @@ def test_untranslated_other_language_and_short_segments():
     source = "The government said the attack had damaged several public services."
     assert _checks(SQ, source, source)["untranslated"] == "the source, unchanged"
     assert "untranslated" in _checks(FA, source, source)
+    persian = "دولت گفت این حمله به چندین خدمات عمومی آسیب رسانده است."
+    assert _checks(SegmentChecker("fa", "en"), persian, persian) == {"untranslated": "the source, unchanged"}
     italian = _checks(SQ, source, "Il governo ha detto che l'attacco aveva danneggiato diversi servizi pubblici.")
     assert italian["language"].startswith("detected it")
     latin_for_persian = _checks(FA, source, "Qeveria tha se sulmi kishte dëmtuar disa shërbime publike.")

@@ -141,6 +141,12 @@ def number_differences(source: str, source_lang: str | None, output: str, lang: 
     return list(dict.fromkeys(unsupported)), list(dict.fromkeys(missing))
 
 
+def numbers_detail(unsupported: list[str], missing: list[str]) -> str:
+    """``missing: 17000; not in source: 15000`` (empty when both are)."""
+    parts = (f"missing: {', '.join(missing)}" if missing else "", f"not in source: {', '.join(unsupported)}" if unsupported else "")
+    return "; ".join(p for p in parts if p)
+
+
 def unsupported_names(output: str, source: str, lang: str) -> list[str]:
     """Names in ``output`` that ``source`` (same language) does not contain, even as a stem."""
     source_words = {w.casefold() for w in _CASED_WORD.findall(source)}
@@ -180,8 +186,7 @@ def check_document(
     results.append(CheckResult("length_ratio", ratio, t.min_length_ratio <= ratio <= t.max_length_ratio))
 
     unsupported, missing = number_differences(source, source_lang, output, lang, t.require_source_numbers)
-    detail = "; ".join(p for p in (f"not in source: {', '.join(unsupported)}" if unsupported else "",
-                                   f"missing: {', '.join(missing)}" if missing else "") if p)
+    detail = numbers_detail(unsupported, missing)
     ok = len(unsupported) <= t.max_unsupported_numbers and not missing
     results.append(CheckResult("numbers", float(len(unsupported) + len(missing)), ok, detail))
 
