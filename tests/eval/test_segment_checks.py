@@ -43,6 +43,11 @@ def test_labelled_set_injected_errors_caught_by_their_check_and_correct_ones_qui
      "Më shumë se 17.000 njerëz u vranë dhe 2,5 milionë u larguan që nga viti 1979.",
      (FA, "بیش از ۱۵ هزار نفر کشته و ۲٫۵ میلیون نفر از سال ۱۹۷۹ آواره شدند."),
      ("numbers", "missing: 17000; not in source: 15000")),
+    ("Police arrested 3 men and two women in the raid.",  # small numbers spelled out either way
+     "پلیس در این یورش سه مرد و ۲ زن را بازداشت کرد.",
+     "Policia arrestoi tre burra dhe 2 gra gjatë bastisjes.",
+     (SQ, "Policia arrestoi katër burra dhe 2 gra gjatë bastisjes."),
+     ("numbers", "missing: 3")),
     ("Protesters marched in Tirana against Sali Berisha on Monday.",  # names inflected and transliterated
      "معترضان روز دوشنبه در تیرانا علیه سالی بریشا راهپیمایی کردند.",
      "Protestuesit marshuan të hënën në Tiranë kundër Sali Berishës.",

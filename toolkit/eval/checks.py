@@ -17,7 +17,7 @@ import regex
 from toolkit.errors import InputError
 from toolkit.eval.names import COMMON_CAPITALISED
 from toolkit.eval.tokenize import Tokenizer
-from toolkit.text.numbers import extract_numbers
+from toolkit.text.numbers import extract_numbers, spelled_values
 from toolkit.text.segment import split_sentences
 
 _CASED_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*")
@@ -134,10 +134,16 @@ def number_differences(source: str, source_lang: str | None, output: str, lang: 
     source_pairs, output_pairs = extract_numbers(source, source_lang), extract_numbers(output, lang)
     source_numbers = {v for pair in source_pairs for v in pair}
     unsupported = [stated for _, stated in output_pairs if stated not in source_numbers]
+    if unsupported:  # a digit the source spells out ("three" -> "3") is no invention
+        spelled = spelled_values(source, source_lang)
+        unsupported = [v for v in unsupported if v not in spelled]
     missing = []
     if require_source_numbers:
         found = {v for pair in output_pairs for v in pair}
         missing = [stated for _, stated in source_pairs if stated not in found]
+        if missing:
+            spelled = spelled_values(output, lang)
+            missing = [v for v in missing if v not in spelled]
     return list(dict.fromkeys(unsupported)), list(dict.fromkeys(missing))
 
 
