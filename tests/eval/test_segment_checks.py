@@ -29,7 +29,7 @@ def test_labelled_set_injected_errors_caught_by_their_check_and_correct_ones_qui
     correct = [row for row in rows if row["error"] is None]
     injected = [row for row in rows if row["error"]]
     assert len(correct) >= 24 and len(injected) >= 19
-    assert Counter(row["error"] for row in injected).keys() == {"numbers", "omission", "untranslated", "repetition", "names"}
+    assert Counter(row["error"] for row in injected).keys() >= {"numbers", "omission", "untranslated", "repetition", "names"}
     missed = [row["id"] for row in injected if row["error"] not in _checks(checker, row["source"], row["translation"])]
     false_alarms = {row["id"]: _checks(checker, row["source"], row["translation"]) for row in correct}
     false_alarms = {k: v for k, v in false_alarms.items() if v}
@@ -81,6 +81,8 @@ def test_untranslated_other_language_and_short_segments():
     assert _checks(SegmentChecker("fa", "en"), persian, persian) == {"untranslated": "the source, unchanged"}
     italian = _checks(SQ, source, "Il governo ha detto che l'attacco aveva danneggiato diversi servizi pubblici.")
     assert italian["language"].startswith("detected it")
+    arabic_for_persian = _checks(FA, source, "قالت الحكومة إن الهجوم ألحق أضرارا بعدة خدمات عامة.")
+    assert arabic_for_persian["language"].startswith("detected ar")
     latin_for_persian = _checks(FA, source, "Qeveria tha se sulmi kishte dëmtuar disa shërbime publike.")
     assert "language" in latin_for_persian
     assert not _checks(SQ, "Edi Rama", "Edi Rama")  # a name alone is the same in both languages
