@@ -24,6 +24,7 @@ def test_extractive_summary_of_the_corpus_article_offline():
     path = corpus_file("mehr-iran-albania-2022.txt")
     result = runner.invoke(app, ["summarize", str(path), "--method", "extractive", "--sentences", "2"])
     assert result.exit_code == 0, result.output
+    assert not result.stderr  # sentences taken from the article state nothing it does not
     summary = result.output.strip()
     source = path.read_text("utf-8")
     assert summary[:60] in source and summary[-60:] in source
@@ -51,6 +52,25 @@ def test_summarize_and_translate_as_json(bart_model, marian_multi_model, tmp_pat
     data = json.loads(result.output)
     assert list(data["summary"]) == ["en", "fa", "sq"]
     assert data["manifest"]["summarizer"]["model"]["model_id"] == str(bart_model)
+    assert list(data["summary_flags"]) == ["en"]  # the summary in the article's language, checked against it
+    for item in data["summary_flags"]["en"]:
+        assert item["text"] in data["summary"]["en"] and {f["check"] for f in item["flags"]} <= {"numbers", "names"}
+
+
+def test_summary_sentences_stating_what_the_article_does_not_are_listed(capsys):
+    from toolkit.chain.process import ChainResult, summary_flags
+    from toolkit.cli.chain import _print_result
+
+    summary = "Iran and Albania cut ties in September 2022. Ilir Meta said 25 people were killed in Tirana."
+    flags = {"en": summary_flags(ARTICLE, summary, "en")}
+    result = ChainResult("a", "en", {"en": summary}, {}, {}, flags)
+    _print_result(result, as_json=False)
+    out, err = capsys.readouterr()
+    assert out == summary + "\n"
+    assert err == ("warning: summary sentence 2 (en) states what the article does not: numbers not in the article: 25; "
+                   "names not in the article: Ilir, Meta\n")
+    _print_result(result, as_json=True)
+    assert json.loads(capsys.readouterr().out)["summary_flags"]["en"][0]["sentence"] == 1
 
 
 def test_chain_batch_to_file(bart_model, marian_multi_model, m2m100_model, tmp_path):

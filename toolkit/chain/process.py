@@ -23,10 +23,13 @@ class ChainResult:
     summary: dict[str, str]
     translations: dict[str, str]
     manifest: dict
+    # summary sentences stating a number or a name the article does not, per language summarised
+    summary_flags: dict[str, list[dict]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "source_lang": self.source_lang, "summary": self.summary,
-                "translations": self.translations, "manifest": self.manifest}
+        out = {"id": self.id, "source_lang": self.source_lang, "summary": self.summary,
+               "translations": self.translations, "manifest": self.manifest}
+        return out | ({"summary_flags": self.summary_flags} if self.summary else {})
 
 
 class Chain:
@@ -115,6 +118,7 @@ class Chain:
             except (InputError, LanguageError) as exc:
                 pool.fail(i, exc)
                 continue
+            art.summary_flags = {lang: summary_flags(art.stage[lang], art.details.text, lang)}
             art.summary = art.stage = {lang: art.details.text}
             art.timings[str(step)] = time.perf_counter() - started
 
@@ -165,7 +169,7 @@ class Chain:
             "versions": library_versions(),
         }
         translations = {lang: text for lang, text in art.article.items() if lang != art.source}
-        result = ChainResult(art.record.id, art.source, art.summary, translations, manifest)
+        result = ChainResult(art.record.id, art.source, art.summary, translations, manifest, art.summary_flags)
         return Finished(art.record, result.to_dict(), result=result)
 
 
@@ -210,6 +214,7 @@ class _Article:
     stage: dict[str, str]  # the current stage's text per language (the article, then the summary)
     summary: dict[str, str] = field(default_factory=dict)
     details: Summary | None = None
+    summary_flags: dict[str, list[dict]] = field(default_factory=dict)
     translators: dict[str, dict] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -221,6 +226,14 @@ def _detect(text: str) -> str:
     from toolkit.text.langid import detect_language
 
     return detect_language(text)
+
+
+def summary_flags(article: str, summary: str, lang: str) -> list[dict]:
+    """The summary's sentences that state a number or a name the article does not contain."""
+    from toolkit.eval.segment_checks import check_summary
+
+    return [{"sentence": index, "text": sentence, "flags": [f.to_dict() for f in flags]}
+            for index, sentence, flags in check_summary(article, summary, lang)]
 
 
 def _summary_manifest(summary: Summary) -> dict:

@@ -26,6 +26,11 @@ def _print_result(result, as_json: bool) -> None:
         if len(texts) > 1:
             typer.echo(f"[{lang}]")
         typer.echo(text)
+    for lang, flagged in result.summary_flags.items():
+        for item in flagged:
+            why = "; ".join(f"{f['check']} {f['detail']}" for f in item["flags"])
+            typer.echo(f"warning: summary sentence {item['sentence'] + 1} ({lang}) states what the article does not: {why}",
+                       err=True)
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""toolkit eval score / compare / run."""
+"""toolkit eval score / compare / run / check."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import typer
 
 from toolkit.cli.common import app, print_json, user_errors
 
-eval_app = typer.Typer(help="Score summaries and translations against references; compare systems; run suites.",
+eval_app = typer.Typer(help="Score summaries and translations against references; compare systems; run suites; "
+                            "check translations without references.",
                        no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
@@ -51,6 +52,8 @@ def eval_score(
     check_config = CheckConfig(Thresholds.for_task(task).with_overrides(threshold), src_lang) if checks else None
     result = score_files(hyp, ref, lang, src, field, metrics, _eval_options(stem, zwnj, normalize, bleu_tokenize),
                          Bootstrap(resamples, seed), check_config)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if as_json:
         print_json(result.to_dict())
         return
@@ -130,3 +133,32 @@ def eval_run(
         console.print(checks_table(res))
     for path in paths:
         typer.echo(f"wrote {path}")
+
+
+@eval_app.command("check")
+@user_errors
+def eval_check(
+    src: str = typer.Option(..., "--src", help="Source segments, one per line (or JSONL with --field)."),
+    hyp: str = typer.Option(..., "--hyp", help="Their translations, line-aligned with --src."),
+    src_lang: str = typer.Option("en", "--src-lang", help="Language of the sources."),
+    lang: str = typer.Option(..., "--lang", help="Language of the translations."),
+    field: Optional[str] = typer.Option(None, "--field", help="JSONL field holding the text (a.b for nested)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Check each translated line without a reference: numbers, names, omission, untranslated, language,
+    repetition, length. Reports flagged lines; exits 0 whatever it finds."""
+    from toolkit.eval.segment_checks import check_files
+
+    report = check_files(src, hyp, src_lang, lang, field)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    from rich.console import Console
+
+    from toolkit.eval.display import flag_counts_table, flagged_lines_table
+
+    console = Console()
+    if report.flagged():
+        console.print(flagged_lines_table(report))
+    console.print(flag_counts_table(report, f"{hyp}: {len(report.flagged())} of {len(report.ids)} lines flagged "
+                                            f"({report.source_lang}->{report.lang})"))

@@ -15,11 +15,13 @@ from typing import Sequence
 import regex
 
 from toolkit.errors import InputError
+from toolkit.eval.names import COMMON_CAPITALISED
 from toolkit.eval.tokenize import Tokenizer
-from toolkit.text.numbers import number_values, stated_numbers
+from toolkit.text.numbers import extract_numbers, spelled_values
 from toolkit.text.segment import split_sentences
 
 _CASED_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*")
+_DIGIT = regex.compile(r"\p{Nd}")
 
 
 @dataclass(frozen=True)
@@ -97,11 +99,14 @@ def novel_rate(tokens: list[str], source_tokens: list[str], n: int) -> float:
 
 
 def name_candidates(text: str, lang: str) -> list[str]:
-    """Capitalised words, except a sentence's first word unless it is capitalised elsewhere too."""
+    """Capitalised words, except a sentence's first word unless it is capitalised elsewhere too or opens
+    a run of capitalised words (``Ilir Meta said``) without being a common word (``The``)."""
     inner: list[str] = []
     initial: list[str] = []
     for sentence in split_sentences(text, lang):
         words = _CASED_WORD.findall(sentence)
+        if len(words) > 1 and words[1][0].isupper() and words[0].casefold() not in COMMON_CAPITALISED:
+            inner.append(words[0])
         initial.extend(w for w in words[:1] if w[0].isupper())
         inner.extend(w for w in words[1:] if w[0].isupper())
     names = inner + [w for w in initial if w in inner]
@@ -118,6 +123,40 @@ def _in_source(name: str, source_words: set[str]) -> bool:
         if common >= 4 and common >= min(len(name), len(word)) - 2:
             return True
     return False
+
+
+def number_differences(source: str, source_lang: str | None, output: str, lang: str | None,
+                       require_source_numbers: bool = True) -> tuple[list[str], list[str]]:
+    """(numbers the output states that the source does not, source numbers the output lacks; the latter
+    only with ``require_source_numbers``), compared by value across scripts and conventions."""
+    if not (_DIGIT.search(source) or _DIGIT.search(output)):
+        return [], []
+    source_pairs, output_pairs = extract_numbers(source, source_lang), extract_numbers(output, lang)
+    source_numbers = {v for pair in source_pairs for v in pair}
+    unsupported = [stated for _, stated in output_pairs if stated not in source_numbers]
+    if unsupported:  # a digit the source spells out ("three" -> "3") is no invention
+        spelled = spelled_values(source, source_lang)
+        unsupported = [v for v in unsupported if v not in spelled]
+    missing = []
+    if require_source_numbers:
+        found = {v for pair in output_pairs for v in pair}
+        missing = [stated for _, stated in source_pairs if stated not in found]
+        if missing:
+            spelled = spelled_values(output, lang)
+            missing = [v for v in missing if v not in spelled]
+    return list(dict.fromkeys(unsupported)), list(dict.fromkeys(missing))
+
+
+def numbers_detail(unsupported: list[str], missing: list[str]) -> str:
+    """``missing: 17000; not in source: 15000`` (empty when both are)."""
+    parts = (f"missing: {', '.join(missing)}" if missing else "", f"not in source: {', '.join(unsupported)}" if unsupported else "")
+    return "; ".join(p for p in parts if p)
+
+
+def unsupported_names(output: str, source: str, lang: str) -> list[str]:
+    """Names in ``output`` that ``source`` (same language) does not contain, even as a stem."""
+    source_words = {w.casefold() for w in _CASED_WORD.findall(source)}
+    return [n for n in name_candidates(output, lang) if not _in_source(n, source_words)]
 
 
 def check_document(
@@ -152,21 +191,13 @@ def check_document(
     ratio = len(tokens) / max(len(source_tokens), 1)
     results.append(CheckResult("length_ratio", ratio, t.min_length_ratio <= ratio <= t.max_length_ratio))
 
-    source_numbers = number_values(source, source_lang)
-    output_numbers = stated_numbers(output, lang)
-    unsupported = [v for v in output_numbers if v not in source_numbers]
-    missing = []
-    if t.require_source_numbers:
-        found = number_values(output, lang)
-        missing = [v for v in stated_numbers(source, source_lang) if v not in found]
-    detail = "; ".join(p for p in (f"not in source: {', '.join(unsupported)}" if unsupported else "",
-                                   f"missing: {', '.join(missing)}" if missing else "") if p)
+    unsupported, missing = number_differences(source, source_lang, output, lang, t.require_source_numbers)
+    detail = numbers_detail(unsupported, missing)
     ok = len(unsupported) <= t.max_unsupported_numbers and not missing
     results.append(CheckResult("numbers", float(len(unsupported) + len(missing)), ok, detail))
 
     if same_lang and any(c.isupper() for c in output):
-        source_words = {w.casefold() for w in _CASED_WORD.findall(source)}
-        unknown = [n for n in name_candidates(output, lang) if not _in_source(n, source_words)]
+        unknown = unsupported_names(output, source, lang)
         results.append(CheckResult("names", float(len(unknown)), len(unknown) <= t.max_unsupported_names, ", ".join(unknown)))
     else:
         results.append(CheckResult("names", None, None, "needs a cased output in the source's language"))

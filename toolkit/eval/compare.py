@@ -44,7 +44,7 @@ def compare_systems(
     field: str | None = None,
 ) -> list[SystemComparison]:
     """Each system after the first against the first, on the same resamples of the documents."""
-    _, base_corpus = load_corpus(systems[0], refs, lang, field=field)
+    _, base_corpus, _ = load_corpus(systems[0], refs, lang, field=field)
     corpora = [base_corpus]
     for path in systems[1:]:
         hyps = read_texts(path, field)[1]

@@ -6,6 +6,7 @@ from rich.table import Table
 
 from toolkit.eval.compare import SystemComparison
 from toolkit.eval.score import EvalResult
+from toolkit.eval.segment_checks import SegmentReport
 
 
 def score_table(result: EvalResult, title: str) -> Table:
@@ -49,4 +50,24 @@ def comparison_table(comparison: SystemComparison) -> Table:
     for d in comparison.differences:
         table.add_row(d.key.removesuffix(".fmeasure"), f"{d.baseline:.2f}", f"{d.system:.2f}", f"{d.delta:+.2f}",
                       f"[{d.interval.low:+.2f}, {d.interval.high:+.2f}]", f"{d.p_value:.4f}")
+    return table
+
+
+def flagged_lines_table(report: SegmentReport) -> Table:
+    table = Table(title="Flagged lines")
+    for column in ("line", "check", "detail", "translation"):
+        table.add_column(column, overflow="fold")
+    for i in report.flagged():
+        flags = report.flags[i]
+        table.add_row(report.ids[i], "\n".join(f.check for f in flags), "\n".join(f.detail for f in flags),
+                      report.translations[i])
+    return table
+
+
+def flag_counts_table(report: SegmentReport, title: str) -> Table:
+    table = Table(title=title)
+    table.add_column("check")
+    table.add_column("flagged lines", justify="right")
+    for check, count in report.counts().items():
+        table.add_row(check, str(count))
     return table

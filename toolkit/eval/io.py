@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Sequence
 
+import regex
+
 from toolkit.errors import InputError, LanguageError
 from toolkit.io.inputs import decode
 from toolkit.languages import get_language
@@ -68,14 +70,17 @@ def read_texts(path: str | Path, field: str | None = None) -> tuple[list[str], l
     return ids, texts
 
 
-def check_aligned(hyp_path: str, hyps: Sequence[str], others: Sequence[tuple[str, Sequence[str]]]) -> None:
-    """Same number of documents everywhere, no empty hypothesis or reference."""
+def check_aligned(hyp_path: str, hyps: Sequence[str], others: Sequence[tuple[str, Sequence[str]]],
+                  allow_empty: bool = False) -> None:
+    """Same number of documents everywhere, no empty hypothesis or reference (unless ``allow_empty``)."""
     for path, texts in others:
         if len(texts) != len(hyps):
             raise InputError(
                 f"{path} has {len(texts)} documents but {hyp_path} has {len(hyps)}",
                 "the files must be line-aligned, one document per line",
             )
+    if allow_empty:
+        return
     for path, texts in ((hyp_path, hyps), *others):
         empty = [i for i, text in enumerate(texts, 1) if not text.strip()]
         if empty:
@@ -83,19 +88,32 @@ def check_aligned(hyp_path: str, hyps: Sequence[str], others: Sequence[tuple[str
             raise InputError(f"{path}: empty text on line {shown}", "every document needs a non-empty text")
 
 
-def check_language(path: str, texts: Sequence[str], lang: str) -> None:
-    """Refuse a file whose text is clearly in another language than ``lang``."""
+def check_language(path: str, texts: Sequence[str], lang: str) -> str | None:
+    """Refuse a file written in another script than ``lang``'s; a warning (returned) when the identifier
+    takes a file in the right script for another language, which on a few short lines it often does
+    wrongly (a correct Albanian line read as French)."""
     from toolkit.text.langid import detect, supported
 
     if not supported(lang):
-        return
-    detection = detect("\n".join(texts[:LANGID_SAMPLE_LINES]), lang)
-    if detection.lang and detection.lang != lang and (detection.expected_confidence or 0) < 0.1:
-        found = _language_name(detection.lang)
-        raise LanguageError(
-            f"{path} looks like {found} ({detection.lang}), not {get_language(lang).name} ({lang})",
-            "pass the right «lang» or the right file",
-        )
+        return None
+    sample = "\n".join(texts[:LANGID_SAMPLE_LINES])
+    detection = detect(sample, lang)
+    if not detection.lang or detection.lang == lang or (detection.expected_confidence or 0) >= 0.1:
+        return None
+    found = f"{path} looks like {_language_name(detection.lang)} ({detection.lang}), not {get_language(lang).name} ({lang})"
+    if _script(sample) != get_language(lang).flores.split("_")[1]:
+        raise LanguageError(found, "pass the right «lang» or the right file")
+    return f"{found}, by the language identifier, which is unsure on short texts: check «lang»"
+
+
+_SCRIPTS = {"Latn": regex.compile(r"\p{Latin}"), "Arab": regex.compile(r"\p{Arabic}"), "Cyrl": regex.compile(r"\p{Cyrillic}"),
+            "Grek": regex.compile(r"\p{Greek}"), "Hebr": regex.compile(r"\p{Hebrew}"), "Deva": regex.compile(r"\p{Devanagari}"),
+            "Hang": regex.compile(r"\p{Hangul}"), "Hans": regex.compile(r"\p{Han}"), "Jpan": regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")}
+
+
+def _script(text: str) -> str:
+    """The script (FLORES-200 suffix) most of the text's letters are in."""
+    return max(_SCRIPTS, key=lambda name: len(_SCRIPTS[name].findall(text)))
 
 
 def _language_name(code: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from toolkit.errors import InputError
@@ -37,6 +37,7 @@ class EvalResult:
     checks: tuple[tuple[CheckResult, ...], ...] | None = None
     thresholds: Thresholds | None = None
     versions: dict[str, str] = field(default_factory=library_versions)
+    warnings: tuple[str, ...] = ()  # doubts about the input that did not stop the scoring
 
     def failures(self) -> dict[str, list[str]]:
         """Check name -> ids of the documents that fail it."""
@@ -68,6 +69,8 @@ class EvalResult:
                     {"id": doc_id} | {r.name: r.to_dict() for r in results} for doc_id, results in zip(self.ids, self.checks)
                 ],
             }
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         out["per_document"] = [
             {"id": doc_id} | {key: values[i] for key, values in self.per_doc.items()} for i, doc_id in enumerate(self.ids)
         ]
@@ -118,8 +121,8 @@ def evaluate(
 def load_corpus(
     hyp: str, refs: Sequence[str], lang: str, src: str | None = None, field: str | None = None,
     check_ref_language: bool = True,
-) -> tuple[list[str], Corpus]:
-    """Read and validate the files of one scoring run: (document ids, corpus)."""
+) -> tuple[list[str], Corpus, tuple[str, ...]]:
+    """Read and validate the files of one scoring run: (document ids, corpus, warnings)."""
     lang = get_language(lang).code
     ids, hyps = read_texts(hyp, field)
     ref_texts = [read_texts(path, field)[1] for path in refs]
@@ -131,11 +134,11 @@ def load_corpus(
     check_aligned(hyp, hyps, others)
     if not hyps:
         raise InputError(f"{hyp}: no documents", "one document per line")
+    warnings = []
     if check_ref_language:
-        for path, texts in zip(refs, ref_texts):
-            check_language(path, texts, lang)
+        warnings = [w for path, texts in zip(refs, ref_texts) if (w := check_language(path, texts, lang))]
     corpus = Corpus(tuple(hyps), tuple(tuple(t) for t in ref_texts), lang, tuple(srcs) if srcs is not None else None)
-    return ids, corpus
+    return ids, corpus, tuple(warnings)
 
 
 def score_files(
@@ -150,5 +153,5 @@ def score_files(
     checks: CheckConfig | None = CheckConfig(),
 ) -> EvalResult:
     """Read, validate and score files: the library behind ``toolkit eval score``."""
-    ids, corpus = load_corpus(hyp, refs, lang, src, field)
-    return evaluate(corpus, ids, parse_metrics(metrics), options, bootstrap, checks)
+    ids, corpus, warnings = load_corpus(hyp, refs, lang, src, field)
+    return replace(evaluate(corpus, ids, parse_metrics(metrics), options, bootstrap, checks), warnings=warnings)

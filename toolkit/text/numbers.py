@@ -20,6 +20,15 @@ _SCALES = {
     "mijë": 3, "mije": 3, "milion": 6, "milionë": 6, "miliona": 6, "miliard": 9, "miliardë": 9, "miliarda": 9,
 }
 _SCALE = re.compile(r"\s*(\w+)")
+# Small numbers that writers and translators spell out ("3 people" -> "tre persona", "three" -> "3").
+_NUMBER_WORDS = {
+    "en": "zero one two three four five six seven eight nine ten eleven twelve",
+    "sq": "zero një dy tre katër pesë gjashtë shtatë tetë nëntë dhjetë njëmbëdhjetë dymbëdhjetë",
+    "fa": "صفر یک دو سه چهار پنج شش هفت هشت نه ده یازده دوازده",
+}
+_WORD_VALUES = {lang: {word: str(value) for value, word in enumerate(words.split())}
+                for lang, words in _NUMBER_WORDS.items()}
+_WORD = re.compile(r"[^\W\d_]+")
 _ARABIC_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ",", "\u060c": ", "})
 
 
@@ -70,3 +79,12 @@ def number_values(text: str, lang: str | None = None) -> set[str]:
 def stated_numbers(text: str, lang: str | None = None) -> list[str]:
     """The values the text states (scale words applied), in order."""
     return [scaled for _, scaled in extract_numbers(text, lang)]
+
+
+def spelled_values(text: str, lang: str | None) -> set[str]:
+    """Values of the small numbers spelled out in the text (``tre`` -> 3), for languages that have a
+    list; what a reader could take, never what the text must keep (``one of the countries``)."""
+    words = _WORD_VALUES.get((lang or "").lower())
+    if not words:
+        return set()
+    return {words[w] for w in _WORD.findall(text.casefold()) if w in words}
