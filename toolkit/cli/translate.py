@@ -44,7 +44,7 @@ def _progress_reporter(total: Callable[[], int | None], quiet: bool):
 @user_errors
 @stops_on_sigterm
 def translate(
-    inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.jsonl/.csv/.tsv), folders, or - for stdin."),
+    inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.srt/.vtt/.po/.pot/.jsonl/.csv/.tsv), folders, or - for stdin."),
     to: str = typer.Option(..., "--to", help="Target languages, comma-separated (fa,sq)."),
     source: str = typer.Option("en", "--from", help="Source language."),
     model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model: ID (hub id, imported name or folder) for every target, LANG=ID per target (repeatable)."),
@@ -61,9 +61,11 @@ def translate(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (env TOOLKIT_THREADS; default all cores this process may use)."),
     no_protect: bool = typer.Option(False, "--no-protect", help="Send URLs, e-mails, @handles, placeholders and inline code to the model too (setting protect; by default they come back byte for byte)."),
     glossary: Optional[str] = typer.Option(None, "--glossary", help="TSV/CSV of terms: header source<TAB>fa<TAB>sq..., = keeps the source term (setting glossary)."),
+    line_length: Optional[int] = typer.Option(None, "--line-length", min=10, help="Subtitles (.srt/.vtt): wrap each cue's translation to lines of at most N characters (setting line_length; default: each cue keeps its number of lines)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="PO files: translate entries that already have a translation too (by default they are left as they are)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, CSV rows with the wrong number of cells, empty or undecodable documents) to a rejects file and go on."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, CSV rows with the wrong number of cells, empty, undecodable or malformed documents: a .srt that is not SubRip) to a rejects file and go on."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     engine: str = ray_options.ENGINE,
@@ -85,6 +87,7 @@ def translate(
         targets=tuple(parse_language_list(to)), source=source, models=tuple(model or ()), backend=backend,
         quantization=quantization, beams=beams, threads=threads, dtype=dtype, batch_tokens=batch_tokens, memory=not no_cache,
         protect=False if no_protect else None, glossary=Path(glossary) if glossary else None,
+        line_length=line_length, overwrite=overwrite,
         inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad),
         out=Path(out) if out else None, as_json=as_json, restart=restart,
     )

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any, Iterator, Union
 
 from toolkit.errors import InputError
+from toolkit.formats import SUFFIXES as FORMAT_SUFFIXES, FormatOptions, check_supported, format_for, not_this_format
 from toolkit.io.files import fingerprint
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *FORMAT_SUFFIXES)
 TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t"}
 
 
@@ -221,6 +223,7 @@ def classify(inputs: list[str], options: InputOptions) -> InputSet:
                 _check_readable(file)
         elif kind == "file":
             _check_readable(path)
+            check_supported(item)
             suffix = path.suffix.lower()
             if suffix == ".json":
                 convert = f"jq -c '.[]' {shlex.quote(item)} > {shlex.quote(str(path.with_suffix('.jsonl')))}"
@@ -301,13 +304,32 @@ def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
 
 
+def _read_document(doc: Document, errors: str) -> str:
+    """A document file's text, checked to be what its extension says (a subtitle or PO file is
+    parsed); a file that is not text and has no extension of a text format is refused as such."""
+    data = doc.file.read_bytes()
+    fmt = format_for(doc.file.name)
+    if fmt is None and doc.file.suffix.lower() not in TEXT_SUFFIXES and b"\0" in data[:8192]:
+        raise InputError(f"{doc.name}: not a text file, nor a document of a kind toolkit reads",
+                         f"give .txt, .md or {', '.join(FORMAT_SUFFIXES)} files")
+    try:
+        text = decode(data, doc.name, "strict" if fmt else errors)
+    except InputError as exc:
+        if fmt is None:
+            raise
+        raise not_this_format(doc.name, fmt, exc.message.split(": ", 1)[-1]) from None
+    if fmt is not None:
+        fmt.read(text, doc.name, FormatOptions())
+    return text
+
+
 def read_documents(inputs: InputSet) -> Iterator[Item]:
     """Documents; with skip_bad, an empty or undecodable document is a Reject and the rest go on."""
     opts = inputs.options
     for doc in inputs.documents():
         try:
             if doc.file is not None:
-                raw = decode(doc.file.read_bytes(), doc.name, opts.errors)
+                raw = _read_document(doc, opts.errors)
             else:
                 raw = inputs.stdin if doc.item == "-" else doc.item
             text = _require_text(raw, doc.name)

@@ -34,7 +34,8 @@ _SPANS = {
     "placeholder": r"\{\{[^{}\n]*\}\}|\{[\p{L}\p{N}_.:!\[\]-]*\}|%\([\p{L}\p{N}_]+\)[sdifr]|%[sdif]"
                    r"|\$\{[\p{L}\p{N}_]+\}|\$[\p{Lu}_][\p{Lu}\p{N}_]*" + _WORD_EDGE_AFTER,
 }
-_HTML_SPANS = {"tag": r"</?[A-Za-z][^<>]*>|<!--.*?-->", "entity": r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"}
+# Tags: HTML's, WebVTT's timestamps (<00:01.000>) and subtitles' ASS overrides ({\an8}).
+_HTML_SPANS = {"tag": r"</?[A-Za-z][^<>]*>|<!--.*?-->|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}\n]*\}", "entity": r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"}
 # Markdown links and images: "[" (or "![") opens a paired code, "](target)" closes it; the text is translated.
 _LINK_TARGET = r"\]\([^()\s]+(?:\s+\"[^\"\n]*\")?\)"
 _MD_SPANS = {"link_open": r"!?\[(?=[^\[\]\n]+" + _LINK_TARGET + ")", "link_close": _LINK_TARGET}

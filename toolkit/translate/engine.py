@@ -27,6 +27,7 @@ class TranslatedSegment:
     source: str
     translation: str
     flags: tuple[Flag, ...] = ()
+    part: str = ""  # where it is in a document of a format (``cues 3-5``, ``entry 12 (msgid)``); "" in plain text
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,14 @@ def translate_units(units: Sequence[str], translator: Translator, batch_tokens: 
 
 
 def _prepare(texts: Sequence[str], translator: Translator, protection: Protection,
-             markdown: Sequence[bool]) -> tuple[list[_Doc], dict[str, int]]:
+             markdown: Sequence[bool], markup: Sequence[bool] | None = None) -> tuple[list[_Doc], dict[str, int]]:
     """Split documents into sentences, their protected spans masked (before splitting, so that a URL's
     dots end no sentence), cutting any longer than the model's input limit; and the token count of every
     piece, from one tokenizer call for all the documents' sentences."""
     layouts = [split_layout(t, md) for t, md in zip(texts, markdown)]
-    masked = [[protect(line, replace(protection, markdown=md)) for line in layout.lines]
-              for layout, md in zip(layouts, markdown)]
+    markup = markup or [False] * len(texts)
+    masked = [[protect(line, replace(protection, markdown=md, html=protection.html or tags)) for line in layout.lines]
+              for layout, md, tags in zip(layouts, markdown, markup)]
     sentences = [[[(line.part(s), gap) for s, gap in split_sentences_with_gaps(line.text, translator.source)]
                   for line in doc] for doc in masked]
     flat = list(dict.fromkeys(s.text for doc in sentences for line in doc for s, _ in line))
@@ -118,13 +120,15 @@ def default_batch_tokens(translator: Translator) -> int:
 
 def translate_documents(texts: Sequence[str], translator: Translator, batch_tokens: int | None = None,
                         on_batch: Callable[[int], None] | None = None, protection: Protection = Protection(),
-                        markdown: Sequence[bool] | None = None, check: Check | None = None) -> list[TranslatedDocument]:
+                        markdown: Sequence[bool] | None = None, check: Check | None = None,
+                        markup: Sequence[bool] | None = None) -> list[TranslatedDocument]:
     """Translate whole documents; each keeps its layout, line for line, and the text between its
     sentences. ``protection``: what the model must not see (its spans come back byte for byte);
     ``markdown``: per document, whether it is Markdown (code blocks kept, table cells and link texts
-    translated); ``check(source, translation)``: more flags for each segment."""
+    translated); ``markup``: per document, whether its inline tags are codes (a subtitle's ``<i>``,
+    ``{\\an8}``); ``check(source, translation)``: more flags for each segment."""
     batch_tokens = batch_tokens or default_batch_tokens(translator)
-    docs, lengths = _prepare(texts, translator, protection, markdown or [False] * len(texts))
+    docs, lengths = _prepare(texts, translator, protection, markdown or [False] * len(texts), markup)
     units = [p.text for d in docs for line in d.lines for p, _ in line]
     translated = iter(translate_units(units, translator, batch_tokens, lengths, on_batch))
     return [_render(d, translated, translator, check) for d in docs]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from toolkit.errors import InputError
+from toolkit.formats import FormatOptions, output_name
 from toolkit.io.checkpoint import Progress, job_key
 from toolkit.io.files import OutputError, check_name_fits, name_max
 from toolkit.io.inputs import (TABLE_SUFFIXES, Document, Finished, InputOptions, InputSet, Record, classify,
@@ -30,6 +31,7 @@ from toolkit.languages import get_language
 from toolkit.provenance import DecodingSettings, library_versions
 from toolkit.text.codes import Protection
 from toolkit.translate.base import Translator
+from toolkit.translate.documents import pool_texts
 from toolkit.translate.engine import translate_documents
 from toolkit.translate.glossary import Glossary, protections
 
@@ -50,19 +52,16 @@ def provenance(translators: dict[str, Translator]) -> dict[str, dict]:
     return {t: tr.provenance.to_dict() for t, tr in translators.items()}
 
 
-def is_markdown(record: Record) -> bool:
-    """A Markdown document (by its name): its code blocks kept, its table cells and link texts translated."""
-    return (record.relpath or "").lower().endswith(".md")
-
-
 def translate_records(records: Sequence[Record], translators: dict[str, Translator], batch_tokens: int | None = None,
                       on_batch: Callable[[int], None] | None = None,
-                      protection: Mapping[str, Protection] | None = None) -> list[Finished]:
+                      protection: Mapping[str, Protection] | None = None,
+                      documents: FormatOptions = FormatOptions()) -> list[Finished]:
     """Translate records into every target of ``translators`` (one per target, same source): the
     sentences of all records are pooled, sorted by length and batched by tokens. Returns one
     ``Finished`` per record, in order, whose ``output`` is the output record (module docstring) and
     whose ``result`` is its ``TranslatedDocument`` per target (segments and flags). ``protection``: per
-    target, the spans and glossary terms to protect (default: the spans, no glossary).
+    target, the spans and glossary terms to protect (default: the spans, no glossary). A document of a
+    known format (``toolkit.formats``) is translated part by part and written back as ``documents`` says.
     ``on_batch(n)`` is called after each batch of n distinct sentences."""
     if not records:
         return []
@@ -71,14 +70,16 @@ def translate_records(records: Sequence[Record], translators: dict[str, Translat
         if name is not None:
             error = InputError(f"{record.origin}: the field '{name}' is not an object of languages; the output "
                                "would replace it", f"rename the field (or column) '{name}' in the input")
-            raise Unfinished(translate_records(records[:n], translators, batch_tokens, on_batch, protection), error)
+            raise Unfinished(translate_records(records[:n], translators, batch_tokens, on_batch, protection, documents),
+                             error)
     source = next(iter(translators.values())).source
     dirs = directions(list(translators))
-    texts = [r.text for r in records]
-    markdown = [is_markdown(r) for r in records]
     protection = protection or {}
-    translated = {t: translate_documents(texts, tr, batch_tokens, on_batch, protection.get(t, Protection()), markdown)
-                  for t, tr in translators.items()}
+    translated = {}
+    for t, tr in translators.items():
+        pool = pool_texts(records, documents)
+        translated[t] = pool.assemble(translate_documents(pool.texts, tr, batch_tokens, on_batch, protection.get(t, Protection()),
+                                                          pool.markdown, markup=pool.markup), t)
     origin = provenance(translators)
     finished = []
     for i, record in enumerate(records):
@@ -111,6 +112,8 @@ class TranslationJob:
     memory: bool = True  # look up and store finished segments in the translation memory
     protect: bool | None = None  # protected spans (URLs, placeholders...) kept; None: the «protect» setting, else on
     glossary: Path | None = None  # None: the «glossary» setting, else none
+    line_length: int | None = None  # subtitles' longest line; None: the «line_length» setting, else each cue's line count
+    overwrite: bool = False  # PO entries that have a translation are translated again
     inputs: InputOptions = InputOptions()
     out: Path | None = None  # None: standard output
     as_json: bool = False
@@ -187,7 +190,7 @@ def _single_file_output(inputs: InputSet, out: Path) -> bool:
 def translated_name(relpath: str, target: str) -> str:
     """Where a document's translation into ``target`` goes in an output folder: its path below the
     inputs' common folder, the language before the extension (``world/story.md`` -> ``world/story.sq.md``)."""
-    stem, ext = posixpath.splitext(relpath)
+    stem, ext = posixpath.splitext(output_name(relpath))
     return f"{stem}.{target}{ext}"
 
 
@@ -252,6 +255,7 @@ class JobSettings:
     threads: int | None  # inference threads, resolved once for every translator (None: each backend's default)
     protect: bool = True
     glossary: Glossary | None = None
+    documents: FormatOptions = FormatOptions()
 
     def protections(self) -> dict[str, Protection]:
         """What the translation into each target protects: the spans (unless off) and the glossary's terms."""
@@ -261,7 +265,7 @@ class JobSettings:
 def job_settings(job: TranslationJob) -> JobSettings:
     """The job's settings, checked (a bad setting or model choice stops it here)."""
     from toolkit.models.threads import resolve_threads
-    from toolkit.settings import check_settings, setting, true_or_false
+    from toolkit.settings import check_settings, setting, true_or_false, whole_number
     from toolkit.translate.factory import models_for
     from toolkit.translate.glossary import read_glossary
 
@@ -273,9 +277,10 @@ def job_settings(job: TranslationJob) -> JobSettings:
     protect = setting("protect", job.protect, True, true_or_false)
     glossary_file = setting("glossary", job.glossary, None, str)
     glossary = read_glossary(glossary_file, targets, strict=job.glossary is not None) if glossary_file else None
+    documents = FormatOptions(setting("line_length", job.line_length, None, whole_number(10)), job.overwrite)
     check_settings()
     return JobSettings(source, targets, models_for(source, list(targets), list(job.models)), batch_tokens, pool_chars,
-                       threads, protect, glossary)
+                       threads, protect, glossary, documents)
 
 
 def translation_job_key(kind: str, options: InputOptions, job: TranslationJob, settings: JobSettings) -> str:
@@ -284,7 +289,8 @@ def translation_job_key(kind: str, options: InputOptions, job: TranslationJob, s
     return job_key({"task": "translate", "kind": kind, "inputs": options.__dict__, "source": settings.source,
                     "models": settings.models, "backend": job.backend, "quantization": job.quantization,
                     "beams": job.beams, "json": job.as_json, "protect": settings.protect,
-                    "glossary": settings.glossary.digest if settings.glossary else None})
+                    "glossary": settings.glossary.digest if settings.glossary else None,
+                    **({"documents": settings.documents.__dict__} if kind == "documents" else {})})
 
 
 def finish_translation(sink: Sink, job: TranslationJob, inputs: InputSet, settings: JobSettings, progress: Progress,
@@ -346,7 +352,8 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
                 on_progress(0, n)
 
         def process(records: list[Record]) -> list[Finished]:
-            return translate_records(records, translators, settings.batch_tokens, on_batch, settings.protections())
+            return translate_records(records, translators, settings.batch_tokens, on_batch, settings.protections(),
+                                     settings.documents)
 
         def counters() -> dict[str, int]:
             return {f"bound_reached:{t}": tr.bound_reached for t, tr in translators.items()}

@@ -1,0 +1,111 @@
+"""`toolkit translate` on subtitle and PO files with tiny real models: files of the same kind come
+back, every part translated, nothing else changed; bad files are refused in one line."""
+
+from __future__ import annotations
+
+import json
+
+import polib
+from typer.testing import CliRunner
+
+from tests.formats.test_subtitles import SRT, VTT, _structure
+from toolkit.cli import app
+from toolkit.formats.subtitles import TAG
+
+runner = CliRunner()
+PO = '''msgid ""
+msgstr ""
+"Language: en\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#, python-format
+msgid "The minister met %(count)s reporters."
+msgstr ""
+
+msgid "One article"
+msgid_plural "%d articles"
+msgstr[0] ""
+msgstr[1] ""
+
+msgid "Home"
+msgstr "Kreu"
+'''
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def _cue_texts(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line not in _structure(text)]
+
+
+def test_a_folder_of_subtitles_and_po_files_comes_back_as_files_of_the_same_kind(marian_model, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "talk.srt").write_text(SRT, "utf-8", newline="")
+    (src / "news.vtt").write_text(VTT, "utf-8")
+    (src / "site.pot").write_text(PO, "utf-8")
+    out = tmp_path / "out"
+    result = run("translate", src, "--to", "sq", "--model", marian_model, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith((".", "toolkit"))) == \
+        ["news.sq.vtt", "site.sq.po", "talk.sq.srt"]
+    for name, source in (("talk.sq.srt", SRT), ("news.sq.vtt", VTT)):
+        translated = (out / name).read_text("utf-8")
+        assert _structure(translated) == _structure(source)  # numbers, timings, headers, notes, styles
+        assert not set(_cue_texts(translated)) & set(_cue_texts(source))  # no text left behind untranslated
+    catalog = polib.pofile(str(out / "site.sq.po"))
+    assert catalog.metadata["Language"] == "sq"
+    entries = {e.msgid: e for e in catalog}
+    assert entries["Home"].msgstr == "Kreu" and "fuzzy" not in entries["Home"].flags  # already translated: kept
+    assert "%(count)s" in entries["The minister met %(count)s reporters."].msgstr
+    plural = entries["One article"]
+    assert "fuzzy" in plural.flags and sorted(plural.msgstr_plural) == [0, 1] and "%d" in plural.msgstr_plural[1]
+
+
+def test_bad_subtitle_files_are_refused_in_one_line(marian_model, tmp_path):
+    junk = tmp_path / "junk.srt"
+    junk.write_bytes(bytes(range(256)) * 4)
+    text = tmp_path / "notes.srt"
+    text.write_text("These are notes, not subtitles.\n", "utf-8")
+    office = tmp_path / "report.docx"
+    office.write_bytes(b"PK\x03\x04" + bytes(60))
+    binary = tmp_path / "data.bin"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    for path, says in ((junk, "not a SubRip (.srt) file (bytes that are not UTF-8"),
+                       (text, "not a SubRip (.srt) file (line 1 is neither a cue number nor a 'start --> end' timing)"),
+                       (office, "Word (DOCX) documents are not supported yet"),
+                       (binary, "not a text file, nor a document of a kind toolkit reads")):
+        result = run("translate", path, "--to", "sq", "--model", marian_model, "--out", tmp_path / "o")
+        assert result.exit_code == 2, result.output
+        assert says in result.output and "Traceback" not in result.output and len(result.output.splitlines()) == 1
+        assert not (tmp_path / "o").exists() or not any((tmp_path / "o").glob(f"{path.stem}*"))
+
+
+def test_in_a_folder_job_a_bad_file_goes_to_the_rejects_and_the_others_are_written(marian_model, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.srt").write_text(SRT, "utf-8")
+    (src / "bad.srt").write_bytes(b"\xff\xfe\x00junk")
+    (src / "bad.vtt").write_text("not a caption file\n", "utf-8")
+    out = tmp_path / "out"
+    result = run("translate", src, "--to", "sq", "--model", marian_model, "--out", out, "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert (out / "good.sq.srt").exists() and not (out / "bad.sq.srt").exists() and not (out / "bad.sq.vtt").exists()
+    reasons = [json.loads(line)["reason"] for line in (out / "rejects.jsonl").read_text("utf-8").splitlines()]
+    assert any("not a SubRip" in r for r in reasons) and any("not a WebVTT (.vtt) file (it does not start with WEBVTT)" in r
+                                                             for r in reasons)
+
+
+def test_persian_and_albanian_targets_from_one_subtitle_file(marian_model, m2m100_model, tmp_path):
+    source = tmp_path / "talk.srt"
+    source.write_text(SRT, "utf-8")
+    out = tmp_path / "out"
+    result = run("translate", source, "--to", "sq,fa", "--model", f"sq={marian_model}", "--model", f"fa={m2m100_model}",
+                 "--out", out, "--line-length", "30")
+    assert result.exit_code == 0, result.output
+    for target in ("sq", "fa"):
+        translated = (out / f"talk.{target}.srt").read_text("utf-8")
+        assert _structure(translated) == _structure(SRT)
+        assert all(len(TAG.sub("", line).removeprefix("\u200f")) <= 30 for line in _cue_texts(translated))  # tags take no room

@@ -1,0 +1,92 @@
+"""Document formats translated into files of the same kind (``talk.srt`` -> ``talk.sq.srt``).
+
+A format reads a file's text into parts (what is translated, inline tags left in it for protection
+to turn into codes, each part named for the flags: ``cues 3-5``, ``entry 12``) and writes the
+translated parts back, everything else as it was. Formats are found by extension; each lives in its
+own module, imported when a file of its kind is read.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Protocol, Sequence
+
+from toolkit.errors import InputError
+
+
+@dataclass(frozen=True)
+class FormatOptions:
+    """How documents are written: ``line_length``, the longest subtitle line (None: each cue keeps
+    its number of lines); ``overwrite``, translate PO entries that already have a translation."""
+
+    line_length: int | None = None
+    overwrite: bool = False
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a document to translate: its ``text`` and where it is (``label``)."""
+
+    text: str
+    label: str
+
+
+class Parsed(Protocol):
+    """A document as read: its ``parts``; ``write`` puts their translations (in order) back."""
+
+    parts: tuple[Part, ...]
+
+    def write(self, translations: Sequence[str], target: str) -> str: ...
+
+
+class DocumentFormat(Protocol):
+    """A kind of document: ``title`` names it in messages; ``markup``: its parts carry inline tags
+    (protected as codes); ``output_suffix`` the extension its translations take."""
+
+    title: str
+    markup: bool
+    output_suffix: str | None
+
+    def read(self, text: str, where: str, options: FormatOptions) -> Parsed: ...
+
+
+# extension -> the module whose ``FORMAT`` reads it
+_MODULES = {".srt": "toolkit.formats.subrip", ".vtt": "toolkit.formats.webvtt",
+            ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po"}
+SUFFIXES = tuple(_MODULES)
+
+# Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.
+UNSUPPORTED = {".docx": "Word (DOCX)", ".doc": "Word", ".odt": "OpenDocument text", ".pptx": "PowerPoint (PPTX)",
+               ".ppt": "PowerPoint", ".odp": "OpenDocument presentation", ".xlsx": "Excel (XLSX)", ".xls": "Excel",
+               ".ods": "OpenDocument spreadsheet", ".epub": "EPUB", ".pdf": "PDF", ".rtf": "RTF", ".xlf": "XLIFF",
+               ".xliff": "XLIFF", ".zip": "zip"}
+
+
+def format_for(name: str) -> DocumentFormat | None:
+    """The format of a file named ``name`` (by its extension), or None for plain text."""
+    module = _MODULES.get(PurePath(name).suffix.lower())
+    return importlib.import_module(module).FORMAT if module else None
+
+
+def check_supported(name: str) -> None:
+    """Refuse a document of a kind toolkit cannot translate yet, naming it."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in UNSUPPORTED:
+        raise InputError(f"{name}: {UNSUPPORTED[suffix]} documents are not supported yet",
+                         f"give .txt, .md or {', '.join(SUFFIXES)} files, or convert it to one of them")
+
+
+def not_this_format(where: str, fmt: DocumentFormat, reason: str) -> InputError:
+    """The error for a file that is not what its extension says."""
+    return InputError(f"{where}: not a {fmt.title} file ({reason})", "check the file (a text format must be UTF-8), or give it its real extension")
+
+
+def output_name(relpath: str) -> str:
+    """The name a translation of ``relpath`` takes before the language is added (a ``.pot``
+    template's translation is a ``.po`` file)."""
+    fmt = format_for(relpath)
+    if fmt is None or fmt.output_suffix is None:
+        return relpath
+    return str(PurePath(relpath).with_suffix(fmt.output_suffix).as_posix())

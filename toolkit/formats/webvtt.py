@@ -1,0 +1,50 @@
+"""WebVTT (``.vtt``), read directly: the ``WEBVTT`` header block, ``NOTE``, ``STYLE`` and ``REGION``
+blocks are written back byte for byte; a cue is an optional identifier, a timing line (``-->``,
+with its settings) and text lines up to a blank line, of which only the text is translated."""
+
+from __future__ import annotations
+
+import regex
+
+from toolkit.formats import FormatOptions, not_this_format
+from toolkit.formats.subtitles import Cue, Subtitles, lines_of
+
+_HEADER = regex.compile(r"^WEBVTT(?:[ \t].*)?$")
+_KEPT_BLOCK = regex.compile(r"^(?:NOTE|STYLE|REGION)(?:[ \t].*)?$")
+
+
+class WebVTT:
+    title = "WebVTT (.vtt)"
+    markup = True
+    output_suffix = None
+
+    def read(self, text: str, where: str, options: FormatOptions) -> Subtitles:
+        lines = lines_of(text)
+        if not lines or not _HEADER.match(lines[0][0]):
+            raise not_this_format(where, self, "it does not start with WEBVTT")
+        chunks: list[str | Cue] = []
+        cues = 0
+        i = 0
+        while i < len(lines):
+            block = []
+            while i < len(lines) and lines[i][0].strip():
+                block.append(lines[i])
+                i += 1
+            timing = next((n for n, (line, _) in enumerate(block[:2]) if "-->" in line), None)
+            if chunks and timing is not None and not _KEPT_BLOCK.match(block[0][0]):
+                cues += 1
+                label = block[0][0].strip() if timing else str(cues)
+                chunks.extend(a + b for a, b in block[:timing + 1])
+                payload = block[timing + 1:]
+                if payload:
+                    chunks.append(Cue(label, [a for a, _ in payload], [b for _, b in payload[:-1]]))
+                    chunks.append(payload[-1][1])
+            else:  # the header (the first block), a NOTE, STYLE or REGION block, or a block players skip
+                chunks.extend(a + b for a, b in block)
+            while i < len(lines) and not lines[i][0].strip():
+                chunks.append(lines[i][0] + lines[i][1])
+                i += 1
+        return Subtitles(chunks, "\r\n" if "\r\n" in text else "\n", options)
+
+
+FORMAT = WebVTT()

@@ -1,0 +1,60 @@
+"""Records as the texts the engine translates: a plain document is one text; a document of a known
+format (``toolkit.formats``) one text per part, pooled with the others, and its translated parts
+written back into a document of the same kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from toolkit.formats import FormatOptions, Parsed, format_for
+from toolkit.io.inputs import Record
+from toolkit.translate.engine import TranslatedDocument
+
+
+def is_markdown(record: Record) -> bool:
+    """A Markdown document (by its name): its code blocks kept, its table cells and link texts translated."""
+    return (record.relpath or "").lower().endswith(".md")
+
+
+@dataclass(frozen=True)
+class PooledTexts:
+    """What a pool of records is translated as: ``texts`` (with ``markdown`` and ``markup``, per
+    text), and per record its first text, its number of texts and its parsed document (None: plain)."""
+
+    texts: list[str]
+    markdown: list[bool]
+    markup: list[bool]
+    records: list[tuple[int, int, Parsed | None]]
+
+    def assemble(self, translated: Sequence[TranslatedDocument], target: str) -> list[TranslatedDocument]:
+        """One translated document per record: a plain one as it came, a parsed one written back
+        with its translated parts, its segments named by their part."""
+        out = []
+        for start, count, parsed in self.records:
+            if parsed is None:
+                out.append(translated[start])
+                continue
+            parts = translated[start:start + count]
+            segments = [replace(s, part=part.label) for part, doc in zip(parsed.parts, parts) for s in doc.segments]
+            out.append(TranslatedDocument(parsed.write([d.text for d in parts], target),
+                                          tuple(replace(s, index=n) for n, s in enumerate(segments))))
+        return out
+
+
+def pool_texts(records: Sequence[Record], options: FormatOptions) -> PooledTexts:
+    """The texts of ``records``, a document of a known format read into its parts (once per target:
+    writing fills the parsed document in)."""
+    texts: list[str] = []
+    markdown: list[bool] = []
+    markup: list[bool] = []
+    spans: list[tuple[int, int, Parsed | None]] = []
+    for record in records:
+        fmt = format_for(record.relpath) if record.relpath else None
+        parsed = fmt.read(record.text, record.origin, options) if fmt else None
+        pieces = [record.text] if parsed is None else [p.text for p in parsed.parts]
+        spans.append((len(texts), len(pieces), parsed))
+        texts.extend(pieces)
+        markdown.extend([parsed is None and is_markdown(record)] * len(pieces))
+        markup.extend([fmt is not None and fmt.markup] * len(pieces))
+    return PooledTexts(texts, markdown, markup, spans)
