@@ -60,6 +60,14 @@ def test_a_sentence_over_several_cues_is_translated_once_and_put_back_across_the
     assert cues[3].split("\r\n")[2:] == ["{\\an8}- DID HE SAY WHEN?", "- NO.", ""]  # the file ends with a line break
 
 
+def test_a_cue_ending_with_a_comma_or_colon_goes_on_into_the_next():
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nWhen we met,\n\n2\n00:00:02,000 --> 00:00:03,000\nhe said:\n\n"
+            "3\n00:00:03,000 --> 00:00:04,000\n\"we go on.\"\n\n4\n00:00:05,000 --> 00:00:06,000\nآیا؟\n\n"
+            "5\n00:00:06,000 --> 00:00:07,000\nYes\n")
+    _, document = _translate(text, "a.srt", IdentityTranslator(max_input_tokens=200))
+    assert [s.part for s in document.segments] == ["cues 1-3", "cue 4", "cue 5"]
+
+
 def test_tags_come_back_when_the_model_drops_their_markers():
     out, document = _translate(VTT, "news.vtt", Upper(max_input_tokens=200))
     assert _structure(out) == _structure(VTT)

@@ -22,7 +22,7 @@ from toolkit.languages import get_language
 # overrides ({\an8}). A cut never falls inside one; they take no room on a line.
 TAG = regex.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
 # A cue whose text ends so ends its sentence (closing quotes and brackets after the mark too).
-_SENTENCE_END = regex.compile(r"[.!?…:;♪\p{Term}][\"'”’»)\]]*$")
+_SENTENCE_END = regex.compile(r"[.!?…♪؟۔。！？।][\"'”’»)\]]*$")
 _DIALOGUE = regex.compile(r"^[-–—]")  # a cue that starts a speaker's line starts a sentence
 MAX_GROUP = 6  # cues in one sentence at most: a file without punctuation is not one text
 _LINE = regex.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
