@@ -20,10 +20,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from toolkit.errors import ToolkitError
+from toolkit.formats import FormatOptions, format_for, output_name
 from toolkit.languages import LANGUAGES, get_language
 from toolkit.serve.batcher import QueueFull
 from toolkit.serve.config import ServeConfig
-from toolkit.serve.files import SUFFIXES, FileStore
+from toolkit.serve.files import SUFFIXES, FileStore, safe_name
 from toolkit.serve.keys import KeyStore
 from toolkit.serve.limits import RateLimiter
 from toolkit.serve.markup import translate_html
@@ -295,17 +296,26 @@ class Api:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
+        fmt = format_for(upload.filename)
+        try:
+            parsed = fmt.read(text, safe_name(upload.filename), FormatOptions()) if fmt else None
+        except ToolkitError as exc:
+            raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
         files, char_limit = self.files, self.config.char_limit
 
         async def run(access: _Access) -> Response:
             src, _ = self._source(source, [text])
             tgt = self._language(target, self.service.languages)
             self._check_pair(src, tgt)
-            if suffix in (".html", ".htm"):
+            if parsed is not None:  # a document of a format: its parts translated, written back into one of its kind
+                protection = replace(self.config.protection(tgt), html=fmt.markup)
+                parts = [p.text for p in parsed.parts]
+                translated = parsed.write(await self._run(self.service.translate(src, tgt, parts, protection)) if parts else [], tgt)
+            elif suffix in (".html", ".htm"):
                 translated = await self._run(translate_html(text, lambda nodes: self.service.translate(src, tgt, nodes)))
             else:
                 [translated] = await self._run(self.service.translate(src, tgt, [text], markdown=suffix == ".md"))
-            name = files.save(upload.filename, translated)
+            name = files.save(output_name(upload.filename), translated)
             # Never from the request's Host header: the configured public URL, else a path on this server.
             path = request.app.url_path_for("download_file", filename=name)
             base = self.config.public_url.rstrip("/") if self.config.public_url else request.scope.get("root_path", "")
@@ -455,7 +465,7 @@ ROUTES = (
              access=True),
     Endpoint("/detect", Api.detect, ("POST",), "Detect the language of text", "a list of {confidence, language}",
              ("q",), ("q",), access=True),
-    Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md or .html file", "translatedFileUrl",
+    Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md, .html, .srt, .vtt, .po or .pot file into one of the same kind", "translatedFileUrl",
              ("file", "source", "target"), ("file", "source", "target"), access=True),
     Endpoint("/suggest", Api.suggest, ("POST",),
              "Suggest a better translation (kept for the operator's review, served once accepted)", "success",

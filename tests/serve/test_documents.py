@@ -1,0 +1,43 @@
+"""/translate_file takes subtitles and PO files and gives back files of the same kind."""
+
+from __future__ import annotations
+
+import httpx
+import polib
+import pytest
+
+from tests.formats.test_cli import PO, _cue_texts
+from tests.formats.test_subtitles import SRT, VTT, _structure
+
+
+@pytest.fixture(scope="module")
+def files_server(start_server):
+    return start_server()
+
+
+def _translate_file(server, name: str, data: bytes, target: str = "fa") -> httpx.Response:
+    return httpx.post(server.url + "/translate_file", data={"source": "en", "target": target},
+                      files={"file": (name, data)}, timeout=120)
+
+
+def test_subtitles_and_po_files_come_back_as_files_of_the_same_kind(files_server):
+    assert {".srt", ".vtt", ".po", ".pot"} <= set(httpx.get(files_server.url + "/frontend/settings").json()["supportedFilesFormat"])
+    for name, source in (("talk.srt", SRT), ("news.vtt", VTT)):
+        response = _translate_file(files_server, name, source.encode())
+        assert response.status_code == 200, response.text
+        url = response.json()["translatedFileUrl"]
+        assert url.endswith("." + name)
+        translated = httpx.get(files_server.url + url).content.decode()
+        assert _structure(translated) == _structure(source) and not set(_cue_texts(translated)) & set(_cue_texts(source))
+    response = _translate_file(files_server, "site.pot", PO.encode(), "sq")
+    url = response.json()["translatedFileUrl"]
+    assert url.endswith(".site.po")
+    catalog = polib.pofile(httpx.get(files_server.url + url).text)
+    assert catalog.metadata["Language"] == "sq" and all("fuzzy" in e.flags for e in catalog if e.msgid != "Home")
+
+
+def test_a_file_that_is_not_what_its_extension_says_is_a_400(files_server):
+    response = _translate_file(files_server, "talk.srt", b"Just some notes.\n")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Invalid request: talk.srt: not a SubRip (.srt) file (line 1 is neither a cue "
+                                        "number nor a 'start --> end' timing)"}
