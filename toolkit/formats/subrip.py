@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import regex
 
-from toolkit.formats import FormatOptions, not_this_format
-from toolkit.formats.subtitles import Cue, Subtitles, lines_of
+from toolkit.formats import not_this_format
+from toolkit.formats.subtitles import Cue, SubtitleFormat
 
 _TIME = r"\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}"
 TIMING = regex.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
 
 
-class SubRip:
+class SubRip(SubtitleFormat):
     title = "SubRip (.srt)"
-    markup = True
-    output_suffix = None
 
-    def read(self, text: str, where: str, options: FormatOptions) -> Subtitles:
-        lines = lines_of(text)
+    def chunks(self, lines: list[tuple[str, str]], where: str) -> list[str | Cue]:
         chunks: list[str | Cue] = []
         cues = 0
         i = 0
@@ -48,7 +45,7 @@ class SubRip:
                 chunks.append(block[-1][1])
         if cues == 0:
             raise not_this_format(where, self, "no cues in it")
-        return Subtitles(chunks, "\r\n" if "\r\n" in text else "\n", options)
+        return chunks
 
 
 FORMAT = SubRip()

@@ -87,6 +87,20 @@ class Subtitles:
         return "".join(line + end for line, end in zip(out, [*endings, ""]))
 
 
+class SubtitleFormat:
+    """A subtitle format: ``chunks`` reads a file's lines into verbatim text and cues."""
+
+    title = ""
+    markup = True
+    output_suffix = None
+
+    def chunks(self, lines: list[tuple[str, str]], where: str) -> list[str | Cue]:
+        raise NotImplementedError
+
+    def read(self, text: str, where: str, options: FormatOptions) -> Subtitles:
+        return Subtitles(self.chunks(lines_of(text), where), "\r\n" if "\r\n" in text else "\n", options)
+
+
 def _label(group: Sequence[Cue]) -> str:
     return f"cue {group[0].label}" if len(group) == 1 else f"cues {group[0].label}-{group[-1].label}"
 

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import regex
 
-from toolkit.formats import FormatOptions, not_this_format
-from toolkit.formats.subtitles import Cue, Subtitles, lines_of
+from toolkit.formats import not_this_format
+from toolkit.formats.subtitles import Cue, SubtitleFormat
 
 _HEADER = regex.compile(r"^WEBVTT(?:[ \t].*)?$")
 _KEPT_BLOCK = regex.compile(r"^(?:NOTE|STYLE|REGION)(?:[ \t].*)?$")
 
 
-class WebVTT:
+class WebVTT(SubtitleFormat):
     title = "WebVTT (.vtt)"
-    markup = True
-    output_suffix = None
 
-    def read(self, text: str, where: str, options: FormatOptions) -> Subtitles:
-        lines = lines_of(text)
+    def chunks(self, lines: list[tuple[str, str]], where: str) -> list[str | Cue]:
         if not lines or not _HEADER.match(lines[0][0]):
             raise not_this_format(where, self, "it does not start with WEBVTT")
         chunks: list[str | Cue] = []
@@ -44,7 +41,7 @@ class WebVTT:
             while i < len(lines) and not lines[i][0].strip():
                 chunks.append(lines[i][0] + lines[i][1])
                 i += 1
-        return Subtitles(chunks, "\r\n" if "\r\n" in text else "\n", options)
+        return chunks
 
 
 FORMAT = WebVTT()
