@@ -382,3 +382,26 @@ def test_glossary_and_protected_spans_as_the_local_runner(local_ray, marian_mode
         text = json.loads(line)["translations"]["sq"]
         assert text.count("Kryeministri") == 1 and text.count(f"desk{i}@rtsh.al") == 1
     assert json.loads((tmp_path / "ray.jsonl.manifest.json").read_text())["glossary"]["terms"] == {"sq": 1}
+
+
+def test_a_folder_of_subtitles_and_po_files_as_the_local_runner(local_ray, marian_model, tmp_path):
+    """Documents of a format on Ray: one read task each, the same files as the local engine's."""
+    from tests.formats.test_cli import PO
+    from tests.formats.test_subtitles import SRT, VTT
+
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (src / "talk.srt").write_text(SRT, "utf-8", newline="")
+    (src / "sub" / "news.vtt").write_text(VTT, "utf-8")
+    (src / "site.pot").write_text(PO, "utf-8")
+    (src / "bad.srt").write_text("not subtitles\n", "utf-8")
+    common = [src, "--to", "sq", "--model", marian_model, "--quiet", "--skip-bad", "--line-length", "30"]
+    local, distributed = tmp_path / "local", tmp_path / "ray"
+    assert _translate(*common, "--out", local).exit_code == 0
+    result = _translate(*common, "--out", distributed, "--engine", "ray")
+    assert result.exit_code == 0, result.stderr
+    for name in ("talk.sq.srt", "sub/news.sq.vtt", "site.sq.po"):
+        assert (distributed / name).read_bytes() == (local / name).read_bytes(), name
+    assert not (distributed / "bad.sq.srt").exists() and "not a SubRip" in (distributed / "rejects.jsonl").read_text("utf-8")
+    text = _translate("Some text.", "--to", "sq", "--model", marian_model, "--engine", "ray")
+    assert text.exit_code == 2 and "not texts or standard input" in text.stderr

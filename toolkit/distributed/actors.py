@@ -30,7 +30,7 @@ class TranslateProcess:
     """``translate_records`` with translators built once, on this node, from the job's settings."""
 
     def __init__(self, job, models: dict[str, str], batch_tokens: int | None, place: Placement,
-                 protection: dict | None = None):
+                 protection: dict | None = None, documents=None):
         from toolkit.languages import get_language
         from toolkit.provenance import DecodingSettings
         from toolkit.translate.factory import build_translators
@@ -41,6 +41,7 @@ class TranslateProcess:
                                              job.quantization, place.threads, job.dtype)
         self.batch_tokens = batch_tokens
         self.protection = protection  # per target: spans and glossary terms, resolved by the driver
+        self.documents = documents  # how documents of a format are written (FormatOptions), resolved by the driver
         self.sentences = 0
 
     def counters(self) -> dict[str, int]:
@@ -57,7 +58,10 @@ class TranslateProcess:
         def counted(n: int) -> None:
             self.sentences += n
 
-        return translate_records(records, self.translators, self.batch_tokens, counted, self.protection)
+        from toolkit.formats import FormatOptions
+
+        return translate_records(records, self.translators, self.batch_tokens, counted, self.protection,
+                                 self.documents or FormatOptions())
 
 
 class ChainProcess:

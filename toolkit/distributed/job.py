@@ -30,15 +30,16 @@ from toolkit.distributed.cluster import ClusterOptions, connect, require_ray
 from toolkit.distributed.datasets import actor_pool, placement
 from toolkit.distributed.reading import ITEM, PARQUET_SUFFIXES, STATE, is_parquet, open_parquet, parquet_unit, records_dataset, unpickle_column
 from toolkit.errors import InputError, ToolkitError
-from toolkit.io.inputs import InputOptions, InputSet, Record, classify
+from toolkit.io.inputs import InputOptions, InputSet, Record, classify, path_kind
 from toolkit.io.jobs import Unfinished, run_job
 
 ENGINE = "ray"
 
 
-def classify_files(items: list[str], options: InputOptions) -> InputSet:
+def classify_files(items: list[str], options: InputOptions, documents: bool = False) -> InputSet:
     """JSONL or CSV/TSV files (checked by the local classifier) or Parquet files (folders of Parquet
-    files expanded). Documents are refused: one file each is not a corpus of records."""
+    files expanded); with ``documents``, document files and folders too (one read task each), never
+    texts or standard input."""
     parquet: list[str] = []
     for item in items:
         path = Path(item)
@@ -57,9 +58,12 @@ def classify_files(items: list[str], options: InputOptions) -> InputSet:
                 raise InputError(f"{item}: no column '{options.column}' (columns: {', '.join(names)})", "name the column in «column»")
         return InputSet("parquet", parquet, options)
     inputs = classify(items, options)
-    if inputs.kind == "documents":
+    if inputs.kind == "documents" and not documents:
         raise InputError("the ray engine reads JSONL, CSV/TSV or Parquet files",
                          "put the documents in a JSONL file, or use the local engine")
+    if inputs.kind == "documents" and not all(path_kind(i) for i in items):
+        raise InputError("the ray engine reads document files and folders, not texts or standard input",
+                         "write the texts to files, or use the local engine")
     return inputs
 
 
@@ -145,14 +149,14 @@ class _Stream:
 
 def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
                         on_progress: Callable[[int, int], None] | None = None, emit=None):
-    """``run_translation_job`` on Ray, for JSONL, CSV/TSV or Parquet files: the same settings, key,
+    """``run_translation_job`` on Ray, for documents, JSONL, CSV/TSV or Parquet files: the same settings, key,
     records, sink, checkpoint and manifest (plus ``engine``). JSONL in, JSONL out; CSV in, CSV
     out; Parquet in, JSONL out, or Parquet when ``job.out`` ends in ``.parquet`` (the input's
     columns, types kept, with ``translations`` and ``dir``). Returns a ``JobSummary``."""
     from toolkit.translate.job import finish_translation, job_settings, open_sink, translation_job_key
 
     require_ray()
-    input_set = classify_files(list(inputs), job.inputs)
+    input_set = classify_files(list(inputs), job.inputs, documents=True)
     settings = job_settings(job)
     to_parquet = job.out is not None and job.out.suffix.lower() in PARQUET_SUFFIXES
     if to_parquet and input_set.kind == "jsonl":
@@ -174,7 +178,7 @@ def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
         ds = records_dataset(input_set, settings.pool_chars, {u: progress.skipped(u) for u in units}, native=to_parquet)
         ds = ds.map_batches(ProcessItems, fn_constructor_args=(TranslateProcess, job, settings.models,
                                                                settings.batch_tokens, placement(cluster),
-                                                               settings.protections()),
+                                                               settings.protections(), settings.documents),
                             **actor_pool(cluster))
         stream = _Stream(ds, on_progress)
         with closing(stream.items()) as items:

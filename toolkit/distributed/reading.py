@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from toolkit.errors import ToolkitError
-from toolkit.io.inputs import InputSet, Record, Reject, path_kind, read_items
+from toolkit.io.inputs import InputSet, Record, Reject, path_kind, read_documents, read_items
 from toolkit.io.jobs import _size, pooled
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -90,13 +90,15 @@ def _skipped(item) -> Record | Reject:
 
 
 def read_file(inputs: InputSet, index: int, done: int, pool_chars: int, native: bool) -> Iterator:
-    """The blocks of one input file: the ``done`` items first (stripped), then pools of items; a read
-    error ends the file with an error row (the items of its unfinished pool are dropped, as locally)."""
-    path = inputs.items[index]
-    if inputs.kind == "parquet":
-        items = parquet_items(path, inputs.options.column, inputs.options.id_field, native)
+    """The blocks of one input file (of documents: of one document): the ``done`` items first
+    (stripped), then pools of items; a read error ends the file with an error row (the items of its
+    unfinished pool are dropped, as locally)."""
+    if inputs.kind == "documents":
+        items = read_documents(inputs, inputs.documents()[index:index + 1])
+    elif inputs.kind == "parquet":
+        items = parquet_items(inputs.items[index], inputs.options.column, inputs.options.id_field, native)
     else:
-        items = read_items(dataclasses.replace(inputs, items=[path]))
+        items = read_items(dataclasses.replace(inputs, items=[inputs.items[index]]))
     try:
         while done > 0:
             chunk = [_skipped(i) for i in islice(items, min(done, SKIPPED_PER_BLOCK))]
@@ -119,7 +121,12 @@ def records_dataset(inputs: InputSet, pool_chars: int, done: dict[str, int], nat
 
     from toolkit.distributed.cluster import READ_CPUS
 
-    units = [parquet_unit(p) if inputs.kind == "parquet" else Path(p).resolve().as_posix() for p in inputs.items]
+    if inputs.kind == "documents":  # one read task per document
+        documents = inputs.documents()
+        units, paths = [d.unit for d in documents], [str(d.file) for d in documents]
+    else:
+        units = [parquet_unit(p) if inputs.kind == "parquet" else Path(p).resolve().as_posix() for p in inputs.items]
+        paths = inputs.items
 
     class ToolkitItems(Datasource):
         def estimate_inmemory_data_size(self) -> int | None:
@@ -128,11 +135,11 @@ def records_dataset(inputs: InputSet, pool_chars: int, done: dict[str, int], nat
         def get_read_tasks(self, parallelism: int, per_task_row_limit=None, data_context=None) -> list:
             return [ReadTask(lambda i=i: read_file(inputs, i, done.get(units[i], 0), pool_chars, native),
                              BlockMetadata(num_rows=None, size_bytes=None, exec_stats=None, input_files=[path]))
-                    for i, path in enumerate(inputs.items)]
+                    for i, path in enumerate(paths)]
 
     # One read task per file. Ray Data merges a task's output blocks up to a target size (128 MiB):
     # with a target of one byte, every row (a pool) stays a block of its own.
-    ds = ray.data.read_datasource(ToolkitItems(), num_cpus=READ_CPUS, override_num_blocks=len(inputs.items))
+    ds = ray.data.read_datasource(ToolkitItems(), num_cpus=READ_CPUS, override_num_blocks=len(paths))
     ds.context.target_max_block_size = 1
     return ds
 

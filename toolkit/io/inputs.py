@@ -323,10 +323,11 @@ def _read_document(doc: Document, errors: str) -> str:
     return text
 
 
-def read_documents(inputs: InputSet) -> Iterator[Item]:
-    """Documents; with skip_bad, an empty or undecodable document is a Reject and the rest go on."""
+def read_documents(inputs: InputSet, documents: list[Document] | None = None) -> Iterator[Item]:
+    """Documents (all of the inputs', or those given); with skip_bad, an empty, undecodable or
+    malformed document is a Reject and the rest go on."""
     opts = inputs.options
-    for doc in inputs.documents():
+    for doc in inputs.documents() if documents is None else documents:
         try:
             if doc.file is not None:
                 raw = _read_document(doc, opts.errors)
