@@ -109,3 +109,19 @@ def test_persian_and_albanian_targets_from_one_subtitle_file(marian_model, m2m10
         translated = (out / f"talk.{target}.srt").read_text("utf-8")
         assert _structure(translated) == _structure(SRT)
         assert all(len(TAG.sub("", line).removeprefix("\u200f")) <= 30 for line in _cue_texts(translated))  # tags take no room
+
+
+def test_the_line_length_comes_from_the_settings_file_too(marian_model, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text("line_length = 12\n", "utf-8")
+    monkeypatch.setenv("TOOLKIT_CONFIG", str(config))
+    source = tmp_path / "talk.srt"
+    source.write_text(SRT, "utf-8")
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", tmp_path / "talk.sq.srt")
+    assert result.exit_code == 0, result.output
+    assert all(len(TAG.sub("", line)) <= 12 or " " not in line for line in _cue_texts((tmp_path / "talk.sq.srt").read_text("utf-8")))
+    bad = tmp_path / "bad.toml"  # (the settings read a config file once)
+    bad.write_text("line_length = 3\n", "utf-8")
+    monkeypatch.setenv("TOOLKIT_CONFIG", str(bad))
+    result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", tmp_path / "again.srt")
+    assert result.exit_code == 2 and "invalid value 3 for line_length in config file" in result.output

@@ -41,6 +41,13 @@ def test_filled_entries_are_fuzzy_and_translated_ones_are_left_alone_unless_over
     assert _entries(out)["Home"].msgstr == "HOME" and "fuzzy" in _entries(out)["Home"].flags
 
 
+def test_html_in_a_msgid_comes_back_even_when_the_model_drops_its_markers():
+    po = 'msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "Read <a href=\\"/x\\">the story</a> &amp; more"\nmsgstr ""\n'
+    out, _ = _translate(po, "web.po", Upper(max_input_tokens=200))
+    msgstr = _entries(out)["Read <a href=\"/x\">the story</a> &amp; more"].msgstr
+    assert msgstr.count('<a href="/x">') == 1 and msgstr.count("</a>") == 1 and msgstr.count("&amp;") == 1
+
+
 _TEXT = st.lists(st.sampled_from(["the", "vote", "%s", "%(name)s", "{count}", "ëndërr", "çdo", "رأی", "می\u200cدهد",
                                   "\"quoted\"", "tab\there", "line\nbreak", "50%", "https://a.al"]), min_size=1, max_size=8).map(" ".join)
 

@@ -96,6 +96,19 @@ def test_a_persian_line_that_starts_with_a_latin_word_is_marked_right_to_left():
     assert out.splitlines()[6] == "آیا او گفت کی؟"  # starts right to left already: left as it is
 
 
+class Chinese(IdentityTranslator):
+    def translate_batch(self, sentences):
+        super().translate_batch(sentences)
+        return ["部长说会谈将于下周继续。" for _ in sentences]
+
+
+def test_a_translation_without_spaces_is_still_cut_across_the_cues():
+    text = "1\n00:00:01,000 --> 00:00:02,000\nThe minister said\n\n2\n00:00:02,000 --> 00:00:03,000\nthe talks go on.\n"
+    out, _ = _translate(text, "a.srt", Chinese(target="zh", max_input_tokens=200))
+    first, second = out.split("\n")[2], out.split("\n")[6]
+    assert first and second and first + second == "部长说会谈将于下周继续。"
+
+
 # Random subtitle files: cue texts in English, Albanian and Persian, with tags, empty cues, CRLF or LF.
 _WORD = st.sampled_from(["the", "talks", "minister", "ëndërr", "çështje", "مذاکرات", "می\u200cشود", "۱۲", "50%",
                          "<i>", "</i>", "{\\an8}", "said.", "why?", "-", "…", "https://a.al/x", "%(name)s"])

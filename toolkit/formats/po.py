@@ -47,7 +47,6 @@ def _nplurals(forms: str) -> int:
 
 
 class PoDocument:
-    markup = False
 
     def __init__(self, catalog, options: FormatOptions):
         self.catalog = catalog
@@ -77,7 +76,7 @@ class PoDocument:
 
 class Po:
     title = "gettext PO"
-    markup = False
+    markup = True  # msgids of web applications carry HTML: its tags and entities are codes
     output_suffix = ".po"
 
     def read(self, text: str, where: str, options: FormatOptions) -> PoDocument:

@@ -27,6 +27,7 @@ _DIALOGUE = regex.compile(r"^[-–—]")  # a cue that starts a speaker's line s
 MAX_GROUP = 6  # cues in one sentence at most: a file without punctuation is not one text
 _LINE = regex.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
 _RLM = "\u200f"
+_NO_SPACES = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 
 
 @dataclass
@@ -56,8 +57,6 @@ def lines_of(text: str) -> list[tuple[str, str]]:
 class Subtitles:
     """A subtitle file read: ``chunks`` (verbatim text and cues, in order) and its cues grouped into
     sentences, one part each."""
-
-    markup = True
 
     def __init__(self, chunks: list[str | Cue], newline: str, options: FormatOptions):
         self.chunks, self.newline, self.options = chunks, newline, options
@@ -125,11 +124,15 @@ def _groups(cues: Sequence[Cue]) -> list[list[Cue]]:
 
 
 def _cuts(text: str) -> list[int]:
-    """Where ``text`` may be cut: its whitespace outside tags."""
+    """Where ``text`` may be cut: its whitespace outside tags; in a script written without spaces
+    (Chinese, Japanese, Thai) with none, between any two characters outside tags."""
     inside = set()
     for m in TAG.finditer(text):
-        inside.update(range(*m.span()))
-    return [i for i, c in enumerate(text) if c.isspace() and i not in inside]
+        inside.update(range(m.start() + 1, m.end()))
+    spaces = [i for i, c in enumerate(text) if c.isspace() and i not in inside]
+    if spaces or not _NO_SPACES.search(text):
+        return spaces
+    return [i for i in range(1, len(text)) if i not in inside]
 
 
 def split_at_words(text: str, sources: Sequence[str]) -> list[str]:
