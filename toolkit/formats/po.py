@@ -66,7 +66,7 @@ class PoDocument:
             else:
                 entry.msgstr = singular
             if "fuzzy" not in entry.flags:
-                entry.flags.append("fuzzy")
+                entry.flags.insert(0, "fuzzy")  # first, as gettext's tools write it
         self.catalog.metadata["Language"] = target
         if any(e.msgid_plural for e in self.catalog) or "Plural-Forms" in self.catalog.metadata:
             self.catalog.metadata["Plural-Forms"] = forms

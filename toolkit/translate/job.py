@@ -77,9 +77,10 @@ def translate_records(records: Sequence[Record], translators: dict[str, Translat
     protection = protection or {}
     translated = {}
     for t, tr in translators.items():
-        pool = pool_texts(records, documents)
-        translated[t] = pool.assemble(translate_documents(pool.texts, tr, batch_tokens, on_batch, protection.get(t, Protection()),
-                                                          pool.markdown, markup=pool.markup), t)
+        pool = pool_texts(records, documents)  # read again per target: writing fills a parsed document in
+        done = translate_documents(pool.texts, tr, batch_tokens, on_batch, protection.get(t, Protection()), pool.markdown,
+                                   markup=pool.markup)
+        translated[t] = pool.assemble(done, t)
     origin = provenance(translators)
     finished = []
     for i, record in enumerate(records):
