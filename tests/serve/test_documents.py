@@ -41,3 +41,12 @@ def test_a_file_that_is_not_what_its_extension_says_is_a_400(files_server):
     assert response.status_code == 400
     assert response.json() == {"error": "Invalid request: talk.srt: not a SubRip (.srt) file (line 1 is neither a cue "
                                         "number nor a 'start --> end' timing)"}
+
+
+def test_the_character_limit_counts_a_subtitle_files_text_not_its_timings(start_server):
+    server = start_server(char_limit=120)
+    assert len(SRT) > 120
+    assert _translate_file(server, "talk.srt", SRT.encode()).status_code == 200
+    longer = SRT.replace("next week.", "next week, the agency reported on Monday evening.")
+    response = _translate_file(server, "talk.srt", longer.encode())
+    assert response.status_code == 400 and "exceeds text limit (120)" in response.json()["error"]

@@ -321,7 +321,8 @@ class Api:
             base = self.config.public_url.rstrip("/") if self.config.public_url else request.scope.get("root_path", "")
             return _Json({"translatedFileUrl": base + path})
 
-        return _Work(params, run, max(1, len(text) // char_limit) if char_limit > 0 else 1, len(text))
+        chars = sum(len(p.text) for p in parsed.parts) if parsed is not None else len(text)  # cue timings are not text
+        return _Work(params, run, max(1, chars // char_limit) if char_limit > 0 else 1, chars)
 
     async def download_file(self, request: Request) -> Response:
         if self.files is None:
