@@ -17,13 +17,12 @@ from toolkit.errors import InputError, ModelError, ToolkitError
 from toolkit.models.generator import GeneratedText, end_token_ids
 from toolkit.provenance import DecodingSettings, ModelProvenance
 
-NO_TEMPLATE_HINT = "pass an instruction-tuned (chat) model"
-
 
 class ChatModel:
     """What every backend shares: the model's description and provenance, read from its files, and
-    the prompt in its chat template; the weights load at the first answer (``loaded`` says whether
-    they have). A backend reads the tokenizer (``chat``, ``token_ids``, ``decode``) and decodes (``_run``)."""
+    the prompt in its chat template (one renderer for every backend); the weights load at the first
+    answer (``loaded`` says whether they have). A backend sets the template (``_set_template``),
+    reads the tokenizer (``token_ids``, ``decode``) and decodes (``_run``)."""
 
     backend = ""
     engine: str | None = None  # the inference library and its version, where the backend does not imply it
@@ -64,7 +63,15 @@ class ChatModel:
 
     def chat(self, prompt: str) -> str:
         """The prompt as the user turn of the model's chat template, ready for the answer."""
-        raise NotImplementedError
+        from toolkit.models.chat_template import render_chat
+
+        return render_chat(self.template, [{"role": "user", "content": prompt}], self.special_tokens, self.ref)
+
+    def _set_template(self, template: str | None, special_tokens: dict) -> None:
+        if not template:
+            raise ModelError(f"model '{self.ref}' has no chat template, so it cannot be given instructions",
+                             "pass an instruction-tuned (chat) model")
+        self.template, self.special_tokens = template, special_tokens
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """The ids of each text as it stands (special tokens written out are read as such)."""
@@ -89,17 +96,9 @@ class FolderTokenized(ChatModel):
         from toolkit.models.backends import model_tokenizer
 
         super().__init__(ref, device, quantization)
-        tokenizer = model_tokenizer(self.info.folder, self.info.family, self.info.revision)
-        if not getattr(tokenizer, "chat_template", None):
-            raise ModelError(f"model '{ref}' has no chat template, so it cannot be given instructions", NO_TEMPLATE_HINT)
-        self.tokenizer = tokenizer
+        self.tokenizer = tokenizer = model_tokenizer(self.info.folder, self.info.family, self.info.revision)
+        self._set_template(getattr(tokenizer, "chat_template", None), tokenizer.special_tokens)
         self.end_ids = self.end_ids or (tokenizer.eos_token_id,)
-
-    def chat(self, prompt: str) -> str:
-        from toolkit.models.chat_template import render_chat
-
-        return render_chat(self.tokenizer.chat_template, [{"role": "user", "content": prompt}],
-                           self.tokenizer.special_tokens, self.ref)
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         return [list(ids) for ids in self.tokenizer.encode(list(texts), special=False)]
@@ -198,17 +197,10 @@ class LlamaCppChatModel(ChatModel):
         if quantization not in (None, engine.quantization):
             raise InputError(f"the llama.cpp backend runs the GGUF file's own quantisation ({engine.quantization}), "
                              f"not {quantization}", "leave out --quantization, or use --backend ct2")
-        if not engine.chat_template:
-            raise ModelError(f"model '{ref}' has no chat template, so it cannot be given instructions", NO_TEMPLATE_HINT)
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        self._template = Jinja2ChatFormatter(engine.chat_template, engine.token_text(engine.eos),
-                                             engine.token_text(engine.bos), add_generation_prompt=True)
+        self._set_template(engine.chat_template, {"bos_token": engine.token_text(engine.bos),
+                                                  "eos_token": engine.token_text(engine.eos)})
         self.quantization, self.engine, self.max_input_tokens = engine.quantization, engine_version(), engine.max_positions
         self.end_ids = self.end_ids or (engine.eos,)
-
-    def chat(self, prompt: str) -> str:
-        return self._template(messages=[{"role": "user", "content": prompt}]).prompt
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         return [self._engine.tokenize(text) for text in texts]

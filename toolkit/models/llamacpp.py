@@ -27,12 +27,17 @@ def engine_version() -> str:
     return f"llama-cpp-python {metadata.version('llama-cpp-python')}"
 
 
-def _file_types() -> dict[int, str]:
-    """llama.cpp's file-type numbers (``general.file_type``) -> names such as Q4_1."""
+def _quantisation(model) -> str | None:
+    """The file's quantisation as llama.cpp names it (Q4_1, Q8_0, "Q4_K - Medium"...), from its model
+    description ("llama 256M Q4_1"; guessed from the tensors when the file does not say)."""
+    import ctypes
+
     import llama_cpp
 
-    return {getattr(llama_cpp, name): name.removeprefix("LLAMA_FTYPE_MOSTLY_").removeprefix("LLAMA_FTYPE_")
-            for name in dir(llama_cpp) if name.startswith("LLAMA_FTYPE_")}
+    description = ctypes.create_string_buffer(256)
+    llama_cpp.llama_model_desc(model, description, len(description))
+    parts = description.value.decode("utf-8", errors="replace").split(" ", 2)
+    return parts[2].removeprefix("(guessed) ") if len(parts) == 3 else None
 
 
 class LlamaCppEngine:
@@ -46,12 +51,10 @@ class LlamaCppEngine:
 
         self.path, self.ref, self.threads = path, ref, threads
         self._llama = self._open(_CONTEXT_STEP)
-        metadata = self._llama.metadata
-        self.chat_template = metadata.get("tokenizer.chat_template")
+        self.chat_template = self._llama.metadata.get("tokenizer.chat_template")
         self.max_positions = llama_cpp.llama_model_n_ctx_train(self._llama.model)
         self.eos, self.bos = self._llama.token_eos(), self._llama.token_bos()
-        file_type = metadata.get("general.file_type")
-        self.quantization = _file_types().get(int(file_type), file_type) if file_type is not None else None
+        self.quantization = _quantisation(self._llama.model)
 
     def _open(self, context: int):
         from llama_cpp import Llama
