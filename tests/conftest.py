@@ -115,3 +115,12 @@ def hub_t5_model(tmp_path_factory):
 def chat_model(tmp_path_factory):
     """A tiny Llama-architecture causal LM with a chat template."""
     return tiny_summarizers.build_chat_lm(tmp_path_factory.mktemp("chat"))
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf(tmp_path_factory):
+    """(path, float32 original) of a tiny real GGUF chat model (tests/tiny_gguf.py)."""
+    pytest.importorskip("gguf")
+    from tests.tiny_gguf import build_gguf
+
+    return build_gguf(tmp_path_factory.mktemp("gguf"))

@@ -43,6 +43,7 @@ class ModelProvenance:
     decoding: DecodingSettings = field(default_factory=DecodingSettings)
     quantization: str | None = None
     device: str = "cpu"
+    engine: str | None = None  # the inference library and its version, where the backend does not imply it
 
     def to_dict(self) -> dict:
         return asdict(self)

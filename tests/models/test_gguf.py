@@ -13,13 +13,6 @@ pytest.importorskip("gguf")
 runner = CliRunner()
 
 
-@pytest.fixture(scope="session")
-def tiny_gguf(tmp_path_factory):
-    from tests.tiny_gguf import build_gguf
-
-    return build_gguf(tmp_path_factory.mktemp("gguf"))
-
-
 def test_import_dequantises_a_gguf_file_into_a_model_both_backends_run(tiny_gguf):
     import torch
 

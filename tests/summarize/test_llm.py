@@ -65,3 +65,29 @@ def test_an_answer_cut_at_its_bound_loses_the_cut_sentence_only():
     assert drop_cut_sentence("Iran protested. «Albania lied.» The minister said") == "Iran protested. «Albania lied.»"
     assert drop_cut_sentence("ایران اعتراض کرد. وزیر گفت") == "ایران اعتراض کرد."
     assert drop_cut_sentence("One unfinished sentence") == "One unfinished sentence"  # nothing whole to keep
+
+
+def test_the_chat_prompt_is_transformers_own_without_importing_transformers(chat_model, tiny_gguf):
+    """The folder's tokenizer and chat template, read with tokenizers and jinja2: the same text and ids
+    as transformers' apply_chat_template, on a tiny chat model and on a GGUF import (chat_template.jinja);
+    a ct2 chat model is built without importing transformers or torch."""
+    import subprocess
+    import sys
+
+    from transformers import AutoTokenizer
+
+    from toolkit.models.gguf import import_gguf
+
+    for ref in (str(chat_model), import_gguf(tiny_gguf[0]).ref):
+        chat = load_chat_model(ref, "ct2", "float32")
+        reference = AutoTokenizer.from_pretrained(str(chat.info.folder))
+        for prompt in PROMPTS:
+            text = reference.apply_chat_template([{"role": "user", "content": prompt}], tokenize=False,
+                                                 add_generation_prompt=True)
+            ids = reference(text, add_special_tokens=False)["input_ids"]
+            assert chat.chat(prompt) == text and chat.prompt_ids([prompt])[0] == ids
+            assert chat.decode(ids) == reference.decode(ids, skip_special_tokens=True)
+    code = ("import sys; from toolkit.models.chat import load_chat_model; "
+            f"load_chat_model({str(chat_model)!r}, 'ct2').prompt_ids(['Tirana']); "
+            "print(sorted({'torch', 'transformers'} & set(sys.modules)))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"

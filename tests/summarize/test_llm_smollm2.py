@@ -2,6 +2,8 @@
 extra), imported and used to summarise a real article on both backends. For what no tiny random
 model can show: a real chat template and tokenizer, a real answer, ct2 float32 equal to hf."""
 
+import importlib.util
+
 import pytest
 
 from tests.corpus import corpus_file
@@ -32,6 +34,9 @@ def test_smollm2_summarises_a_real_article_in_english_the_same_on_both_backends(
     prompt = summarizer.template.render("summarize", text=text, source_lang="English", target_lang="English", max_words=40)
     ids = hf.prompt_ids([prompt])[0]
     assert ids == ct2.prompt_ids([prompt])[0] and ids[:3] == hf.tokenizer.convert_tokens_to_ids(["<|im_start|>", "system", "Ċ"])
+    if importlib.util.find_spec("llama_cpp"):  # the GGUF file's own tokenizer and template: the same prompt
+        llama = load_chat_model(source.ref, "llama.cpp")
+        assert llama.prompt_ids([prompt])[0] == ids and llama.quantization == "Q4_1"
     expected = hf._generate(ids, DECODING, 10, 48)
     assert len(expected.ids) >= 10
     assert ct2._generate(ids, DECODING, 10, 48) == expected  # token for token

@@ -10,8 +10,9 @@ from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, stops_on_sigterm, user_errors
 
 ERRORS_HELP = "Undecodable bytes: strict (stop) or replace."
-BACKEND_HELP = ("Backend of the summariser (abstractive or llm) and the translators: auto (ct2 when installed and "
-                "it runs the model's family, else hf), ct2 or hf.")
+BACKEND_HELP = ("Backend of the summariser (abstractive or llm) and the translators: auto (llama.cpp for an llm "
+                "imported from a GGUF file when the llama extra is installed; else ct2 when installed and it runs the "
+                "model's family; else hf), ct2, hf or llama.cpp (llm only).")
 
 
 def _print_result(result, as_json: bool) -> None:

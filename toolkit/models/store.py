@@ -131,9 +131,12 @@ def place_folder(made: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def import_model(folder: Path, name: str, copy: bool = False, revision: str | None = None) -> ModelSource:
+def import_model(folder: Path, name: str, copy: bool = False, revision: str | None = None,
+                 gguf: Path | None = None) -> ModelSource:
     """Register a model folder under ``name`` (a hub id or any name), optionally copying it.
-    ``revision``: the content hash of what the folder was made from (default: the folder's own)."""
+    ``revision``: the content hash of what the folder was made from (default: the folder's own);
+    ``gguf``: the GGUF file it was made from, remembered (path, size, modification time) for the
+    llama.cpp backend, which runs that file itself."""
     check_name(name)
     folder = folder.expanduser().resolve()
     check_model_folder(folder)
@@ -150,6 +153,8 @@ def import_model(folder: Path, name: str, copy: bool = False, revision: str | No
             shutil.rmtree(made, ignore_errors=True)
         folder = target
     entry = {"path": str(folder), "revision": revision or fingerprint(folder), "imported": datetime.now(timezone.utc).isoformat()}
+    if gguf is not None:
+        entry["gguf"] = {"path": str(gguf), "stamp": gguf_stamp(gguf)}
     registry = read_registry()
     registry[name] = entry
     path = registry_path()
@@ -157,6 +162,12 @@ def import_model(folder: Path, name: str, copy: bool = False, revision: str | No
 
     write_atomic(path, json.dumps(registry, indent=2, ensure_ascii=False))
     return ModelSource(name, str(folder), entry["revision"], "imported")
+
+
+def gguf_stamp(path: Path) -> list[int]:
+    """What tells a GGUF file changed since it was imported, cheaply: its size and modification time."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def hub_cache_folder(model_id: str) -> Path | None:

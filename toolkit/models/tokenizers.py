@@ -76,6 +76,18 @@ def _token(value: Any) -> str | None:
     return value.get("content") if isinstance(value, dict) else value
 
 
+def _chat_template(folder: Path, config: dict) -> str | None:
+    """The chat template as transformers reads it: ``chat_template.jinja`` (transformers 5 writes it),
+    else the config's, the one named ``default`` where the config lists several."""
+    path = folder / "chat_template.jinja"
+    if path.is_file():
+        return path.read_text("utf-8")
+    template = config.get("chat_template")
+    if isinstance(template, list):
+        return next((t.get("template") for t in template if isinstance(t, dict) and t.get("name") == "default"), None)
+    return template
+
+
 class SentencePieceTokenizer:
     """Marian (``source.spm``/``target.spm``) and M2M100 (``sentencepiece.bpe.model`` with language tokens)."""
 
@@ -178,7 +190,11 @@ class JsonTokenizer:
         self.eos_token_id = self.vocab.get(_token(config.get("eos_token")) or "</s>")
         self.pad_token_id = self.vocab.get(_token(config.get("pad_token")) or "<pad>")
         self.bos_token_id = self.vocab.get(_token(config.get("bos_token")) or "<s>")
-        self.chat_template = config.get("chat_template")
+        self.chat_template = _chat_template(folder, config)
+        # what a chat template may name, as transformers passes it (special token names -> tokens)
+        self.special_tokens = {name: _token(value) for name, value in config.items()
+                               if name.endswith("_token") and isinstance(value, (str, dict))}
+        self.special_tokens["additional_special_tokens"] = [_token(t) for t in _listed(config.get("additional_special_tokens"))]
 
     def get_vocab(self) -> dict[str, int]:
         return dict(self.vocab)
@@ -221,12 +237,13 @@ class TransformersTokenizer:
         self.pad_token_id, self.eos_token_id = tokenizer.pad_token_id, tokenizer.eos_token_id
         self.lang_code_to_token = getattr(tokenizer, "lang_code_to_token", {})
         self.chat_template = getattr(tokenizer, "chat_template", None)
+        self.special_tokens = tokenizer.special_tokens_map
 
-    def encode(self, texts: Sequence[str], src_lang: str | None = None) -> list[list[int]]:
+    def encode(self, texts: Sequence[str], src_lang: str | None = None, special: bool = True) -> list[list[int]]:
         if src_lang is not None:
             self.tokenizer.src_lang = src_lang
         # verbose=False: no "indexing errors" warning for a text over the limit, which is counted to be cut.
-        return self.tokenizer(list(texts), verbose=False)["input_ids"]
+        return self.tokenizer(list(texts), add_special_tokens=special, verbose=False)["input_ids"]
 
     def decode(self, sequences: Sequence[Sequence[int]]) -> list[str]:
         return self.tokenizer.batch_decode([list(s) for s in sequences], skip_special_tokens=True)

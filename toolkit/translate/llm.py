@@ -40,8 +40,7 @@ class LLMTranslator(TranslatorBase):
                                     target_lang=get_language(self.target).name)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        # verbose=False: no "indexing errors" warning for a sentence over the limit, which is counted to be cut.
-        return [len(ids) for ids in self.chat.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]]
+        return [len(ids) for ids in self.chat.token_ids(texts)]
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         out, self.last_bound = [], []

@@ -4,12 +4,14 @@
 What a model is (family, revision, limits, tokenizer) is read from its files without loading any
 weights (``model_info``); the weights load at the first ``generate`` (``LazyModel``), so a run the
 translation memory serves entirely loads nothing. Adding a backend is one module with ``settle``
-and ``load`` and one line in ``BACKENDS``.
+and ``load`` and one line in ``BACKENDS``; a backend that runs instruction (chat) models only, as
+llama.cpp runs GGUF files, has a chat model class in ``toolkit.models.chat`` instead of the module.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,8 +23,9 @@ from toolkit.models.store import CORRUPT_HINT, ModelSource, fetch_hub_model, rea
 from toolkit.models.tokenizers import TextTokenizer, load_tokenizer
 from toolkit.provenance import DecodingSettings
 
-# backend name -> module with settle(info, device, quantization, dtype, threads) and load(info, tokenizer, plan)
-BACKENDS = {"hf": "toolkit.models.backends.hf", "ct2": "toolkit.models.backends.ct2"}
+# backend name -> module with settle(info, device, quantization, dtype, threads) and load(info, tokenizer, plan) for
+# seq2seq models, or None for a backend of chat models only
+BACKENDS = {"hf": "toolkit.models.backends.hf", "ct2": "toolkit.models.backends.ct2", "llama.cpp": None}
 # Position limits above this are "no limit" sentinels in tokenizer configs.
 _NO_LIMIT = 100_000
 
@@ -146,20 +149,26 @@ def check_backend(name: str) -> str:
     return name
 
 
-def choose_backend(backend: str, ref: str) -> str:
-    """The backend a model runs on; ``auto``: ct2 when ctranslate2 is installed and runs the model's
-    family, else hf."""
+def choose_backend(backend: str, ref: str, kind: str = "seq2seq") -> str:
+    """The backend a model of ``kind`` (seq2seq or chat) runs on; ``auto``: for a chat model imported
+    from a GGUF file, llama.cpp when llama-cpp-python is installed; else ct2 when ctranslate2 is
+    installed and runs the model's family; else hf."""
     if check_backend(backend) != "auto":
+        if kind == "seq2seq" and BACKENDS[backend] is None:
+            raise InputError(f"the {backend} backend runs instruction (chat) models only", "use --backend ct2 or hf")
         return backend
     from toolkit.models.ct2 import installed
     from toolkit.models.families import runs_on_ct2
+    from toolkit.models.store import read_registry
 
+    if kind == "chat" and importlib.util.find_spec("llama_cpp") and read_registry().get(ref, {}).get("gguf"):
+        return "llama.cpp"
     return "ct2" if installed() and runs_on_ct2(ref) else "hf"
 
 
 def _backend(name: str):
-    if name not in BACKENDS:
-        raise ToolkitError(f"unknown backend '{name}'", f"use one of: auto, {', '.join(BACKENDS)}")
+    if BACKENDS.get(name) is None:
+        raise ToolkitError(f"unknown backend '{name}' for seq2seq models", "use one of: auto, hf, ct2")
     return importlib.import_module(BACKENDS[name])
 
 
