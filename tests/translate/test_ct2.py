@@ -169,3 +169,15 @@ def test_ct2_runs_without_torch_or_transformers_in_a_fresh_interpreter(request):
     fresh = json.loads(done.stdout)
     assert fresh["outputs"] == expected
     assert (fresh["torch"], fresh["transformers"]) == (False, False)
+
+
+@pytest.mark.parametrize("fixture,target", [("marian_model", "sq"), ("m2m100_model", "fa")])
+def test_a_batch_split_across_parallel_translators_comes_back_in_order_as_alone(request, fixture, target):
+    # Two translators each take one part of the batch (longest first), each decoding to its own
+    # part's bound: every output is still the one its sentence gives alone, in the input's order.
+    model = str(request.getfixturevalue(fixture))
+    translator = build_translator("en", target, model, "ct2", quantization="float32", threads=2)
+    sentences = ["Short one.", " ".join(DOCS[0].split()[:12]), "Prices rose.", " ".join(CORPUS[0].split()[:8]), "Yes."]
+    batched = translator.translate_batch(sentences)
+    assert translator.model._model.workers == 2  # the case under test: the batch was decoded in two parts
+    assert batched == [translator.translate_batch([s])[0] for s in sentences]

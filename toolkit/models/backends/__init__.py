@@ -87,6 +87,12 @@ class GenerationRequest:
     forced_eos: bool = False
     suppress: tuple[int, ...] = ()  # token ids that must never be generated
     hypotheses: int = 1  # outputs per input, best first, in input order (beam search with at least that many beams)
+    bounds: tuple[int, ...] = ()  # each input's own max_new_tokens (at most max_new_tokens): a backend that
+    # decodes parts of the batch apart may stop each part at its inputs' largest; empty: max_new_tokens for all
+
+    def bound(self, index: int) -> int:
+        """The max_new_tokens of input ``index``."""
+        return self.bounds[index] if self.bounds else self.max_new_tokens
 
 
 @dataclass(frozen=True)

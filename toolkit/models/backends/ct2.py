@@ -60,25 +60,30 @@ class CT2Model:
         if not inputs:
             return []
         tokens = self.tokenizer.convert_ids_to_tokens
-        # ctranslate2 does not return the end token: one position less than transformers when it is forced.
-        bound = max(1, request.max_new_tokens - request.forced_eos)
-        prefix = None if request.forced_bos is None else [tokens([request.forced_bos])] * len(inputs)
         # A token the conversion dropped (Marian's padding) cannot be generated anyway.
         suppress = [[t] for t in tokens(request.suppress) if not self.vocabulary or t in self.vocabulary] or None
         decoding = request.decoding
-        results = self.translator.translate_batch(
-            [tokens(ids) for ids in inputs],
-            target_prefix=prefix,
-            max_batch_size=ceil(len(inputs) / self.workers),  # each parallel translator takes one share
-            beam_size=max(decoding.beams, request.hypotheses),
-            num_hypotheses=request.hypotheses,
-            length_penalty=decoding.length_penalty,
-            repetition_penalty=decoding.repetition_penalty,
-            no_repeat_ngram_size=decoding.no_repeat_ngram_size,
-            max_decoding_length=bound,
-            min_decoding_length=request.min_new_tokens,
-            max_input_length=0,  # inputs are already cut to the model's limit
-            suppress_sequences=suppress,
-        )
+        options = dict(beam_size=max(decoding.beams, request.hypotheses), num_hypotheses=request.hypotheses,
+                       length_penalty=decoding.length_penalty, repetition_penalty=decoding.repetition_penalty,
+                       no_repeat_ngram_size=decoding.no_repeat_ngram_size, min_decoding_length=request.min_new_tokens,
+                       max_input_length=0,  # inputs are already cut to the model's limit
+                       suppress_sequences=suppress, asynchronous=True)
+        prefix = None if request.forced_bos is None else tokens([request.forced_bos])
+        # One part per parallel translator, as ctranslate2 itself would split the batch (longest
+        # first), each decoding only to its own inputs' largest bound rather than the whole batch's.
+        order = sorted(range(len(inputs)), key=lambda i: -len(inputs[i]))
+        size = ceil(len(inputs) / self.workers)
+        parts = [order[start:start + size] for start in range(0, len(order), size)]
+        # ctranslate2 does not return the end token: one position less than transformers when it is forced.
+        bounds = [max(1, max(request.bound(i) for i in part) - request.forced_eos) for part in parts]
+        pending = [self.translator.translate_batch([tokens(inputs[i]) for i in part],
+                                                   None if prefix is None else [prefix] * len(part),
+                                                   max_decoding_length=bound, **options)
+                   for part, bound in zip(parts, bounds)]
         to_ids = self.tokenizer.convert_tokens_to_ids
-        return [Generated(to_ids(h), len(h) >= bound) for r in results for h in r.hypotheses[:request.hypotheses]]
+        outputs: dict[int, list[Generated]] = {}
+        for part, bound, results in zip(parts, bounds, pending):
+            for i, result in zip(part, results):
+                hypotheses = result.result().hypotheses[:request.hypotheses]
+                outputs[i] = [Generated(to_ids(h), len(h) >= bound) for h in hypotheses]
+        return [g for i in range(len(inputs)) for g in outputs[i]]
