@@ -9,7 +9,7 @@ from toolkit.cli import app
 from toolkit.models import ct2
 from toolkit.provenance import DecodingSettings
 from toolkit.text.segment import split_layout
-from toolkit.translate.engine import translate_texts
+from toolkit.translate.engine import default_batch_tokens, translate_texts
 from toolkit.models.backends import choose_backend
 from toolkit.translate.factory import build_translator
 from tests.tiny_models import CORPUS
@@ -181,3 +181,12 @@ def test_a_batch_split_across_parallel_translators_comes_back_in_order_as_alone(
     batched = translator.translate_batch(sentences)
     assert translator.model._model.workers == 2  # the case under test: the batch was decoded in two parts
     assert batched == [translator.translate_batch([s])[0] for s in sentences]
+
+
+def test_on_a_cpu_each_parallel_translator_gets_a_full_batch_by_default(marian_model):
+    # ct2 splits each batch across its translators (one per core): the default budget is per translator,
+    # so two translators take twice the padded tokens of one, and each part stays as large.
+    one, two = (build_translator("en", "sq", str(marian_model), "ct2", threads=n) for n in (1, 2))
+    assert (one.workers, two.workers) == (1, 2)
+    assert default_batch_tokens(two) == 2 * default_batch_tokens(one)
+    assert default_batch_tokens(build_translator("en", "sq", str(marian_model), "hf", threads=2)) == default_batch_tokens(one)

@@ -27,6 +27,7 @@ class ModelTranslator(TranslatorBase):
         # ``setup`` lets other seq2seq tasks (BART/T5 summarisers) drive a model the family table does not list.
         self.setup = setup or language_setup(info.family, model.tokenizer, info.source.ref, source, target)
         self.max_input_tokens = info.max_input_tokens - 2  # room for language and end tokens
+        self.workers = model.workers
         self.provenance = ModelProvenance(
             model_id=info.source.ref,
             revision=info.revision,

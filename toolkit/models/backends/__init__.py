@@ -109,6 +109,7 @@ class Seq2SeqModel(Protocol):
     backend: str
     device: str
     quantization: str | None  # the compute type (ct2) or dtype (hf); None: float32 on hf
+    workers: int  # engines that decode parts of one batch in parallel
 
     def generate(self, inputs: Sequence[list[int]], request: GenerationRequest) -> list[Generated]:
         ...
@@ -122,6 +123,7 @@ class Plan:
     quantization: str | None
     threads: int | None = None
     options: Any = None  # what else the backend settled (ct2: its CT2Plan); hashable
+    workers: int = 1  # engines that decode parts of one batch in parallel (ct2 on a CPU: one per core)
 
 
 class LazyModel:
@@ -131,7 +133,7 @@ class LazyModel:
     def __init__(self, info: ModelInfo, tokenizer: TextTokenizer, backend: str, plan: Plan,
                  loader: Callable[[], Seq2SeqModel]):
         self.info, self.tokenizer, self.backend = info, tokenizer, backend
-        self.device, self.quantization = plan.device, plan.quantization
+        self.device, self.quantization, self.workers = plan.device, plan.quantization, plan.workers
         self._loader = loader
         self._model: Seq2SeqModel | None = None
 

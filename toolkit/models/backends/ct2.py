@@ -25,7 +25,7 @@ def settle(info: ModelInfo, device: str | None, quantization: str | None, dtype:
     if dtype is not None:
         raise ToolkitError(f"dtype {dtype} is for the hf backend", "the ct2 backend takes a quantization instead")
     plan = ct2_plan(device, quantization, threads)
-    return Plan(plan.device, plan.compute_type, plan.workers * plan.per_worker, plan)
+    return Plan(plan.device, plan.compute_type, plan.workers * plan.per_worker, plan, plan.workers)
 
 
 def _vocabulary(folder: Path) -> set[str]:
