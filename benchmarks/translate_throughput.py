@@ -283,11 +283,10 @@ def table(title: str, rows: dict[str, list[dict]], words: int | None, reference:
 
 
 def toolkit_decoded(model: Path, path: Path, env: dict) -> int:
-    """Tokens toolkit decodes for a file: its own batches (length-sorted, token-budgeted), each split
-    into one part per parallel translator (longest first), each part to its own longest sentence's bound."""
+    """Tokens toolkit decodes for a file: its own batches (length-sorted, token-budgeted), each cut
+    into one part per parallel translator (``even_parts``), each part to its own longest sentence's bound."""
     os.environ.update(env)
-    from math import ceil
-
+    from toolkit.models.backends.ct2 import even_parts
     from toolkit.translate.engine import _prepare, batches_by_tokens, default_batch_tokens
     from toolkit.translate.factory import build_translator
 
@@ -297,10 +296,9 @@ def toolkit_decoded(model: Path, path: Path, env: dict) -> int:
     bound, ceiling = translator.decoding.max_new_tokens, translator.model.info.max_positions
     decoded = 0
     for group in batches_by_tokens([lengths[u] for u in units], default_batch_tokens(translator)):
-        longest_first = sorted((lengths[units[i]] for i in group), reverse=True)
-        size = ceil(len(group) / translator.workers)
-        decoded += sum(len(part) * (bound(part[0], ceiling) - 1)
-                       for part in (longest_first[i:i + size] for i in range(0, len(group), size)))
+        bounds = sorted((bound(lengths[units[i]], ceiling) for i in group), reverse=True)
+        cuts = even_parts(bounds, translator.workers)
+        decoded += sum((end - start) * (bounds[start] - 1) for start, end in zip([0, *cuts], [*cuts, len(bounds)]))
     return decoded
 
 

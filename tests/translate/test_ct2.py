@@ -11,6 +11,7 @@ from toolkit.provenance import DecodingSettings
 from toolkit.text.segment import split_layout
 from toolkit.translate.engine import default_batch_tokens, translate_texts
 from toolkit.models.backends import choose_backend
+from toolkit.models.backends.ct2 import even_parts
 from toolkit.translate.factory import build_translator
 from tests.tiny_models import CORPUS
 from tests.translate.test_engine import DOCS
@@ -190,3 +191,15 @@ def test_on_a_cpu_each_parallel_translator_gets_a_full_batch_by_default(marian_m
     assert (one.workers, two.workers) == (1, 2)
     assert default_batch_tokens(two) == 2 * default_batch_tokens(one)
     assert default_batch_tokens(build_translator("en", "sq", str(marian_model), "hf", threads=2)) == default_batch_tokens(one)
+
+
+@pytest.mark.parametrize("bounds,parts,cuts", [
+    ([175, 175, 100, 90, 50, 30, 20], 2, [2]),  # two long sentences take as long as five shorter ones
+    ([40] * 10, 2, [5]),  # equal sentences: equal halves
+    ([40] * 3, 4, [1, 2]),  # fewer sentences than translators: one each
+    ([40] * 9, 1, []),  # one translator (a GPU): the whole batch
+])
+def test_a_batch_is_cut_into_parts_of_about_equal_decoding_work(bounds, parts, cuts):
+    # The translators wait for the slowest part before the next batch: the largest part's work
+    # (sentences x its longest bound) is the least any cut into at most ``parts`` runs gives.
+    assert even_parts(bounds, parts) == cuts

@@ -9,7 +9,6 @@ imported (``toolkit.models.cuda``).
 from __future__ import annotations
 
 import json
-from math import ceil
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -45,6 +44,24 @@ def load(info: ModelInfo, tokenizer: TextTokenizer, plan: Plan) -> "CT2Model":
     return CT2Model(info, tokenizer, translator, plan, plan.options.workers, _vocabulary(folder), folder)
 
 
+def even_parts(bounds: Sequence[int], parts: int) -> list[int]:
+    """Where to cut items, ordered by decreasing ``bounds`` (the tokens each may decode), into at
+    most ``parts`` runs whose decoding work (items x the run's first bound) is as even as it can be."""
+
+    def cuts(limit: int) -> list[int]:
+        found, start = [], 0
+        while start < len(bounds):
+            start += max(1, limit // max(1, bounds[start]))
+            found.append(min(start, len(bounds)))
+        return found[:-1]
+
+    low, high = bounds[0], len(bounds) * bounds[0]  # the least largest work: a bisection on it
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if len(cuts(middle)) < parts else (middle + 1, high)
+    return cuts(low)
+
+
 class CT2Model:
     """A ``ctranslate2.Translator``; token ids in and out, as the other backends."""
 
@@ -69,11 +86,12 @@ class CT2Model:
                        max_input_length=0,  # inputs are already cut to the model's limit
                        suppress_sequences=suppress, asynchronous=True)
         prefix = None if request.forced_bos is None else tokens([request.forced_bos])
-        # One part per parallel translator, as ctranslate2 itself would split the batch (longest
-        # first), each decoding only to its own inputs' largest bound rather than the whole batch's.
-        order = sorted(range(len(inputs)), key=lambda i: -len(inputs[i]))
-        size = ceil(len(inputs) / self.workers)
-        parts = [order[start:start + size] for start in range(0, len(order), size)]
+        # One part per parallel translator (longest first, as ctranslate2 itself splits a batch), each
+        # decoding only to its own inputs' largest bound rather than the whole batch's, the parts cut
+        # so that they take about as long: the translators wait for the slowest before the next batch.
+        order = sorted(range(len(inputs)), key=lambda i: (-request.bound(i), -len(inputs[i])))
+        cuts = even_parts([request.bound(i) for i in order], self.workers)
+        parts = [order[start:end] for start, end in zip([0, *cuts], [*cuts, len(order)])]
         # ctranslate2 does not return the end token: one position less than transformers when it is forced.
         bounds = [max(1, max(request.bound(i) for i in part) - request.forced_eos) for part in parts]
         pending = [self.translator.translate_batch([tokens(inputs[i]) for i in part],
