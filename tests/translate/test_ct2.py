@@ -11,7 +11,7 @@ from toolkit.provenance import DecodingSettings
 from toolkit.text.segment import split_layout
 from toolkit.translate.engine import default_batch_tokens, translate_texts
 from toolkit.models.backends import choose_backend
-from toolkit.models.backends.ct2 import even_parts
+from toolkit.models.backends.ct2 import MAX_ROWS, even_parts
 from toolkit.translate.factory import build_translator
 from tests.tiny_models import CORPUS
 from tests.translate.test_engine import DOCS
@@ -182,6 +182,16 @@ def test_a_batch_split_across_parallel_translators_comes_back_in_order_as_alone(
     batched = translator.translate_batch(sentences)
     assert translator.model._model.workers == 2  # the case under test: the batch was decoded in two parts
     assert batched == [translator.translate_batch([s])[0] for s in sentences]
+
+
+def test_a_batch_of_more_sentences_than_one_engine_batch_holds_comes_back_in_order_as_alone(marian_model):
+    # More short sentences than MAX_ROWS (the rows ctranslate2 decodes together): still one
+    # translation per sentence, in order, each as alone.
+    translator = build_translator("en", "sq", str(marian_model), "ct2", quantization="float32", threads=1)
+    words = " ".join(CORPUS).split()
+    sentences = list(dict.fromkeys(" ".join(words[i:i + 1 + i % 3]) for i in range(len(words) - 3)))[:MAX_ROWS + 6]
+    assert len(sentences) > MAX_ROWS
+    assert translator.translate_batch(sentences) == [translator.translate_batch([s])[0] for s in sentences]
 
 
 def test_on_a_cpu_each_parallel_translator_gets_a_full_batch_by_default(marian_model):
