@@ -283,18 +283,23 @@ def table(title: str, rows: dict[str, list[dict]], words: int | None, reference:
 
 
 def toolkit_decoded(model: Path, path: Path, env: dict) -> int:
-    """Tokens toolkit decodes for a file: its own batches (length-sorted, token-budgeted), each to its bound."""
+    """Tokens toolkit decodes for a file: its own batches (length-sorted, token-budgeted), each cut
+    into one part per parallel translator (``even_parts``), each part to its own longest sentence's bound."""
     os.environ.update(env)
+    from toolkit.models.backends.ct2 import even_parts
     from toolkit.translate.engine import _prepare, batches_by_tokens, default_batch_tokens
     from toolkit.translate.factory import build_translator
 
     translator = build_translator("en", "sq", str(model), "ct2", quantization="int8")
     docs, lengths = _prepare([path.read_text("utf-8")], translator)
     units = list(dict.fromkeys(p for d in docs for line in d.lines for p, _ in line))
-    groups = batches_by_tokens([lengths[u] for u in units], default_batch_tokens(translator))
-    bound = translator.decoding.max_new_tokens
-    ceiling = translator.model.info.max_positions
-    return sum(len(g) * (bound(max(lengths[units[i]] for i in g), ceiling) - 1) for g in groups)
+    bound, ceiling = translator.decoding.max_new_tokens, translator.model.info.max_positions
+    decoded = 0
+    for group in batches_by_tokens([lengths[u] for u in units], default_batch_tokens(translator)):
+        bounds = sorted((bound(lengths[units[i]], ceiling) for i in group), reverse=True)
+        cuts = even_parts(bounds, translator.workers)
+        decoded += sum((end - start) * (bounds[start] - 1) for start, end in zip([0, *cuts], [*cuts, len(bounds)]))
+    return decoded
 
 
 # --------------------------------------------------------------------------- parts

@@ -9,8 +9,9 @@ from toolkit.cli import app
 from toolkit.models import ct2
 from toolkit.provenance import DecodingSettings
 from toolkit.text.segment import split_layout
-from toolkit.translate.engine import translate_texts
+from toolkit.translate.engine import default_batch_tokens, translate_texts
 from toolkit.models.backends import choose_backend
+from toolkit.models.backends.ct2 import MAX_ROWS, even_parts
 from toolkit.translate.factory import build_translator
 from tests.tiny_models import CORPUS
 from tests.translate.test_engine import DOCS
@@ -169,3 +170,46 @@ def test_ct2_runs_without_torch_or_transformers_in_a_fresh_interpreter(request):
     fresh = json.loads(done.stdout)
     assert fresh["outputs"] == expected
     assert (fresh["torch"], fresh["transformers"]) == (False, False)
+
+
+@pytest.mark.parametrize("fixture,target", [("marian_model", "sq"), ("m2m100_model", "fa")])
+def test_a_batch_split_across_parallel_translators_comes_back_in_order_as_alone(request, fixture, target):
+    # Two translators each take one part of the batch (longest first), each decoding to its own
+    # part's bound: every output is still the one its sentence gives alone, in the input's order.
+    model = str(request.getfixturevalue(fixture))
+    translator = build_translator("en", target, model, "ct2", quantization="float32", threads=2)
+    sentences = ["Short one.", " ".join(DOCS[0].split()[:12]), "Prices rose.", " ".join(CORPUS[0].split()[:8]), "Yes."]
+    batched = translator.translate_batch(sentences)
+    assert translator.model._model.workers == 2  # the case under test: the batch was decoded in two parts
+    assert batched == [translator.translate_batch([s])[0] for s in sentences]
+
+
+def test_a_batch_of_more_sentences_than_one_engine_batch_holds_comes_back_in_order_as_alone(marian_model):
+    # More short sentences than MAX_ROWS (the rows ctranslate2 decodes together): still one
+    # translation per sentence, in order, each as alone.
+    translator = build_translator("en", "sq", str(marian_model), "ct2", quantization="float32", threads=1)
+    words = " ".join(CORPUS).split()
+    sentences = list(dict.fromkeys(" ".join(words[i:i + 1 + i % 3]) for i in range(len(words) - 3)))[:MAX_ROWS + 6]
+    assert len(sentences) > MAX_ROWS
+    assert translator.translate_batch(sentences) == [translator.translate_batch([s])[0] for s in sentences]
+
+
+def test_on_a_cpu_each_parallel_translator_gets_a_full_batch_by_default(marian_model):
+    # ct2 splits each batch across its translators (one per core): the default budget is per translator,
+    # so two translators take twice the padded tokens of one, and each part stays as large.
+    one, two = (build_translator("en", "sq", str(marian_model), "ct2", threads=n) for n in (1, 2))
+    assert (one.workers, two.workers) == (1, 2)
+    assert default_batch_tokens(two) == 2 * default_batch_tokens(one)
+    assert default_batch_tokens(build_translator("en", "sq", str(marian_model), "hf", threads=2)) == default_batch_tokens(one)
+
+
+@pytest.mark.parametrize("bounds,parts,cuts", [
+    ([175, 175, 100, 90, 50, 30, 20], 2, [2]),  # two long sentences take as long as five shorter ones
+    ([40] * 10, 2, [5]),  # equal sentences: equal halves
+    ([40] * 3, 4, [1, 2]),  # fewer sentences than translators: one each
+    ([40] * 9, 1, []),  # one translator (a GPU): the whole batch
+])
+def test_a_batch_is_cut_into_parts_of_about_equal_decoding_work(bounds, parts, cuts):
+    # The translators wait for the slowest part before the next batch: the largest part's work
+    # (sentences x its longest bound) is the least any cut into at most ``parts`` runs gives.
+    assert even_parts(bounds, parts) == cuts

@@ -37,7 +37,7 @@ def serve(
     req_limit: int = typer.Option(-1, "--req-limit", min=-1, help="Requests per minute per client without a key (-1: no limit)."),
     char_limit: int = typer.Option(20000, "--char-limit", min=-1, help="Characters per request: a list's or a file's added up (-1: no limit)."),
     batch_limit: int = typer.Option(1000, "--batch-limit", min=-1, help="Texts per request when q is a list (-1: no limit)."),
-    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per model batch (env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU)."),
+    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per model batch (env TOOLKIT_BATCH_TOKENS; default 2048 per parallel ct2 translator (one per core) on CPU, 8192 on GPU)."),
     batch_wait_ms: float = typer.Option(20.0, "--batch-wait-ms", min=0, help="How long a micro-batch waits for more requests."),
     queue_limit: int = typer.Option(256, "--queue-limit", min=1, help="Requests waiting per worker thread (one per language pair, one for summaries and chains), every route, before 429."),
     body_limit: int = typer.Option(1_000_000, "--body-limit", min=1024, help="Request body size limit in bytes."),

@@ -54,7 +54,7 @@ def translate(
     id_field: str = typer.Option("id", "--id-field", help="JSONL/CSV field that identifies a record."),
     column: str = typer.Option("text", "--column", help="CSV/TSV column to translate."),
     beams: int = typer.Option(1, "--beams", min=1, help="Beam size (1 = greedy)."),
-    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per batch (env TOOLKIT_BATCH_TOKENS; default 2048 on CPU, 8192 on GPU)."),
+    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=16, help="Padded tokens per batch (env TOOLKIT_BATCH_TOKENS; default 2048 per parallel ct2 translator (one per core) on CPU, 8192 on GPU)."),
     backend: str = typer.Option("auto", "--backend", help="Inference backend: auto (llama.cpp for a chat model imported from a GGUF file when installed; "
                                  "else ct2 when it runs the model; else hf), ct2, hf or llama.cpp (chat models only)."),
     quantization: Optional[str] = typer.Option(None, "--quantization", help=QUANTIZATION_HELP),

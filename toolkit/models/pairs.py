@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from toolkit.errors import LanguageError
@@ -65,8 +66,15 @@ def declared_pairs(model_id: str, names: list[str], declared: tuple[object, obje
     return sorted({pair for name in names if (pair := _opus_pair(name))})
 
 
+@lru_cache(maxsize=8)
+def _target_tokens(tokenizer: Any) -> tuple[str, ...]:
+    """A Marian tokenizer's ">>xxx<<" target-language tokens: its vocabulary (58,000 pieces in
+    opus-mt) scanned once per tokenizer, not at every pair check."""
+    return tuple(sorted(t for t in tokenizer.get_vocab() if t.startswith(">>") and _TARGET_TOKEN.fullmatch(t)))
+
+
 def marian(tokenizer: Any, model_id: str, source: str, target: str) -> LanguageSetup:
-    target_tokens = sorted(t for t in tokenizer.get_vocab() if t.startswith(">>") and _TARGET_TOKEN.fullmatch(t))
+    target_tokens = _target_tokens(tokenizer)
     if target_tokens:  # a multi-target model: the target is chosen by a ">>xxx<<" token
         lang = get_language(target)
         for code in (lang.code, *lang.iso3):

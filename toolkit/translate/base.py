@@ -41,6 +41,7 @@ class Translator(Protocol):
     hits: int  # sentences a translation memory answered
     misses: int  # sentences a translation memory sent on to the model
     scope: str | None  # the translation-memory scope; None without a memory
+    workers: int  # engines that decode parts of one batch in parallel (the default batch budget is per engine)
 
     def translate_nbest(self, sentences: Sequence[str], n: int) -> list[list[str]]:
         """The ``n`` best translations of each sentence, best first."""
@@ -57,6 +58,7 @@ class TranslatorBase:
 
     hits = misses = 0
     scope: str | None = None
+    workers = 1
 
     def translate_nbest(self, sentences: Sequence[str], n: int) -> list[list[str]]:
         raise ToolkitError("this model gives one translation per sentence, not alternatives")

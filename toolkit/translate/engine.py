@@ -113,9 +113,10 @@ def _gap(gap: str, source: str, target: str) -> str:
 
 
 def default_batch_tokens(translator: Translator) -> int:
-    """Padded tokens per batch: 2048 on a CPU (measured as fast as larger batches there, with less
-    memory; see README), 8192 on a GPU, where larger batches keep it busy."""
-    return 2048 if translator.provenance.device == "cpu" else 8192
+    """Padded tokens per batch: on a CPU 2048 for each engine that decodes a part of the batch in
+    parallel (ct2: one per core), so that each part stays that large (docs/speed.md); 8192 on a GPU,
+    where larger batches keep it busy."""
+    return 2048 * with_defaults(translator).workers if translator.provenance.device == "cpu" else 8192
 
 
 def translate_documents(texts: Sequence[str], translator: Translator, batch_tokens: int | None = None,

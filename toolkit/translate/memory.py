@@ -164,7 +164,7 @@ class CachedTranslator(TranslatorBase):
         self.inner, self.memory = with_defaults(inner), memory
         self.source, self.target = inner.source, inner.target
         self.provenance = inner.provenance
-        self.max_input_tokens = inner.max_input_tokens
+        self.max_input_tokens, self.workers = inner.max_input_tokens, self.inner.workers
         self.scope = memory.scope(inner.provenance, inner.source, inner.target)
         self.hits = self.misses = 0
         self.bound_hits = 0  # sentences served from the memory whose stored output stopped at the bound

@@ -27,6 +27,7 @@ class ModelTranslator(TranslatorBase):
         # ``setup`` lets other seq2seq tasks (BART/T5 summarisers) drive a model the family table does not list.
         self.setup = setup or language_setup(info.family, model.tokenizer, info.source.ref, source, target)
         self.max_input_tokens = info.max_input_tokens - 2  # room for language and end tokens
+        self.workers = model.workers
         self.provenance = ModelProvenance(
             model_id=info.source.ref,
             revision=info.revision,
@@ -63,12 +64,13 @@ class ModelTranslator(TranslatorBase):
 
     def _generate(self, sentences: Sequence[str], n: int) -> list[Generated]:
         """Each sentence bounded by its own length (counting the forced language token), whatever
-        its batch: the batch decodes to its longest sentence's bound, then each output is cut to its
-        own, as it would have been alone (the end token forced into its last position)."""
+        its batch: the batch (or each part a backend decodes apart) decodes to its longest
+        sentence's bound, then each output is cut to its own, as it would have been alone (the end
+        token forced into its last position)."""
         inputs = self.encode(sentences)
         bounds = [self.decoding.max_new_tokens(len(s), self.model.info.max_positions) for s in inputs]
         request = GenerationRequest(self.decoding, max(bounds), forced_bos=self.setup.forced_bos_token_id,
-                                    forced_eos=True, suppress=self._suppress, hypotheses=n)
+                                    forced_eos=True, suppress=self._suppress, hypotheses=n, bounds=tuple(bounds))
         generated = self.model.generate(inputs, request)
         return [self._within(g, bounds[i // n] - 1) for i, g in enumerate(generated)]
 

@@ -71,6 +71,7 @@ class PivotTranslator(TranslatorBase):
         self.source, self.target = first.source, second.target
         self.provenance = PivotProvenance(first.target, first.provenance, second.provenance)
         self.max_input_tokens = first.max_input_tokens
+        self.workers = min(self.first.workers, self.second.workers)  # each leg decodes the whole batch
         self.last_bound: list[bool] = []
 
     @property

@@ -90,6 +90,12 @@ class GenerationRequest:
     forced_eos: bool = False
     suppress: tuple[int, ...] = ()  # token ids that must never be generated
     hypotheses: int = 1  # outputs per input, best first, in input order (beam search with at least that many beams)
+    bounds: tuple[int, ...] = ()  # each input's own max_new_tokens (at most max_new_tokens): a backend that
+    # decodes parts of the batch apart may stop each part at its inputs' largest; empty: max_new_tokens for all
+
+    def bound(self, index: int) -> int:
+        """The max_new_tokens of input ``index``."""
+        return self.bounds[index] if self.bounds else self.max_new_tokens
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ class Seq2SeqModel(Protocol):
     backend: str
     device: str
     quantization: str | None  # the compute type (ct2) or dtype (hf); None: float32 on hf
+    workers: int  # engines that decode parts of one batch in parallel
 
     def generate(self, inputs: Sequence[list[int]], request: GenerationRequest) -> list[Generated]:
         ...
@@ -119,6 +126,7 @@ class Plan:
     quantization: str | None
     threads: int | None = None
     options: Any = None  # what else the backend settled (ct2: its CT2Plan); hashable
+    workers: int = 1  # engines that decode parts of one batch in parallel (ct2 on a CPU: one per core)
 
 
 class LazyModel:
@@ -128,7 +136,7 @@ class LazyModel:
     def __init__(self, info: ModelInfo, tokenizer: TextTokenizer, backend: str, plan: Plan,
                  loader: Callable[[], Seq2SeqModel]):
         self.info, self.tokenizer, self.backend = info, tokenizer, backend
-        self.device, self.quantization = plan.device, plan.quantization
+        self.device, self.quantization, self.workers = plan.device, plan.quantization, plan.workers
         self._loader = loader
         self._model: Seq2SeqModel | None = None
 

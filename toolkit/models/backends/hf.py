@@ -128,6 +128,7 @@ class HFModel:
     """A transformers seq2seq model, in eval mode on its device."""
 
     backend = "hf"
+    workers = 1  # one engine; torch spreads each batch over the threads
 
     def __init__(self, info: ModelInfo, tokenizer: TextTokenizer, model: Any, plan: Plan):
         self.info, self.tokenizer, self.model = info, tokenizer, model
