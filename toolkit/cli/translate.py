@@ -9,6 +9,8 @@ import typer
 from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, stops_on_sigterm, user_errors
 
+FLAGGED_EXIT = 3  # --fail-on-flags, when a segment is flagged (2 is a user's mistake)
+
 
 def _progress_reporter(total: Callable[[], int | None], quiet: bool):
     """A rich progress bar on stderr (documents, sentences/s, ETA), or None when quiet or not a terminal."""
@@ -61,6 +63,8 @@ def translate(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (env TOOLKIT_THREADS; default all cores this process may use)."),
     no_protect: bool = typer.Option(False, "--no-protect", help="Send URLs, e-mails, @handles, placeholders and inline code to the model too (setting protect; by default they come back byte for byte)."),
     glossary: Optional[str] = typer.Option(None, "--glossary", help="TSV/CSV of terms: header source<TAB>fa<TAB>sq..., = keeps the source term (setting glossary)."),
+    no_flags: bool = typer.Option(False, "--no-flags", help="Do not check each translated segment (numbers, names, omission, language, repetition, length); outputs carry no flags (setting flags)."),
+    fail_on_flags: bool = typer.Option(False, "--fail-on-flags", help=f"Exit {FLAGGED_EXIT} (after writing everything) when any translated segment is flagged."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, CSV rows with the wrong number of cells, empty or undecodable documents) to a rejects file and go on."),
@@ -85,6 +89,7 @@ def translate(
         targets=tuple(parse_language_list(to)), source=source, models=tuple(model or ()), backend=backend,
         quantization=quantization, beams=beams, threads=threads, dtype=dtype, batch_tokens=batch_tokens, memory=not no_cache,
         protect=False if no_protect else None, glossary=Path(glossary) if glossary else None,
+        flags=False if no_flags else None,
         inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad),
         out=Path(out) if out else None, as_json=as_json, restart=restart,
     )
@@ -104,3 +109,11 @@ def translate(
         typer.echo(f"warning: {sum(cut.values())} translated sentences ({counts}) stopped at the output length bound "
                    "(2 x source tokens + 10) and may be cut short; this usually means the model looped: check them, "
                    "or try --beams 4", err=True)
+    if summary.flags.get("segments"):
+        checks = ", ".join(f"{check} {n}" for check, n in summary.flags.items() if check != "segments")
+        sidecar = next((o for o in summary.outputs if o.endswith("flags.jsonl")), None)
+        where = (f"see {sidecar}" if sidecar else "see the output's flags" if as_json or out else
+                 "see the output's flags (documents: use --out or --json)")
+        typer.echo(f"flagged {summary.flags['segments']} translated segments ({checks}): {where}", err=True)
+        if fail_on_flags:
+            raise typer.Exit(FLAGGED_EXIT)

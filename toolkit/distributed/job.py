@@ -161,10 +161,10 @@ def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
     if to_parquet:
         from toolkit.distributed.parquet import ParquetSink
 
-        sink = ParquetSink(job.out, input_set, settings.targets)
+        sink = ParquetSink(job.out, input_set, settings.targets, settings.flags)
     else:
         formatted = dataclasses.replace(input_set, kind="jsonl") if input_set.kind == "parquet" else input_set
-        sink = open_sink(formatted, job, emit)
+        sink = open_sink(formatted, job, emit, settings.flags)
     with sink:
         units = _units(input_set)
         progress = sink.begin(translation_job_key(input_set.kind, input_set.options, job, settings), units, job.restart)
@@ -172,9 +172,7 @@ def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
             return finish_translation(sink, job, input_set, settings, progress)
         connect(cluster)
         ds = records_dataset(input_set, settings.pool_chars, {u: progress.skipped(u) for u in units}, native=to_parquet)
-        ds = ds.map_batches(ProcessItems, fn_constructor_args=(TranslateProcess, job, settings.models,
-                                                               settings.batch_tokens, placement(cluster),
-                                                               settings.protections()),
+        ds = ds.map_batches(ProcessItems, fn_constructor_args=(TranslateProcess, job, settings, placement(cluster)),
                             **actor_pool(cluster))
         stream = _Stream(ds, on_progress)
         with closing(stream.items()) as items:
