@@ -49,16 +49,13 @@ def flags_text(entries: list[dict]) -> str:
     return "; ".join(f"{f['check']}: {f['detail']}" if f["detail"] else f["check"] for e in entries for f in e["flags"])
 
 
-def count_flags(finished: Iterable, targets: Iterable[str], counts: dict[str, int]) -> None:
-    """Add to ``counts`` the flagged segments of finished records (their ``flags`` in ``targets``):
-    ``flagged`` in all, and ``flags:CHECK`` per check (a segment counts once per check it fails)."""
-    targets = list(targets)
-    for item in finished:
-        flags = item.output.get("flags", {})
-        for entry in (e for t in targets for e in flags.get(t, ())):
-            counts[FLAGGED] = counts.get(FLAGGED, 0) + 1
-            for check in dict.fromkeys(f["check"] for f in entry["flags"]):
-                counts[f"flags:{check}"] = counts.get(f"flags:{check}", 0) + 1
+def count_flags(flags: Mapping[str, list[dict]], targets: Iterable[str], counts: dict[str, int]) -> None:
+    """Add to ``counts`` the flagged segments of a record's ``flags`` in ``targets``: ``flagged`` in
+    all, and ``flags:CHECK`` per check (a segment counts once per check it fails)."""
+    for entry in (e for t in targets for e in flags.get(t, ())):
+        counts[FLAGGED] = counts.get(FLAGGED, 0) + 1
+        for check in dict.fromkeys(f["check"] for f in entry["flags"]):
+            counts[f"flags:{check}"] = counts.get(f"flags:{check}", 0) + 1
 
 
 def flag_counts(counters: Mapping[str, int]) -> dict[str, int]:

@@ -100,7 +100,9 @@ def translate_records(records: Sequence[Record], translators: dict[str, Translat
             output = {**record.fields, **{k: {**record.fields.get(k, {}), **v} for k, v in added.items()}}
         else:
             output = {"id": record.id, "source": record.origin, "source_lang": source, **added, "provenance": origin}
-        finished.append(Finished(record, output, translations, documents))
+        counts: dict[str, int] = {}
+        count_flags(output.get("flags", {}), translators, counts)
+        finished.append(Finished(record, output, translations, documents, counts))
     return finished
 
 
@@ -302,28 +304,20 @@ def job_settings(job: TranslationJob) -> JobSettings:
 
 
 class RecordsTranslation:
-    """``translate_records`` as a job's processing function, on every engine: the job's protections
-    and checks, and its running counts (``counters``: outputs cut at the length bound, flagged
-    segments), which the checkpoint keeps."""
+    """``translate_records`` as a job's processing function, on every engine, with the job's
+    protections and checks; ``counters``: its running count of outputs cut at the length bound."""
 
     def __init__(self, translators: dict[str, Translator], settings: JobSettings,
                  on_batch: Callable[[int], None] | None = None):
         self.translators, self.settings, self.on_batch = translators, settings, on_batch
         self.protections, self.checks = settings.protections(), settings.checks()
-        self.flagged: dict[str, int] = {}
 
     def counters(self) -> dict[str, int]:
-        return {**{f"bound_reached:{t}": tr.bound_reached for t, tr in self.translators.items()}, **self.flagged}
+        return {f"bound_reached:{t}": tr.bound_reached for t, tr in self.translators.items()}
 
     def __call__(self, records: list[Record]) -> list[Finished]:
-        try:
-            finished = translate_records(records, self.translators, self.settings.batch_tokens, self.on_batch,
-                                         self.protections, self.checks)
-        except Unfinished as stop:  # the records before the one that stopped it are written: counted too
-            count_flags(stop.done, self.settings.targets, self.flagged)
-            raise
-        count_flags(finished, self.settings.targets, self.flagged)
-        return finished
+        return translate_records(records, self.translators, self.settings.batch_tokens, self.on_batch,
+                                 self.protections, self.checks)
 
 
 def translation_job_key(kind: str, options: InputOptions, job: TranslationJob, settings: JobSettings) -> str:
