@@ -91,7 +91,7 @@ def chain_job_key(kind: str, options: ChainOptions, column: str = "text", errors
         "summarizer": {"method": o.method, "model": o.summary_model, "prompt": o.prompt, "length": asdict(o.length)},
         "translators": {"model": o.translation_model, "models": dict(o.translation_models), "beams": o.beams},
         "backend": o.backend, "quantization": o.quantization, "protect": o.protect,
-        "glossary": o.glossary.digest if o.glossary else None,
+        "glossary": o.glossary.digest if o.glossary else None, "flags": o.flags,
     })
 
 
