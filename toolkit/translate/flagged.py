@@ -38,10 +38,16 @@ def checkers(source: str, protections: Mapping[str, Protection]):
     return {target: SegmentChecker(source, target, known_forms(p)) for target, p in protections.items()}
 
 
-def segment_flags(document) -> list[dict]:
-    """The flagged segments of a ``TranslatedDocument``, in order."""
-    return [{"segment": s.index, "source": s.source, "translation": s.translation, "flags": [f.to_dict() for f in s.flags]}
-            for s in document.segments if s.flags]
+def segment_flags(document, check=None) -> list[dict]:
+    """The flagged segments of a ``TranslatedDocument``, in order; ``check``: a check to run on its
+    segments now (one the translation did not run)."""
+    entries = []
+    for s in document.segments:
+        flags = s.flags + (check(s.source, s.translation) if check else ())
+        if flags:
+            entries.append({"segment": s.index, "source": s.source, "translation": s.translation,
+                            "flags": [f.to_dict() for f in flags]})
+    return entries
 
 
 def flags_text(entries: list[dict]) -> str:
