@@ -15,7 +15,8 @@ BACKEND_HELP = ("Backend of the summariser (abstractive or llm) and the translat
 
 
 def _print_result(result, as_json: bool) -> None:
-    """JSON, or the summary alone, or each language's summary under a ``[lang]`` line."""
+    """JSON, or the summary alone, or each language's summary under a ``[lang]`` line (flagged sentences
+    as ``warning:`` lines on stderr)."""
     import json
 
     if as_json:
@@ -31,6 +32,10 @@ def _print_result(result, as_json: bool) -> None:
             why = "; ".join(f"{f['check']} {f['detail']}" for f in item["flags"])
             typer.echo(f"warning: summary sentence {item['sentence'] + 1} ({lang}) states what the article does not: {why}",
                        err=True)
+    for lang, flagged in (result.flags or {}).items():
+        for item in flagged:
+            why = "; ".join(f"{f['check']} {f['detail']}" for f in item["flags"])
+            typer.echo(f"warning: translated sentence {item['segment'] + 1} ({lang}) is flagged: {why}", err=True)
 
 
 @app.command()
