@@ -75,6 +75,9 @@ def test_batch_to_file_resumes_and_keeps_finished_work(options, tmp_path):
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["a.txt", "b.md", "c.txt"]
     assert all(set(r["summary"]) == {"en", "fa", "sq"} for r in rows)
+    # The manifest counts the flagged translated sentences of the whole job, the resumed articles' too.
+    flags = json.loads((tmp_path / "out.jsonl.manifest.json").read_text("utf-8"))["flags"]
+    assert 0 < flags["segments"] == sum(len(entries) for r in rows for entries in r["flags"].values())
 
 
 def test_skip_bad_sets_bad_articles_aside(options, tmp_path):

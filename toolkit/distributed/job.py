@@ -195,7 +195,7 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
     """``run_chain`` on Ray, for JSONL, CSV/TSV or Parquet files: the same records (one
     ``ChainResult.to_dict()`` per line), sink and resumption; ``emit`` gets each ``ChainResult``.
     Returns a ``ChainReport``."""
-    from toolkit.chain import CHAIN_POOL_CHARS, ChainReport, chain_inputs, chain_job_key, chain_sink, drive_chain
+    from toolkit.chain import CHAIN_POOL_CHARS, ChainReport, chain_flags, chain_inputs, chain_job_key, chain_sink, drive_chain
     from toolkit.settings import setting
 
     require_ray()
@@ -218,6 +218,7 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
         with closing(stream.items()) as items:
             drive_chain(items, stream.process, sink, progress, pool_chars, report, emit)
         manifest = {"task": "chain", "engine": ENGINE, "job": key, "inputs": input_set.items,
-                    "records": progress.records, "rejected": progress.rejected, "versions": _versions()}
+                    "records": progress.records, "rejected": progress.rejected, "flags": chain_flags(options, progress),
+                    "versions": _versions()}
         report.outputs = sink.finish(manifest if out is not None else None)
     return report
