@@ -152,3 +152,20 @@ def test_a_killed_folder_job_resumes_with_every_flagged_segment_once(marian_mode
     assert resumed == _sidecar(whole / "toolkit-flags.jsonl")  # nothing lost, nothing twice, in order
     counts = [json.loads((o / "toolkit-manifest.json").read_text("utf-8"))["flags"] for o in (out, whole)]
     assert counts[0] == counts[1] and counts[0]["segments"] == len(resumed)
+
+
+def test_the_settings_file_can_switch_the_checks_off_and_a_bad_value_is_one_line(marian_model, tmp_path, monkeypatch):
+    source = tmp_path / "news.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": SENTENCES[0]}) + "\n", "utf-8")
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("TOOLKIT_CONFIG", str(config))
+    config.write_text("flags = false\n", "utf-8")
+    off = run("translate", source, "--to", "sq", "--model", marian_model, "--fail-on-flags")
+    assert off.exit_code == 0, off.output
+    assert "flags" not in json.loads(off.stdout) and "flagged" not in off.stderr
+    config = tmp_path / "bad.toml"  # the settings file is read once per process: another file
+    config.write_text("flags = 3\n", "utf-8")
+    monkeypatch.setenv("TOOLKIT_CONFIG", str(config))
+    bad = run("translate", source, "--to", "sq", "--model", marian_model)
+    assert bad.exit_code == 2 and bad.stderr.strip().splitlines() == [
+        f"error: invalid value 3 for flags in config file {config} (must be true or false)"]
