@@ -18,6 +18,8 @@ the systems of a part run one after the other, so they share the machine's state
                  transformers generate script over the same chunk prompts and length bounds
   compute-types  toolkit translate --backend ct2 with each compute type this CPU supports
                  (ctranslate2.get_supported_compute_types): the measurement behind the default
+  trust          (not in the default parts) toolkit translate with protected spans, a glossary and
+                 the segment checks against the same run with all three off, on --trust-size sentences
 
 Output lengths are forced: the end token's output bias is -1e9, so every system decodes to its
 length bound. Every translation system uses toolkit's bound, 2 x the longest source of a batch
@@ -406,12 +408,32 @@ def part_compute_types(work: Path, model: Path, text: str, size: int, repeats: i
                 "float32" if "float32" in rows else None), flush=True)
 
 
+def part_trust(work: Path, model: Path, text: str, size: int, repeats: int, env: dict) -> None:
+    """The cost of trust: toolkit translate with protected spans, a glossary and the segment checks
+    (flags) against the same run with all three off (issue 18: at most 5% of throughput)."""
+    path = sentence_file(work, text, size)
+    words = len(path.read_text("utf-8").split())
+    glossary = work / "trust-glossary.tsv"
+    glossary.write_text("source\tsq\nPrime Minister\tKryeministri\nUnited Nations\tKombet e Bashkuara\nTirana\t=\n", "utf-8")
+    common = TOOLKIT + ["translate", str(path), "--to", "sq", "--model", str(model), "--backend", "ct2", "--quantization",
+                        "int8", "--no-cache", "-q", "--out", str(work / "trust-out.jsonl"), "--restart"]
+    systems = {"protect + glossary + flags": common + ["--glossary", str(glossary)],
+               "--no-protect --no-flags, no glossary": common + ["--no-protect", "--no-flags"]}
+    rows: dict[str, list[dict]] = {name: [] for name in systems}
+    for _ in range(repeats):
+        for name, cmd in systems.items():
+            rows[name].append(measured(cmd, env))
+    print(table(f"trust: toolkit translate --backend ct2, {size} sentences, {repeats} runs each", rows, words,
+                "--no-protect --no-flags, no glossary"), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parts", default="translate,memory,help,summary,compute-types")
     parser.add_argument("--sizes", default="96,1000", help="sentences per translation run")
     parser.add_argument("--generate-sizes", default="96", help="sizes at which the transformers row runs too")
     parser.add_argument("--compute-types-size", type=int, default=96, help="sentences for the compute-types part")
+    parser.add_argument("--trust-size", type=int, default=1000, help="sentences for the trust part (--parts trust)")
     parser.add_argument("--repeats", type=int, default=3, help="whole-process runs per system (at least 3)")
     parser.add_argument("--summary-words", type=int, default=1500, help="length of the article to summarise")
     parser.add_argument("--summary-max-words", type=int, default=40)
@@ -445,6 +467,8 @@ def main() -> None:
         part_summary(work, text, args.summary_words, args.summary_max_words, args.repeats, env)
     if "compute-types" in parts:
         part_compute_types(work, model, text, args.compute_types_size, args.repeats, env)
+    if "trust" in parts:
+        part_trust(work, model, text, args.trust_size, args.repeats, env)
 
 
 def _cpu_summary() -> str:

@@ -75,6 +75,9 @@ def test_batch_to_file_resumes_and_keeps_finished_work(options, tmp_path):
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["a.txt", "b.md", "c.txt"]
     assert all(set(r["summary"]) == {"en", "fa", "sq"} for r in rows)
+    # The manifest counts the flagged translated sentences of the whole job, the resumed articles' too.
+    flags = json.loads((tmp_path / "out.jsonl.manifest.json").read_text("utf-8"))["flags"]
+    assert 0 < flags["segments"] == sum(len(entries) for r in rows for entries in r["flags"].values())
 
 
 def test_skip_bad_sets_bad_articles_aside(options, tmp_path):
@@ -164,7 +167,7 @@ def test_translation_backend_and_memory_are_chosen_for_the_chain(options, tmp_pa
 IDENTIFYING = {"steps": parse_steps("summarize,translate:fa"), "source": "fa", "method": "extractive",
                "summary_model": "m", "prompt": "p", "length": SummaryLength(sentences=2), "translation_model": "m",
                "translation_models": {"fa": "m"}, "beams": 2, "backend": "hf", "quantization": "float32",
-               "protect": False, "glossary": Glossary({"fa": {"tirana": "تیرانا"}})}
+               "protect": False, "glossary": Glossary({"fa": {"tirana": "تیرانا"}}), "flags": False}
 NOT_IDENTIFYING = {"translation_memory": False, "batch_tokens": 64, "pool_chars": 1000}
 
 
@@ -175,7 +178,7 @@ def test_job_key_is_what_identifies_a_job():
 
     assert set(IDENTIFYING) | set(NOT_IDENTIFYING) == {f.name for f in fields(ChainOptions)}
     key = chain_job_key("files", ChainOptions())
-    assert key == chain_job_key("files", ChainOptions()) == "4f2b161ccdf6026c"  # stable across runs and processes
+    assert key == chain_job_key("files", ChainOptions()) == "eaaabb30e0e84001"  # stable across runs and processes
     for name, value in IDENTIFYING.items():
         assert chain_job_key("files", replace(ChainOptions(), **{name: value})) != key, name
     for name, value in NOT_IDENTIFYING.items():
@@ -209,3 +212,29 @@ def test_a_target_model_that_translates_from_english_pivots_through_it(marian_mo
     pivoted = result.manifest["translators"]["fa-sq"]
     assert pivoted["pivot"] == "en"
     assert [leg["model_id"] for leg in pivoted["legs"]] == [str(m2m100_model), str(marian_model)]
+
+
+def test_translations_carry_their_segments_flags_as_translate_gives_them(options, marian_multi_model):
+    """Article translations (and a summary's) carry the checker's flags per language; --no-flags drops them."""
+    from dataclasses import replace
+
+    from toolkit.eval.segment_checks import SegmentChecker
+    from toolkit.translate.factory import build_translator
+    from toolkit.translate.flagged import checkers, segment_flags
+    from toolkit.translate.engine import translate_documents
+
+    steps = parse_steps("translate:sq,summarize")
+    [result] = run_chain([ARTICLE], replace(options, steps=steps)).results
+    assert list(result.flags) == ["sq"] and result.flags["sq"]
+    translator = build_translator("en", "sq", str(marian_multi_model))
+    cleaned = ARTICLE.split("\n\nNews Code")[0] + "\n"
+    [document] = translate_documents([cleaned], translator, check=checkers("en", {"sq": options.protection("sq")})["sq"])
+    assert result.flags["sq"] == segment_flags(document)  # the same flags as translate's, segment for segment
+    checker = SegmentChecker("en", "sq")
+    assert all(e["flags"] == [f.to_dict() for f in checker(e["source"], e["translation"])] for e in result.flags["sq"])
+    assert result.to_dict()["flags"] == result.flags
+
+    [summarised] = run_chain([ARTICLE], options).results  # summary translations: their flags too
+    assert set(summarised.flags) == {"fa", "sq"}
+    [off] = run_chain([ARTICLE], replace(options, flags=False)).results
+    assert off.flags is None and "flags" not in off.to_dict()

@@ -55,6 +55,14 @@ def test_summarize_and_translate_as_json(bart_model, marian_multi_model, tmp_pat
     assert list(data["summary_flags"]) == ["en"]  # the summary in the article's language, checked against it
     for item in data["summary_flags"]["en"]:
         assert item["text"] in data["summary"]["en"] and {f["check"] for f in item["flags"]} <= {"numbers", "names"}
+    assert set(data["flags"]) == {"fa", "sq"}  # the summary's translations, checked sentence by sentence
+    for lang, entries in data["flags"].items():
+        assert all(e["translation"] in data["summary"][lang] and e["source"] in data["summary"]["en"] for e in entries)
+    text = runner.invoke(app, ["summarize", str(path), "--summary-model", str(bart_model), "--from", "en", "--to", "sq",
+                               "--model", str(marian_multi_model), "--max-words", "10"])
+    assert text.exit_code == 0, text.output
+    warned = [line for line in text.stderr.splitlines() if line.startswith("warning: translated sentence")]
+    assert warned and len(warned) == len(data["flags"]["sq"]) and all("(sq) is flagged: " in line for line in warned)
 
 
 def test_summary_sentences_stating_what_the_article_does_not_are_listed(capsys):

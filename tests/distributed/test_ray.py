@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
+from toolkit.translate.flagged import flags_text
 
 ray = pytest.importorskip("ray")  # in the dev extra; CI always has it
 
@@ -216,7 +217,7 @@ def test_csv_and_parquet_keep_their_columns(local_ray, marian_model, tmp_path):
     result = _translate(*common, "--out", distributed, "--engine", "ray")
     assert result.exit_code == 0, result.stderr
     assert distributed.read_text("utf-8") == local.read_text("utf-8")
-    assert distributed.read_text("utf-8").splitlines()[0] == "id,text,section,text_sq"
+    assert distributed.read_text("utf-8").splitlines()[0] == "id,text,section,text_sq,flags_sq"
 
     table = pa.table({"id": pa.array(range(len(TEXTS)), pa.int64()), "text": TEXTS, "views": [1.5, 2.0, None, 4.25]})
     pq.write_table(table, tmp_path / "news.parquet")
@@ -225,12 +226,14 @@ def test_csv_and_parquet_keep_their_columns(local_ray, marian_model, tmp_path):
                         "--no-cache", "--engine", "ray")
     assert result.exit_code == 0, result.stderr
     back = pq.read_table(out)
-    assert back.column_names == ["id", "text", "views", "translations", "dir"]
+    assert back.column_names == ["id", "text", "views", "translations", "dir", "flags"]
     assert back.schema.field("id").type == pa.int64() and back.column("views").to_pylist() == [1.5, 2.0, None, 4.25]
     with local.open(encoding="utf-8", newline="") as f:
-        local_rows = [row["text_sq"] for row in csv.DictReader(f)]
-    assert [t["sq"] for t in back.column("translations").to_pylist()] == local_rows
+        local_rows = list(csv.DictReader(f))
+    assert [t["sq"] for t in back.column("translations").to_pylist()] == [row["text_sq"] for row in local_rows]
     assert back.column("dir").to_pylist() == [{"sq": "ltr"}] * len(TEXTS)
+    flags = [f["sq"] for f in back.column("flags").to_pylist()]  # typed: per target, the flagged segments
+    assert [flags_text(f) for f in flags] == [row["flags_sq"] for row in local_rows] and any(flags)
 
 
 @pytest.mark.slow
@@ -381,7 +384,11 @@ def test_glossary_and_protected_spans_as_the_local_runner(local_ray, marian_mode
     for i, line in enumerate(distributed.read_text("utf-8").splitlines()):
         text = json.loads(line)["translations"]["sq"]
         assert text.count("Kryeministri") == 1 and text.count(f"desk{i}@rtsh.al") == 1
-    assert json.loads((tmp_path / "ray.jsonl.manifest.json").read_text())["glossary"]["terms"] == {"sq": 1}
+    manifests = [json.loads((tmp_path / f"{name}.jsonl.manifest.json").read_text()) for name in ("local", "ray")]
+    assert manifests[1]["glossary"]["terms"] == {"sq": 1}
+    # The same flags (the glossary's forms known to the names check), counted alike on both engines.
+    assert all("flags" in json.loads(line) for line in distributed.read_text("utf-8").splitlines())
+    assert manifests[1]["flags"] == manifests[0]["flags"] and manifests[0]["flags"]["segments"] > 0
 
 
 def test_a_folder_of_subtitles_and_po_files_as_the_local_runner(local_ray, marian_model, tmp_path):

@@ -102,3 +102,28 @@ def test_the_page_offers_only_the_summary_methods_the_server_has(page, browser, 
             ["extractive", "abstractive"]
     finally:
         other.close()
+
+
+def test_flagged_sentences_are_marked_and_say_why_on_hover_and_keyboard_focus(page, server, alone):
+    import httpx
+
+    page.fill("#source-text", ARTICLE)
+    page.check("#target-sq")
+    page.click("#translate")
+    page.wait_for_selector("#output-sq mark.flagged")
+    output = page.locator("#output-sq")
+    assert output.text_content() == alone("sq", ARTICLE)  # marking keeps the text (and what Copy copies)
+    answer = httpx.post(f"{server.url}/translate", json={"q": ARTICLE, "source": "auto", "target": "sq", "flags": True}).json()
+    marks = output.locator("mark.flagged")
+    assert marks.count() == len(answer["flags"]) > 0
+    for i, entry in enumerate(answer["flags"]):
+        mark = marks.nth(i)
+        why = "; ".join(f"{f['check']}: {f['detail']}" if f["detail"] else f["check"] for f in entry["flags"])
+        assert mark.text_content() == entry["translation"] and mark.get_attribute("title") == why  # hover
+        assert mark.get_attribute("tabindex") == "0"  # reached with Tab
+        note = page.locator(f"#{mark.get_attribute('aria-describedby')}")
+        assert note.text_content() == f"Flagged: {why}"  # what a screen reader says on focus
+    first = marks.first
+    assert first.evaluate("m => getComputedStyle(m, '::after').content") == "none"
+    first.focus()
+    assert first.evaluate("m => getComputedStyle(m, '::after').content") == f'"{first.get_attribute("title")}"'

@@ -101,7 +101,7 @@ def test_a_csv_target_column_already_there_is_replaced_in_place(marian_multi_mod
     result = run("translate", source, "--to", "sq,de", "--model", marian_multi_model, "--out", out)
     assert result.exit_code == 0, result.output
     header, row = list(csv.reader(out.open(encoding="utf-8")))
-    assert header == ["id", "text", "text_sq", "text_fa", "text_de"]
+    assert header == ["id", "text", "text_sq", "text_fa", "text_de", "flags_sq", "flags_de"]
     alone = run("translate", "Iran and Albania.", "--to", "sq", "--model", marian_multi_model).stdout.strip()
     assert row[:4] == ["1", "Iran and Albania.", alone, "kept"] and row[4]
 

@@ -66,9 +66,17 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
         progress = sink.begin(chain_job_key(kind, options, column, errors), units if units is not None else input_set.units(),
                               restart)
         drive_chain(items, lambda records: chain.process(records, skip_bad), sink, progress, pool_chars, report, emit)
-        manifest = {"task": "chain", "inputs": names, "records": progress.records, "rejected": progress.rejected}
+        manifest = {"task": "chain", "inputs": names, "records": progress.records, "rejected": progress.rejected,
+                    "flags": chain_flags(options, progress)}
         report.outputs = sink.finish(manifest if out is not None else None)
     return report
+
+
+def chain_flags(options: ChainOptions, progress) -> dict | None:
+    """The manifest's count of flagged translated sentences over the whole job (None: checks off)."""
+    from toolkit.translate.flagged import flag_counts
+
+    return flag_counts(progress.counters) if options.flags else None
 
 
 def chain_inputs(skip_bad: bool = False, column: str = "text", errors: str = "strict"):
@@ -91,7 +99,7 @@ def chain_job_key(kind: str, options: ChainOptions, column: str = "text", errors
         "summarizer": {"method": o.method, "model": o.summary_model, "prompt": o.prompt, "length": asdict(o.length)},
         "translators": {"model": o.translation_model, "models": dict(o.translation_models), "beams": o.beams},
         "backend": o.backend, "quantization": o.quantization, "protect": o.protect,
-        "glossary": o.glossary.digest if o.glossary else None,
+        "glossary": o.glossary.digest if o.glossary else None, "flags": o.flags,
     })
 
 

@@ -31,6 +31,7 @@ class ChainOptions:
     pool_chars: int | None = None  # articles' characters per pool (None: TOOLKIT_POOL_CHARS, else CHAIN_POOL_CHARS)
     protect: bool = True  # URLs, e-mails, placeholders... come back byte for byte
     glossary: Glossary | None = None
+    flags: bool = True  # each translated segment checked, its flags in the result
 
     def protection(self, target: str) -> Protection:
         """What a translation into ``target`` protects: the spans (unless off) and the glossary's terms."""
@@ -45,11 +46,12 @@ def chain_options(steps: tuple[Step, ...] = (Step("summarize"),), source: str = 
                   summary_model: str | None = None, prompt: str | None = None, max_words: int | None = None,
                   sentences: int | None = None, models: Sequence[str] = (), beams: int = 1, backend: str = "auto",
                   quantization: str | None = None, memory: bool = True, protect: bool | None = None,
-                  glossary: str | None = None) -> ChainOptions:
+                  glossary: str | None = None, flags: bool | None = None) -> ChainOptions:
     """The one builder of chain options, from the words of the commands, the service and eval:
     ``source`` a language or ``auto`` (detect each article), ``models`` translation models in the
     one grammar (``ID`` for every target, ``LANG=ID`` for one), ``summary_model`` the summariser;
-    ``protect`` and ``glossary`` (a file) as the «protect» and «glossary» settings say when None."""
+    ``protect``, ``glossary`` (a file) and ``flags`` as the «protect», «glossary» and «flags» settings
+    say when None."""
     from toolkit.settings import setting, true_or_false
     from toolkit.translate.factory import parse_model_options
     from toolkit.translate.glossary import read_glossary
@@ -65,6 +67,6 @@ def chain_options(steps: tuple[Step, ...] = (Step("summarize"),), source: str = 
         summary_model=summary_model, prompt=prompt, length=SummaryLength(max_words, sentences),
         translation_model=default_model, translation_models=per_target, beams=beams,
         backend=backend, quantization=quantization, translation_memory=memory,
-        protect=setting("protect", protect, True, true_or_false),
+        protect=setting("protect", protect, True, true_or_false), flags=setting("flags", flags, True, true_or_false),
         glossary=read_glossary(glossary_file, targets, strict=glossary is not None) if glossary_file else None,
     )

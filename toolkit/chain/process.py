@@ -16,7 +16,8 @@ from toolkit.translate.base import Translator
 
 @dataclass(frozen=True)
 class ChainResult:
-    """One article through the chain: summaries and full translations keyed by language."""
+    """One article through the chain: summaries and full translations keyed by language; ``flags``
+    the flagged segments of each translation (as ``translate`` gives them; None: checks off)."""
 
     id: str
     source_lang: str
@@ -25,11 +26,13 @@ class ChainResult:
     manifest: dict
     # summary sentences stating a number or a name the article does not, per language summarised
     summary_flags: dict[str, list[dict]] = field(default_factory=dict)
+    flags: dict[str, list[dict]] | None = None
 
     def to_dict(self) -> dict:
         out = {"id": self.id, "source_lang": self.source_lang, "summary": self.summary,
                "translations": self.translations, "manifest": self.manifest}
-        return out | ({"summary_flags": self.summary_flags} if self.summary else {})
+        return (out | ({"summary_flags": self.summary_flags} if self.summary else {})
+                | ({"flags": self.flags} if self.flags is not None else {}))
 
 
 class Chain:
@@ -124,7 +127,8 @@ class Chain:
 
     def _translate(self, pool: _Pool, step: Step) -> None:
         """One batch set per language pair for every article of the pool that needs the step."""
-        from toolkit.translate.engine import translate_texts
+        from toolkit.translate.engine import translate_documents
+        from toolkit.translate.flagged import checkers, segment_flags
         from toolkit.translate.pivot import PIVOT, route, source_for
 
         groups: dict[tuple[str, str], list[int]] = {}
@@ -142,18 +146,23 @@ class Chain:
             members = [i for i in members if i in pool.live]
             o = self.options
             translator = route(origin, target, o.model_for(target), o.model_for(PIVOT), self.translator)
-            texts = translate_texts([pool.live[i].stage[origin] for i in members], translator, self.batch_tokens,
-                                    protection=o.protection(target))
+            protection = o.protection(target)
+            check = checkers(origin, {target: protection})[target] if o.flags else None
+            documents = translate_documents([pool.live[i].stage[origin] for i in members], translator, self.batch_tokens,
+                                            protection=protection, check=check)
             seconds = time.perf_counter() - started
-            for i, text in zip(members, texts):
+            for i, document in zip(members, documents):
                 art = pool.live[i]
-                art.stage[target] = text
+                art.stage[target] = document.text
+                if check is not None:
+                    art.flags[target] = segment_flags(document)
                 art.translators[f"{origin}-{target}"] = translator.provenance.to_dict()
                 art.timings[str(step)] = seconds  # the pool's batch set for this pair
 
     def _finished(self, art: _Article, pool_articles: int):
         from toolkit.io.sinks import Finished
         from toolkit.provenance import library_versions
+        from toolkit.translate.flagged import count_flags
 
         timings = {name: round(t, 3) for name, t in art.timings.items() if name != "clean"}
         timings["total"] = round(sum(art.timings.values()), 3)
@@ -169,8 +178,11 @@ class Chain:
             "versions": library_versions(),
         }
         translations = {lang: text for lang, text in art.article.items() if lang != art.source}
-        result = ChainResult(art.record.id, art.source, art.summary, translations, manifest, art.summary_flags)
-        return Finished(art.record, result.to_dict(), result=result)
+        result = ChainResult(art.record.id, art.source, art.summary, translations, manifest, art.summary_flags,
+                             art.flags if self.options.flags else None)
+        counts: dict[str, int] = {}
+        count_flags(art.flags, art.flags, counts)
+        return Finished(art.record, result.to_dict(), result=result, counts=counts)
 
 
 class _Pool:
@@ -215,6 +227,7 @@ class _Article:
     summary: dict[str, str] = field(default_factory=dict)
     details: Summary | None = None
     summary_flags: dict[str, list[dict]] = field(default_factory=dict)
+    flags: dict[str, list[dict]] = field(default_factory=dict)  # per language translated into: its flagged segments
     translators: dict[str, dict] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 

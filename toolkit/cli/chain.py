@@ -16,7 +16,8 @@ BACKEND_HELP = ("Backend of the summariser (abstractive or llm) and the translat
 
 
 def _print_result(result, as_json: bool) -> None:
-    """JSON, or the summary alone, or each language's summary under a ``[lang]`` line."""
+    """JSON, or the summary alone, or each language's summary under a ``[lang]`` line (flagged sentences
+    as ``warning:`` lines on stderr)."""
     import json
 
     if as_json:
@@ -32,6 +33,10 @@ def _print_result(result, as_json: bool) -> None:
             why = "; ".join(f"{f['check']} {f['detail']}" for f in item["flags"])
             typer.echo(f"warning: summary sentence {item['sentence'] + 1} ({lang}) states what the article does not: {why}",
                        err=True)
+    for lang, flagged in (result.flags or {}).items():
+        for item in flagged:
+            why = "; ".join(f"{f['check']} {f['detail']}" for f in item["flags"])
+            typer.echo(f"warning: translated sentence {item['segment'] + 1} ({lang}) is flagged: {why}", err=True)
 
 
 @app.command()
@@ -81,6 +86,7 @@ def chain(
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory."),
     no_protect: bool = typer.Option(False, "--no-protect", help="Send URLs, e-mails, @handles, placeholders and inline code to the model too (setting protect)."),
     glossary: Optional[str] = typer.Option(None, "--glossary", help="TSV/CSV of terms for the translations: header source<TAB>fa<TAB>sq..., = keeps the source term (setting glossary)."),
+    no_flags: bool = typer.Option(False, "--no-flags", help="Do not check each translated segment; results carry no flags (setting flags)."),
     out: Optional[str] = typer.Option(None, "--out", help="JSONL output file (resumable); default standard output."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on."),
@@ -101,7 +107,8 @@ def chain(
 
     plan = plan_steps(steps, to, default_targets="fa,sq")
     options = chain_options(plan, source, method, summary_model, prompt, max_words, sentences, model or (), beams,
-                            backend, quantization, not no_cache, False if no_protect else None, glossary)
+                            backend, quantization, not no_cache, False if no_protect else None, glossary,
+                            False if no_flags else None)
     emit = None if out else (lambda r: _print_result(r, as_json))
     cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
     report = engines.chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit, column, errors)

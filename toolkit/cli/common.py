@@ -61,7 +61,8 @@ def stops_on_sigterm(command: F) -> F:
 
 
 # Library settings whose flag is not the setting's name in dashes.
-_FLAGS = {"source": "--from", "targets": "--to", "models": "--model", "memory": "--no-cache", "protect": "--no-protect"}
+_FLAGS = {"source": "--from", "targets": "--to", "models": "--model", "memory": "--no-cache", "protect": "--no-protect",
+          "flags": "--no-flags"}
 
 
 def _with_flags(exc: ToolkitError) -> str:

@@ -9,6 +9,8 @@ import typer
 from toolkit.cli import engine as ray_options
 from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, stops_on_sigterm, user_errors
 
+FLAGGED_EXIT = 3  # --fail-on-flags, when a segment is flagged (2 is a user's mistake)
+
 
 def _progress_reporter(total: Callable[[], int | None], quiet: bool):
     """A rich progress bar on stderr (documents, sentences/s, ETA), or None when quiet or not a terminal."""
@@ -64,6 +66,8 @@ def translate(
     glossary: Optional[str] = typer.Option(None, "--glossary", help="TSV/CSV of terms: header source<TAB>fa<TAB>sq..., = keeps the source term (setting glossary)."),
     line_length: Optional[int] = typer.Option(None, "--line-length", min=10, help="Subtitles (.srt/.vtt): wrap each cue's translation to lines of at most N characters (setting line_length; default: each cue keeps its number of lines)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="PO files: translate entries that already have a translation too (by default they are left as they are)."),
+    no_flags: bool = typer.Option(False, "--no-flags", help="Do not check each translated segment (numbers, names, omission, language, repetition, length); outputs carry no flags (setting flags)."),
+    fail_on_flags: bool = typer.Option(False, "--fail-on-flags", help=f"Exit {FLAGGED_EXIT} (after writing everything) when any translated segment is flagged."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, CSV rows with the wrong number of cells, empty, undecodable or malformed documents: a .srt that is not SubRip) to a rejects file and go on."),
@@ -89,6 +93,7 @@ def translate(
         quantization=quantization, beams=beams, threads=threads, dtype=dtype, batch_tokens=batch_tokens, memory=not no_cache,
         protect=False if no_protect else None, glossary=Path(glossary) if glossary else None,
         line_length=line_length, overwrite=overwrite,
+        flags=False if no_flags else None,
         inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad),
         out=Path(out) if out else None, as_json=as_json, restart=restart,
     )
@@ -108,3 +113,11 @@ def translate(
         typer.echo(f"warning: {sum(cut.values())} translated sentences ({counts}) stopped at the output length bound "
                    "(2 x source tokens + 10) and may be cut short; this usually means the model looped: check them, "
                    "or try --beams 4", err=True)
+    if summary.flags.get("segments"):
+        checks = ", ".join(f"{check} {n}" for check, n in summary.flags.items() if check != "segments")
+        sidecar = next((o for o in summary.outputs if o.endswith("flags.jsonl")), None)
+        where = (f"see {sidecar}" if sidecar else "see the output's flags" if as_json or out else
+                 "see the output's flags (documents: use --out or --json)")
+        typer.echo(f"flagged {summary.flags['segments']} translated segments ({checks}): {where}", err=True)
+        if fail_on_flags:
+            raise typer.Exit(FLAGGED_EXIT)

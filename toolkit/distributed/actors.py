@@ -27,41 +27,33 @@ class Placement:
 
 
 class TranslateProcess:
-    """``translate_records`` with translators built once, on this node, from the job's settings."""
+    """The job's ``RecordsTranslation`` with translators built once, on this node, from its settings
+    (``JobSettings``, resolved by the driver)."""
 
-    def __init__(self, job, models: dict[str, str], batch_tokens: int | None, place: Placement,
-                 protection: dict | None = None, documents=None):
-        from toolkit.languages import get_language
+    def __init__(self, job, settings, place: Placement):
         from toolkit.provenance import DecodingSettings
         from toolkit.translate.factory import build_translators
+        from toolkit.translate.job import RecordsTranslation
 
         # The translation memory of this node's cache folder.
-        self.translators = build_translators(get_language(job.source).code, models, job.backend,
-                                             DecodingSettings(beams=job.beams), job.memory, place.device,
-                                             job.quantization, place.threads, job.dtype)
-        self.batch_tokens = batch_tokens
-        self.protection = protection  # per target: spans and glossary terms, resolved by the driver
-        self.documents = documents  # how documents of a format are written (FormatOptions), resolved by the driver
+        translators = build_translators(settings.source, settings.models, job.backend, DecodingSettings(beams=job.beams),
+                                        job.memory, place.device, job.quantization, place.threads, job.dtype)
         self.sentences = 0
+        self.translate = RecordsTranslation(translators, settings, self._counted)
+
+    def _counted(self, n: int) -> None:
+        self.sentences += n
 
     def counters(self) -> dict[str, int]:
-        return {f"bound_reached:{t}": tr.bound_reached for t, tr in self.translators.items()}
+        return self.translate.counters()
 
     def provenance(self) -> dict:
         from toolkit.translate.job import provenance
 
-        return provenance(self.translators)
+        return provenance(self.translate.translators)
 
     def __call__(self, records: list) -> list:
-        from toolkit.translate.job import translate_records
-
-        def counted(n: int) -> None:
-            self.sentences += n
-
-        from toolkit.formats import FormatOptions
-
-        return translate_records(records, self.translators, self.batch_tokens, counted, self.protection,
-                                 self.documents or FormatOptions())
+        return self.translate(records)
 
 
 class ChainProcess:
@@ -130,8 +122,8 @@ class TranslateColumn:
     """A Ray Data callable class for ``translate_dataset``: adds ``translations`` and ``dir`` (a string
     per target) for ``column``, through ``translate_records`` as the local runner does."""
 
-    def __init__(self, job, models: dict[str, str], batch_tokens: int | None, place: Placement, column: str):
-        self.process, self.column, self.targets = TranslateProcess(job, models, batch_tokens, place), column, list(models)
+    def __init__(self, job, settings, place: Placement, column: str):
+        self.process, self.column, self.targets = TranslateProcess(job, settings, place), column, list(settings.targets)
 
     def __call__(self, batch):
         import pyarrow as pa

@@ -39,13 +39,14 @@ def translate_dataset(ds, targets: Sequence[str], models: Sequence[str] = (), *,
     """
     from toolkit.languages import get_language
     from toolkit.translate.factory import models_for
-    from toolkit.translate.job import TranslationJob
+    from toolkit.translate.job import POOL_CHARS, JobSettings, TranslationJob
 
     job = TranslationJob(targets=tuple(get_language(t).code for t in targets), source=get_language(source).code,
                          models=tuple(models), backend=backend, quantization=quantization, beams=beams, memory=memory)
-    chosen = models_for(job.source, list(job.targets), list(models))
+    settings = JobSettings(job.source, job.targets, models_for(job.source, list(job.targets), list(models)), batch_tokens,
+                           POOL_CHARS, None, flags=False)
     cluster = cluster or ClusterOptions()
-    return ds.map_batches(TranslateColumn, fn_constructor_args=(job, chosen, batch_tokens, placement(cluster), column),
+    return ds.map_batches(TranslateColumn, fn_constructor_args=(job, settings, placement(cluster), column),
                           **actor_pool(cluster))
 
 

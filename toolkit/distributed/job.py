@@ -165,10 +165,10 @@ def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
     if to_parquet:
         from toolkit.distributed.parquet import ParquetSink
 
-        sink = ParquetSink(job.out, input_set, settings.targets)
+        sink = ParquetSink(job.out, input_set, settings.targets, settings.flags)
     else:
         formatted = dataclasses.replace(input_set, kind="jsonl") if input_set.kind == "parquet" else input_set
-        sink = open_sink(formatted, job, emit)
+        sink = open_sink(formatted, job, emit, settings.flags)
     with sink:
         units = _units(input_set)
         progress = sink.begin(translation_job_key(input_set.kind, input_set.options, job, settings), units, job.restart)
@@ -176,9 +176,7 @@ def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
             return finish_translation(sink, job, input_set, settings, progress)
         connect(cluster)
         ds = records_dataset(input_set, settings.pool_chars, {u: progress.skipped(u) for u in units}, native=to_parquet)
-        ds = ds.map_batches(ProcessItems, fn_constructor_args=(TranslateProcess, job, settings.models,
-                                                               settings.batch_tokens, placement(cluster),
-                                                               settings.protections(), settings.documents),
+        ds = ds.map_batches(ProcessItems, fn_constructor_args=(TranslateProcess, job, settings, placement(cluster)),
                             **actor_pool(cluster))
         stream = _Stream(ds, on_progress)
         with closing(stream.items()) as items:
@@ -201,7 +199,7 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
     """``run_chain`` on Ray, for JSONL, CSV/TSV or Parquet files: the same records (one
     ``ChainResult.to_dict()`` per line), sink and resumption; ``emit`` gets each ``ChainResult``.
     Returns a ``ChainReport``."""
-    from toolkit.chain import CHAIN_POOL_CHARS, ChainReport, chain_inputs, chain_job_key, chain_sink, drive_chain
+    from toolkit.chain import CHAIN_POOL_CHARS, ChainReport, chain_flags, chain_inputs, chain_job_key, chain_sink, drive_chain
     from toolkit.settings import setting
 
     require_ray()
@@ -224,6 +222,7 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
         with closing(stream.items()) as items:
             drive_chain(items, stream.process, sink, progress, pool_chars, report, emit)
         manifest = {"task": "chain", "engine": ENGINE, "job": key, "inputs": input_set.items,
-                    "records": progress.records, "rejected": progress.rejected, "versions": _versions()}
+                    "records": progress.records, "rejected": progress.rejected, "flags": chain_flags(options, progress),
+                    "versions": _versions()}
         report.outputs = sink.finish(manifest if out is not None else None)
     return report

@@ -1,5 +1,5 @@
-"""A Parquet output for Ray jobs: the input's columns (their types kept) with ``translations``
-and ``dir``, written to ``OUT.partial`` and renamed at the end.
+"""A Parquet output for Ray jobs: the input's columns (their types kept) with ``translations``,
+``dir`` and ``flags``, written to ``OUT.partial`` and renamed at the end.
 
 A Parquet file cannot be appended to once closed, so an interrupted job with a Parquet output
 starts again (its checkpoint is not kept), and so does a finished one whose inputs changed (one
@@ -22,7 +22,7 @@ class ParquetSink(Locked):
     """The sinks' building blocks (``toolkit.io.sinks``: side files, lock, rejects file) around a
     Parquet writer."""
 
-    def __init__(self, out: Path, inputs: InputSet, targets: Sequence[str]):
+    def __init__(self, out: Path, inputs: InputSet, targets: Sequence[str], flags: bool = True):
         import pyarrow as pa
 
         from toolkit.distributed.reading import open_parquet
@@ -39,6 +39,11 @@ class ParquetSink(Locked):
             base = pa.schema([(c, pa.string()) for c in inputs.columns])
         per_target = pa.struct([(t, pa.string()) for t in targets])
         self.schema = base.append(pa.field("translations", per_target)).append(pa.field("dir", per_target))
+        if flags:  # per target, the flagged segments (``toolkit.translate.flagged``)
+            flag = pa.struct([("check", pa.string()), ("detail", pa.string())])
+            segment = pa.struct([("segment", pa.int64()), ("source", pa.string()), ("translation", pa.string()),
+                                 ("flags", pa.list_(flag))])
+            self.schema = self.schema.append(pa.field("flags", pa.struct([(t, pa.list_(segment)) for t in targets])))
         self._writer = None
 
     def _checks(self) -> None:

@@ -72,12 +72,15 @@ Item = Union[Record, Reject]
 class Finished:
     """One record done: ``output`` is the output record exactly as a JSON line of the job carries it;
     ``texts`` the result texts by language (what a document output writes as files); ``result`` the
-    typed result, when the processing function has one (``ChainResult``)."""
+    typed result, when the processing function has one (``ChainResult``); ``counts`` what it adds to
+    the job's counters (e.g. flagged segments), kept per input unit so that a rerun which reuses the
+    unit's output counts them too."""
 
     record: Record
     output: dict
     texts: dict[str, str] = field(default_factory=dict)
     result: Any = None
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

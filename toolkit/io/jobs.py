@@ -79,7 +79,8 @@ def run_job(items: Iterable[Item], process: Callable[[list[Record]], list], sink
     """Run ``process`` over the items not done yet, pool by pool, writing each pool to ``sink``.
 
     ``progress`` is what ``sink.begin`` returned; ``counters()`` gives this run's running counts
-    (kept in the checkpoint, added to the earlier runs'); ``on_progress(records, 0)`` is called as
+    (kept in the checkpoint, added to the earlier runs'), to which each ``Finished.counts`` is added
+    (and kept with its unit, for a rerun that reuses the unit's output); ``on_progress(records, 0)`` is called as
     records finish (and once for the records resumed). An ``Unfinished`` from ``process`` writes
     the records before the one that stopped it, then raises its error.
     """
@@ -104,17 +105,26 @@ def run_job(items: Iterable[Item], process: Callable[[list[Record]], list], sink
         progress.rejected += len(rejects)
         report.records += len(finished)
         report.rejected += len(rejects)
-        if counters:
-            now = counters()
-            progress.counters = {k: base.get(k, 0) + now.get(k, 0) for k in {*base, *now}}
+        now = counters() if counters else {}
+        progress.counters = {k: base.get(k, 0) + now.get(k, 0) for k in {*base, *now}}
         sink.write(finished, rejects, progress)
         if on_progress:
             on_progress(len(finished), 0)
 
+    def count(unit: str, counts: dict[str, int]) -> None:
+        """Add a record's (or a reused unit's) counts to the job's, and to its unit's."""
+        if not counts:
+            return
+        kept = progress.spans.setdefault(unit, {}).setdefault("counts", {})
+        for name, n in counts.items():
+            for totals in (base, kept, progress.counters):
+                totals[name] = totals.get(name, 0) + n
+
     def copy(unit: str) -> None:
-        """The finished output of an unchanged unit, copied where its records go."""
+        """The finished output of an unchanged unit, copied where its records go (its counts too)."""
         entry, spans = progress.reuse.pop(unit)
         sink.reuse(unit, spans, progress)
+        count(unit, spans.get("counts", {}))
         rejected = entry[2]
         progress.units[unit] = list(entry)
         progress.records += entry[1] - rejected
@@ -138,6 +148,7 @@ def run_job(items: Iterable[Item], process: Callable[[list[Record]], list], sink
             result = next(answers) if isinstance(item, Record) else item
             if isinstance(result, Finished):
                 finished.append(result)
+                count(item.unit, result.counts)
             else:
                 rejects.append(result if result.unit else dataclasses.replace(result, unit=item.unit))
             if item.unit not in progress.units:

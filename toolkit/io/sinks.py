@@ -10,7 +10,8 @@ step.
 - ``StreamSink``: one file built by appending (JSONL, CSV/TSV, JSON lines, text) to ``OUT.partial``,
   renamed to ``OUT`` at the end; ``OUT.lock``, ``OUT.progress.json``, ``OUT.rejects.jsonl`` beside it.
 - ``FolderSink``: one file per record and language, each written atomically (a folder mirror, or
-  the named files of a single document).
+  the named files of a single document); the flagged segments in a sidecar (``toolkit-flags.jsonl`` in the
+  folder, ``OUT.flags.jsonl`` beside a named file), resumed as the rejects file is.
 - ``StdoutSink``: standard output (or any callback), nothing to resume.
 """
 
@@ -101,31 +102,43 @@ def _append_with_spans(path: Path, pieces: Sequence[tuple[str, str]], spans: dic
     append_durably(path, "".join(text for _, text in pieces))
 
 
-class RejectsFile:
-    """A job's rejects file: one JSON line per record set aside (``origin``, ``reason``, the
-    ``line`` as read), appended durably with each unit's span of bytes."""
+class SideFile:
+    """A JSON-lines side file of the output (``name``: "rejects", "flags"), appended durably with each
+    unit's span of bytes, and copied from the finished job's for its unchanged units."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.previous: bytes | None = None  # the finished job's rejects, kept to copy its unchanged units' from
+    def __init__(self, path: Path, name: str):
+        self.path, self.name = path, name
+        self.previous: bytes | None = None  # the finished job's file, kept to copy its unchanged units' lines from
 
-    def append(self, rejects: Sequence[Reject], spans: dict) -> None:
-        if rejects:
-            _append_with_spans(self.path, [(r.unit, json.dumps({"origin": r.origin, "reason": r.reason, "line": r.raw},
-                                                                ensure_ascii=False) + "\n") for r in rejects], spans, "rejects")
+    def add(self, lines: Sequence[tuple[str, dict]], spans: dict) -> None:
+        """Append ``lines`` (unit, JSON object)."""
+        if lines:
+            _append_with_spans(self.path, [(unit, json.dumps(line, ensure_ascii=False) + "\n") for unit, line in lines],
+                               spans, self.name)
 
     def copy(self, unit: str, span: list | None, spans: dict) -> None:
         if span:
-            _append_with_spans(self.path, [(unit, self.previous[span[0]:span[1]].decode("utf-8"))], spans, "rejects")
+            _append_with_spans(self.path, [(unit, self.previous[span[0]:span[1]].decode("utf-8"))], spans, self.name)
 
     def kept(self) -> list[str]:
-        """The file, when it has any rejects; an empty one (left by an earlier run) is removed."""
+        """The file, when it has any lines; an empty one (left by an earlier run) is removed."""
         if not self.path.exists():
             return []
         if self.path.stat().st_size == 0:
             self.path.unlink()
             return []
         return [str(self.path)]
+
+
+class RejectsFile(SideFile):
+    """A job's rejects file: one JSON line per record set aside (``origin``, ``reason``, the
+    ``line`` as read)."""
+
+    def __init__(self, path: Path):
+        super().__init__(path, "rejects")
+
+    def append(self, rejects: Sequence[Reject], spans: dict) -> None:
+        self.add([(r.unit, {"origin": r.origin, "reason": r.reason, "line": r.raw}) for r in rejects], spans)
 
 
 class Locked:
@@ -167,6 +180,9 @@ class _Resumable(Locked):
     rejects: RejectsFile
     progress: Progress | None = None
 
+    def _side_files(self) -> list[SideFile]:
+        return [self.rejects]
+
     def _output_size(self) -> int | None:
         """The size of the one output file (None: one file per record)."""
         return None
@@ -178,18 +194,21 @@ class _Resumable(Locked):
 
     def begin(self, job: str, units: dict[str, list], restart: bool) -> Progress:
         finished = None if restart else self._finished()
-        if finished is not None and not self.checkpoint.path.exists() and _size(self.rejects.path) == finished["sizes"]["rejects"]:
-            self.rejects.previous = self.rejects.path.read_bytes() if self.rejects.path.exists() else b""
+        for side in self._side_files():
+            if finished is not None and not self.checkpoint.path.exists() and _size(side.path) == finished["sizes"].get(side.name):
+                side.previous = side.path.read_bytes() if side.path.exists() else b""
         self.progress = self.checkpoint.load(job, units, restart, finished)
-        if self.rejects.previous is None:  # the finished job's rejects are gone: its units with rejects are redone
-            for unit in [u for u, (_, spans) in self.progress.reuse.items() if spans.get("rejects")]:
-                del self.progress.reuse[unit]
+        for side in self._side_files():
+            if side.previous is None:  # the finished job's side file is gone: its units with lines there are redone
+                for unit in [u for u, (_, spans) in self.progress.reuse.items() if spans.get(side.name)]:
+                    del self.progress.reuse[unit]
         return self.progress
 
     def _manifest(self, manifest: dict) -> dict:
         """The caller's manifest, plus what a rerun of the finished job needs."""
         return {**manifest, "job": self.checkpoint.job, "units": self.progress.units, "spans": self.progress.spans,
-                "counters": self.progress.counters, "sizes": {"out": self._output_size(), "rejects": _size(self.rejects.path)}}
+                "counters": self.progress.counters,
+                "sizes": {"out": self._output_size(), **{side.name: _size(side.path) for side in self._side_files()}}}
 
 
 def _copy_span(source: Path, span: list, dest: Path) -> None:
@@ -265,18 +284,23 @@ class StreamSink(_Resumable):
 class FolderSink(_Resumable):
     """One file per record and language (``files_of`` names them, relative to ``folder``); each
     appears whole or not at all; resumable. ``name`` is the output as the user gave it: a folder, or
-    a file name whose per-language files go beside it (its lock, checkpoint and rejects too)."""
+    a file name whose per-language files go beside it (its lock, checkpoint and rejects too).
+    ``flags_of``: a record's lines of the flags sidecar (None: no sidecar)."""
 
     def __init__(self, name: Path, folder: Path, files_of: Callable[[Finished], dict[str, str]],
-                 inputs: Sequence[str] = (), check_rejects: bool = False):
-        self.name, self.folder, self.files_of, self.inputs = name, folder, files_of, inputs
+                 inputs: Sequence[str] = (), check_rejects: bool = False,
+                 flags_of: Callable[[Finished], list[dict]] | None = None):
+        self.name, self.folder, self.files_of, self.inputs, self.flags_of = name, folder, files_of, inputs, flags_of
         as_folder = name == folder
         meta = (lambda suffix: folder / f".toolkit{suffix}") if as_folder else (lambda suffix: beside(name, suffix))
         self.rejects_path = folder / "rejects.jsonl" if as_folder else beside(name, ".rejects.jsonl")
+        self.flags_path = folder / "toolkit-flags.jsonl" if as_folder else beside(name, ".flags.jsonl")
         self.manifest_path = folder / "toolkit-manifest.json" if as_folder else beside(name, ".manifest.json")
         self.lock = OutputLock(meta(".lock"), name)
-        self.checkpoint = Checkpoint(meta("-progress.json") if as_folder else meta(".progress.json"), [self.rejects_path])
+        self.checkpoint = Checkpoint(meta("-progress.json") if as_folder else meta(".progress.json"),
+                                     [self.rejects_path, self.flags_path])
         self.rejects = RejectsFile(self.rejects_path)
+        self.flags = SideFile(self.flags_path, "flags")
         self.check_rejects = check_rejects
         self.as_folder = as_folder
         self.written: list[str] = []
@@ -287,7 +311,11 @@ class FolderSink(_Resumable):
             raise OutputError(f"the output {self.folder} is a file, not a folder", "name a folder for this output")
         check_not_an_input([self.name] if not self.as_folder else [], self.folder if self.as_folder else None, self.inputs)
         if not self.as_folder:
-            _check_side_files(self.name, [self.rejects_path, self.manifest_path, self.lock.path, self.checkpoint.path])
+            _check_side_files(self.name, [self.rejects_path, self.flags_path, self.manifest_path, self.lock.path,
+                                          self.checkpoint.path])
+
+    def _side_files(self) -> list[SideFile]:
+        return [self.rejects, self.flags]
 
     def write(self, finished: Sequence[Finished], rejects: Sequence[Reject], progress: Progress) -> None:
         for item in finished:
@@ -297,18 +325,23 @@ class FolderSink(_Resumable):
                     raise OutputError(f"the output {path} is also an input", "write the output elsewhere")
                 write_atomic(path, text)
                 self.written.append(str(path))
+        if self.flags_of is not None:
+            self.flags.add([(item.record.unit, line) for item in finished for line in self.flags_of(item)], progress.spans)
         self.rejects.append(rejects, progress.spans)
         self.checkpoint.commit(progress)
 
     def reuse(self, unit: str, spans: dict, progress: Progress) -> None:
-        self.rejects.copy(unit, spans.get("rejects"), progress.spans)  # the unit's files are there as they were
+        for side in self._side_files():  # the unit's files are there as they were
+            side.copy(unit, spans.get(side.name), progress.spans)
 
     def finish(self, manifest: dict | None) -> list[str]:
         if self.progress is not None and self.progress.untouched:
-            return self.rejects.kept()
-        kept = self.rejects.kept()
+            return self.flags.kept() + self.rejects.kept()
+        flagged = self.flags.kept()
+        kept = flagged + self.rejects.kept()  # the rejects last: the job's report names them so
         if manifest is not None:
-            write_atomic(self.manifest_path, json_bytes(self._manifest(manifest), indent=2))
+            sidecar = {"flags_file": flagged[0] if flagged else None} if self.flags_of is not None else {}
+            write_atomic(self.manifest_path, json_bytes(self._manifest({**manifest, **sidecar}), indent=2))
         self.checkpoint.finish()
         return list(self.written) + kept
 

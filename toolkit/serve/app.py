@@ -30,6 +30,7 @@ from toolkit.serve.limits import RateLimiter
 from toolkit.serve.markup import translate_html
 from toolkit.serve.params import ApiError, BodyTimeout, BodyTooLarge, Params, read_params, required
 from toolkit.serve.service import TranslationService
+from toolkit.translate.flagged import checkers, segment_flags
 
 STATIC = Path(__file__).parent / "static"
 
@@ -74,6 +75,7 @@ class _Translation:
     alternatives: int
     protect: bool | None = None  # None: the server's
     glossary: object = None  # the request's {"source term": "target term"}, on top of the server's
+    flags: bool = False  # each text's flagged segments in the answer
 
 
 class Api:
@@ -187,17 +189,22 @@ class Api:
             texts = ["\n".join(t.splitlines()) for t in texts]  # line endings as LibreTranslate counts them
         if batch and self.config.batch_limit != -1 and len(texts) > self.config.batch_limit:
             raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({self.config.batch_limit})")
+        flags = bool(_switch(params, "flags"))
+        if flags and (alternatives or text_format == "html"):
+            raise ApiError(400, "Invalid request: flags are given for plain text without alternatives")
         return _Translation(texts, batch, source, target, text_format, alternatives, _switch(params, "protect"),
-                            _glossary(params))
+                            _glossary(params), flags)
 
     async def _translate(self, job: _Translation, access: _Access) -> Response:
         src, tgt, detected = self._check_translation(job)
-        translated, alts = await self._dispatch_translation(job, src, tgt)
+        translated, alts, flags = await self._dispatch_translation(job, src, tgt)
         result: dict = {"translatedText": translated if job.batch else translated[0]}
         if job.source.lower() == "auto":
             result["detectedLanguage"] = [detected] * len(job.texts) if job.batch else detected
         if job.alternatives:
             result["alternatives"] = alts if job.batch else alts[0]
+        if job.flags:
+            result["flags"] = flags if job.batch else flags[0]
         return _Json(result)
 
     def _check_translation(self, job: _Translation) -> tuple[str, str, dict]:
@@ -210,22 +217,27 @@ class Api:
         self._check_pair(src, tgt)
         return src, tgt, detected
 
-    async def _dispatch_translation(self, job: _Translation, src: str, tgt: str) -> tuple[list[str], list[list[str]]]:
-        """Each text's translation and alternatives, from the service's queue for the pair."""
+    async def _dispatch_translation(self, job: _Translation, src: str,
+                                    tgt: str) -> tuple[list[str], list[list[str]], list[list[dict]]]:
+        """Each text's translation, alternatives and flagged segments (when asked), from the service's
+        queue for the pair."""
         texts, none = job.texts, [[] for _ in job.texts]
         if not any(_translatable(t) for t in texts):
-            return list(texts), none
+            return list(texts), none, none
         try:
             protection = self.config.protection(tgt, job.protect, job.glossary)
         except ToolkitError as exc:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
         if job.format == "html":  # as LibreTranslate: no alternatives for HTML
             return [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes, protection)))
-                    for t in texts], none
+                    for t in texts], none, none
         if job.alternatives:
             hypotheses = await self._run(self.service.alternatives(src, tgt, texts, job.alternatives + 1, protection))
-            return [h[0] for h in hypotheses], [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses]
-        return await self._run(self.service.translate(src, tgt, texts, protection)), none
+            return ([h[0] for h in hypotheses], [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses],
+                    none)
+        documents = await self._run(self.service.documents(src, tgt, texts, protection))
+        check = checkers(src, {tgt: protection})[tgt] if job.flags else None  # run only for the texts that ask
+        return [d.text for d in documents], none, [segment_flags(d, check) for d in documents] if job.flags else none
 
     def _check_pair(self, src: str, tgt: str) -> None:
         try:
@@ -461,7 +473,8 @@ ROUTES = (
     Endpoint("/", Api.index),
     Endpoint("/translate", Api.translate, ("POST",), "Translate text",
              "translatedText (a string, or a list for a list q); detectedLanguage when source is auto; "
-             "alternatives when asked", ("q", "source", "target", "format", "alternatives", "protect", "glossary"),
+             "alternatives when asked; flags (each text's flagged segments) when asked",
+             ("q", "source", "target", "format", "alternatives", "protect", "glossary", "flags"),
              ("q", "source", "target"),
              access=True),
     Endpoint("/detect", Api.detect, ("POST",), "Detect the language of text", "a list of {confidence, language}",

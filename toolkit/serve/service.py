@@ -24,6 +24,7 @@ from toolkit.serve.config import ServeConfig
 from toolkit.serve.metrics import Metrics
 from toolkit.text.codes import Protection
 from toolkit.translate.base import Translator
+from toolkit.translate.engine import TranslatedDocument
 
 
 @dataclass
@@ -102,16 +103,17 @@ class TranslationService:
                                         on_reject=metrics.reject)
         self._chain_queue = MicroBatcher(None, self.chain_executor, 1, 0, c.queue_limit, on_reject=metrics.reject)
 
-    def _translate_fn(self, budget: int) -> Callable[[list[str]], list[str]]:
-        from toolkit.translate.engine import translate_texts
+    def _translate_fn(self, budget: int) -> Callable[[list[str]], list[TranslatedDocument]]:
+        from toolkit.translate.engine import translate_documents
 
         metrics = self.metrics
 
         def run(translator: Translator, texts: list[str], protection: Protection | None = None,
-                markdown: bool = False) -> list[str]:
+                markdown: bool = False) -> list[TranslatedDocument]:
             hits, misses = translator.hits, translator.misses
-            out = translate_texts(texts, translator, budget, protection=protection or self.config.protection(translator.target),
-                                  markdown=[markdown] * len(texts))
+            out = translate_documents(texts, translator, budget,
+                                      protection=protection or self.config.protection(translator.target),
+                                      markdown=[markdown] * len(texts))
             metrics.memory(translator.hits - hits, translator.misses - misses)
             return out
 
@@ -156,8 +158,14 @@ class TranslationService:
     # ------------------------------------------------------------------ work
     async def translate(self, source: str, target: str, texts: Sequence[str], protection: Protection | None = None,
                         markdown: bool = False) -> list[str]:
-        """Translations of ``texts``; Markdown documents, or with a request's own ``protection``
-        (``ServeConfig.protection``), they are translated on their own rather than batched with other requests'."""
+        """Translations of ``texts`` (``documents``, the texts only)."""
+        return [d.text for d in await self.documents(source, target, texts, protection, markdown)]
+
+    async def documents(self, source: str, target: str, texts: Sequence[str], protection: Protection | None = None,
+                        markdown: bool = False) -> list[TranslatedDocument]:
+        """Translations of ``texts`` with their segments; Markdown documents, or with a request's own
+        ``protection`` (``ServeConfig.protection``), they are translated on their own rather than batched
+        with other requests'."""
         from toolkit.translate.engine import default_batch_tokens
 
         pair = self.pair(source, target)

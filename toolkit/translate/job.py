@@ -3,10 +3,14 @@ over files with the one resumable runner (``run_translation_job``).
 
 The output record of a translation (one JSON line of ``--json`` or JSONL output):
 
-- JSONL and CSV/TSV inputs: the input's fields, plus ``translations`` ({lang: text}) and ``dir``
-  ({lang: "rtl" | "ltr"}), added to those the record already has;
+- JSONL and CSV/TSV inputs: the input's fields, plus ``translations`` ({lang: text}), ``dir``
+  ({lang: "rtl" | "ltr"}) and ``flags`` ({lang: flagged segments}, ``toolkit.translate.flagged``;
+  not with the checks off), added to those the record already has;
 - documents (texts, files, folders): ``id``, ``source`` (where it came from), ``source_lang``,
-  ``translations``, ``dir`` and ``provenance`` ({lang: model provenance}).
+  ``translations``, ``dir``, ``flags`` and ``provenance`` ({lang: model provenance}).
+
+CSV/TSV outputs show the flags as a ``flags_LANG`` column; document outputs to files write them to a
+sidecar (``OUT.flags.jsonl``, or ``toolkit-flags.jsonl`` in an output folder).
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from toolkit.provenance import DecodingSettings, library_versions
 from toolkit.text.codes import Protection
 from toolkit.translate.base import Translator
 from toolkit.translate.documents import pool_texts
-from toolkit.translate.engine import translate_documents
+from toolkit.translate.engine import Check, translate_documents
+from toolkit.translate.flagged import checkers, count_flags, flag_counts, flags_text, segment_flags, sidecar_lines
 from toolkit.translate.glossary import Glossary, protections
 
 # A pool of records is translated together (sorted and batched across documents), then written
@@ -41,7 +46,7 @@ POOL_CHARS = 100_000
 
 
 # The fields a translation adds to an input record ({lang: ...}), merged into those it has.
-ADDED_FIELDS = ("translations", "dir")
+ADDED_FIELDS = ("translations", "dir", "flags")
 
 
 def directions(targets: Sequence[str]) -> dict[str, str]:
@@ -55,23 +60,26 @@ def provenance(translators: dict[str, Translator]) -> dict[str, dict]:
 def translate_records(records: Sequence[Record], translators: dict[str, Translator], batch_tokens: int | None = None,
                       on_batch: Callable[[int], None] | None = None,
                       protection: Mapping[str, Protection] | None = None,
-                      documents: FormatOptions = FormatOptions()) -> list[Finished]:
+                      documents: FormatOptions = FormatOptions(),
+                      checks: Mapping[str, Check] | None = None) -> list[Finished]:
     """Translate records into every target of ``translators`` (one per target, same source): the
     sentences of all records are pooled, sorted by length and batched by tokens. Returns one
     ``Finished`` per record, in order, whose ``output`` is the output record (module docstring) and
     whose ``result`` is its ``TranslatedDocument`` per target (segments and flags). ``protection``: per
     target, the spans and glossary terms to protect (default: the spans, no glossary). A document of a
     known format (``toolkit.formats``) is translated part by part and written back as ``documents`` says.
+    ``checks``: per target, the check of each segment (``JobSettings.checks``; None: no ``flags`` in the output).
     ``on_batch(n)`` is called after each batch of n distinct sentences."""
     if not records:
         return []
+    added = ADDED_FIELDS if checks is not None else ADDED_FIELDS[:2]
     for n, record in enumerate(records):  # a field the output adds to must be an object, or it would be lost
-        name = next((k for k in ADDED_FIELDS if not isinstance((record.fields or {}).get(k, {}), dict)), None)
+        name = next((k for k in added if not isinstance((record.fields or {}).get(k, {}), dict)), None)
         if name is not None:
             error = InputError(f"{record.origin}: the field '{name}' is not an object of languages; the output "
                                "would replace it", f"rename the field (or column) '{name}' in the input")
-            raise Unfinished(translate_records(records[:n], translators, batch_tokens, on_batch, protection, documents),
-                             error)
+            raise Unfinished(translate_records(records[:n], translators, batch_tokens, on_batch, protection, documents,
+                                               checks), error)
     source = next(iter(translators.values())).source
     dirs = directions(list(translators))
     protection = protection or {}
@@ -79,20 +87,23 @@ def translate_records(records: Sequence[Record], translators: dict[str, Translat
     for t, tr in translators.items():
         pool = pool_texts(records, documents)  # read again per target: writing fills a parsed document in
         done = translate_documents(pool.texts, tr, batch_tokens, on_batch, protection.get(t, Protection()), pool.markdown,
-                                   markup=pool.markup)
+                                   checks.get(t) if checks is not None else None, markup=pool.markup)
         translated[t] = pool.assemble(done, t)
     origin = provenance(translators)
     finished = []
     for i, record in enumerate(records):
-        documents = {t: translated[t][i] for t in translators}
-        translations = {t: d.text for t, d in documents.items()}
-        if record.fields is not None:  # added to the translations a record has (from an earlier job)
-            output = {**record.fields, "translations": {**record.fields.get("translations", {}), **translations},
-                      "dir": {**record.fields.get("dir", {}), **dirs}}
+        results = {t: translated[t][i] for t in translators}
+        translations = {t: d.text for t, d in results.items()}
+        added = {"translations": translations, "dir": dirs}
+        if checks is not None:
+            added["flags"] = {t: segment_flags(d) for t, d in results.items()}
+        if record.fields is not None:  # added to what a record has (from an earlier job)
+            output = {**record.fields, **{k: {**record.fields.get(k, {}), **v} for k, v in added.items()}}
         else:
-            output = {"id": record.id, "source": record.origin, "source_lang": source, "translations": translations,
-                      "dir": dirs, "provenance": origin}
-        finished.append(Finished(record, output, translations, documents))
+            output = {"id": record.id, "source": record.origin, "source_lang": source, **added, "provenance": origin}
+        counts: dict[str, int] = {}
+        count_flags(output.get("flags", {}), translators, counts)
+        finished.append(Finished(record, output, translations, results, counts))
     return finished
 
 
@@ -115,6 +126,7 @@ class TranslationJob:
     glossary: Path | None = None  # None: the «glossary» setting, else none
     line_length: int | None = None  # subtitles' longest line; None: the «line_length» setting, else each cue's line count
     overwrite: bool = False  # PO entries that have a translation are translated again
+    flags: bool | None = None  # each segment checked, its flags in the outputs; None: the «flags» setting, else on
     inputs: InputOptions = InputOptions()
     out: Path | None = None  # None: standard output
     as_json: bool = False
@@ -133,14 +145,15 @@ class JobSummary:
     total_rejected: int = 0
     sentences: int = 0
     bound_reached: dict[str, int] = field(default_factory=dict)  # per target: outputs cut at the length bound
+    flags: dict[str, int] = field(default_factory=dict)  # flagged segments: "segments" in all, and per check
     outputs: list[str] = field(default_factory=list)  # the files really written
 
 
 class _Formats:
     """How finished records look in each kind of output."""
 
-    def __init__(self, inputs: InputSet, targets: Sequence[str], as_json: bool):
-        self.inputs, self.targets, self.as_json = inputs, list(targets), as_json
+    def __init__(self, inputs: InputSet, targets: Sequence[str], as_json: bool, flags: bool):
+        self.inputs, self.targets, self.as_json, self.flags = inputs, list(targets), as_json, flags
         self.delimiter = TABLE_SUFFIXES.get(Path(inputs.items[0]).suffix.lower(), ",")
         self.several = len(self.targets) > 1 or len(inputs.items) > 1 or path_kind(inputs.items[0]) == "dir"
 
@@ -148,8 +161,9 @@ class _Formats:
         return f"{self.inputs.options.column}_{target}"
 
     def columns(self) -> list[str]:
-        """The input's columns, then a column per target (one the input has already is replaced in place)."""
-        added = [self.target_column(t) for t in self.targets]
+        """The input's columns, then a column per target and, with the checks on, a ``flags_LANG`` column
+        per target (one the input has already is replaced in place)."""
+        added = [self.target_column(t) for t in self.targets] + [f"flags_{t}" for t in self.targets if self.flags]
         return self.inputs.columns + [c for c in added if c not in self.inputs.columns]
 
     def header(self) -> str:
@@ -165,6 +179,8 @@ class _Formats:
     def line(self, item: Finished) -> str:
         if self.inputs.kind == "table":
             row = {**(item.record.fields or {}), **{self.target_column(t): item.texts[t] for t in self.targets}}
+            if self.flags:
+                row.update({f"flags_{t}": flags_text(item.output["flags"][t]) for t in self.targets})
             return self._csv_row([row.get(c) or "" for c in self.columns()])
         if self.inputs.kind == "jsonl" or self.as_json:
             return json.dumps(item.output, ensure_ascii=False) + "\n"
@@ -215,10 +231,11 @@ def _check_mirrored_names(inputs: InputSet, out: Path, targets: Sequence[str]) -
                           "translate them to separate output folders")
 
 
-def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], None] | None = None) -> Sink:
-    """The sink for the job's output (not opened yet): documents to files, or a stream file, or
-    standard output (``emit`` instead, when given)."""
-    formats = _Formats(inputs, job.targets, job.as_json)
+def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], None] | None = None,
+              flags: bool = True) -> Sink:
+    """The sink for the job's output (not opened yet): documents to files (``flags``: with the flags
+    sidecar), or a stream file, or standard output (``emit`` instead, when given)."""
+    formats = _Formats(inputs, job.targets, job.as_json, flags)
     check_rejects = job.inputs.skip_bad
     out = job.out
     if out is None:
@@ -226,20 +243,21 @@ def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], 
         return StdoutSink(None if emit else formats.line, rejects, formats.header(), emit, check_rejects)
     if inputs.kind == "documents" and not job.as_json:
         targets = list(job.targets)
+        flags_of = (lambda item: sidecar_lines(item.record.id, item.record.origin, item.output["flags"])) if flags else None
         if _single_file_output(inputs, out):
             def named(item: Finished) -> dict[str, str]:
                 if len(targets) == 1:
                     return {out.name: item.texts[targets[0]]}
                 return {f"{out.stem}.{t}{out.suffix}": item.texts[t] for t in targets}
 
-            return FolderSink(out, out.parent, named, inputs.items, check_rejects)
+            return FolderSink(out, out.parent, named, inputs.items, check_rejects, flags_of)
 
         _check_mirrored_names(inputs, out, targets)
 
         def mirrored(item: Finished) -> dict[str, str]:
             return {translated_name(item.record.relpath, t): item.texts[t] for t in targets}
 
-        return FolderSink(out, out, mirrored, inputs.items, check_rejects)
+        return FolderSink(out, out, mirrored, inputs.items, check_rejects, flags_of)
     return StreamSink(out, formats.line, inputs.items, formats.header(), check_rejects)
 
 
@@ -257,10 +275,15 @@ class JobSettings:
     protect: bool = True
     glossary: Glossary | None = None
     documents: FormatOptions = FormatOptions()
+    flags: bool = True
 
     def protections(self) -> dict[str, Protection]:
         """What the translation into each target protects: the spans (unless off) and the glossary's terms."""
         return protections(self.targets, self.glossary, self.protect)
+
+    def checks(self) -> dict[str, Check] | None:
+        """The check of each segment per target (the glossary's forms known); None with the checks off."""
+        return checkers(self.source, self.protections()) if self.flags else None
 
 
 def job_settings(job: TranslationJob) -> JobSettings:
@@ -276,12 +299,30 @@ def job_settings(job: TranslationJob) -> JobSettings:
     pool_chars = setting("pool_chars", job.pool_chars, POOL_CHARS)
     threads = resolve_threads(job.threads)
     protect = setting("protect", job.protect, True, true_or_false)
+    flags = setting("flags", job.flags, True, true_or_false)
     glossary_file = setting("glossary", job.glossary, None, str)
     glossary = read_glossary(glossary_file, targets, strict=job.glossary is not None) if glossary_file else None
     documents = FormatOptions(setting("line_length", job.line_length, None, whole_number(10)), job.overwrite)
     check_settings()
     return JobSettings(source, targets, models_for(source, list(targets), list(job.models)), batch_tokens, pool_chars,
-                       threads, protect, glossary, documents)
+                       threads, protect, glossary, documents, flags)
+
+
+class RecordsTranslation:
+    """``translate_records`` as a job's processing function, on every engine, with the job's
+    protections and checks; ``counters``: its running count of outputs cut at the length bound."""
+
+    def __init__(self, translators: dict[str, Translator], settings: JobSettings,
+                 on_batch: Callable[[int], None] | None = None):
+        self.translators, self.settings, self.on_batch = translators, settings, on_batch
+        self.protections, self.checks = settings.protections(), settings.checks()
+
+    def counters(self) -> dict[str, int]:
+        return {f"bound_reached:{t}": tr.bound_reached for t, tr in self.translators.items()}
+
+    def __call__(self, records: list[Record]) -> list[Finished]:
+        return translate_records(records, self.translators, self.settings.batch_tokens, self.on_batch,
+                                 self.protections, self.settings.documents, self.checks)
 
 
 def translation_job_key(kind: str, options: InputOptions, job: TranslationJob, settings: JobSettings) -> str:
@@ -290,7 +331,7 @@ def translation_job_key(kind: str, options: InputOptions, job: TranslationJob, s
     return job_key({"task": "translate", "kind": kind, "inputs": options.__dict__, "source": settings.source,
                     "models": settings.models, "backend": job.backend, "quantization": job.quantization,
                     "beams": job.beams, "json": job.as_json, "protect": settings.protect,
-                    "glossary": settings.glossary.digest if settings.glossary else None,
+                    "glossary": settings.glossary.digest if settings.glossary else None, "flags": settings.flags,
                     **({"documents": settings.documents.__dict__} if kind == "documents" else {})})
 
 
@@ -301,9 +342,10 @@ def finish_translation(sink: Sink, job: TranslationJob, inputs: InputSet, settin
     what the job did. Without ``report`` the job had nothing to do: a finished job none of whose
     inputs changed, whose output stays as it is."""
     bound_reached = {t: progress.counters.get(f"bound_reached:{t}", 0) for t in settings.targets}
+    flags = flag_counts(progress.counters) if settings.flags else {}
     if report is None:
         return JobSummary(resumed=progress.records, total_records=progress.records, total_rejected=progress.rejected,
-                          bound_reached=bound_reached, outputs=sink.finish(None))
+                          bound_reached=bound_reached, flags=flags, outputs=sink.finish(None))
     manifest = {
         "task": "translate",
         **({"engine": engine} if engine else {}),
@@ -311,6 +353,7 @@ def finish_translation(sink: Sink, job: TranslationJob, inputs: InputSet, settin
         "records": progress.records,
         "rejected": progress.rejected,
         "bound_reached": bound_reached,
+        "flags": flags if settings.flags else None,  # flagged segments over the whole job: in all, and per check
         "protect": settings.protect,
         "glossary": settings.glossary.describe() if settings.glossary else None,
         "models": models,
@@ -318,7 +361,8 @@ def finish_translation(sink: Sink, job: TranslationJob, inputs: InputSet, settin
     }
     return JobSummary(records=report.records, resumed=report.resumed, rejected=report.rejected,
                       total_records=progress.records, total_rejected=progress.rejected, sentences=sentences,
-                      bound_reached=bound_reached, outputs=sink.finish(manifest if job.out is not None else None))
+                      bound_reached=bound_reached, flags=flags,
+                      outputs=sink.finish(manifest if job.out is not None else None))
 
 
 def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
@@ -338,7 +382,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
     input_set = inputs if isinstance(inputs, InputSet) else classify(list(inputs), job.inputs)
     settings = job_settings(job)
     sentences = 0
-    with open_sink(input_set, job, emit) as sink:
+    with open_sink(input_set, job, emit, settings.flags) as sink:
         progress = sink.begin(translation_job_key(input_set.kind, input_set.options, job, settings),
                               input_set.units(), job.restart)
         if progress.untouched:
@@ -352,13 +396,7 @@ def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
             if on_progress:
                 on_progress(0, n)
 
-        def process(records: list[Record]) -> list[Finished]:
-            return translate_records(records, translators, settings.batch_tokens, on_batch, settings.protections(),
-                                     settings.documents)
-
-        def counters() -> dict[str, int]:
-            return {f"bound_reached:{t}": tr.bound_reached for t, tr in translators.items()}
-
-        report = run_job(read_items(input_set), process, sink, progress, settings.pool_chars, counters,
+        process = RecordsTranslation(translators, settings, on_batch)
+        report = run_job(read_items(input_set), process, sink, progress, settings.pool_chars, process.counters,
                          (lambda records, _: on_progress(records, 0)) if on_progress else None)
         return finish_translation(sink, job, input_set, settings, progress, report, sentences, provenance(translators))

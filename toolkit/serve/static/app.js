@@ -32,7 +32,41 @@ function selectedTargets() {
   return [...document.querySelectorAll("#targets input:checked")].map((box) => box.value);
 }
 
-function showOutput(lang, text, kind) {
+// Why a segment is flagged, for a person: "numbers: missing: 1,200; names: dropped: Tirana".
+function reasons(flags) {
+  return flags.map((f) => (f.detail ? `${f.check}: ${f.detail}` : f.check)).join("; ");
+}
+
+// The text with each flagged segment (``translation``, or a summary sentence's ``text``, in order) in a
+// <mark> that says why on hover (title) and on keyboard focus (tabindex, aria-describedby, shown by CSS).
+function showFlagged(out, text, entries, lang) {
+  let at = 0;
+  const notes = [];
+  entries.forEach((entry, i) => {
+    const segment = entry.translation || entry.text || "";
+    const found = segment ? text.indexOf(segment, at) : -1;
+    if (found < 0) return;
+    const why = reasons(entry.flags);
+    const mark = document.createElement("mark");
+    mark.className = "flagged";
+    mark.tabIndex = 0;
+    mark.title = why;
+    mark.dataset.why = why;
+    mark.textContent = segment;
+    const note = document.createElement("span");
+    note.id = `why-${lang}-${i}`;
+    note.hidden = true;
+    note.textContent = `Flagged: ${why}`;
+    mark.setAttribute("aria-describedby", note.id);
+    out.append(text.slice(at, found), mark);
+    notes.push(note);
+    at = found + segment.length;
+  });
+  out.append(text.slice(at));
+  return notes;
+}
+
+function showOutput(lang, text, kind, flagged = []) {
   const section = document.createElement("section");
   section.className = "output";
   const title = document.createElement("h2");
@@ -42,7 +76,7 @@ function showOutput(lang, text, kind) {
   out.id = `output-${lang}`;
   out.lang = lang;
   out.dir = directions[lang] || (RTL.has(lang) ? "rtl" : "ltr");
-  out.textContent = text;
+  const notes = showFlagged(out, text, flagged, lang);
   const copy = document.createElement("button");
   copy.type = "button";
   copy.textContent = "Copy";
@@ -60,7 +94,7 @@ function showOutput(lang, text, kind) {
   download.id = `download-${lang}`;
   download.href = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
   download.download = `${kind}-${lang}.txt`;
-  section.append(title, out, copy, " ", download);
+  section.append(title, out, copy, " ", download, ...notes);
   $("outputs").append(section);
 }
 
@@ -76,12 +110,14 @@ async function run(kind) {
   try {
     if (kind === "translation") {
       const format = $("file").dataset.format || "text";
-      const results = await Promise.all(targets.map((target) => call("translate", { q, source, target, format })));
-      results.forEach((result, i) => showOutput(targets[i], result.translatedText, kind));
+      const flags = format === "text";  // the service checks plain text only
+      const results = await Promise.all(targets.map((target) => call("translate", { q, source, target, format, flags })));
+      results.forEach((result, i) => showOutput(targets[i], result.translatedText, kind, result.flags || []));
     } else {
       const result = await call("summarize", { q, source, target: targets, method: $("method").value });
+      const flagged = { ...(result.summary_flags || {}), ...(result.flags || {}) };
       for (const lang of targets) {
-        if (lang in result.summary) showOutput(lang, result.summary[lang], kind);
+        if (lang in result.summary) showOutput(lang, result.summary[lang], kind, flagged[lang] || []);
       }
     }
     $("status").textContent = "";
