@@ -50,3 +50,20 @@ def test_the_character_limit_counts_a_subtitle_files_text_not_its_timings(start_
     longer = SRT.replace("next week.", "next week, the agency reported on Monday evening.")
     response = _translate_file(server, "talk.srt", longer.encode())
     assert response.status_code == 400 and "exceeds text limit (120)" in response.json()["error"]
+
+
+def test_a_word_document_comes_back_as_a_word_document_in_persian(files_server):
+    from tests.formats.docx_files import W, make_docx, paragraph_texts, xml
+
+    assert ".docx" in httpx.get(files_server.url + "/frontend/settings").json()["supportedFilesFormat"]
+    response = _translate_file(files_server, "news.docx", make_docx())
+    assert response.status_code == 200, response.text
+    url = response.json()["translatedFileUrl"]
+    assert url.endswith(".news.docx")
+    translated = httpx.get(files_server.url + url).content
+    source_texts, texts = paragraph_texts(make_docx()), paragraph_texts(translated)
+    assert {k: len(v) for k, v in texts.items()} == {k: len(v) for k, v in source_texts.items()}
+    assert all(p.find(f"{W}pPr/{W}bidi") is not None for p in xml(translated).iter(W + "p")
+               if any(r.find(W + "t") is not None for r in p.findall(W + "r")))
+    response = _translate_file(files_server, "news.docx", b"plain text, not a zip")
+    assert response.status_code == 400 and "not a Word (DOCX) file" in response.json()["error"]

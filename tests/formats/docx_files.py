@@ -1,0 +1,144 @@
+"""DOCX test documents: made with python-docx (headings, lists, formatted runs, a hyperlink, a run
+split mid-word by spell-check, a bookmark, fields, a nested table, a text box, header, footer,
+a comment), and the same passed through LibreOffice (``soffice --convert-to docx``) so that tests
+see office-written XML too. ``paragraph_texts`` reads a document's XML back, part by part."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{%s}" % W_URI
+R_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+LINK = "https://example.org/story"
+TEXT_PARTS = ("word/document.xml", "word/header1.xml", "word/footer1.xml", "word/comments.xml")
+
+_TEXTBOX = f'''<w:r xmlns:w="{W_URI}" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+ xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:drawing><wp:inline>
+<wp:extent cx="2000000" cy="500000"/><wp:docPr id="7" name="Text Box 7"/>
+<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>
+<wps:spPr><a:prstGeom prst="rect"/></wps:spPr><wps:txbx><w:txbxContent><w:p><w:r><w:t>Inside the box the votes were counted.</w:t></w:r></w:p>
+</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'''
+
+
+def _run(paragraph, text: str, **props):
+    run = paragraph.add_run(text)
+    for name, value in props.items():
+        setattr(run, name, value)
+    return run
+
+
+def _hyperlink(paragraph, text: str, url: str) -> None:
+    r_id = paragraph.part.relate_to(url, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+                                    is_external=True)
+    link = etree.SubElement(paragraph._p, W + "hyperlink", {f"{{{R_URI}}}id": r_id})
+    run = etree.SubElement(link, W + "r")
+    etree.SubElement(etree.SubElement(run, W + "rPr"), W + "u", {W + "val": "single"})
+    t = etree.SubElement(run, W + "t")
+    t.text = text
+
+
+def _field(paragraph, instruction: str, shown: str) -> None:
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("result", shown), ("end", None)):
+        run = etree.SubElement(paragraph._p, W + "r")
+        if kind == "instr":
+            etree.SubElement(run, W + "instrText").text = text
+        elif kind == "result":
+            etree.SubElement(run, W + "t").text = text
+        else:
+            etree.SubElement(run, W + "fldChar", {W + "fldCharType": kind})
+
+
+def make_docx() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Election results announced", level=1)
+    p = document.add_paragraph("The minister said ")
+    _run(p, "the vote", bold=True)
+    _run(p, " was ")
+    _run(p, "fair", italic=True)
+    _run(p, " and ")
+    _run(p, "final", underline=True)
+    _run(p, ". Read ")
+    _hyperlink(p, "the full story", LINK)
+    _run(p, " online.")
+    p = document.add_paragraph()
+    _run(p, "Parliam")  # split mid-word by spell-check, same formatting: one piece of text
+    etree.SubElement(p._p, W + "proofErr", {W + "type": "spellStart"})
+    _run(p, "ent met on page ")
+    etree.SubElement(p._p, W + "bookmarkStart", {W + "id": "0", W + "name": "met"})
+    _field(p, " PAGE ", "1")
+    etree.SubElement(p._p, W + "bookmarkEnd", {W + "id": "0"})
+    _run(p, " of the report.")
+    document.add_paragraph("Turnout rose in every city.", style="List Bullet")
+    document.add_paragraph("Counting ended at night.", style="List Number")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "City"
+    table.cell(0, 1).text = "Votes"
+    table.cell(1, 0).text = "Tirana"
+    inner = table.cell(1, 1).add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "Nested cell text"
+    p = document.add_paragraph("A box follows: ")
+    p._p.append(etree.fromstring(_TEXTBOX))
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "The daily news"
+    section.footer.paragraphs[0].text = "Printed by the newsroom"
+    commented = document.add_paragraph("Results are final.")
+    document.add_comment(commented.runs, text="Check this with the commission.", author="Editor")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)")
+    return found
+
+
+def convert(path: Path, to: str, out: Path) -> Path:
+    """``path`` converted by LibreOffice headless into ``out`` (a folder); fails when LibreOffice cannot."""
+    profile = out / "lo-profile"
+    result = subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", to,
+                             "--outdir", str(out), str(path)], capture_output=True, text=True, timeout=180)
+    converted = out / f"{path.stem}.{to.split(':')[0]}"
+    assert result.returncode == 0 and converted.is_file(), f"LibreOffice could not convert {path}: {result.stdout}{result.stderr}"
+    return converted
+
+
+def paragraph_texts(data: bytes) -> dict[str, list[str]]:
+    """Each text part's paragraphs (those with text), as their runs' text reads."""
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("word/") and name.endswith(".xml") and name.split("/")[-1].startswith(
+                    ("document", "header", "footer", "footnotes", "endnotes", "comments")):
+                root = etree.fromstring(archive.read(name))
+                texts = []
+                for p in root.iter(W + "p"):
+                    text = "".join(t.text or "" for t in p.iter(W + "t") if _paragraph_of(t) is p)
+                    if text.strip():
+                        texts.append(text)
+                out[name] = texts
+    return out
+
+
+def _paragraph_of(element):
+    while element is not None and element.tag != W + "p":
+        element = element.getparent()
+    return element
+
+
+def xml(data: bytes, name: str = "word/document.xml"):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return etree.fromstring(archive.read(name))
