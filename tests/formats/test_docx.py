@@ -10,6 +10,7 @@ import io
 import zipfile
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
 from tests.formats.docx_files import LINK, W, convert, make_docx, paragraph_texts, soffice, xml
@@ -184,3 +185,34 @@ def test_libreoffice_opens_every_translation_and_converts_it_to_pdf(documents, t
             path.write_bytes(out)
             pdf = convert(path, "pdf", tmp_path)
             assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+
+
+_WORDS = st.sampled_from(["the", "vote", "ëndërr", "çdo", "رأی", "می\u200cدهد", "a < b", "R&D", "<i>", "tab\there", "50%",
+                          "https://a.al", "{name}", " ", "Parliam", "ent"])
+_RUNS = st.lists(st.tuples(st.lists(_WORDS, min_size=1, max_size=3).map(" ".join), st.booleans(), st.booleans()),
+                 min_size=1, max_size=6)
+
+
+def _formatted_chars(data: bytes) -> list[list[tuple[str, bool, bool]]]:
+    """Per paragraph, each character with whether it is bold and italic."""
+    return [[(c, r.find(f"{W}rPr/{W}b") is not None, r.find(f"{W}rPr/{W}i") is not None)
+             for r in p.iter(W + "r") for t in r for c in ((t.text or "") if t.tag == W + "t" else "\t" if t.tag == W + "tab" else "")]
+            for p in xml(data).iter(W + "p")]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(_RUNS, min_size=1, max_size=4))
+def test_round_trip_property(paragraphs):
+    """An identity translation gives every character back with its formatting, whatever the runs."""
+    import docx
+
+    document = docx.Document()
+    for runs in paragraphs:
+        p = document.add_paragraph()
+        for text, bold, italic in runs:
+            run = p.add_run(text)
+            run.bold, run.italic = bold or None, italic or None
+    buffer = io.BytesIO()
+    document.save(buffer)
+    out, _ = _translate(buffer.getvalue(), IdentityTranslator(max_input_tokens=400))
+    assert _formatted_chars(out) == _formatted_chars(buffer.getvalue())
