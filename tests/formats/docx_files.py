@@ -142,3 +142,37 @@ def _paragraph_of(element):
 def xml(data: bytes, name: str = "word/document.xml"):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return etree.fromstring(archive.read(name))
+
+
+def with_office_version(tmp_path_factory, name: str, made: bytes, maker: str) -> dict[str, bytes]:
+    """The document as ``maker`` made it, and as LibreOffice writes it again (when installed)."""
+    found = {maker: made}
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        return found
+    folder = tmp_path_factory.mktemp("lo")
+    (folder / "src").mkdir()
+    (folder / "src" / name).write_bytes(made)
+    found["libreoffice"] = convert(folder / "src" / name, name.rsplit(".", 1)[1], folder).read_bytes()
+    return found
+
+
+def translate_bytes(name: str, data: bytes, translator):
+    """A binary document translated by the job runner's own path: its bytes and its ``TranslatedDocument``."""
+    from toolkit.io.inputs import Record
+    from toolkit.translate.job import translate_records
+
+    record = Record(name, name, "", name, relpath=name, unit=name, data=data)
+    [finished] = translate_records([record], {translator.target: translator})
+    return finished.texts[translator.target], finished.result[translator.target]
+
+
+def assert_libreoffice_converts(documents: dict[str, bytes], name: str, translator_class, folder: Path) -> None:
+    """Every document's translation into Persian and Albanian opens in LibreOffice and becomes a PDF."""
+    soffice()
+    for maker, data in documents.items():
+        for target in ("fa", "sq"):
+            out, _ = translate_bytes(name, data, translator_class(target=target, max_input_tokens=200))
+            path = folder / f"{maker}.{target}.{name.rsplit('.', 1)[1]}"
+            path.write_bytes(out)
+            pdf = convert(path, "pdf", folder)
+            assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000

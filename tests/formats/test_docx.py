@@ -13,12 +13,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from tests.formats.docx_files import LINK, W, convert, make_docx, paragraph_texts, soffice, xml
+from tests.formats.docx_files import (LINK, W, assert_libreoffice_converts, make_docx, paragraph_texts, translate_bytes,
+                                     with_office_version, xml)
 from tests.formats.test_subtitles import Upper
 from tests.identity import IdentityTranslator
 from toolkit.cli import app
-from toolkit.io.inputs import Record
-from toolkit.translate.job import translate_records
 
 runner = CliRunner()
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -37,24 +36,11 @@ def run(*args):
 
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory) -> dict[str, bytes]:
-    """The python-docx document, and the same written again by LibreOffice (when installed)."""
-    made = make_docx()
-    found = {"python-docx": made}
-    try:
-        soffice()
-    except pytest.skip.Exception:
-        return found
-    folder = tmp_path_factory.mktemp("lo")
-    (folder / "src").mkdir()
-    (folder / "src" / "news.docx").write_bytes(made)
-    found["libreoffice"] = convert(folder / "src" / "news.docx", "docx", folder).read_bytes()
-    return found
+    return with_office_version(tmp_path_factory, "news.docx", make_docx(), "python-docx")
 
 
-def _translate(data: bytes, translator) -> tuple[bytes, object]:
-    record = Record("news.docx", "news", "", "news.docx", relpath="news.docx", unit="news.docx", data=data)
-    [finished] = translate_records([record], {translator.target: translator})
-    return finished.texts[translator.target], finished.result[translator.target]
+def _translate(data: bytes, translator):
+    return translate_bytes("news.docx", data, translator)
 
 
 def _structure(data: bytes) -> list[tuple]:
@@ -177,14 +163,7 @@ def test_in_a_folder_a_bad_docx_goes_to_the_rejects_and_the_others_are_written(m
 
 @pytest.mark.slow
 def test_libreoffice_opens_every_translation_and_converts_it_to_pdf(documents, tmp_path):
-    soffice()
-    for maker, data in documents.items():
-        for target in ("fa", "sq"):
-            out, _ = _translate(data, Upper(target=target, max_input_tokens=200))
-            path = tmp_path / f"{maker}.{target}.docx"
-            path.write_bytes(out)
-            pdf = convert(path, "pdf", tmp_path)
-            assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+    assert_libreoffice_converts(documents, "news.docx", Upper, tmp_path)
 
 
 _WORDS = st.sampled_from(["the", "vote", "ëndërr", "çdo", "رأی", "می\u200cدهد", "a < b", "R&D", "<i>", "tab\there", "50%",

@@ -71,13 +71,13 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 # extension -> the module whose ``FORMAT`` reads it
 _MODULES = {".srt": "toolkit.formats.subrip", ".vtt": "toolkit.formats.webvtt",
-            ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po", ".docx": "toolkit.formats.docx"}
+            ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po", ".docx": "toolkit.formats.docx",
+            ".pptx": "toolkit.formats.pptx"}
 SUFFIXES = tuple(_MODULES)
 
 # Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.
-UNSUPPORTED = {".doc": "Word", ".odt": "OpenDocument text", ".pptx": "PowerPoint (PPTX)",
-               ".ppt": "PowerPoint", ".odp": "OpenDocument presentation", ".xlsx": "Excel (XLSX)", ".xls": "Excel",
-               ".ods": "OpenDocument spreadsheet", ".epub": "EPUB", ".pdf": "PDF", ".rtf": "RTF", ".xlf": "XLIFF",
+UNSUPPORTED = {".doc": "Word", ".odt": "OpenDocument text", ".ppt": "PowerPoint", ".odp": "OpenDocument presentation",
+               ".xlsx": "Excel (XLSX)", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".epub": "EPUB", ".pdf": "PDF", ".rtf": "RTF", ".xlf": "XLIFF",
                ".xliff": "XLIFF", ".zip": "zip"}
 
 

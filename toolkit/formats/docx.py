@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Sequence
 
-from toolkit.errors import ToolkitError
-from toolkit.formats import FormatOptions, Part, not_this_format
-from toolkit.formats.ooxml import Paragraph, ancestor, open_zip, paragraphs_of, parse_parts, set_child, write_zip
+from toolkit.formats import FormatOptions
+from toolkit.formats.ooxml import OfficeFormat, Package, ancestor, read_package, set_child
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -86,7 +84,7 @@ class WordParagraphs:
         kept = copy.deepcopy(rpr)
         for child in [c for c in kept if c.tag in _IGNORED_FORMATTING]:
             kept.remove(child)
-        return etree.tostring(kept, method="c14n")
+        return etree.tostring(kept, method="c14n") if len(kept) or kept.attrib else b""  # empty: none
 
     def containers_of(self, run, p) -> list:
         chain, parent = [], run.getparent()
@@ -122,7 +120,7 @@ class WordParagraphs:
             outer = wrapper
         return outer
 
-    def finish(self, p, rtl: bool) -> None:
+    def finish(self, p, target: str, rtl: bool) -> None:
         for proof in list(p.iter(W + "proofErr")):
             proof.getparent().remove(proof)
         if rtl:
@@ -151,49 +149,20 @@ def _label(name: str, p, n: int) -> str:
     return f"{where}{inside}paragraph {n}"
 
 
-class DocxDocument:
-
-    def __init__(self, archive, trees: dict, paragraphs: list[Paragraph]):
-        self.archive, self.trees, self.paragraphs = archive, trees, paragraphs
-        self.parts = tuple(Part(p.text, p.label) for p in paragraphs)
-
-    def write(self, translations: Sequence[str], target: str) -> bytes:
-        from toolkit.languages import get_language
-
-        rtl = get_language(target).direction == "rtl"
-        for paragraph, translation in zip(self.paragraphs, translations, strict=True):
-            paragraph.write(translation, target, rtl)
-        styles = self.trees.get("word/styles.xml")
-        if styles is not None:
-            for rpr in styles.iter(W + "rPr"):
-                if rpr.getparent().tag == W + "rPrDefault" or rpr.find(W + "lang") is not None:
-                    set_language(rpr, target, False)
-        return write_zip(self.archive, self.trees)
+def _restyle(trees: dict, target: str) -> None:
+    """The document's default language and every style that names one: the target."""
+    styles = trees.get("word/styles.xml")
+    for rpr in styles.iter(W + "rPr") if styles is not None else ():
+        if rpr.getparent().tag == W + "rPrDefault" or rpr.find(W + "lang") is not None:
+            set_language(rpr, target, False)
 
 
-class Docx:
+class Docx(OfficeFormat):
     title = "Word (DOCX)"
-    markup = True  # its parts carry tags: they become codes
-    output_suffix = None
-    binary = True
 
-    def read(self, data: bytes, where: str, options: FormatOptions) -> DocxDocument:
-        try:
-            import lxml  # noqa: F401
-        except ImportError:
-            raise ToolkitError(f"{where}: DOCX files need lxml", "pip install 'toolkit[documents]'") from None
-        archive = open_zip(data, where, self)
-        names = archive.namelist()
-        if "word/document.xml" not in names:
-            raise not_this_format(where, self, "a zip without word/document.xml")
-        text_parts = [n for n in names if _TEXT_PARTS.match(n)]
-        trees = parse_parts(archive, text_parts + [n for n in names if n == "word/styles.xml"], where, self)
-        dialect, paragraphs = WordParagraphs(), []
-        for name in text_parts:
-            for n, paragraph in enumerate(paragraphs_of(trees[name], W + "p", dialect), 1):
-                paragraph.label = _label(name, paragraph.p, n)
-                paragraphs.append(paragraph)
-        return DocxDocument(archive, trees, paragraphs)
+    def read(self, data: bytes, where: str, options: FormatOptions) -> Package:
+        return read_package(data, where, self, "word/document.xml", lambda names: [n for n in names if _TEXT_PARTS.match(n)],
+                            WordParagraphs(), W + "p", _label, also=["word/styles.xml"], restyle=_restyle)
 
 
 FORMAT = Docx()

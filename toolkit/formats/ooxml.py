@@ -13,14 +13,15 @@ untranslated items, which stay where they are. Each format says what its runs ar
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import zipfile
 import zlib
-from typing import Protocol
+from typing import Callable, Protocol, Sequence
 
-from toolkit.errors import InputError
-from toolkit.formats import MAX_UNZIPPED_BYTES, not_this_format
+from toolkit.errors import InputError, ToolkitError
+from toolkit.formats import MAX_UNZIPPED_BYTES, Part, not_this_format
 
 _TAG = re.compile(r"<(/?)g(\d+)>|<x(\d+)/>")
 _ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
@@ -46,8 +47,8 @@ class Dialect(Protocol):
     def new_run(self, template, containers: list, text: str, target: str, rtl: bool):
         """A run (inside copies of ``containers``) like ``template``, holding ``text``, in the target language."""
 
-    def finish(self, p, rtl: bool) -> None:
-        """The paragraph after its text is in: direction, spell-check marks dropped."""
+    def finish(self, p, target: str, rtl: bool) -> None:
+        """The paragraph after its text is in: direction, language, spell-check marks dropped."""
 
 
 def _escape(text: str) -> str:
@@ -119,7 +120,7 @@ class Paragraph:
             anchors[anchor].addprevious(self.dialect.new_run(template, containers, text, target, rtl))
         for anchor in anchors:
             anchor.getparent().remove(anchor)
-        self.dialect.finish(self.p, rtl)
+        self.dialect.finish(self.p, target, rtl)
 
     def _anchors(self) -> list:
         """Markers where the translation's text goes: before the first text run (0), after each
@@ -228,6 +229,56 @@ def open_zip(data: bytes, where: str, fmt) -> zipfile.ZipFile:
     if bad is not None:
         raise not_this_format(where, fmt, f"a damaged zip: {bad}")
     return archive
+
+
+class OfficeFormat:
+    """What DOCX and PPTX formats share: bytes in and out, parts with tags."""
+
+    markup = True  # its parts carry tags: they become codes
+    output_suffix = None
+    binary = True
+
+
+class Package:
+    """A document read: its paragraphs as ``parts``; ``write`` puts their translations back (then
+    ``restyle(trees, target)``, for what else says the language) and zips the document again."""
+
+    def __init__(self, archive: zipfile.ZipFile, trees: dict, paragraphs: list[Paragraph],
+                 restyle: Callable[[dict, str], None] | None = None):
+        self.archive, self.trees, self.paragraphs, self.restyle = archive, trees, paragraphs, restyle
+        self.parts = tuple(Part(p.text, p.label) for p in paragraphs)
+
+    def write(self, translations: Sequence[str], target: str) -> bytes:
+        from toolkit.languages import get_language
+
+        rtl = get_language(target).direction == "rtl"
+        for paragraph, translation in zip(self.paragraphs, translations, strict=True):
+            paragraph.write(translation, target, rtl)
+        if self.restyle is not None:
+            self.restyle(self.trees, target)
+        return write_zip(self.archive, self.trees)
+
+
+def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[str] | Callable[[list[str]], list[str]],
+                 dialect: Dialect, paragraph_tag: str, label: Callable[[str, object, int], str],
+                 also: Sequence[str] = (), restyle: Callable[[dict, str], None] | None = None) -> Package:
+    """A document of ``fmt`` (a zip with the part ``main``): the paragraphs of the parts
+    ``text_parts(names)`` read with ``dialect``, each named by ``label(part, paragraph, n)``; the
+    parts ``also`` parsed too, for ``restyle``."""
+    if importlib.util.find_spec("lxml") is None:
+        raise ToolkitError(f"{where}: {fmt.title} files need lxml", "pip install 'toolkit[documents]'") from None
+    archive = open_zip(data, where, fmt)
+    names = archive.namelist()
+    if main not in names:
+        raise not_this_format(where, fmt, f"a zip without {main}")
+    parts = text_parts(names)
+    trees = parse_parts(archive, parts + [n for n in also if n in names], where, fmt)
+    paragraphs = []
+    for name in parts:
+        for n, paragraph in enumerate(paragraphs_of(trees[name], paragraph_tag, dialect), 1):
+            paragraph.label = label(name, paragraph.p, n)
+            paragraphs.append(paragraph)
+    return Package(archive, trees, paragraphs, restyle)
 
 
 def parse_parts(archive: zipfile.ZipFile, names: list[str], where: str, fmt) -> dict:

@@ -466,7 +466,7 @@ ROUTES = (
              access=True),
     Endpoint("/detect", Api.detect, ("POST",), "Detect the language of text", "a list of {confidence, language}",
              ("q",), ("q",), access=True),
-    Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md, .html, .srt, .vtt, .po, .pot or .docx file into one of the same kind", "translatedFileUrl",
+    Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md, .html, .srt, .vtt, .po, .pot, .docx or .pptx file into one of the same kind", "translatedFileUrl",
              ("file", "source", "target"), ("file", "source", "target"), access=True),
     Endpoint("/suggest", Api.suggest, ("POST",),
              "Suggest a better translation (kept for the operator's review, served once accepted)", "success",
