@@ -57,11 +57,11 @@ def _field(paragraph, instruction: str, shown: str) -> None:
             etree.SubElement(run, W + "fldChar", {W + "fldCharType": kind})
 
 
-def make_docx() -> bytes:
+def make_docx(title: str = "Election results announced") -> bytes:
     import docx
 
     document = docx.Document()
-    document.add_heading("Election results announced", level=1)
+    document.add_heading(title, level=1)
     p = document.add_paragraph("The minister said ")
     _run(p, "the vote", bold=True)
     _run(p, " was ")
