@@ -29,6 +29,26 @@ _TEXTBOX = f'''<w:r xmlns:w="{W_URI}" xmlns:wp="http://schemas.openxmlformats.or
 </w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'''
 
 
+# Footnotes and endnotes, which python-docx cannot make: a flat OpenDocument text that LibreOffice
+# writes as a DOCX (``notes_docx``).
+NOTES_FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"
+ office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>
+<text:p>The minister spoke<text:note text:id="n1" text:note-class="footnote"><text:note-citation>1</text:note-citation>
+<text:note-body><text:p>Speech given in Tirana.</text:p></text:note-body></text:note> on Monday<text:note text:id="n2"
+ text:note-class="endnote"><text:note-citation>i</text:note-citation><text:note-body><text:p>Source: the ministry.</text:p>
+</text:note-body></text:note>.</text:p></office:text></office:body></office:document>
+"""
+
+
+def notes_docx(folder: Path) -> bytes:
+    """A DOCX with a footnote and an endnote, written by LibreOffice."""
+    (folder / "src").mkdir()
+    (folder / "src" / "notes.fodt").write_text(NOTES_FODT, "utf-8")
+    return convert(folder / "src" / "notes.fodt", "docx", folder).read_bytes()
+
+
 def _run(paragraph, text: str, **props):
     run = paragraph.add_run(text)
     for name, value in props.items():

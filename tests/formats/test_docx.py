@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from tests.formats.docx_files import (LINK, W, assert_libreoffice_converts, make_docx, paragraph_texts, translate_bytes,
+from tests.formats.docx_files import (LINK, W, assert_libreoffice_converts, make_docx, notes_docx, paragraph_texts, translate_bytes,
                                      with_office_version, xml)
 from tests.formats.test_subtitles import Upper
 from tests.identity import IdentityTranslator
@@ -73,6 +73,17 @@ def test_spell_check_splits_are_one_text_and_fields_stay_in_place(documents):
     assert "PARLIAMENT MET ON PAGE 1 OF THE REPORT." in texts  # the field's result "1" kept between the translations
     assert not list(xml(out).iter(W + "proofErr"))
     assert [e.get(W + "name") for e in xml(out).iter(W + "bookmarkStart")] == ["met"]
+
+
+def test_footnotes_and_endnotes_are_translated_and_their_references_kept(tmp_path):
+    out, document = _translate(notes_docx(tmp_path), Shout(max_input_tokens=200))
+    texts = paragraph_texts(out)
+    assert texts["word/document.xml"] == ["THE MINISTER SPOKE ON MONDAY."]
+    assert texts["word/footnotes.xml"] == ["SPEECH GIVEN IN TIRANA."]
+    assert texts["word/endnotes.xml"] == ["SOURCE: THE MINISTRY."]
+    body = xml(out)
+    assert len(list(body.iter(W + "footnoteReference"))) == 1 and len(list(body.iter(W + "endnoteReference"))) == 1
+    assert {"footnote paragraph 1", "endnote paragraph 1"} <= {s.part for s in document.segments}
 
 
 def test_bold_italic_underline_and_the_link_keep_their_words(documents):
