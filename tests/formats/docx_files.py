@@ -101,6 +101,15 @@ def make_docx(title: str = "Election results announced") -> bytes:
     _run(p, " of the report.")
     document.add_paragraph("Turnout rose in every city.", style="List Bullet")
     document.add_paragraph("Counting ended at night.", style="List Number")
+    p = document.add_paragraph("The count ")  # a tracked insertion and deletion, and a content control
+    p._p.append(etree.fromstring(f'<w:ins xmlns:w="{W_URI}" w:id="1" w:author="Editor" w:date="2026-01-01T00:00:00Z">'
+                                 '<w:r><w:t xml:space="preserve">was checked </w:t></w:r></w:ins>'))
+    p._p.append(etree.fromstring(f'<w:del xmlns:w="{W_URI}" w:id="2" w:author="Editor" w:date="2026-01-01T00:00:00Z">'
+                                 '<w:r><w:delText xml:space="preserve">was rushed </w:delText></w:r></w:del>'))
+    _run(p, "by ")
+    p._p.append(etree.fromstring(f'<w:sdt xmlns:w="{W_URI}"><w:sdtPr><w:alias w:val="Who"/><w:id w:val="5"/></w:sdtPr>'
+                                 '<w:sdtContent><w:r><w:t>the observers</w:t></w:r></w:sdtContent></w:sdt>'))
+    _run(p, ".")
     table = document.add_table(rows=2, cols=2)
     table.cell(0, 0).text = "City"
     table.cell(0, 1).text = "Votes"

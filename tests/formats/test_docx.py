@@ -47,7 +47,7 @@ def _structure(data: bytes) -> list[tuple]:
     """The document's elements other than runs' content (paragraphs, tables, cells, bookmarks,
     fields, drawings), in order: what a translation must keep."""
     kept = ("p", "tbl", "tr", "tc", "bookmarkStart", "bookmarkEnd", "fldChar", "instrText", "drawing", "txbxContent",
-            "hyperlink", "commentReference", "pStyle")
+            "hyperlink", "commentReference", "pStyle", "ins", "del", "delText", "sdt", "sdtPr", "sdtContent")
     return [(e.tag, e.get(W + "val")) for e in xml(data).iter() if isinstance(e.tag, str) and e.tag[len(W):] in kept]
 
 

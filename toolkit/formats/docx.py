@@ -70,7 +70,7 @@ class WordParagraphs:
 
     def _is_text(self, run) -> bool:
         return all(c.tag in _TEXT_CONTENT and not (c.tag == W + "br" and c.get(W + "type") not in (None, "textWrapping"))
-                   for c in run) and bool(self.text(run))
+                   for c in run)
 
     def text(self, run) -> str:
         return "".join(c.text or "" if c.tag == W + "t" else _CHARACTERS.get(c.tag) or "" for c in run)

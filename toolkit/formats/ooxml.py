@@ -74,13 +74,16 @@ class Paragraph:
                     self.fixed.append([element])
                     pieces.append(("", None))
                 continue
+            self.text_runs.append(element)
+            text = dialect.text(element)
+            if not text:  # an empty run (office suites leave them): removed with the others
+                continue
             containers = dialect.containers_of(element, p)
             key = (tuple((c.tag, tuple(sorted(c.attrib.items()))) for c in containers), dialect.formatting(element))
             if key not in keys:
                 keys[key] = len(self.groups)
                 self.groups.append((containers, element))
-            self.text_runs.append(element)
-            pieces.append((dialect.text(element), keys[key]))
+            pieces.append((text, keys[key]))
         chars = [0] * len(self.groups)
         for text, group in pieces:
             if group is not None:
@@ -111,7 +114,7 @@ class Paragraph:
         for run in self.text_runs:
             parent = run.getparent()
             parent.remove(run)
-            while parent is not self.p and parent.tag in self.dialect.containers and not any(isinstance(c.tag, str) for c in parent):
+            while parent is not self.p and parent.tag in self.dialect.containers and _emptied(parent):
                 grand = parent.getparent()
                 grand.remove(parent)
                 parent = grand
@@ -171,6 +174,11 @@ def pieces(translation: str, base: int, groups: int, fixed: int) -> list[tuple[i
                 del stack[len(stack) - 1 - stack[::-1].index(group):]
     add(translation[end:])
     return out
+
+
+def _emptied(container) -> bool:
+    """Nothing left in a container but its properties (``w:sdtPr``, ``w:smartTagPr``...)."""
+    return not any(isinstance(c.tag, str) and not c.tag.endswith("Pr") for c in container)
 
 
 def _top(element, p):
