@@ -18,6 +18,7 @@ W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_URI
 R_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 LINK = "https://example.org/story"
+FIELD_LINK = "https://example.org/agency"
 TEXT_PARTS = ("word/document.xml", "word/header1.xml", "word/footer1.xml", "word/comments.xml")
 
 _TEXTBOX = f'''<w:r xmlns:w="{W_URI}" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -99,6 +100,9 @@ def make_docx(title: str = "Election results announced") -> bytes:
     _field(p, " PAGE ", "1")
     etree.SubElement(p._p, W + "bookmarkEnd", {W + "id": "0"})
     _run(p, " of the report.")
+    p = document.add_paragraph("Details are on ")  # a link as Word writes one pasted from the web: a field
+    _field(p, f' HYPERLINK "{FIELD_LINK}" ', "the agency page")
+    _run(p, ".")
     document.add_paragraph("Turnout rose in every city.", style="List Bullet")
     document.add_paragraph("Counting ended at night.", style="List Number")
     p = document.add_paragraph("The count ")  # a tracked insertion and deletion, and a content control

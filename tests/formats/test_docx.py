@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from tests.formats.docx_files import (LINK, W, assert_libreoffice_converts, make_docx, notes_docx, paragraph_texts, translate_bytes,
+from tests.formats.docx_files import (FIELD_LINK, LINK, W, assert_libreoffice_converts, make_docx, notes_docx, paragraph_texts, translate_bytes,
                                      with_office_version, xml)
 from tests.formats.test_subtitles import Upper
 from tests.identity import IdentityTranslator
@@ -73,6 +73,15 @@ def test_spell_check_splits_are_one_text_and_fields_stay_in_place(documents):
     assert "PARLIAMENT MET ON PAGE 1 OF THE REPORT." in texts  # the field's result "1" kept between the translations
     assert not list(xml(out).iter(W + "proofErr"))
     assert [e.get(W + "name") for e in xml(out).iter(W + "bookmarkStart")] == ["met"]
+
+
+def test_a_hyperlink_fields_words_are_translated_its_target_and_other_fields_kept(documents):
+    out, _ = _translate(documents["python-docx"], Shout(max_input_tokens=200))
+    texts = paragraph_texts(out)["word/document.xml"]
+    assert "DETAILS ARE ON THE AGENCY PAGE." in texts and "PARLIAMENT MET ON PAGE 1 OF THE REPORT." in texts
+    assert [i.text for i in xml(out).iter(W + "instrText")] == [" PAGE ", f' HYPERLINK "{FIELD_LINK}" ']
+    assert [t.text for t in xml(out).iter(W + "delText")] == ["was rushed "]  # deleted text: as it was
+    assert "THE COUNT WAS CHECKED BY THE OBSERVERS." in texts
 
 
 def test_footnotes_and_endnotes_are_translated_and_their_references_kept(tmp_path):

@@ -1,8 +1,9 @@
 """Word (DOCX) documents, on their XML with lxml: every paragraph with text (body, headings, lists,
 tables nested or not, text boxes, headers and footers, footnotes and endnotes, comments) is one
 part, its runs joined into one text with formatting and hyperlinks as inline codes
-(``toolkit.formats.ooxml``). Fields (from ``begin`` to ``end``, and simple fields), references,
-pictures and page breaks are left in place untranslated; runs inside hyperlinks, tracked
+(``toolkit.formats.ooxml``). Fields (from ``begin`` to ``end``, and simple fields; a ``HYPERLINK``
+field's shown words aside), references, pictures, page breaks and deleted text are left in place
+untranslated; runs inside hyperlinks, tracked
 insertions, smart tags and content controls are translated inside copies of them. Spell-check marks
 (``w:proofErr``) are dropped: they would mark the wrong words. Every translated run and every style
 takes the target's ``w:lang``; for a right-to-left target each translated paragraph gets ``w:bidi``
@@ -55,17 +56,28 @@ class WordParagraphs:
 
     def items(self, p) -> list[tuple[object, bool]]:
         found: list[tuple[object, bool]] = []
-        in_field = 0
+        fields: list[list] = []  # the complex fields open here: [instruction, whether in its shown result]
         for run in (r for r in p.iter(W + "r") if _nearest_paragraph(r) is p):  # not a text box's runs inside it
             chars = [c.get(W + "fldCharType") for c in run.iter(W + "fldChar")]
+            for instruction in run.iter(W + "instrText"):
+                if fields:
+                    fields[-1][0] += instruction.text or ""
             simple_field = ancestor(run, p, {W + "fldSimple"})
-            if in_field or chars or simple_field is not None or not self._is_text(run):
-                in_field += chars.count("begin") - chars.count("end")
+            shown_link = bool(fields) and all(shown and words.split()[:1] == ["HYPERLINK"] for words, shown in fields)
+            if ((fields and not shown_link) or chars or simple_field is not None or not self._is_text(run)
+                    or ancestor(run, p, {W + "del", W + "moveFrom"}) is not None):
                 item = run if simple_field is None else simple_field
                 if not found or found[-1][0] is not item:
                     found.append((item, False))
-            else:
+            else:  # text, or the words a HYPERLINK field shows: translated
                 found.append((run, True))
+            for char in chars:
+                if char == "begin":
+                    fields.append(["", False])
+                elif char == "separate" and fields:
+                    fields[-1][1] = True
+                elif char == "end" and fields:
+                    fields.pop()
         return found
 
     def _is_text(self, run) -> bool:
