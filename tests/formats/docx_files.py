@@ -209,3 +209,16 @@ def assert_libreoffice_converts(documents: dict[str, bytes], name: str, translat
             path.write_bytes(out)
             pdf = convert(path, "pdf", folder)
             assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+
+
+def identity_round_trip(versions: dict[str, bytes], maker: str, name: str, read_texts):
+    """The document ``maker`` made, translated by an identity translator: (source, output, its
+    ``TranslatedDocument``), every paragraph's text checked to be as it was (``read_texts``)."""
+    from tests.identity import IdentityTranslator
+
+    if maker not in versions:
+        pytest.skip("LibreOffice is not installed")
+    source = versions[maker]
+    out, document = translate_bytes(name, source, IdentityTranslator(max_input_tokens=200))
+    assert read_texts(out) == read_texts(source)
+    return source, out, document

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from tests.formats.docx_files import (FIELD_LINK, LINK, W, assert_libreoffice_converts, make_docx, notes_docx, paragraph_texts, translate_bytes,
-                                     with_office_version, xml)
+from tests.formats.docx_files import (FIELD_LINK, LINK, W, assert_libreoffice_converts, identity_round_trip, make_docx,
+                                     notes_docx, paragraph_texts, translate_bytes, with_office_version, xml)
 from tests.formats.test_subtitles import Upper
 from tests.identity import IdentityTranslator
 from toolkit.cli import app
@@ -53,11 +53,7 @@ def _structure(data: bytes) -> list[tuple]:
 
 @pytest.mark.parametrize("maker", ["python-docx", "libreoffice"])
 def test_an_identity_translation_keeps_every_paragraphs_text_and_the_structure(documents, maker):
-    if maker not in documents:
-        pytest.skip("LibreOffice is not installed")
-    source = documents[maker]
-    out, document = _translate(source, IdentityTranslator(max_input_tokens=200))
-    assert paragraph_texts(out) == paragraph_texts(source)
+    source, out, document = identity_round_trip(documents, maker, "news.docx", paragraph_texts)
     assert _structure(out) == _structure(source)
     labels = {s.part for s in document.segments}
     assert {"paragraph 1", "header paragraph 1", "footer paragraph 1", "comment paragraph 1"} <= labels

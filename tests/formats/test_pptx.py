@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from tests.formats.docx_files import assert_libreoffice_converts, translate_bytes, with_office_version
+from tests.formats.docx_files import assert_libreoffice_converts, identity_round_trip, translate_bytes, with_office_version
 from tests.formats.pptx_files import A, LINK, make_pptx, paragraph_texts, xml
 from tests.formats.test_docx import Shout, run
 from tests.identity import IdentityTranslator
@@ -34,11 +34,7 @@ def _structure(data: bytes, name: str) -> list[tuple]:
 
 @pytest.mark.parametrize("maker", ["python-pptx", "libreoffice"])
 def test_an_identity_translation_keeps_every_paragraphs_text_and_the_structure(presentations, maker):
-    if maker not in presentations:
-        pytest.skip("LibreOffice is not installed")
-    source = presentations[maker]
-    out, document = _translate(source, IdentityTranslator(max_input_tokens=200))
-    assert paragraph_texts(out) == paragraph_texts(source)
+    source, out, document = identity_round_trip(presentations, maker, "deck.pptx", paragraph_texts)
     for name in paragraph_texts(source):
         assert _structure(out, name) == _structure(source, name)
     labels = {s.part for s in document.segments}

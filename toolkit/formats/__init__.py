@@ -77,8 +77,8 @@ SUFFIXES = tuple(_MODULES)
 
 # Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.
 UNSUPPORTED = {".doc": "Word", ".odt": "OpenDocument text", ".ppt": "PowerPoint", ".odp": "OpenDocument presentation",
-               ".xlsx": "Excel (XLSX)", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".epub": "EPUB", ".pdf": "PDF", ".rtf": "RTF", ".xlf": "XLIFF",
-               ".xliff": "XLIFF", ".zip": "zip"}
+               ".xlsx": "Excel (XLSX)", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".epub": "EPUB", ".pdf": "PDF",
+               ".rtf": "RTF", ".xlf": "XLIFF", ".xliff": "XLIFF", ".zip": "zip"}
 
 
 def format_for(name: str) -> DocumentFormat | None:
