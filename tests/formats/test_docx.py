@@ -133,12 +133,18 @@ def test_a_tiny_model_translates_every_paragraph_once(documents, marian_model, t
     assert not left, f"left untranslated: {left}"
 
 
-def test_one_docx_without_an_output_is_written_beside_it(marian_model, tmp_path):
-    (tmp_path / "news.docx").write_bytes(make_docx())
-    result = run("translate", tmp_path / "news.docx", "--to", "sq", "--model", marian_model)
+def test_one_docx_without_an_output_is_written_beside_it_in_each_language(marian_model, m2m100_model, tmp_path):
+    source = make_docx()
+    (tmp_path / "news.docx").write_bytes(source)
+    result = run("translate", tmp_path / "news.docx", "--to", "sq,fa", "--model", f"sq={marian_model}",
+                 "--model", f"fa={m2m100_model}")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["news.docx", "news.sq.docx"]
-    assert paragraph_texts((tmp_path / "news.sq.docx").read_bytes())["word/document.xml"]
+    assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["news.docx", "news.fa.docx", "news.sq.docx"]
+    assert (tmp_path / "news.docx").read_bytes() == source
+    persian = xml((tmp_path / "news.fa.docx").read_bytes())
+    assert persian.find(f"{W}body/{W}p/{W}pPr/{W}bidi") is not None
+    assert {r.find(f"{W}rPr/{W}lang").get(W + "bidi") for r in persian.iter(W + "r") if r.find(W + "t") is not None
+            and r.find(W + "t").text != "1"} == {"fa"}  # all but the PAGE field's number
     result = run("translate", tmp_path / "news.docx", "--to", "sq", "--model", marian_model, "--json")
     assert result.exit_code == 2 and "cannot be written as JSON" in result.output
 
