@@ -2,8 +2,8 @@
 
 A format reads a file's text into parts (what is translated, inline tags left in it for protection
 to turn into codes, each part named for the flags: ``cues 3-5``, ``entry 12``) and writes the
-translated parts back, everything else as it was. A ``binary`` format (DOCX: a zip of XML) reads
-the file's bytes and writes bytes. Formats are found by extension; each lives in its
+translated parts back, everything else as it was. A ``binary`` format (DOCX, PPTX: zips of XML)
+reads the file's bytes and writes bytes. Formats are found by extension; each lives in its
 own module, imported when a file of its kind is read.
 """
 
@@ -17,6 +17,8 @@ from pathlib import PurePath
 from typing import Protocol, Sequence
 
 from toolkit.errors import InputError
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # an inline tag of a part (left out of a document's plain text)
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,6 @@ def plain_text(parsed: Parsed) -> str:
     document's record carries as its text: for emptiness checks and summaries)."""
     return "\n\n".join(html.unescape(_TAG.sub("", p.text)) for p in parsed.parts)
 
-
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 # extension -> the module whose ``FORMAT`` reads it
 _MODULES = {".srt": "toolkit.formats.subrip", ".vtt": "toolkit.formats.webvtt",
