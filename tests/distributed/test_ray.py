@@ -391,8 +391,9 @@ def test_glossary_and_protected_spans_as_the_local_runner(local_ray, marian_mode
     assert manifests[1]["flags"] == manifests[0]["flags"] and manifests[0]["flags"]["segments"] > 0
 
 
-def test_a_folder_of_subtitles_and_po_files_as_the_local_runner(local_ray, marian_model, tmp_path):
-    """Documents of a format on Ray: one read task each, the same files as the local engine's."""
+def test_a_folder_of_subtitles_po_and_docx_files_as_the_local_runner(local_ray, marian_model, tmp_path):
+    """Documents of a format on Ray (a binary DOCX too): one read task each, the same files as the local engine's."""
+    from tests.formats.docx_files import make_docx
     from tests.formats.test_cli import PO
     from tests.formats.test_subtitles import SRT, VTT
 
@@ -401,13 +402,14 @@ def test_a_folder_of_subtitles_and_po_files_as_the_local_runner(local_ray, maria
     (src / "talk.srt").write_text(SRT, "utf-8", newline="")
     (src / "sub" / "news.vtt").write_text(VTT, "utf-8")
     (src / "site.pot").write_text(PO, "utf-8")
+    (src / "news.docx").write_bytes(make_docx())
     (src / "bad.srt").write_text("not subtitles\n", "utf-8")
     common = [src, "--to", "sq", "--model", marian_model, "--quiet", "--skip-bad", "--line-length", "30"]
     local, distributed = tmp_path / "local", tmp_path / "ray"
     assert _translate(*common, "--out", local).exit_code == 0
     result = _translate(*common, "--out", distributed, "--engine", "ray")
     assert result.exit_code == 0, result.stderr
-    for name in ("talk.sq.srt", "sub/news.sq.vtt", "site.sq.po"):
+    for name in ("talk.sq.srt", "sub/news.sq.vtt", "site.sq.po", "news.sq.docx"):
         assert (distributed / name).read_bytes() == (local / name).read_bytes(), name
     assert not (distributed / "bad.sq.srt").exists() and "not a SubRip" in (distributed / "rejects.jsonl").read_text("utf-8")
     text = _translate("Some text.", "--to", "sq", "--model", marian_model, "--engine", "ray")

@@ -46,7 +46,7 @@ def _progress_reporter(total: Callable[[], int | None], quiet: bool):
 @user_errors
 @stops_on_sigterm
 def translate(
-    inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.srt/.vtt/.po/.pot/.jsonl/.csv/.tsv), folders, or - for stdin."),
+    inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.srt/.vtt/.po/.pot/.docx/.pptx/.jsonl/.csv/.tsv), folders, or - for stdin."),
     to: str = typer.Option(..., "--to", help="Target languages, comma-separated (fa,sq)."),
     source: str = typer.Option("en", "--from", help="Source language."),
     model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model: ID (hub id, imported name or folder) for every target, LANG=ID per target (repeatable)."),

@@ -2,18 +2,23 @@
 
 A format reads a file's text into parts (what is translated, inline tags left in it for protection
 to turn into codes, each part named for the flags: ``cues 3-5``, ``entry 12``) and writes the
-translated parts back, everything else as it was. Formats are found by extension; each lives in its
+translated parts back, everything else as it was. A ``binary`` format (DOCX, PPTX: zips of XML)
+reads the file's bytes and writes bytes. Formats are found by extension; each lives in its
 own module, imported when a file of its kind is read.
 """
 
 from __future__ import annotations
 
+import html
 import importlib
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol, Sequence
 
 from toolkit.errors import InputError
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # an inline tag of a part (left out of a document's plain text)
 
 
 @dataclass(frozen=True)
@@ -38,30 +43,42 @@ class Parsed(Protocol):
 
     parts: tuple[Part, ...]
 
-    def write(self, translations: Sequence[str], target: str) -> str: ...
+    def write(self, translations: Sequence[str], target: str) -> str | bytes: ...
 
 
 class DocumentFormat(Protocol):
     """A kind of document: ``title`` names it in messages; ``markup``: its parts carry inline tags
-    (protected as codes); ``output_suffix`` the extension its translations take."""
+    (protected as codes); ``output_suffix`` the extension its translations take. A format with
+    ``binary = True`` reads bytes, and writes bytes (see ``is_binary``)."""
 
     title: str
     markup: bool
     output_suffix: str | None
 
-    def read(self, text: str, where: str, options: FormatOptions) -> Parsed: ...
+    def read(self, data: str | bytes, where: str, options: FormatOptions) -> Parsed: ...
+
+
+def is_binary(fmt: DocumentFormat | None) -> bool:
+    """Whether documents of ``fmt`` are read and written as bytes (text formats need not say they are not)."""
+    return bool(getattr(fmt, "binary", False))
+
+
+def plain_text(parsed: Parsed) -> str:
+    """A document's text, its parts one paragraph each, inline tags left out (what a binary
+    document's record carries as its text: for emptiness checks and summaries)."""
+    return "\n\n".join(html.unescape(_TAG.sub("", p.text)) for p in parsed.parts)
 
 
 # extension -> the module whose ``FORMAT`` reads it
 _MODULES = {".srt": "toolkit.formats.subrip", ".vtt": "toolkit.formats.webvtt",
-            ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po"}
+            ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po", ".docx": "toolkit.formats.docx",
+            ".pptx": "toolkit.formats.pptx"}
 SUFFIXES = tuple(_MODULES)
 
 # Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.
-UNSUPPORTED = {".docx": "Word (DOCX)", ".doc": "Word", ".odt": "OpenDocument text", ".pptx": "PowerPoint (PPTX)",
-               ".ppt": "PowerPoint", ".odp": "OpenDocument presentation", ".xlsx": "Excel (XLSX)", ".xls": "Excel",
-               ".ods": "OpenDocument spreadsheet", ".epub": "EPUB", ".pdf": "PDF", ".rtf": "RTF", ".xlf": "XLIFF",
-               ".xliff": "XLIFF", ".zip": "zip"}
+UNSUPPORTED = {".doc": "Word", ".odt": "OpenDocument text", ".ppt": "PowerPoint", ".odp": "OpenDocument presentation",
+               ".xlsx": "Excel (XLSX)", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".epub": "EPUB", ".pdf": "PDF",
+               ".rtf": "RTF", ".xlf": "XLIFF", ".xliff": "XLIFF", ".zip": "zip"}
 
 
 def format_for(name: str) -> DocumentFormat | None:
@@ -81,6 +98,10 @@ def check_supported(name: str) -> None:
 def not_this_format(where: str, fmt: DocumentFormat, reason: str) -> InputError:
     """The error for a file that is not what its extension says."""
     return InputError(f"{where}: not a {fmt.title} file ({reason})", "check the file (a text format must be UTF-8), or give it its real extension")
+
+
+# The most a binary document may hold once unzipped: more is refused (a zip bomb), before any is read.
+MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
 
 
 def output_name(relpath: str) -> str:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Iterator, Union
 
 from toolkit.errors import InputError
-from toolkit.formats import SUFFIXES as FORMAT_SUFFIXES, FormatOptions, check_supported, format_for, not_this_format
+from toolkit.formats import (SUFFIXES as FORMAT_SUFFIXES, FormatOptions, check_supported, format_for, is_binary,
+                             not_this_format, plain_text)
 from toolkit.io.files import fingerprint
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -53,6 +54,7 @@ class Record:
     fields: dict | None = None  # the whole JSONL object or CSV row, kept in the output
     relpath: str | None = None  # documents: the path an output folder mirrors (``Document.relpath``)
     unit: str = ""
+    data: bytes | None = None  # a binary document's bytes (DOCX); ``text`` is then its plain text
 
 
 @dataclass(frozen=True)
@@ -307,11 +309,14 @@ def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
 
 
-def _read_document(doc: Document, errors: str) -> str:
+def _read_document(doc: Document, errors: str) -> tuple[str, bytes | None]:
     """A document file's text, checked to be what its extension says (a subtitle or PO file is
-    parsed); a file that is not text and has no extension of a text format is refused as such."""
+    parsed), and for a binary document (DOCX, parsed too) its bytes; a file that is not text and
+    has no extension of a text format is refused as such."""
     data = doc.file.read_bytes()
     fmt = format_for(doc.file.name)
+    if is_binary(fmt):
+        return plain_text(fmt.read(data, doc.name, FormatOptions())), data
     if fmt is None and doc.file.suffix.lower() not in TEXT_SUFFIXES and b"\0" in data[:8192]:
         raise InputError(f"{doc.name}: not a text file, nor a document of a kind toolkit reads",
                          f"give .txt, .md or {', '.join(FORMAT_SUFFIXES)} files")
@@ -323,7 +328,7 @@ def _read_document(doc: Document, errors: str) -> str:
         raise not_this_format(doc.name, fmt, exc.message.split(": ", 1)[-1]) from None
     if fmt is not None:
         fmt.read(text, doc.name, FormatOptions())
-    return text
+    return text, None
 
 
 def read_documents(inputs: InputSet, documents: list[Document] | None = None) -> Iterator[Item]:
@@ -331,9 +336,10 @@ def read_documents(inputs: InputSet, documents: list[Document] | None = None) ->
     malformed document is a Reject and the rest go on."""
     opts = inputs.options
     for doc in inputs.documents() if documents is None else documents:
+        data = None
         try:
             if doc.file is not None:
-                raw = _read_document(doc, opts.errors)
+                raw, data = _read_document(doc, opts.errors)
             else:
                 raw = inputs.stdin if doc.item == "-" else doc.item
             text = _require_text(raw, doc.name)
@@ -343,7 +349,7 @@ def read_documents(inputs: InputSet, documents: list[Document] | None = None) ->
             yield Reject(doc.name, exc.message, "", doc.unit)
             continue
         source = "text argument" if doc.unit.startswith("text:") else doc.name  # the output record's "source"
-        yield Record(doc.unit, doc.id, text, source, relpath=doc.relpath, unit=doc.unit)
+        yield Record(doc.unit, doc.id, text, source, relpath=doc.relpath, unit=doc.unit, data=data)
 
 
 def read_jsonl(inputs: InputSet) -> Iterator[Item]:

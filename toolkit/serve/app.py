@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from toolkit.errors import ToolkitError
-from toolkit.formats import FormatOptions, format_for, output_name
+from toolkit.formats import FormatOptions, format_for, is_binary, output_name, plain_text
 from toolkit.languages import LANGUAGES, get_language
 from toolkit.serve.batcher import QueueFull
 from toolkit.serve.config import ServeConfig
@@ -304,19 +304,19 @@ class Api:
         if suffix not in SUFFIXES:
             raise ApiError(400, "Invalid request: file format not supported")
         raw = await upload.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
         fmt = format_for(upload.filename)
         try:
-            parsed = fmt.read(text, safe_name(upload.filename), FormatOptions()) if fmt else None
+            text = "" if is_binary(fmt) else raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
+        try:
+            parsed = fmt.read(raw if is_binary(fmt) else text, safe_name(upload.filename), FormatOptions()) if fmt else None
         except ToolkitError as exc:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
         files, char_limit = self.files, self.config.char_limit
 
         async def run(access: _Access) -> Response:
-            src, _ = self._source(source, [text])
+            src, _ = self._source(source, [text or plain_text(parsed)])
             tgt = self._language(target, self.service.languages)
             self._check_pair(src, tgt)
             if parsed is not None:  # a document of a format: its parts translated, written back into one of its kind
@@ -479,7 +479,7 @@ ROUTES = (
              access=True),
     Endpoint("/detect", Api.detect, ("POST",), "Detect the language of text", "a list of {confidence, language}",
              ("q",), ("q",), access=True),
-    Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md, .html, .srt, .vtt, .po or .pot file into one of the same kind", "translatedFileUrl",
+    Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md, .html, .srt, .vtt, .po, .pot, .docx or .pptx file into one of the same kind", "translatedFileUrl",
              ("file", "source", "target"), ("file", "source", "target"), access=True),
     Endpoint("/suggest", Api.suggest, ("POST",),
              "Suggest a better translation (kept for the operator's review, served once accepted)", "success",

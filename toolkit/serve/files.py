@@ -28,12 +28,12 @@ class FileStore:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="toolkit-serve-files-"))
         self._sizes: dict[str, int] = {}  # the stored files' bytes, oldest first
 
-    def save(self, filename: str, text: str) -> str:
+    def save(self, filename: str, text: str | bytes) -> str:
         """Store a translated file; returns its download name (a random prefix, then ``filename``).
         Older files are deleted, oldest first, until all fit ``limit_bytes`` (this one is always kept)."""
         self.sweep()
         name = f"{uuid.uuid4().hex}.{safe_name(filename)}"
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if isinstance(text, str) else text
         (self.folder / name).write_bytes(data)
         self._sizes[name] = len(data)
         total = sum(self._sizes.values())

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from toolkit.formats import FormatOptions, Parsed, format_for
+from toolkit.formats import FormatOptions, Parsed, format_for, is_binary
 from toolkit.io.inputs import Record
 from toolkit.translate.engine import TranslatedDocument
 
@@ -51,7 +51,7 @@ def pool_texts(records: Sequence[Record], options: FormatOptions) -> PooledTexts
     spans: list[tuple[int, int, Parsed | None]] = []
     for record in records:
         fmt = format_for(record.relpath) if record.relpath else None
-        parsed = fmt.read(record.text, record.origin, options) if fmt else None
+        parsed = fmt.read(record.data if is_binary(fmt) else record.text, record.origin, options) if fmt else None
         pieces = [record.text] if parsed is None else [p.text for p in parsed.parts]
         spans.append((len(texts), len(pieces), parsed))
         texts.extend(pieces)

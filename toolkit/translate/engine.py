@@ -32,7 +32,7 @@ class TranslatedSegment:
 
 @dataclass(frozen=True)
 class TranslatedDocument:
-    text: str
+    text: str | bytes  # bytes: a binary document (DOCX) written back
     segments: tuple[TranslatedSegment, ...]
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from toolkit.errors import InputError
-from toolkit.formats import FormatOptions, output_name
+from toolkit.formats import FormatOptions, format_for, is_binary, output_name
 from toolkit.io.checkpoint import Progress, job_key
 from toolkit.io.files import OutputError, check_name_fits, name_max
 from toolkit.io.inputs import (TABLE_SUFFIXES, Document, Finished, InputOptions, InputSet, Record, classify,
@@ -231,6 +231,25 @@ def _check_mirrored_names(inputs: InputSet, out: Path, targets: Sequence[str]) -
                           "translate them to separate output folders")
 
 
+def _binary_beside(inputs: InputSet, job: TranslationJob, to_stdout: bool) -> list[Path]:
+    """A binary document (DOCX) cannot be a line of JSON nor go to standard output: refused with
+    ``--json``; given alone without an output, its translations go beside it (``<stem>.<lang>.<ext>``,
+    one per target: the files returned)."""
+    binary = [d for d in inputs.documents() if is_binary(format_for(d.relpath))] if inputs.kind == "documents" else []
+    if not binary:
+        return []
+    title = format_for(binary[0].relpath).title
+    if job.as_json:
+        raise InputError(f"{binary[0].name}: a {title} document cannot be written as JSON", "leave out «json»")
+    if job.out is not None or not to_stdout:
+        return []
+    if len(inputs.items) > 1 or binary[0].file is None:
+        raise InputError(f"{binary[0].name}: a {title} document cannot be written to standard output",
+                         "name an output folder («out»)")
+    file = binary[0].file
+    return [file.with_name(translated_name(file.name, t)) for t in job.targets]
+
+
 def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], None] | None = None,
               flags: bool = True) -> Sink:
     """The sink for the job's output (not opened yet): documents to files (``flags``: with the flags
@@ -238,12 +257,16 @@ def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], 
     formats = _Formats(inputs, job.targets, job.as_json, flags)
     check_rejects = job.inputs.skip_bad
     out = job.out
+    flags_of = (lambda item: sidecar_lines(item.record.id, item.record.origin, item.output["flags"])) if flags else None
+    beside = _binary_beside(inputs, job, emit is None)
+    if beside:
+        return FolderSink(beside[0], beside[0].parent, lambda item: {f.name: item.texts[t] for f, t in zip(beside, job.targets)},
+                          inputs.items, check_rejects, flags_of)
     if out is None:
         rejects = Path(inputs.items[0] + ".rejects.jsonl") if path_kind(inputs.items[0]) == "file" else Path("toolkit-rejects.jsonl")
         return StdoutSink(None if emit else formats.line, rejects, formats.header(), emit, check_rejects)
     if inputs.kind == "documents" and not job.as_json:
         targets = list(job.targets)
-        flags_of = (lambda item: sidecar_lines(item.record.id, item.record.origin, item.output["flags"])) if flags else None
         if _single_file_output(inputs, out):
             def named(item: Finished) -> dict[str, str]:
                 if len(targets) == 1:

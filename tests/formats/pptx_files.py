@@ -1,0 +1,72 @@
+"""PPTX test presentations, made with python-pptx: a title slide, a text frame with bold, italic
+and a hyperlink, a line break and a slide-number field, a table, a group of shapes, speaker
+notes. ``paragraph_texts`` reads a presentation's slides and notes back, paragraph by paragraph."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from lxml import etree
+
+A_URI = "http://schemas.openxmlformats.org/drawingml/2006/main"
+A = "{%s}" % A_URI
+LINK = "https://example.org/slides"
+
+
+def make_pptx() -> bytes:
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[0])
+    slide.shapes.title.text = "Election night"
+    slide.placeholders[1].text = "Results from every city"
+    slide.notes_slide.notes_text_frame.text = "Thank the volunteers before the results."
+
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "What the minister said"
+    box = slide.shapes.add_textbox(Inches(1), Inches(1.5), Inches(8), Inches(2)).text_frame
+    p = box.paragraphs[0]
+    for text, bold, italic in (("The minister said ", False, False), ("the vote", True, False), (" was ", False, False),
+                               ("fair", False, True), (". Read ", False, False)):
+        run = p.add_run()
+        run.text, run.font.bold, run.font.italic = text, bold or None, italic or None
+    link = p.add_run()
+    link.text = "the full story"
+    link.hyperlink.address = LINK
+    p.add_run().text = " online."
+    p = box.add_paragraph()
+    p.add_run().text = "Turnout rose"
+    p._p.append(etree.fromstring(f'<a:br xmlns:a="{A_URI}"/>'))
+    p.add_run().text = "in every city, slide "
+    p._p.append(etree.fromstring(f'<a:fld xmlns:a="{A_URI}" id="{{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}}" type="slidenum">'
+                                 '<a:t>2</a:t></a:fld>'))
+    table = slide.shapes.add_table(2, 2, Inches(1), Inches(4), Inches(6), Inches(1)).table
+    for (row, col), text in {(0, 0): "City", (0, 1): "Votes", (1, 0): "Tirana", (1, 1): "Counted at night"}.items():
+        table.cell(row, col).text = text
+    group = slide.shapes.add_group_shape()
+    group.shapes.add_textbox(Inches(1), Inches(5.5), Inches(3), Inches(0.5)).text_frame.text = "Inside the group"
+    group.shapes.add_textbox(Inches(5), Inches(5.5), Inches(3), Inches(0.5)).text_frame.text = "Also grouped"
+    slide.notes_slide.notes_text_frame.text = "Pause after the quote."
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def paragraph_texts(data: bytes) -> dict[str, list[str]]:
+    """Each slide's and notes page's paragraphs (those with text), as their runs' text reads."""
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if re.match(r"^ppt/(slides/slide|notesSlides/notesSlide)\d+\.xml$", name):
+                root = etree.fromstring(archive.read(name))
+                texts = ["".join(t.text or "" for t in p.iter(A + "t")) for p in root.iter(A + "p")]
+                out[name] = [t for t in texts if t.strip()]
+    return out
+
+
+def xml(data: bytes, name: str):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return etree.fromstring(archive.read(name))

@@ -1,0 +1,219 @@
+"""Word documents translated into Word documents: every paragraph (body, headings, lists, nested
+tables, text box, header, footer, comment) one part, formatting and links kept through inline codes,
+fields and bookmarks left in place, Persian right to left with its language tags, bad files refused
+in one line; LibreOffice opens what comes out."""
+
+from __future__ import annotations
+
+import functools
+import io
+import zipfile
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from typer.testing import CliRunner
+
+from tests.formats.docx_files import (FIELD_LINK, LINK, W, assert_libreoffice_converts, identity_round_trip, make_docx,
+                                     notes_docx, paragraph_texts, translate_bytes, with_office_version, xml)
+from tests.formats.test_subtitles import Upper
+from tests.identity import IdentityTranslator
+from toolkit.cli import app
+
+runner = CliRunner()
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+class Shout(IdentityTranslator):
+    """Words upper-cased, the markers of inline codes kept where they were (as a good model keeps them)."""
+
+    def translate_batch(self, sentences):
+        return [s.upper() for s in super().translate_batch(sentences)]
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory) -> dict[str, bytes]:
+    return with_office_version(tmp_path_factory, "news.docx", make_docx(), "python-docx")
+
+
+def _translate(data: bytes, translator):
+    return translate_bytes("news.docx", data, translator)
+
+
+def _structure(data: bytes) -> list[tuple]:
+    """The document's elements other than runs' content (paragraphs, tables, cells, bookmarks,
+    fields, drawings), in order: what a translation must keep."""
+    kept = ("p", "tbl", "tr", "tc", "bookmarkStart", "bookmarkEnd", "fldChar", "instrText", "drawing", "txbxContent",
+            "hyperlink", "commentReference", "pStyle", "ins", "del", "delText", "sdt", "sdtPr", "sdtContent")
+    return [(e.tag, e.get(W + "val")) for e in xml(data).iter() if isinstance(e.tag, str) and e.tag[len(W):] in kept]
+
+
+@pytest.mark.parametrize("maker", ["python-docx", "libreoffice"])
+def test_an_identity_translation_keeps_every_paragraphs_text_and_the_structure(documents, maker):
+    source, out, document = identity_round_trip(documents, maker, "news.docx", paragraph_texts)
+    assert _structure(out) == _structure(source)
+    labels = {s.part for s in document.segments}
+    assert {"paragraph 1", "header paragraph 1", "footer paragraph 1", "comment paragraph 1"} <= labels
+    assert any(label.startswith("table cell") for label in labels) and any(label.startswith("text box") for label in labels)
+    with zipfile.ZipFile(io.BytesIO(source)) as a, zipfile.ZipFile(io.BytesIO(out)) as b:
+        assert a.namelist() == b.namelist()
+        assert a.read("word/_rels/document.xml.rels") == b.read("word/_rels/document.xml.rels")
+
+
+def test_spell_check_splits_are_one_text_and_fields_stay_in_place(documents):
+    out, document = _translate(documents["python-docx"], Shout(max_input_tokens=200))
+    texts = paragraph_texts(out)["word/document.xml"]
+    assert "PARLIAMENT MET ON PAGE 1 OF THE REPORT." in texts  # the field's result "1" kept between the translations
+    assert not list(xml(out).iter(W + "proofErr"))
+    assert [e.get(W + "name") for e in xml(out).iter(W + "bookmarkStart")] == ["met"]
+
+
+def test_a_hyperlink_fields_words_are_translated_its_target_and_other_fields_kept(documents):
+    out, _ = _translate(documents["python-docx"], Shout(max_input_tokens=200))
+    texts = paragraph_texts(out)["word/document.xml"]
+    assert "DETAILS ARE ON THE AGENCY PAGE." in texts and "PARLIAMENT MET ON PAGE 1 OF THE REPORT." in texts
+    assert [i.text for i in xml(out).iter(W + "instrText")] == [" PAGE ", f' HYPERLINK "{FIELD_LINK}" ']
+    assert [t.text for t in xml(out).iter(W + "delText")] == ["was rushed "]  # deleted text: as it was
+    assert "THE COUNT WAS CHECKED BY THE OBSERVERS." in texts
+
+
+def test_footnotes_and_endnotes_are_translated_and_their_references_kept(tmp_path):
+    out, document = _translate(notes_docx(tmp_path), Shout(max_input_tokens=200))
+    texts = paragraph_texts(out)
+    assert texts["word/document.xml"] == ["THE MINISTER SPOKE ON MONDAY."]
+    assert texts["word/footnotes.xml"] == ["SPEECH GIVEN IN TIRANA."]
+    assert texts["word/endnotes.xml"] == ["SOURCE: THE MINISTRY."]
+    body = xml(out)
+    assert len(list(body.iter(W + "footnoteReference"))) == 1 and len(list(body.iter(W + "endnoteReference"))) == 1
+    assert {"footnote paragraph 1", "endnote paragraph 1"} <= {s.part for s in document.segments}
+
+
+def test_bold_italic_underline_and_the_link_keep_their_words(documents):
+    out, _ = _translate(documents["python-docx"], Shout(max_input_tokens=200))
+    body = xml(out)
+    runs = {"".join(t.text for t in r.iter(W + "t")): r for r in body.iter(W + "r") if r.find(W + "t") is not None}
+    assert runs["THE VOTE"].find(f"{W}rPr/{W}b") is not None
+    assert runs["FAIR"].find(f"{W}rPr/{W}i") is not None
+    assert runs["FINAL"].find(f"{W}rPr/{W}u") is not None
+    [link] = body.iter(W + "hyperlink")
+    assert "".join(t.text for t in link.iter(W + "t")) == "THE FULL STORY"
+    with zipfile.ZipFile(io.BytesIO(out)) as archive:
+        assert LINK in archive.read("word/_rels/document.xml.rels").decode()
+        assert link.get(R + "id") in archive.read("word/_rels/document.xml.rels").decode()
+
+
+def test_persian_paragraphs_are_right_to_left_and_every_run_and_style_says_fa(documents):
+    out, _ = _translate(documents["python-docx"], IdentityTranslator(target="fa", max_input_tokens=200))
+    body = xml(out)
+    for p in body.iter(W + "p"):
+        if any(r.find(W + "t") is not None for r in p.findall(W + "r")):
+            assert p.find(f"{W}pPr/{W}bidi") is not None
+    text_runs = [r for r in body.iter(W + "r") if r.find(W + "t") is not None and r.find(W + "t").text != "1"]
+    assert text_runs and all(r.find(f"{W}rPr/{W}rtl") is not None for r in text_runs)
+    assert all(r.find(f"{W}rPr/{W}lang").get(W + "bidi") == "fa" for r in text_runs)
+    styles = xml(out, "word/styles.xml")
+    assert styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").get(W + "val") == "fa"
+    assert {lang.get(W + "val") for lang in styles.iter(W + "lang")} == {"fa"}
+
+
+@pytest.mark.parametrize("maker", ["python-docx", "libreoffice"])
+def test_a_tiny_model_translates_every_paragraph_once(documents, marian_model, tmp_path, maker):
+    if maker not in documents:
+        pytest.skip("LibreOffice is not installed")
+    (tmp_path / "news.docx").write_bytes(documents[maker])
+    result = run("translate", tmp_path / "news.docx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    out = (tmp_path / "out" / "news.sq.docx").read_bytes()
+    source, translated = paragraph_texts(documents[maker]), paragraph_texts(out)
+    assert {k: len(v) for k, v in translated.items()} == {k: len(v) for k, v in source.items()}  # nothing lost or doubled
+    left = [t for k in source for t in source[k] if t in translated[k] and len(t) > 8]
+    assert not left, f"left untranslated: {left}"
+
+
+def test_one_docx_without_an_output_is_written_beside_it_in_each_language(marian_model, m2m100_model, tmp_path):
+    source = make_docx()
+    (tmp_path / "news.docx").write_bytes(source)
+    result = run("translate", tmp_path / "news.docx", "--to", "sq,fa", "--model", f"sq={marian_model}",
+                 "--model", f"fa={m2m100_model}")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.glob("*.docx")) == ["news.docx", "news.fa.docx", "news.sq.docx"]
+    assert (tmp_path / "news.docx").read_bytes() == source
+    persian = xml((tmp_path / "news.fa.docx").read_bytes())
+    assert persian.find(f"{W}body/{W}p/{W}pPr/{W}bidi") is not None
+    assert {r.find(f"{W}rPr/{W}lang").get(W + "bidi") for r in persian.iter(W + "r") if r.find(W + "t") is not None
+            and r.find(W + "t").text != "1"} == {"fa"}  # all but the PAGE field's number
+    result = run("translate", tmp_path / "news.docx", "--to", "sq", "--model", marian_model, "--json")
+    assert result.exit_code == 2 and "cannot be written as JSON" in result.output
+
+
+@functools.cache
+def _bad_files() -> dict[str, tuple[bytes, str]]:
+    made = make_docx()
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (600 * 2**20))
+    return {"text.docx": (b"The minister said the vote was fair.\n", "not a zip"),
+            "truncated.docx": (made[: len(made) // 2], "not a Word (DOCX) file"),
+            "locked.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000, "password-protected"),
+            "bomb.docx": (bomb.getvalue(), "unzips to more than 512 MiB")}
+
+
+@pytest.mark.parametrize("name", list(_bad_files()))
+def test_bad_docx_files_are_refused_in_one_line_with_no_output(marian_model, tmp_path, name):
+    data, reason = _bad_files()[name]
+    (tmp_path / name).write_bytes(data)
+    result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert reason in result.output and "Traceback" not in result.output
+    assert len(result.output.splitlines()) == 1
+    assert not list((tmp_path / "out").glob("*.docx")) if (tmp_path / "out").exists() else True
+
+
+def test_in_a_folder_a_bad_docx_goes_to_the_rejects_and_the_others_are_written(marian_model, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.docx").write_bytes(make_docx())
+    (src / "bad.docx").write_bytes(b"plain text, not a zip")
+    result = run("translate", src, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out", "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "good.sq.docx").is_file() and not (tmp_path / "out" / "bad.sq.docx").exists()
+    assert "bad.docx" in (tmp_path / "out" / "rejects.jsonl").read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_every_translation_and_converts_it_to_pdf(documents, tmp_path):
+    assert_libreoffice_converts(documents, "news.docx", Upper, tmp_path)
+
+
+_WORDS = st.sampled_from(["the", "vote", "ëndërr", "çdo", "رأی", "می\u200cدهد", "a < b", "R&D", "<i>", "tab\there", "50%",
+                          "https://a.al", "{name}", " ", "Parliam", "ent"])
+_RUNS = st.lists(st.tuples(st.lists(_WORDS, min_size=1, max_size=3).map(" ".join), st.booleans(), st.booleans()),
+                 min_size=1, max_size=6)
+
+
+def _formatted_chars(data: bytes) -> list[list[tuple[str, bool, bool]]]:
+    """Per paragraph, each character with whether it is bold and italic."""
+    return [[(c, r.find(f"{W}rPr/{W}b") is not None, r.find(f"{W}rPr/{W}i") is not None)
+             for r in p.iter(W + "r") for t in r for c in ((t.text or "") if t.tag == W + "t" else "\t" if t.tag == W + "tab" else "")]
+            for p in xml(data).iter(W + "p")]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(_RUNS, min_size=1, max_size=4))
+def test_round_trip_property(paragraphs):
+    """An identity translation gives every character back with its formatting, whatever the runs."""
+    import docx
+
+    document = docx.Document()
+    for runs in paragraphs:
+        p = document.add_paragraph()
+        for text, bold, italic in runs:
+            run = p.add_run(text)
+            run.bold, run.italic = bold or None, italic or None
+    buffer = io.BytesIO()
+    document.save(buffer)
+    out, _ = _translate(buffer.getvalue(), IdentityTranslator(max_input_tokens=400))
+    assert _formatted_chars(out) == _formatted_chars(buffer.getvalue())

@@ -1,0 +1,180 @@
+"""Word (DOCX) documents, on their XML with lxml: every paragraph with text (body, headings, lists,
+tables nested or not, text boxes, headers and footers, footnotes and endnotes, comments) is one
+part, its runs joined into one text with formatting and hyperlinks as inline codes
+(``toolkit.formats.ooxml``). Fields (from ``begin`` to ``end``, and simple fields; a ``HYPERLINK``
+field's shown words aside), references, pictures, page breaks and deleted text are left in place
+untranslated; runs inside hyperlinks, tracked
+insertions, smart tags and content controls are translated inside copies of them. Spell-check marks
+(``w:proofErr``) are dropped: they would mark the wrong words. Every translated run and every style
+takes the target's ``w:lang``; for a right-to-left target each translated paragraph gets ``w:bidi``
+and each run ``w:rtl``. Every other part of the zip is copied as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from toolkit.formats import FormatOptions
+from toolkit.formats.ooxml import OfficeFormat, Package, ancestor, read_package, set_child
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+# The parts of the zip whose paragraphs are translated, and how a part's name is labelled.
+_TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
+# A run is text when it holds only these (a tab or line break inside it is kept as \t or \n).
+_TEXT_CONTENT = {W + n for n in ("rPr", "t", "tab", "br", "cr", "noBreakHyphen", "softHyphen", "lastRenderedPageBreak")}
+_CHARACTERS = {W + "t": None, W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "\u2011",
+               W + "softHyphen": "\u00ad"}
+# Formatting that does not make runs differ (spell-check's split runs differ in these).
+_IGNORED_FORMATTING = {W + n for n in ("lang", "noProof", "rtl")}
+# Schema order of the children of a run's and a paragraph's properties (Word refuses others).
+_RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+              "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
+              "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+              "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+
+
+def set_language(rpr, target: str, rtl: bool) -> None:
+    """A run's (or style's) properties say the text is in ``target`` (and right to left)."""
+    lang = set_child(rpr, "lang", _RPR_ORDER, W)
+    lang.set(W + "val", target)
+    if rtl:
+        lang.set(W + "bidi", target)
+        set_child(rpr, "rtl", _RPR_ORDER, W)
+
+
+class WordParagraphs:
+    """How WordprocessingML paragraphs hold their text (``toolkit.formats.ooxml.Dialect``)."""
+
+    containers = {W + n for n in ("hyperlink", "ins", "smartTag", "customXml", "sdt", "sdtContent", "dir", "bdo", "moveTo")}
+
+    def items(self, p) -> list[tuple[object, bool]]:
+        found: list[tuple[object, bool]] = []
+        fields: list[list] = []  # the complex fields open here: [instruction, whether in its shown result]
+        for run in (r for r in p.iter(W + "r") if _nearest_paragraph(r) is p):  # not a text box's runs inside it
+            chars = [c.get(W + "fldCharType") for c in run.iter(W + "fldChar")]
+            for instruction in run.iter(W + "instrText"):
+                if fields:
+                    fields[-1][0] += instruction.text or ""
+            simple_field = ancestor(run, p, {W + "fldSimple"})
+            shown_link = bool(fields) and all(shown and words.split()[:1] == ["HYPERLINK"] for words, shown in fields)
+            if ((fields and not shown_link) or chars or simple_field is not None or not self._is_text(run)
+                    or ancestor(run, p, {W + "del", W + "moveFrom"}) is not None):
+                item = run if simple_field is None else simple_field
+                if not found or found[-1][0] is not item:
+                    found.append((item, False))
+            else:  # text, or the words a HYPERLINK field shows: translated
+                found.append((run, True))
+            for char in chars:
+                if char == "begin":
+                    fields.append(["", False])
+                elif char == "separate" and fields:
+                    fields[-1][1] = True
+                elif char == "end" and fields:
+                    fields.pop()
+        return found
+
+    def _is_text(self, run) -> bool:
+        return all(c.tag in _TEXT_CONTENT and not (c.tag == W + "br" and c.get(W + "type") not in (None, "textWrapping"))
+                   for c in run)
+
+    def text(self, run) -> str:
+        return "".join(c.text or "" if c.tag == W + "t" else _CHARACTERS.get(c.tag) or "" for c in run)
+
+    def formatting(self, run) -> bytes:
+        from lxml import etree
+
+        rpr = run.find(W + "rPr")
+        if rpr is None:
+            return b""
+        kept = copy.deepcopy(rpr)
+        for child in [c for c in kept if c.tag in _IGNORED_FORMATTING]:
+            kept.remove(child)
+        return etree.tostring(kept, method="c14n") if len(kept) or kept.attrib else b""  # empty: none
+
+    def containers_of(self, run, p) -> list:
+        chain, parent = [], run.getparent()
+        while parent is not p:
+            if parent.tag != W + "sdtContent":  # made again inside its content control
+                chain.append(parent)
+            parent = parent.getparent()
+        return chain[::-1]
+
+    def new_run(self, template, containers: list, text: str, target: str, rtl: bool):
+        from lxml import etree
+
+        run = etree.Element(template.tag, dict(template.attrib))
+        rpr = template.find(W + "rPr")
+        run.append(copy.deepcopy(rpr) if rpr is not None else etree.Element(W + "rPr"))
+        for piece in re.split(r"([\t\n])", text):
+            if piece in ("\t", "\n"):
+                etree.SubElement(run, W + ("tab" if piece == "\t" else "br"))
+            elif piece:
+                t = etree.SubElement(run, W + "t", {XML_SPACE: "preserve"})
+                t.text = piece
+        set_language(run[0], target, rtl)
+        outer = run
+        for container in reversed(containers):
+            wrapper = etree.Element(container.tag, dict(container.attrib))
+            if container.tag == W + "sdt":  # a content control: its properties, the run in its content
+                properties = container.find(W + "sdtPr")
+                if properties is not None:
+                    wrapper.append(copy.deepcopy(properties))
+                etree.SubElement(wrapper, W + "sdtContent").append(outer)
+            else:
+                wrapper.append(outer)
+            outer = wrapper
+        return outer
+
+    def finish(self, p, target: str, rtl: bool) -> None:
+        for proof in list(p.iter(W + "proofErr")):
+            proof.getparent().remove(proof)
+        if rtl:
+            properties = p.find(W + "pPr")
+            if properties is None:
+                from lxml import etree
+
+                properties = etree.Element(W + "pPr")
+                p.insert(0, properties)
+            set_child(properties, "bidi", _PPR_ORDER, W)
+
+
+def _nearest_paragraph(element):
+    parent = element.getparent()
+    while parent is not None and parent.tag != W + "p":
+        parent = parent.getparent()
+    return parent
+
+
+def _label(name: str, p, n: int) -> str:
+    kind = _TEXT_PARTS.match(name).group(1)
+    where = {"document": "", "footnotes": "footnote ", "endnotes": "endnote ", "comments": "comment "}.get(
+        kind, re.sub(r"\d+$", "", kind) + " ")
+    inside = next((what for tag, what in ((W + "txbxContent", "text box "), (W + "tc", "table cell "))
+                   if ancestor(p, None, {tag}) is not None), "")
+    return f"{where}{inside}paragraph {n}"
+
+
+def _restyle(trees: dict, target: str) -> None:
+    """The document's default language and every style that names one: the target."""
+    styles = trees.get("word/styles.xml")
+    for rpr in styles.iter(W + "rPr") if styles is not None else ():
+        if rpr.getparent().tag == W + "rPrDefault" or rpr.find(W + "lang") is not None:
+            set_language(rpr, target, False)
+
+
+class Docx(OfficeFormat):
+    title = "Word (DOCX)"
+
+    def read(self, data: bytes, where: str, options: FormatOptions) -> Package:
+        return read_package(data, where, self, "word/document.xml", lambda names: [n for n in names if _TEXT_PARTS.match(n)],
+                            WordParagraphs(), W + "p", _label, also=["word/styles.xml"], restyle=_restyle)
+
+
+FORMAT = Docx()

@@ -1,0 +1,327 @@
+"""What Office Open XML documents (DOCX, PPTX) share: a zip of XML parts, checked before it is
+read, written back with only the translated parts changed; and a paragraph of runs as one part.
+
+A paragraph's text runs become the part's text, each change of formatting (bold, italic, a
+hyperlink with its target...) a paired tag ``<gN>...</gN>`` around the runs that have it (the
+paragraph's most common formatting has none), and what is not text (a field, a reference, a
+picture, a line break between runs) a standalone tag ``<xN/>``: protection turns the tags into
+codes, so the model sees one sentence, not run by run. Runs with the same formatting are one
+piece of text (a word split by spell-check is one word). Writing puts each piece of the
+translation into a run of its formatting, in the translation's order, at its place between the
+untranslated items, which stay where they are. Each format says what its runs are (a ``Dialect``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import zipfile
+import zlib
+from typing import Callable, Protocol, Sequence
+
+from toolkit.errors import InputError, ToolkitError
+from toolkit.formats import MAX_UNZIPPED_BYTES, Part, not_this_format
+
+_TAG = re.compile(r"<(/?)g(\d+)>|<x(\d+)/>")
+_ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+_ENTITY = re.compile("|".join(_ESCAPES))
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # what an encrypted Office file (or an old binary one) starts with
+
+
+class Dialect(Protocol):
+    """How one format's paragraphs hold their text."""
+
+    containers: set[str]  # what may stand between a paragraph and its runs (kept around their translation)
+
+    def items(self, p) -> list[tuple[object, bool]]:
+        """The paragraph's runs and untranslated items in order: (element, whether it is a text run)."""
+
+    def text(self, run) -> str: ...
+
+    def formatting(self, run) -> bytes:
+        """What makes runs look different (a language mark and spell-check state do not)."""
+
+    def containers_of(self, run, p) -> list: ...
+
+    def new_run(self, template, containers: list, text: str, target: str, rtl: bool):
+        """A run (inside copies of ``containers``) like ``template``, holding ``text``, in the target language."""
+
+    def finish(self, p, target: str, rtl: bool) -> None:
+        """The paragraph after its text is in: direction, language, spell-check marks dropped."""
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class Paragraph:
+    """One paragraph read: its text runs by group (same formatting and containers), its untranslated
+    items, and its ``text`` with tags."""
+
+    def __init__(self, p, dialect: Dialect):
+        self.p, self.dialect, self.label = p, dialect, ""
+        self.text_runs: list = []
+        self.fixed: list[list] = []  # untranslated items between text, each a list of consecutive elements
+        self.groups: list[tuple[list, object]] = []  # (containers, run): the template of each group
+        pieces: list[tuple[str, int | None]] = []  # (text, group), or ("", None) for an untranslated item
+        keys: dict[tuple, int] = {}
+        for element, is_text in dialect.items(p):
+            if not is_text:
+                if pieces and pieces[-1][1] is None:
+                    self.fixed[-1].append(element)
+                else:
+                    self.fixed.append([element])
+                    pieces.append(("", None))
+                continue
+            self.text_runs.append(element)
+            text = dialect.text(element)
+            if not text:  # an empty run (office suites leave them): removed with the others
+                continue
+            containers = dialect.containers_of(element, p)
+            key = (tuple((c.tag, tuple(sorted(c.attrib.items()))) for c in containers), dialect.formatting(element))
+            if key not in keys:
+                keys[key] = len(self.groups)
+                self.groups.append((containers, element))
+            pieces.append((text, keys[key]))
+        chars = [0] * len(self.groups)
+        for text, group in pieces:
+            if group is not None:
+                chars[group] += len(text)
+        self.base = max(range(len(self.groups)), key=chars.__getitem__) if self.groups else 0
+        self.plain = "".join(text for text, _ in pieces)
+        self.text = self._tagged(pieces)
+
+    def _tagged(self, pieces: list[tuple[str, int | None]]) -> str:
+        out, open_group, fixed = [], None, 0
+        for text, group in pieces:
+            if group != open_group and open_group not in (None, self.base):
+                out.append(f"</g{open_group + 1}>")
+            if group is None:
+                fixed += 1
+                out.append(f"<x{fixed}/>")
+            elif group != open_group and group != self.base:
+                out.append(f"<g{group + 1}>")
+            out.append(_escape(text))
+            open_group = group
+        if open_group not in (None, self.base):
+            out.append(f"</g{open_group + 1}>")
+        return "".join(out)
+
+    def write(self, translation: str, target: str, rtl: bool) -> None:
+        """Put ``translation`` (tags as this paragraph's text has them) in place of its text runs."""
+        anchors = self._anchors()
+        for run in self.text_runs:
+            parent = run.getparent()
+            parent.remove(run)
+            while parent is not self.p and parent.tag in self.dialect.containers and _emptied(parent):
+                grand = parent.getparent()
+                grand.remove(parent)
+                parent = grand
+        for anchor, group, text in pieces(translation, self.base, len(self.groups), len(self.fixed)):
+            containers, template = self.groups[group]
+            anchors[anchor].addprevious(self.dialect.new_run(template, containers, text, target, rtl))
+        for anchor in anchors:
+            anchor.getparent().remove(anchor)
+        self.dialect.finish(self.p, target, rtl)
+
+    def _anchors(self) -> list:
+        """Markers where the translation's text goes: before the first text run (0), after each
+        untranslated item (n); removed once the text is in."""
+        from lxml import etree
+
+        anchors = [etree.Comment("start")]
+        _top(self.text_runs[0], self.p).addprevious(anchors[0])
+        for item in self.fixed:
+            anchor = etree.Comment("after")
+            top = _top(item[-1], self.p)
+            while top.getnext() is not None and top.getnext().tag is etree.Comment:
+                top = top.getnext()  # after the markers already there: in the items' order
+            top.addnext(anchor)
+            anchors.append(anchor)
+        return anchors
+
+
+def pieces(translation: str, base: int, groups: int, fixed: int) -> list[tuple[int, int, str]]:
+    """The translation as (anchor, group, text): text after the n-th untranslated item's tag goes
+    after that item (0: where the text began), in the formatting of the tags open around it (none:
+    the paragraph's most common). A tag unknown or closed before it opened is dropped; one left open
+    closes at the end."""
+    out: list[tuple[int, int, str]] = []
+    anchor, stack, end = 0, [], 0
+
+    def add(text: str) -> None:
+        text = _ENTITY.sub(lambda m: _ESCAPES[m.group()], text)
+        if not text:
+            return
+        group = stack[-1] if stack else base
+        if out and out[-1][:2] == (anchor, group):
+            out[-1] = (anchor, group, out[-1][2] + text)
+        else:
+            out.append((anchor, group, text))
+
+    for m in _TAG.finditer(translation):
+        add(translation[end:m.start()])
+        end = m.end()
+        if m.group(3):
+            n = int(m.group(3))
+            anchor = n if n <= fixed else anchor
+        elif 1 <= int(m.group(2)) <= groups:
+            group = int(m.group(2)) - 1
+            if not m.group(1):
+                stack.append(group)
+            elif group in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(group):]
+    add(translation[end:])
+    return out
+
+
+def _emptied(container) -> bool:
+    """Nothing left in a container but its properties (``w:sdtPr``, ``w:smartTagPr``...)."""
+    return not any(isinstance(c.tag, str) and not c.tag.endswith("Pr") for c in container)
+
+
+def _top(element, p):
+    """The child of ``p`` that holds ``element``."""
+    while element.getparent() is not p:
+        element = element.getparent()
+    return element
+
+
+def ancestor(element, stop, tags: set):
+    """The nearest ancestor of ``element`` below ``stop`` with one of ``tags``, or None."""
+    parent = element.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in tags:
+            return parent
+        parent = parent.getparent()
+    return None
+
+
+def set_child(parent, tag: str, order: tuple[str, ...], namespace: str):
+    """``parent``'s child ``tag`` (made, in its schema ``order``, when missing)."""
+    found = parent.find(namespace + tag)
+    if found is not None:
+        return found
+    from lxml import etree
+
+    child = etree.Element(namespace + tag)
+    later = {namespace + name for name in order[order.index(tag) + 1:]}
+    for i, sibling in enumerate(parent):
+        if sibling.tag in later:
+            parent.insert(i, child)
+            return child
+    parent.append(child)
+    return child
+
+
+def open_zip(data: bytes, where: str, fmt) -> zipfile.ZipFile:
+    """A document's zip, checked: not encrypted, not damaged, not larger unzipped than ``MAX_UNZIPPED_BYTES``."""
+    if data[:8] == _OLE:
+        raise InputError(f"{where}: the document is password-protected (encrypted), or an old binary Office file "
+                         "renamed", "remove the password (or save it as a current Office file) and try again")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise not_this_format(where, fmt, f"not a zip, or a truncated one: {exc}") from None
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise InputError(f"{where}: the document is password-protected (encrypted)", "remove the password and try again")
+    if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
+        raise InputError(f"{where}: the document unzips to more than {MAX_UNZIPPED_BYTES // 2**20} MiB",
+                         "split it into smaller documents")
+    try:
+        bad = archive.testzip()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        bad = str(exc)
+    if bad is not None:
+        raise not_this_format(where, fmt, f"a damaged zip: {bad}")
+    return archive
+
+
+class OfficeFormat:
+    """What DOCX and PPTX formats share: bytes in and out, parts with tags."""
+
+    markup = True  # its parts carry tags: they become codes
+    output_suffix = None
+    binary = True
+
+
+class Package:
+    """A document read: its paragraphs as ``parts``; ``write`` puts their translations back (then
+    ``restyle(trees, target)``, for what else says the language) and zips the document again."""
+
+    def __init__(self, archive: zipfile.ZipFile, trees: dict, paragraphs: list[Paragraph],
+                 restyle: Callable[[dict, str], None] | None = None):
+        self.archive, self.trees, self.paragraphs, self.restyle = archive, trees, paragraphs, restyle
+        self.parts = tuple(Part(p.text, p.label) for p in paragraphs)
+
+    def write(self, translations: Sequence[str], target: str) -> bytes:
+        from toolkit.languages import get_language
+
+        rtl = get_language(target).direction == "rtl"
+        for paragraph, translation in zip(self.paragraphs, translations, strict=True):
+            paragraph.write(translation, target, rtl)
+        if self.restyle is not None:
+            self.restyle(self.trees, target)
+        return write_zip(self.archive, self.trees)
+
+
+def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[str] | Callable[[list[str]], list[str]],
+                 dialect: Dialect, paragraph_tag: str, label: Callable[[str, object, int], str],
+                 also: Sequence[str] = (), restyle: Callable[[dict, str], None] | None = None) -> Package:
+    """A document of ``fmt`` (a zip with the part ``main``): the paragraphs of the parts
+    ``text_parts(names)`` read with ``dialect``, each named by ``label(part, paragraph, n)``; the
+    parts ``also`` parsed too, for ``restyle``."""
+    if importlib.util.find_spec("lxml") is None:
+        raise ToolkitError(f"{where}: {fmt.title} files need lxml", "pip install 'toolkit[documents]'") from None
+    archive = open_zip(data, where, fmt)
+    names = archive.namelist()
+    if main not in names:
+        raise not_this_format(where, fmt, f"a zip without {main}")
+    parts = text_parts(names)
+    trees = parse_parts(archive, parts + [n for n in also if n in names], where, fmt)
+    paragraphs = []
+    for name in parts:
+        for n, paragraph in enumerate(paragraphs_of(trees[name], paragraph_tag, dialect), 1):
+            paragraph.label = label(name, paragraph.p, n)
+            paragraphs.append(paragraph)
+    return Package(archive, trees, paragraphs, restyle)
+
+
+def parse_parts(archive: zipfile.ZipFile, names: list[str], where: str, fmt) -> dict:
+    """The XML trees of the parts ``names`` (entities never resolved, nothing fetched)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    trees = {}
+    for name in names:
+        try:
+            trees[name] = etree.fromstring(archive.read(name), parser).getroottree()
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise not_this_format(where, fmt, f"{name} is damaged: {str(exc).splitlines()[0]}") from None
+    return trees
+
+
+def paragraphs_of(tree, tag: str, dialect: Dialect) -> list[Paragraph]:
+    """The paragraphs (``tag``) of a part that have text to translate."""
+    found = []
+    for p in tree.iter(tag):
+        paragraph = Paragraph(p, dialect)
+        if paragraph.text_runs and paragraph.plain.strip():
+            found.append(paragraph)
+    return found
+
+
+def write_zip(archive: zipfile.ZipFile, trees: dict) -> bytes:
+    """The zip again: the parts in ``trees`` written from them, every other part copied as it was."""
+    from lxml import etree
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as written:
+        for info in archive.infolist():
+            tree = trees.get(info.filename)
+            data = archive.read(info) if tree is None else etree.tostring(tree, xml_declaration=True, encoding="UTF-8",
+                                                                           standalone=True)
+            written.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
