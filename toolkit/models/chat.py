@@ -191,12 +191,12 @@ class LlamaCppChatModel(ChatModel):
         path = gguf_file(ref)
         if path is None:
             raise ModelError(f"model '{ref}' was not imported from a GGUF file, which is what the llama.cpp backend runs",
-                             "import its GGUF file (toolkit models import FILE.gguf), or use --backend ct2 or hf")
+                             "import its GGUF file (toolkit models import FILE.gguf), or use «backend» ct2 or hf")
         # The file is mapped, not read, here: its tokenizer, template and quantisation are known at once.
         self._engine = engine = LlamaCppEngine(path, ref, resolve_threads(threads) or usable_cores())
         if quantization not in (None, engine.quantization):
             raise InputError(f"the llama.cpp backend runs the GGUF file's own quantisation ({engine.quantization}), "
-                             f"not {quantization}", "leave out --quantization, or use --backend ct2")
+                             f"not {quantization}", "leave out «quantization», or use «backend» ct2")
         self._set_template(engine.chat_template, {"bos_token": engine.token_text(engine.bos),
                                                   "eos_token": engine.token_text(engine.eos)})
         self.quantization, self.engine, self.max_input_tokens = engine.quantization, engine_version(), engine.max_positions
@@ -226,6 +226,6 @@ def load_chat_model(ref: str, backend: str = "auto", quantization: str | None = 
         return HFChatModel(ref, device)
     if chosen == "llama.cpp":
         if device not in (None, "cpu"):
-            raise InputError(f"the llama.cpp backend runs on the CPU, not {device}", "use --backend ct2 or hf for a GPU")
+            raise InputError(f"the llama.cpp backend runs on the CPU, not {device}", "use «backend» ct2 or hf for a GPU")
         return LlamaCppChatModel(ref, quantization, threads)
     return CT2ChatModel(ref, quantization, device, threads)

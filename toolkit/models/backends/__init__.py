@@ -163,7 +163,7 @@ def choose_backend(backend: str, ref: str, kind: str = "seq2seq") -> str:
     installed and runs the model's family; else hf."""
     if check_backend(backend) != "auto":
         if kind == "seq2seq" and BACKENDS[backend] is None:
-            raise InputError(f"the {backend} backend runs instruction (chat) models only", "use --backend ct2 or hf")
+            raise InputError(f"the {backend} backend runs instruction (chat) models only", "use «backend» ct2 or hf")
         return backend
     from toolkit.models.ct2 import installed
     from toolkit.models.families import runs_on_ct2
