@@ -54,7 +54,8 @@ class DocumentFormat(Protocol):
 
 # extension -> the module whose ``FORMAT`` reads it
 _MODULES = {".srt": "toolkit.formats.subrip", ".vtt": "toolkit.formats.webvtt",
-            ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po"}
+            ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po",
+            ".html": "toolkit.formats.html", ".htm": "toolkit.formats.html", ".xhtml": "toolkit.formats.html"}
 SUFFIXES = tuple(_MODULES)
 
 # Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.

@@ -311,8 +311,6 @@ class Api:
                 protection = replace(self.config.protection(tgt), html=fmt.markup)
                 parts = [p.text for p in parsed.parts]
                 translated = parsed.write(await self._run(self.service.translate(src, tgt, parts, protection)) if parts else [], tgt)
-            elif suffix in (".html", ".htm"):
-                translated = await self._run(translate_html(text, lambda nodes: self.service.translate(src, tgt, nodes)))
             else:
                 [translated] = await self._run(self.service.translate(src, tgt, [text], markdown=suffix == ".md"))
             name = files.save(output_name(upload.filename), translated)

@@ -37,6 +37,10 @@ _SPANS = {
 # Tags: HTML's, WebVTT's timestamps (<00:01.000>) and subtitles' ASS overrides ({\an8}).
 _HTML_SPANS = {"tag": r"</?[A-Za-z][^<>]*>|<!--.*?-->|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}\n]*\}", "entity": r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"}
 # Markdown links and images: "[" (or "![") opens a paired code, "](target)" closes it; the text is translated.
+# An HTML tag's name (group 2) and whether it closes an element (group 1): an opening tag and the
+# closing tag of the same element make a paired code; void elements (<br>, <img>) are standalone.
+_ELEMENT = regex.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _LINK_TARGET = r"\]\([^()\s]+(?:\s+\"[^\"\n]*\")?\)"
 _MD_SPANS = {"link_open": r"!?\[(?=[^\[\]\n]+" + _LINK_TARGET + ")", "link_close": _LINK_TARGET}
 
@@ -118,6 +122,7 @@ def protect(text: str, protection: Protection = Protection()) -> Segment:
     codes: list[Code] = []
     out: list[str] = []
     opened: list[int] = []  # the link openings not closed yet
+    tags: list[tuple[str, int]] = []  # the HTML elements opened and not closed yet: (name, code number)
     pattern = protection.pattern()
     end = 0
     for m in pattern.finditer(text) if pattern else ():
@@ -134,6 +139,16 @@ def protect(text: str, protection: Protection = Protection()) -> Segment:
             start = opened.pop()
             codes[start - 1] = replace(codes[start - 1], partner=len(codes) + 1)
             code = Code("link", span, span, "close", start)
+        elif kind == "tag" and (element := _ELEMENT.match(span)):
+            code = Code("tag", span, span)
+            name = element.group(2).lower()
+            if not element.group(1) and not span.endswith("/>") and name not in _VOID:
+                tags.append((name, len(codes) + 1))
+            elif element.group(1) and any(n == name for n, _ in tags):  # the last one opened of that name
+                at = max(k for k, (n, _) in enumerate(tags) if n == name)
+                start = tags.pop(at)[1]
+                codes[start - 1] = replace(codes[start - 1], pair="open", partner=len(codes) + 1)
+                code = Code("tag", span, span, "close", start)
         else:
             code = Code("link" if kind == "link_close" else kind, span, span)
         codes.append(code)
