@@ -11,11 +11,12 @@ from typing import Callable, Mapping, Sequence
 from toolkit.chain.options import ChainOptions
 from toolkit.chain.process import Chain, ChainResult
 from toolkit.errors import InputError
+from toolkit.formats import READ_ONLY
 from toolkit.io.inputs import DOCUMENT_SUFFIXES, Record
 
 # Every kind of document is read as plain text (toolkit.formats.reading): a web page's article, a PDF's
-# paragraphs, subtitles' cue texts, a PO catalogue's msgids.
-ARTICLE_SUFFIXES = DOCUMENT_SUFFIXES
+# paragraphs, subtitles' cue texts, a PO catalogue's msgids, an EPUB's chapters.
+ARTICLE_SUFFIXES = (*DOCUMENT_SUFFIXES, *READ_ONLY)
 # Articles pooled for one batch set of translations; smaller than translate's pools, since every
 # article is also summarised (slow) and a killed job loses at most one pool.
 CHAIN_POOL_CHARS = 50_000

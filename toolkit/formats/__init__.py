@@ -74,10 +74,14 @@ def format_for(name: str) -> DocumentFormat | None:
     return importlib.import_module(module).FORMAT if module else None
 
 
-def check_supported(name: str) -> None:
-    """Refuse a document of a kind toolkit cannot translate yet, naming it."""
+# Documents read as text (summarize, chain) but not translated into their own kind yet.
+READ_ONLY = (".epub",)
+
+
+def check_supported(name: str, as_text: bool = False) -> None:
+    """Refuse a document of a kind toolkit cannot translate (``as_text``: read) yet, naming it."""
     suffix = PurePath(name).suffix.lower()
-    if suffix in UNSUPPORTED:
+    if suffix in UNSUPPORTED and not (as_text and suffix in READ_ONLY):
         raise InputError(f"{name}: {UNSUPPORTED[suffix]} documents are not supported yet",
                          f"give .txt, .md or {', '.join(SUFFIXES)} files, or convert it to one of them")
 

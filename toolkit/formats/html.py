@@ -37,6 +37,7 @@ TRANSLATED_META = frozenset(("description", "og:title", "og:description", "twitt
 _ATTRIBUTE = regex.compile(r"""(?<=[\s"'/])([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _BREAKS = regex.compile(r"[ \t\f]*[\r\n][\s]*")
 _WS = " \t\r\n\f"
+_BARE_AMPERSAND = regex.compile(r"&(?![A-Za-z][A-Za-z0-9]{0,31};|#\d{1,7};|#[xX][0-9A-Fa-f]{1,6};)")
 _TAG_SHOWN = regex.compile(r"</?[A-Za-z][^<>]*>")
 # What an entity may be shown to the model as (its character); these stay entities (codes).
 _MARKUP_CHARS = frozenset("&<>\"'")
@@ -95,6 +96,7 @@ class _Tag:
     raw: str
     name: str
     values: list[tuple[int, int, int, str]] = field(default_factory=list)
+    xml: bool = False  # XHTML: ``xml:lang`` is set (added) too
 
     def render(self, translations: Sequence[str], parts: Sequence[Part], target: str) -> str:
         edits = []  # (start, end, new text)
@@ -104,7 +106,7 @@ class _Tag:
                 edits.append((start, end, value if quote else f'"{value}"'))
         if self.name == "html":
             language = get_language(target)
-            edits += self._set("lang", target) + self._set("xml:lang", target, add=False)
+            edits += self._set("lang", target) + self._set("xml:lang", target, add=self.xml)
             edits += self._set("dir", language.direction, add=language.direction == "rtl")
         out, end = [], 0
         for start, stop, new in sorted(edits):
@@ -142,8 +144,16 @@ class _Run:
         queues: dict[str, deque] = {}
         for shown, tag in self.tags:
             queues.setdefault(shown, deque()).append(tag.render(translations, parts, target) if isinstance(tag, _Tag) else tag)
-        body = _TAG_SHOWN.sub(lambda m: queues[m.group()].popleft() if queues.get(m.group()) else m.group(), translated)
-        return self.lead + body + self.trail
+        body, end = [], 0
+        for m in _TAG_SHOWN.finditer(translated):
+            body += [_escape(translated[end:m.start()]), queues[m.group()].popleft() if queues.get(m.group()) else _escape(m.group())]
+            end = m.end()
+        return self.lead + "".join(body) + _escape(translated[end:]) + self.trail
+
+
+def _escape(text: str) -> str:
+    """A model's text as HTML (and XML) text: a ``&`` that starts no entity, and ``<``, escaped."""
+    return _BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;")
 
 
 def _collapse(text: str) -> str:
@@ -167,7 +177,8 @@ def _has_text(text: str) -> bool:
 class HtmlDocument:
     """An HTML file read: verbatim text, start tags and blocks' runs in order."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, xml: bool = False):
+        self.xml = xml
         self.pieces: list[str | _Tag | _Run] = []
         self.parts: list[Part] = []
         self._run: list[tuple[str, str, object]] = []  # (kind, raw, tag) of the open block's items
@@ -224,7 +235,7 @@ class HtmlDocument:
         return len(tokens) - 1
 
     def _tag(self, raw: str, name: str) -> _Tag:
-        tag = _Tag(raw, name)
+        tag = _Tag(raw, name, xml=self.xml)
         is_meta = name == "meta" and bool(regex.search(
             r"""(?:name|property)\s*=\s*["']?(?:%s)["'\s/>]""" % "|".join(map(regex.escape, TRANSLATED_META)), raw, regex.I))
         for m in _ATTRIBUTE.finditer(raw, len(name) + 1):

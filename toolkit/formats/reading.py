@@ -1,7 +1,7 @@
 """Documents as plain text for reading: what ``summarize`` and ``chain`` take from a file of any kind
 (and ``translate --extract-article``). A web page is its article (page furniture left out), Markdown
 its words, subtitles their cue texts (no numbers, no timings), a PO catalogue its msgids, a PDF its
-paragraphs (page headers, footers and numbers left out)."""
+paragraphs (page headers, footers and numbers left out), an EPUB its chapters in reading order."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ def plain_text(name: str, data: bytes, errors: str = "strict") -> str:
         from toolkit.formats.pdf import pdf_text
 
         return pdf_text(data, name)
+    if suffix == ".epub":
+        from toolkit.formats.epub import FORMAT as EPUB
+
+        return EPUB.read(data, name, FormatOptions()).text()
     fmt = format_for(name)
     text = document_text(data, name, fmt, errors)
     if fmt is None:

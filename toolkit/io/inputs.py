@@ -226,7 +226,7 @@ def classify(inputs: list[str], options: InputOptions) -> InputSet:
                 _check_readable(file)
         elif kind == "file":
             _check_readable(path)
-            check_supported(item)
+            check_supported(item, options.as_text)
             suffix = path.suffix.lower()
             if suffix == ".json":
                 convert = f"jq -c '.[]' {shlex.quote(item)} > {shlex.quote(str(path.with_suffix('.jsonl')))}"
