@@ -69,29 +69,20 @@ class _Events(HTMLParser):
     def handle_data(self, data):
         self._add("text")
 
-    def handle_entityref(self, name):
+    def _entity(self, name):
         self._add("entity")
 
-    def handle_charref(self, name):
-        self._add("entity")
-
-    def handle_comment(self, data):
+    def _other(self, data):  # a comment, doctype, processing instruction or CDATA section
         self._add("other")
 
-    def handle_decl(self, decl):
-        self._add("other")
-
-    def handle_pi(self, data):
-        self._add("other")
-
-    def unknown_decl(self, data):
-        self._add("other")
+    handle_entityref = handle_charref = _entity
+    handle_comment = handle_decl = handle_pi = unknown_decl = _other
 
 
 @dataclass
 class _Tag:
-    """A start tag: its translated attributes' values (part number, start, end, quote) and whether it
-    is the document's ``<html>`` (its language and direction set to the target's)."""
+    """A start tag: its translated attributes' values (part number, start, end, quote); the
+    document's ``<html>`` gets the target's language and direction."""
 
     raw: str
     name: str
