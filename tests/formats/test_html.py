@@ -92,6 +92,14 @@ def test_round_trip_property(blocks, newline, whole):
     assert out == (page.replace("<html>", '<html lang="sq">') if whole else page)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_BLOCK, min_size=1, max_size=6))
+def test_every_tag_comes_back_once_when_the_model_drops_the_markers(blocks):
+    page = "\n".join(f"<{name}>{text}</{name}>" for name, text in blocks)
+    out, _ = _translate(page, "p.html", Upper(max_input_tokens=400))
+    assert _tags(out) == _tags(page)
+
+
 def test_a_folder_with_a_page_translated_by_a_real_model(marian_model, m2m100_model, tmp_path):
     src = tmp_path / "src"
     src.mkdir()

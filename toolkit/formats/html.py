@@ -284,7 +284,7 @@ class Html:
     def read(self, text: str, where: str, options: FormatOptions) -> HtmlDocument:
         if "\0" in text:
             raise not_this_format(where, self, "binary data in it")
-        return HtmlDocument(text)
+        return HtmlDocument(text, xml=where.lower().endswith(".xhtml"))
 
 
 FORMAT = Html()
