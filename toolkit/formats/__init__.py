@@ -82,8 +82,9 @@ def check_supported(name: str, as_text: bool = False) -> None:
     """Refuse a document of a kind toolkit cannot translate (``as_text``: read) yet, naming it."""
     suffix = PurePath(name).suffix.lower()
     if suffix in UNSUPPORTED and not (as_text and suffix in READ_ONLY):
+        readable = "summarize and chain read it; " if suffix in READ_ONLY else ""
         raise InputError(f"{name}: {UNSUPPORTED[suffix]} documents are not supported yet",
-                         f"give .txt, .md or {', '.join(SUFFIXES)} files, or convert it to one of them")
+                         f"{readable}give .txt, .md or {', '.join(SUFFIXES)} files, or convert it to one of them")
 
 
 def reading_name(relpath: str, as_text: bool = False) -> str:
