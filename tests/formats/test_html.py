@@ -40,6 +40,9 @@ def test_an_identity_translation_gives_the_page_back_with_only_its_language_chan
     assert out == PAGE.replace('<html lang="en">', '<html lang="sq">')
     fragment = "<div>\n  <p>One &amp; two,\n  <b>three</b></p>\n\t<ul><li>caf&eacute;</li></ul>\n</div>"
     assert _translate(fragment, "part.htm", IdentityTranslator(max_input_tokens=400))[0] == fragment
+    unclosed = "<p>Prices rose.</p>\n<!-- draft: <b>not</b> final &amp; unreviewed\n"  # runs to the end, as browsers read it
+    out, _ = _translate(unclosed, "draft.html", Upper(max_input_tokens=400))
+    assert out == "<p>PRICES ROSE.</p>\n<!-- draft: <b>not</b> final &amp; unreviewed\n"
 
 
 def test_every_block_and_text_attribute_is_translated_and_markup_is_kept():

@@ -161,6 +161,17 @@ def _shown_entity(raw: str) -> str:
     return char
 
 
+def unclosed_comment(html: str) -> int:
+    """Where a comment that is never closed starts (it runs to the end, as browsers read it); -1 if none."""
+    start = html.find("<!--")
+    while start != -1:
+        end = html.find("-->", start + 4)
+        if end == -1:
+            return start
+        start = html.find("<!--", end + 3)
+    return -1
+
+
 def _has_text(text: str) -> bool:
     return any(c.isalpha() or c.isdigit() for c in text)
 
@@ -175,6 +186,9 @@ class HtmlDocument:
         self._run: list[tuple[str, str, object]] = []  # (kind, raw, tag) of the open block's items
         self._block = "body"  # the last block element opened, to name a part
         self.blocks = 0
+        cut = unclosed_comment(text)
+        tail = text[cut:] if cut != -1 else ""  # a comment never closed runs to the end, as browsers read it
+        text = text[:len(text) - len(tail)]
         tokens = self._tokens(text)
         i = 0
         while i < len(tokens):
@@ -204,6 +218,7 @@ class HtmlDocument:
                     self.pieces.append(raw)
             i += 1
         self._flush()
+        self.pieces.append(tail)
         self.parts = tuple(self.parts)
 
     @staticmethod
