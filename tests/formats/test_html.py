@@ -3,6 +3,10 @@ else byte for byte; alt/title/meta description translated; lang and dir set to t
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
+import pytest
 import regex
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
@@ -126,3 +130,16 @@ def test_a_binary_html_file_is_refused_in_one_line(marian_model, tmp_path):
     result = CliRunner().invoke(app, ["translate", str(page), "--to", "sq", "--model", marian_model, "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
     assert "page.html: not a web page (HTML) file (binary data in it)" in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_a_translated_page(tmp_path):
+    from pypdf import PdfReader
+
+    out, _ = _translate(PAGE, "page.html", Upper(target="fa", max_input_tokens=400))
+    (tmp_path / "page.fa.html").write_text(out, "utf-8")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "page.fa.html")],
+                   check=True, capture_output=True, timeout=180)
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "page.fa.pdf").pages)
+    assert "THE MINISTER SAID" in text and "keep this" in " ".join(text.split())
