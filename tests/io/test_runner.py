@@ -132,7 +132,7 @@ def test_records_are_counted_in_folders_too(tmp_path):
     from toolkit.translate.job import count_records
 
     (tmp_path / "in" / "sub").mkdir(parents=True)
-    for name in ("a.txt", "b.md", "sub/c.txt", "skip.pdf"):
+    for name in ("a.txt", "b.md", "sub/c.txt", "skip.png"):
         (tmp_path / "in" / name).write_text("Text.", "utf-8")
     assert count_records([str(tmp_path / "in"), "A literal text."]) == 4
 

@@ -76,7 +76,8 @@ def test_html_file_is_translated_and_downloaded_once_named(server, alone):
     name = url.rsplit("/", 1)[1]
     assert url.startswith("/download_file/") and name.endswith(".news_page.html")
     download = httpx.get(server.url + url)
-    assert download.text.startswith("<!DOCTYPE html>") and f"<h1>{alone('fa', 'Prices rose.')}</h1>" in download.text
+    assert download.text.startswith("<!DOCTYPE html>\n<html dir=\"rtl\" lang=\"fa\"><head><title>")  # markup kept, language set
+    assert f"<h1>{alone('fa', 'Prices rose.')}</h1>" in download.text
 
 
 def test_cors_spec_and_metrics(server):

@@ -11,9 +11,11 @@ from typing import Callable, Mapping, Sequence
 from toolkit.chain.options import ChainOptions
 from toolkit.chain.process import Chain, ChainResult
 from toolkit.errors import InputError
-from toolkit.io.inputs import Record
+from toolkit.io.inputs import DOCUMENT_SUFFIXES, Record
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+# Every kind of document is read as plain text (toolkit.formats.reading): a web page's article, a PDF's
+# paragraphs, subtitles' cue texts, a PO catalogue's msgids, an EPUB's chapters.
+ARTICLE_SUFFIXES = DOCUMENT_SUFFIXES
 # Articles pooled for one batch set of translations; smaller than translate's pools, since every
 # article is also summarised (slow) and a killed job loses at most one pool.
 CHAIN_POOL_CHARS = 50_000
@@ -83,7 +85,7 @@ def chain_inputs(skip_bad: bool = False, column: str = "text", errors: str = "st
     """How a chain job reads its articles (``InputOptions``), on every engine."""
     from toolkit.io.inputs import InputOptions
 
-    return InputOptions(column=column, errors=errors, skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES)
+    return InputOptions(column=column, errors=errors, skip_bad=skip_bad, suffixes=ARTICLE_SUFFIXES, as_text=True)
 
 
 def chain_job_key(kind: str, options: ChainOptions, column: str = "text", errors: str = "strict") -> str:

@@ -43,7 +43,7 @@ def _print_result(result, as_json: bool) -> None:
 @user_errors
 @stops_on_sigterm
 def summarize(
-    article: str = typer.Argument(..., help="A .txt, .md or .html file, a text, or - for standard input."),
+    article: str = typer.Argument(..., help="A .txt, .md, .html or .pdf file (subtitles, PO too), a text, or - for standard input."),
     method: str = typer.Option("abstractive", "--method", help="abstractive, extractive (offline, no model) or llm."),
     summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model id, imported name or folder."),
     max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="At most this many words (default 80; extractive: 3 sentences)."),
@@ -70,7 +70,7 @@ def summarize(
 @user_errors
 @stops_on_sigterm
 def chain(
-    inputs: list[str] = typer.Argument(..., help="Articles: texts, files (.txt/.md/.html/.jsonl/.csv), folders, or -."),
+    inputs: list[str] = typer.Argument(..., help="Articles: texts, files (.txt/.md/.html/.pdf/.srt/.vtt/.po/.jsonl/.csv), folders, or -."),
     to: Optional[str] = typer.Option(None, "--to", help="Summary languages besides the source's (default: fa,sq)."),
     steps: Optional[str] = typer.Option(None, "--steps", help="Steps in order, e.g. translate:fa,summarize or translate:en,translate:sq."),
     source: str = typer.Option("auto", "--from", help="The articles' language, or auto to detect each."),

@@ -65,6 +65,7 @@ def translate(
     no_protect: bool = typer.Option(False, "--no-protect", help="Send URLs, e-mails, @handles, placeholders and inline code to the model too (setting protect; by default they come back byte for byte)."),
     glossary: Optional[str] = typer.Option(None, "--glossary", help="TSV/CSV of terms: header source<TAB>fa<TAB>sq..., = keeps the source term (setting glossary)."),
     line_length: Optional[int] = typer.Option(None, "--line-length", min=10, help="Subtitles (.srt/.vtt): wrap each cue's translation to lines of at most N characters (setting line_length; default: each cue keeps its number of lines)."),
+    extract_article: bool = typer.Option(False, "--extract-article", help="Translate each document's plain text, written as .txt: a web page's article without its page furniture, a PDF's or subtitles' text (as summarize reads them)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="PO files: translate entries that already have a translation too (by default they are left as they are)."),
     no_flags: bool = typer.Option(False, "--no-flags", help="Do not check each translated segment (numbers, names, omission, language, repetition, length); outputs carry no flags (setting flags)."),
     fail_on_flags: bool = typer.Option(False, "--fail-on-flags", help=f"Exit {FLAGGED_EXIT} (after writing everything) when any translated segment is flagged."),
@@ -94,7 +95,8 @@ def translate(
         protect=False if no_protect else None, glossary=Path(glossary) if glossary else None,
         line_length=line_length, overwrite=overwrite,
         flags=False if no_flags else None,
-        inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad),
+        inputs=InputOptions(field=field, id_field=id_field, column=column, errors=errors, skip_bad=skip_bad,
+                            as_text=extract_article),
         out=Path(out) if out else None, as_json=as_json, restart=restart,
     )
     cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)

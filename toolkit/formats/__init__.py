@@ -9,7 +9,7 @@ own module, imported when a file of its kind is read.
 
 from __future__ import annotations
 
-import html
+from html import unescape
 import importlib
 import re
 from dataclasses import dataclass
@@ -63,22 +63,26 @@ def is_binary(fmt: DocumentFormat | None) -> bool:
     return bool(getattr(fmt, "binary", False))
 
 
-def plain_text(parsed: Parsed) -> str:
+def parts_text(parsed: Parsed) -> str:
     """A document's text, its parts one paragraph each, inline tags left out (what a binary
     document's record carries as its text: for emptiness checks and summaries)."""
-    return "\n\n".join(html.unescape(_TAG.sub("", p.text)) for p in parsed.parts)
+    return "\n\n".join(unescape(_TAG.sub("", p.text)) for p in parsed.parts)
 
 
 # extension -> the module whose ``FORMAT`` reads it
 _MODULES = {".srt": "toolkit.formats.subrip", ".vtt": "toolkit.formats.webvtt",
             ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po", ".docx": "toolkit.formats.docx",
-            ".pptx": "toolkit.formats.pptx"}
+            ".pptx": "toolkit.formats.pptx", ".epub": "toolkit.formats.epub",
+            ".html": "toolkit.formats.html", ".htm": "toolkit.formats.html", ".xhtml": "toolkit.formats.html"}
 SUFFIXES = tuple(_MODULES)
 
+# Documents read into text, never written in their own kind: the extension their text is written with
+# (a PDF's paragraphs as Markdown).
+CONVERTED = {".pdf": ".md"}
 # Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.
 UNSUPPORTED = {".doc": "Word", ".odt": "OpenDocument text", ".ppt": "PowerPoint", ".odp": "OpenDocument presentation",
-               ".xlsx": "Excel (XLSX)", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".epub": "EPUB", ".pdf": "PDF",
-               ".rtf": "RTF", ".xlf": "XLIFF", ".xliff": "XLIFF", ".zip": "zip"}
+               ".xlsx": "Excel (XLSX)", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".rtf": "RTF", ".xlf": "XLIFF",
+               ".xliff": "XLIFF", ".zip": "zip"}
 
 
 def format_for(name: str) -> DocumentFormat | None:
@@ -93,6 +97,38 @@ def check_supported(name: str) -> None:
     if suffix in UNSUPPORTED:
         raise InputError(f"{name}: {UNSUPPORTED[suffix]} documents are not supported yet",
                          f"give .txt, .md or {', '.join(SUFFIXES)} files, or convert it to one of them")
+
+
+def reading_name(relpath: str, as_text: bool = False) -> str:
+    """The name a document goes by once read: a PDF's text is Markdown (``report.pdf`` -> ``report.md``);
+    ``as_text`` (``translate --extract-article``), every document is plain text (``page.html`` -> ``page.txt``)."""
+    suffix = PurePath(relpath).suffix.lower()
+    new = ".txt" if as_text and suffix not in (".txt", "") else CONVERTED.get(suffix)
+    return str(PurePath(relpath).with_suffix(new).as_posix()) if new else relpath
+
+
+def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
+    """UTF-8 text (a BOM is dropped) of a file, or of its line number ``line``; undecodable bytes
+    name their line unless errors='replace'."""
+    try:
+        return data.decode("utf-8-sig", errors=errors)
+    except UnicodeDecodeError as exc:
+        bad_line = line + data[: exc.start].count(b"\n")
+        raise InputError(
+            f"{where}:{bad_line}: bytes that are not UTF-8 ({data[exc.start:exc.start + 4]!r})",
+            "convert the file to UTF-8, or go on with «errors» replace",
+        ) from None
+
+
+def document_text(data: bytes, where: str, fmt: DocumentFormat | None, errors: str) -> str:
+    """A file's text: a document of a format decoded strictly (bytes that are not UTF-8: not a file of
+    that format), a plain text file as ``errors`` says."""
+    try:
+        return decode(data, where, "strict" if fmt else errors)
+    except InputError as exc:
+        if fmt is None:
+            raise
+        raise not_this_format(where, fmt, exc.message.split(": ", 1)[-1]) from None
 
 
 def not_this_format(where: str, fmt: DocumentFormat, reason: str) -> InputError:

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any, Iterator, Union
 
 from toolkit.errors import InputError
-from toolkit.formats import (SUFFIXES as FORMAT_SUFFIXES, FormatOptions, check_supported, format_for, is_binary,
-                             not_this_format, plain_text)
+from toolkit.formats import (CONVERTED, SUFFIXES as FORMAT_SUFFIXES, FormatOptions, check_supported, decode, document_text,
+                             format_for, is_binary, parts_text, reading_name)
 from toolkit.io.files import fingerprint
 
 TEXT_SUFFIXES = (".txt", ".md")
-DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *FORMAT_SUFFIXES)
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *FORMAT_SUFFIXES, *CONVERTED)
 TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t"}
 
 
@@ -32,6 +32,7 @@ class InputOptions:
     errors: str = "strict"  # or "replace": undecodable bytes become U+FFFD
     skip_bad: bool = False  # malformed records go to the rejects file instead of stopping the job
     suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES  # document files taken from folders
+    as_text: bool = False  # documents read as their plain text (toolkit.formats.reading), as summarize and chain do
 
     def __post_init__(self) -> None:
         if self.errors not in ("strict", "replace"):
@@ -162,11 +163,12 @@ class InputSet:
                     raise InputError(f"{path}: no {'/'.join(self.options.suffixes)} files in this folder", "check the folder")
                 for file in files:
                     rel = file.relative_to(path)
-                    documents.append(Document(item, (root / rel).as_posix(), rel.as_posix(), (prefix / rel).as_posix(),
-                                              file))
+                    documents.append(Document(item, (root / rel).as_posix(), rel.as_posix(),
+                                              reading_name((prefix / rel).as_posix(), self.options.as_text), file))
             elif kind == "file":
-                documents.append(Document(item, path.resolve().as_posix(), item,
-                                          (path.resolve().parent.relative_to(common) / path.name).as_posix(), path))
+                relpath = (path.resolve().parent.relative_to(common) / path.name).as_posix()
+                documents.append(Document(item, path.resolve().as_posix(), item, reading_name(relpath, self.options.as_text),
+                                          path))
             else:
                 documents.append(Document(item, f"text:{n + 1}", f"text-{n + 1}", f"text-{n + 1}.txt"))
         return documents
@@ -267,19 +269,6 @@ def _table_columns(inputs: InputSet) -> list[str]:
     return columns
 
 
-def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
-    """UTF-8 text (a BOM is dropped) of a file, or of its line number ``line``; undecodable bytes
-    name their line unless errors='replace'."""
-    try:
-        return data.decode("utf-8-sig", errors=errors)
-    except UnicodeDecodeError as exc:
-        bad_line = line + data[: exc.start].count(b"\n")
-        raise InputError(
-            f"{where}:{bad_line}: bytes that are not UTF-8 ({data[exc.start:exc.start + 4]!r})",
-            "convert the file to UTF-8, or go on with «errors» replace",
-        ) from None
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how one is written in JSON (pairs too)
 
@@ -309,23 +298,23 @@ def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
 
 
-def _read_document(doc: Document, errors: str) -> tuple[str, bytes | None]:
+def _read_document(doc: Document, errors: str, as_text: bool = False) -> tuple[str, bytes | None]:
     """A document file's text, checked to be what its extension says (a subtitle or PO file is
     parsed), and for a binary document (DOCX, parsed too) its bytes; a file that is not text and
-    has no extension of a text format is refused as such."""
+    has no extension of a text format is refused as such. ``as_text``, and for a PDF always: its
+    plain text (``toolkit.formats.reading``)."""
     data = doc.file.read_bytes()
+    if as_text or doc.file.suffix.lower() in CONVERTED:
+        from toolkit.formats.reading import plain_text
+
+        return plain_text(doc.name, data, errors), None
     fmt = format_for(doc.file.name)
     if is_binary(fmt):
-        return plain_text(fmt.read(data, doc.name, FormatOptions())), data
+        return parts_text(fmt.read(data, doc.name, FormatOptions())), data
     if fmt is None and doc.file.suffix.lower() not in TEXT_SUFFIXES and b"\0" in data[:8192]:
         raise InputError(f"{doc.name}: not a text file, nor a document of a kind toolkit reads",
                          f"give .txt, .md or {', '.join(FORMAT_SUFFIXES)} files")
-    try:
-        text = decode(data, doc.name, "strict" if fmt else errors)
-    except InputError as exc:
-        if fmt is None:
-            raise
-        raise not_this_format(doc.name, fmt, exc.message.split(": ", 1)[-1]) from None
+    text = document_text(data, doc.name, fmt, errors)
     if fmt is not None:
         fmt.read(text, doc.name, FormatOptions())
     return text, None
@@ -339,7 +328,7 @@ def read_documents(inputs: InputSet, documents: list[Document] | None = None) ->
         data = None
         try:
             if doc.file is not None:
-                raw, data = _read_document(doc, opts.errors)
+                raw, data = _read_document(doc, opts.errors, opts.as_text)
             else:
                 raw = inputs.stdin if doc.item == "-" else doc.item
             text = _require_text(raw, doc.name)

@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from toolkit.errors import ToolkitError
-from toolkit.formats import FormatOptions, format_for, is_binary, output_name, plain_text
+from toolkit.formats import FormatOptions, format_for, is_binary, output_name, parts_text
 from toolkit.languages import LANGUAGES, get_language
 from toolkit.serve.batcher import QueueFull
 from toolkit.serve.config import ServeConfig
@@ -316,15 +316,13 @@ class Api:
         files, char_limit = self.files, self.config.char_limit
 
         async def run(access: _Access) -> Response:
-            src, _ = self._source(source, [text or plain_text(parsed)])
+            src, _ = self._source(source, [text or parts_text(parsed)])
             tgt = self._language(target, self.service.languages)
             self._check_pair(src, tgt)
             if parsed is not None:  # a document of a format: its parts translated, written back into one of its kind
                 protection = replace(self.config.protection(tgt), html=fmt.markup)
                 parts = [p.text for p in parsed.parts]
                 translated = parsed.write(await self._run(self.service.translate(src, tgt, parts, protection)) if parts else [], tgt)
-            elif suffix in (".html", ".htm"):
-                translated = await self._run(translate_html(text, lambda nodes: self.service.translate(src, tgt, nodes)))
             else:
                 [translated] = await self._run(self.service.translate(src, tgt, [text], markdown=suffix == ".md"))
             name = files.save(output_name(upload.filename), translated)

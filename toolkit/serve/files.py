@@ -12,7 +12,7 @@ from pathlib import Path
 
 from toolkit.formats import SUFFIXES as FORMAT_SUFFIXES
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", *FORMAT_SUFFIXES)
+SUFFIXES = (".txt", ".md", *FORMAT_SUFFIXES)
 _NAME = re.compile(r"^[0-9a-f]{32}\.[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 
 

@@ -1,9 +1,12 @@
-"""HTML (``format=html`` and .html files): markup kept, each text node translated on its own."""
+"""HTML sent as text (``/translate`` with ``format=html``, as LibreTranslate): markup kept, each text node
+translated on its own. An .html file (``/translate_file``) goes through ``toolkit.formats.html`` instead."""
 
 from __future__ import annotations
 
 import re
 from typing import Awaitable, Callable, Sequence
+
+from toolkit.formats.html import unclosed_comment
 
 _SKIP = {"script", "style", "noscript", "code", "pre", "textarea"}
 _EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.S)
@@ -22,24 +25,13 @@ def _nodes(root) -> list[tuple[object, str]]:
     return found
 
 
-def _unclosed_comment(html: str) -> int:
-    """Where a comment that is never closed starts (it runs to the end, as browsers read it); -1 if none."""
-    start = html.find("<!--")
-    while start != -1:
-        end = html.find("-->", start + 4)
-        if end == -1:
-            return start
-        start = html.find("<!--", end + 3)
-    return -1
-
-
 async def translate_html(html: str, translate: Callable[[Sequence[str]], Awaitable[list[str]]]) -> str:
     """``html`` with its text nodes replaced by their translations (one ``translate`` call for all);
     a whole document keeps its doctype, a fragment stays a fragment, and a comment left open at the
     end comes back byte for byte (lxml would close it after markup of its own)."""
     import lxml.html
 
-    cut = _unclosed_comment(html)
+    cut = unclosed_comment(html)
     if cut != -1:
         return (await translate_html(html[:cut], translate) if html[:cut].strip() else html[:cut]) + html[cut:]
 

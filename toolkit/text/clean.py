@@ -113,12 +113,10 @@ def markdown_to_text(text: str) -> str:
 
 
 def article_text(raw: str, path: str | Path | None = None) -> CleanText:
-    """The article in ``raw`` (text, Markdown or HTML), cleaned; an InputError if nothing is left."""
-    suffix = Path(path).suffix.lower() if path else ""
-    if suffix in (".html", ".htm", ".xhtml") or looks_like_html(raw):
+    """The article in ``raw`` (text, or a web page's HTML), cleaned; an InputError if nothing is left.
+    ``path`` names it in messages (a document file is read as text first: ``toolkit.formats.reading``)."""
+    if looks_like_html(raw):
         raw = html_to_text(raw)
-    elif suffix in (".md", ".markdown"):
-        raw = markdown_to_text(raw)
     where = f" in {path}" if path else ""
     if not raw.strip():
         raise InputError(f"the article{where} is empty", "pass a file or text with the article in it")

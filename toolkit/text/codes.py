@@ -37,6 +37,13 @@ _SPANS = {
 # Tags: HTML's, WebVTT's timestamps (<00:01.000>) and subtitles' ASS overrides ({\an8}).
 _HTML_SPANS = {"tag": r"</?[A-Za-z][^<>]*>|<!--.*?-->|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}\n]*\}", "entity": r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"}
 # Markdown links and images: "[" (or "![") opens a paired code, "](target)" closes it; the text is translated.
+# An HTML tag's name (group 2) and whether it closes an element (group 1): an opening tag and the
+# closing tag of the same element make a paired code; void elements (<br>, <img>) are standalone.
+_ELEMENT = regex.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Markdown emphasis on one line: ``**`` and ``*`` anywhere, ``__`` and ``_`` not inside a word (as CommonMark
+# reads them); the text inside starts and ends with a non-space.
+_EMPHASIS = regex.compile(r"(?<!\\)(\*\*|\*)(?=\S)(.+?)(?<=\S)\1|(?<![\\\p{L}\p{N}])(__|_)(?=\S)(.+?)(?<=\S)\3(?![\p{L}\p{N}])")
 _LINK_TARGET = r"\]\([^()\s]+(?:\s+\"[^\"\n]*\")?\)"
 _MD_SPANS = {"link_open": r"!?\[(?=[^\[\]\n]+" + _LINK_TARGET + ")", "link_close": _LINK_TARGET}
 
@@ -49,7 +56,7 @@ def marker_spans(text: str) -> list[tuple[int, int]]:
 @dataclass(frozen=True)
 class Code:
     """One inline code. ``kind``: what it protects ("url", "email", "handle", "placeholder", "code",
-    "tag", "entity", "marker", "link", "term"); ``text``: what it restores to, byte for byte (a
+    "tag", "entity", "marker", "link", "emphasis", "term"); ``text``: what it restores to, byte for byte (a
     glossary term's target); ``pair``: "open" or "close" for the halves of a paired code (``partner``
     the other half's number), None for a standalone one; ``source``: the source text it replaced."""
 
@@ -84,7 +91,7 @@ class Segment:
 @dataclass(frozen=True)
 class Protection:
     """What ``protect`` turns into codes: the spans (``spans``: off for ``--no-protect``), HTML tags
-    and entities (``html``), Markdown link targets (``markdown``), and glossary ``terms`` (source term,
+    and entities (``html``), Markdown link targets and emphasis delimiters (``markdown``), and glossary ``terms`` (source term,
     lower case -> target term; ``None`` as a target keeps the source term as it is)."""
 
     spans: bool = True
@@ -118,13 +125,24 @@ def protect(text: str, protection: Protection = Protection()) -> Segment:
     codes: list[Code] = []
     out: list[str] = []
     opened: list[int] = []  # the link openings not closed yet
+    tags: list[tuple[str, int]] = []  # the HTML elements opened and not closed yet: (name, code number)
+    closing: dict[tuple[int, int], int] = {}  # where an emphasis closes -> its opening delimiter's code number
     pattern = protection.pattern()
+    found = [(m.start(), m.end(), m.lastgroup) for m in pattern.finditer(text)] if pattern else []
+    emphasis = _emphasis(text, found) if protection.markdown else {}
     end = 0
-    for m in pattern.finditer(text) if pattern else ():
-        out.append(text[end:m.start()])
-        end = m.end()
-        kind, span = m.lastgroup, m.group()
-        if kind == "term":
+    for start, stop, kind in sorted(found + [(*span, "emphasis") for pair in emphasis.items() for span in pair]):
+        out.append(text[end:start])
+        end = stop
+        span = text[start:stop]
+        if kind == "emphasis" and (start, stop) in closing:  # its opening delimiter is a code already
+            opening = closing.pop((start, stop))
+            codes[opening - 1] = replace(codes[opening - 1], pair="open", partner=len(codes) + 1)
+            code = Code("emphasis", span, span, "close", opening)
+        elif kind == "emphasis":
+            closing[emphasis[start, stop]] = len(codes) + 1
+            code = Code("emphasis", span, span)
+        elif kind == "term":
             target = _term(protection.terms or {}, span)
             code = Code("term", span if target is None else target, span)
         elif kind == "link_open":
@@ -134,12 +152,35 @@ def protect(text: str, protection: Protection = Protection()) -> Segment:
             start = opened.pop()
             codes[start - 1] = replace(codes[start - 1], partner=len(codes) + 1)
             code = Code("link", span, span, "close", start)
+        elif kind == "tag" and (element := _ELEMENT.match(span)):
+            code = Code("tag", span, span)
+            name = element.group(2).lower()
+            if not element.group(1) and not span.endswith("/>") and name not in _VOID:
+                tags.append((name, len(codes) + 1))
+            elif element.group(1) and any(n == name for n, _ in tags):  # the last one opened of that name
+                at = max(k for k, (n, _) in enumerate(tags) if n == name)
+                start = tags.pop(at)[1]
+                codes[start - 1] = replace(codes[start - 1], pair="open", partner=len(codes) + 1)
+                code = Code("tag", span, span, "close", start)
         else:
             code = Code("link" if kind == "link_close" else kind, span, span)
         codes.append(code)
         out.append(MARKER.format(n=len(codes)))
     out.append(text[end:])
     return Segment("".join(out), tuple(codes))
+
+
+def _emphasis(text: str, found: Sequence[tuple[int, int, str]], offset: int = 0) -> dict[tuple[int, int], tuple[int, int]]:
+    """Markdown emphasis in ``text`` (one line): each opening delimiter's place -> its closing one's, outside
+    the spans ``found`` (a ``*`` in a URL is no emphasis), nested emphasis too."""
+    pairs: dict[tuple[int, int], tuple[int, int]] = {}
+    for m in _EMPHASIS.finditer(text):
+        width = len(m.group(1) or m.group(3))
+        opening, closing = (offset + m.start(), offset + m.start() + width), (offset + m.end() - width, offset + m.end())
+        if not any(a < opening[1] and opening[0] < b or a < closing[1] and closing[0] < b for a, b, _ in found):
+            pairs[opening] = closing
+        pairs.update(_emphasis(text[m.start() + width:m.end() - width], found, offset + m.start() + width))
+    return pairs
 
 
 def _term(terms: Mapping[str, str | None], span: str) -> str | None:
@@ -231,15 +272,20 @@ def _insert_at_fraction(pieces: list[str | int], placed: dict[int, int], n: int,
         if isinstance(piece, str):
             total += len(piece)
             ends.append((total, i))
-    target = round(at / max(len(source), 1) * total)
+    target = total if stop == len(source.rstrip()) else round(at / max(len(source), 1) * total)  # a code ending the source ends the output
     end, i = next(((e, i) for e, i in ends if e >= target), ends[-1])
     piece = pieces[i]
     offset = target - (end - len(piece))
-    cut = min([m.start() for m in regex.finditer(r"\s", piece)] + [0, len(piece)], key=lambda b: abs(b - offset))
+    later = segment.codes[n - 1].pair == "close"  # between two places as near, a closing half takes the later one
+    cut = min([m.start() for m in regex.finditer(r"\s", piece)] + [0, len(piece)], key=lambda b: (abs(b - offset), -b if later else b))
     left, right = piece[:cut], piece[cut:]
     while not right and i + 2 < len(pieces) and isinstance(pieces[i + 1], int) and pieces[i + 1] < n:
         i += 2  # after the codes that come before it in the source
         left, right = "", pieces[i]
+    if stop < len(source) and not source[stop].isspace() and right[:1].isspace():  # glued to the next word in the source
+        left, right = left + right[:len(right) - len(right.lstrip())], right.lstrip()
+    elif at > 0 and not source[at - 1].isspace() and left[-1:].isspace():  # glued to the word before
+        left, right = left.rstrip(), left[len(left.rstrip()):] + right
     rendered = "".join(segment.codes[p - 1].text if isinstance(p, int) else p for p in pieces[:i]) + left
     space_before = at > 0 and source[at - 1].isspace() and rendered and not rendered[-1].isspace()
     space_after = stop < len(source) and source[stop].isspace() and right and not right[0].isspace()

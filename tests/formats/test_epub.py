@@ -1,0 +1,142 @@
+"""EPUB into EPUB (zipfile and the HTML format; no ebooklib): every chapter, the table of contents
+(nav and NCX), the package title translated; language and direction set; everything else copied."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+import regex
+from typer.testing import CliRunner
+
+from tests.formats.test_subtitles import Upper
+from tests.identity import IdentityTranslator
+from toolkit.cli import app
+from toolkit.formats import FormatOptions
+from toolkit.formats.epub import FORMAT
+from toolkit.translate.engine import translate_documents
+
+CONTAINER = ('<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+             '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>')
+OPF = """<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">
+  <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+    <dc:identifier id="id">urn:uuid:1</dc:identifier>
+    <dc:title>Talks &amp; votes</dc:title>
+    <dc:language>en</dc:language>
+  </metadata>
+  <manifest>
+    <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+    <item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>
+    <item id="c1" href="text/ch1.xhtml" media-type="application/xhtml+xml"/>
+    <item id="css" href="style.css" media-type="text/css"/>
+    <item id="img" href="photo.png" media-type="image/png"/>
+  </manifest>
+  <spine toc="ncx"><itemref idref="c1"/></spine>
+</package>
+"""
+NAV = ('<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+       '<head><title>Contents</title></head><body><nav epub:type="toc"><ol><li><a href="text/ch1.xhtml">The first chapter</a></li>'
+       '</ol></nav></body></html>')
+NCX = ('<?xml version="1.0" encoding="UTF-8"?>\n<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1" xml:lang="en">'
+       '<head><meta name="dtb:uid" content="urn:uuid:1"/></head><docTitle><text>Talks and votes</text></docTitle><navMap>'
+       '<navPoint id="p1" playOrder="1"><navLabel><text>The first chapter</text></navLabel><content src="text/ch1.xhtml"/>'
+       '</navPoint></navMap></ncx>')
+CHAPTER = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml">\n<head><title>The first chapter</title>'
+           '<link href="../style.css" rel="stylesheet" type="text/css"/></head>\n<body>\n<h1>The first chapter</h1>\n'
+           '<p>The minister said the <b>talks</b> would continue.<br/>Prices rose &amp; fell.</p>\n'
+           '<img src="../photo.png" alt="A photo of Tirana"/>\n</body>\n</html>\n')
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+
+def _book(entries: dict[str, str | bytes] | None = None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")  # stored, first
+        for name, data in (entries or {"META-INF/container.xml": CONTAINER, "OEBPS/content.opf": OPF, "OEBPS/nav.xhtml": NAV,
+                                       "OEBPS/toc.ncx": NCX, "OEBPS/text/ch1.xhtml": CHAPTER,
+                                       "OEBPS/style.css": "p { margin: 0 }", "OEBPS/photo.png": PNG}).items():
+            book.writestr(name, data)
+    return out.getvalue()
+
+
+def _encrypted(data: bytes) -> bytes:
+    """The book with its last entry marked encrypted (the flag in the zip's central directory)."""
+    at = data.rindex(b"PK\x01\x02") + 8
+    return data[:at] + bytes([data[at] | 1]) + data[at + 1:]
+
+
+def _translate(data: bytes, translator) -> dict[str, bytes]:
+    """The book through the engine as the job runner sends a document's parts, its entries back."""
+    document = FORMAT.read(data, "book.epub", FormatOptions())
+    done = translate_documents([p.text for p in document.parts], translator, markup=[True] * len(document.parts))
+    book = zipfile.ZipFile(io.BytesIO(document.write([d.text for d in done], translator.target)))
+    assert book.infolist()[0].filename == "mimetype" and book.infolist()[0].compress_type == zipfile.ZIP_STORED
+    return {name: book.read(name) for name in book.namelist()}
+
+
+def test_an_identity_translation_changes_only_the_language():
+    entries = _translate(_book(), IdentityTranslator(max_input_tokens=400))
+    assert entries["OEBPS/content.opf"].decode() == OPF.replace("<dc:language>en<", "<dc:language>sq<")
+    assert entries["OEBPS/text/ch1.xhtml"].decode() == CHAPTER.replace(
+        '<html xmlns="http://www.w3.org/1999/xhtml">', '<html lang="sq" xml:lang="sq" xmlns="http://www.w3.org/1999/xhtml">')
+    assert entries["OEBPS/toc.ncx"].decode() == NCX.replace('xml:lang="en"', 'xml:lang="sq"')
+    assert entries["OEBPS/photo.png"] == PNG and entries["OEBPS/style.css"] == b"p { margin: 0 }"
+
+
+def test_chapters_contents_and_title_are_translated_right_to_left_for_persian():
+    entries = {k: v.decode("utf-8", "replace") for k, v in _translate(_book(), Upper(target="fa", max_input_tokens=400)).items()}
+    chapter = entries["OEBPS/text/ch1.xhtml"]
+    assert '<html dir="rtl" lang="fa" xml:lang="fa"' in chapter and "<h1>THE FIRST CHAPTER</h1>" in chapter
+    assert "THE MINISTER SAID" in chapter and "<br/>" in chapter and "&amp;" in chapter and 'alt="A PHOTO OF TIRANA"' in chapter
+    assert ">THE FIRST CHAPTER</a>" in entries["OEBPS/nav.xhtml"]
+    assert "<text>TALKS AND VOTES</text>" in entries["OEBPS/toc.ncx"] and "<text>THE FIRST CHAPTER</text>" in entries["OEBPS/toc.ncx"]
+    opf = entries["OEBPS/content.opf"]
+    assert "<dc:title>TALKS &amp; VOTES</dc:title>" in opf and "<dc:language>fa</dc:language>" in opf
+    assert '<spine toc="ncx" page-progression-direction="rtl">' in opf
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_book_written_by_libreoffice_comes_back_with_every_part(tmp_path):
+    (tmp_path / "book.md").write_text("# Talks in Tirana\n\nThe minister said the talks would continue.\n\nPrices rose.\n", "utf-8")
+    subprocess.run(["soffice", "--headless", "--convert-to", "epub", "--outdir", str(tmp_path), str(tmp_path / "book.md")],
+                   check=True, capture_output=True, timeout=180)
+    data = (tmp_path / "book.epub").read_bytes()
+    parts = [regex.sub(r"<[^<>]*>", "", p.text) for p in FORMAT.read(data, "book.epub", FormatOptions()).parts]  # LibreOffice's <span>s
+    assert "The minister said the talks would continue." in parts and "Prices rose." in parts
+    entries = _translate(data, Upper(max_input_tokens=400))
+    assert any(b"THE MINISTER SAID THE TALKS WOULD CONTINUE." in v for v in entries.values())
+
+
+def test_summarize_reads_a_book_and_bad_books_are_refused_in_one_line(tmp_path, monkeypatch):
+    book = tmp_path / "book.epub"
+    book.write_bytes(_book())
+    result = CliRunner().invoke(app, ["summarize", str(book), "--method", "extractive"])
+    assert result.exit_code == 0 and "The minister said the talks would continue." in result.output, result.output
+    for data, says in ((b"PK\x03\x04 broken" + bytes(40), "book.epub: not a zipped e-book (EPUB) file (not a zip"),
+                       (_book({"OEBPS/a.xhtml": CHAPTER}), "book.epub: not a zipped e-book (EPUB) file (no META-INF/container.xml"),
+                       (_encrypted(_book()), "book.epub: an encrypted EPUB (DRM or a password)")):
+        book.write_bytes(data)
+        result = CliRunner().invoke(app, ["summarize", str(book), "--method", "extractive"])
+        assert result.exit_code == 2 and len(result.output.splitlines()) == 1 and says in result.output, result.output
+    monkeypatch.setattr("toolkit.formats.epub.MAX_UNZIPPED_BYTES", 1000)  # a zip bomb, in small
+    book.write_bytes(_book())
+    result = CliRunner().invoke(app, ["summarize", str(book), "--method", "extractive"])
+    assert result.exit_code == 2 and "book.epub: an EPUB larger than 0 MiB once unzipped" in result.output, result.output
+
+
+def test_translate_writes_a_book_beside_the_input_through_the_job_runner(tmp_path, marian_model):
+    """The CLI path: one .epub without --out comes back as book.sq.epub beside it, every chapter
+    translated (lang set, its source sentences gone), the other entries as they were."""
+    book = tmp_path / "book.epub"
+    book.write_bytes(_book())
+    result = CliRunner().invoke(app, ["translate", str(book), "--to", "sq", "--model", marian_model, "--quiet"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "book.sq.epub") as out, zipfile.ZipFile(book) as source:
+        assert out.namelist()[0] == "mimetype" and out.namelist() == source.namelist()
+        chapter = out.read("OEBPS/text/ch1.xhtml").decode("utf-8")
+        assert 'lang="sq"' in chapter and "The minister said the talks would continue." not in chapter
+        assert "<dc:language>sq</dc:language>" in out.read("OEBPS/content.opf").decode("utf-8")

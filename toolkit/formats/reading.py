@@ -1,0 +1,45 @@
+"""Documents as plain text for reading: what ``summarize`` and ``chain`` take from a file of any kind
+(and ``translate --extract-article``). A web page is its article (page furniture left out), Markdown
+its words, subtitles their cue texts (no numbers, no timings), a PO catalogue its msgids, a PDF its
+paragraphs (page headers, footers and numbers left out), an EPUB its chapters in reading order."""
+
+from __future__ import annotations
+
+import html
+from pathlib import PurePath
+
+import regex
+
+from toolkit.formats import CONVERTED, FormatOptions, document_text, format_for
+
+_HTML = (".html", ".htm", ".xhtml")
+_MARKUP = regex.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")  # tags, and subtitles' ASS overrides ({\an8})
+
+
+def plain_text(name: str, data: bytes, errors: str = "strict") -> str:
+    """The text of the document ``name`` (its bytes ``data``) to read, as plain text; ``errors``
+    (strict or replace) for the undecodable bytes of a plain text file."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in CONVERTED:
+        from toolkit.formats.pdf import pdf_text
+
+        return pdf_text(data, name)
+    if suffix == ".epub":
+        from toolkit.formats.epub import FORMAT as EPUB
+
+        return EPUB.read(data, name, FormatOptions()).text()
+    fmt = format_for(name)
+    text = document_text(data, name, fmt, errors)
+    if fmt is None:
+        if suffix in (".md", ".markdown"):
+            from toolkit.text.clean import markdown_to_text
+
+            return markdown_to_text(text)
+        return text
+    if suffix in _HTML:
+        from toolkit.text.clean import html_to_text
+
+        fmt.read(text, name, FormatOptions())  # a binary file is refused as such
+        return html_to_text(text)
+    parts = fmt.read(text, name, FormatOptions(overwrite=True)).parts
+    return "\n".join(html.unescape(_MARKUP.sub("", p.text)) for p in parts)
