@@ -289,12 +289,13 @@ def toolkit_decoded(model: Path, path: Path, env: dict) -> int:
     into one part per parallel translator (``even_parts``), each part to its own longest sentence's bound."""
     os.environ.update(env)
     from toolkit.models.backends.ct2 import even_parts
+    from toolkit.text.codes import Protection
     from toolkit.translate.engine import _prepare, batches_by_tokens, default_batch_tokens
     from toolkit.translate.factory import build_translator
 
     translator = build_translator("en", "sq", str(model), "ct2", quantization="int8")
-    docs, lengths = _prepare([path.read_text("utf-8")], translator)
-    units = list(dict.fromkeys(p for d in docs for line in d.lines for p, _ in line))
+    docs, lengths = _prepare([path.read_text("utf-8")], translator, Protection(), [False])
+    units = list(dict.fromkeys(p.text for d in docs for line in d.lines for p, _ in line))
     bound, ceiling = translator.decoding.max_new_tokens, translator.model.info.max_positions
     decoded = 0
     for group in batches_by_tokens([lengths[u] for u in units], default_batch_tokens(translator)):
