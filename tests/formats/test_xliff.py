@@ -199,3 +199,10 @@ def test_bad_xml_and_a_wrong_root_are_refused_in_one_line(marian_model, tmp_path
         assert result.exit_code == 2, result.output
         assert says in result.output and "Traceback" not in result.output and len(result.output.splitlines()) == 1
         assert not (tmp_path / "o").exists() or not any((tmp_path / "o").glob(f"{path.stem}*"))
+
+
+def test_summarize_reads_the_sources():
+    from toolkit.formats.reading import plain_text
+
+    text = plain_text("news.xlf", XLF12.encode())
+    assert text.splitlines() == ["The minister met reporters.", "Read the story & more.", "Vote today now here MP", "Home"]  # codes left out
