@@ -4,6 +4,7 @@ elements back byte for byte, translated and translate="no" units left alone, bad
 from __future__ import annotations
 
 import pytest
+import regex
 from lxml import etree
 from typer.testing import CliRunner
 
@@ -206,3 +207,42 @@ def test_summarize_reads_the_sources():
 
     text = plain_text("news.xlf", XLF12.encode())
     assert text.splitlines() == ["The minister met reporters.", "Read the story & more.", "Vote today now here MP", "Home"]  # codes left out
+
+
+class Crossing(IdentityTranslator):
+    """The last two markers swapped (a closing tag moved inside another element), and markup of the
+    model's own: the target must still be well-formed XML with every source element once."""
+
+    def translate_batch(self, sentences):
+        super().translate_batch(sentences)
+        out = []
+        for s in sentences:
+            markers = regex.findall(r"\[\d+\]", s)
+            if len(markers) >= 2:
+                a, b = markers[-2:]
+                s = s.replace(a, "\0").replace(b, a).replace("\0", b)
+            out.append(s + " <b>AT&T &nbsp; 1 < 2")
+        return out
+
+
+def test_a_target_is_well_formed_whatever_the_model_does_with_tags():
+    source = XLF12.replace("<source>The minister met reporters.</source>",
+                           '<source>The <g id="9">minister <mrk mtype="x-name">met</mrk></g> reporters.</source>')
+    out, _ = _translate(source, Crossing(max_input_tokens=400))
+    unit = [u for u in _tree(out).iter(f"{{{N1}}}trans-unit") if u.get("id") == "title"][0]
+    target = unit.find(f"{{{N1}}}target")
+    assert [e.tag for e in target.iterdescendants()] == [f"{{{N1}}}g", f"{{{N1}}}mrk"]
+    assert "".join(target.itertext()).endswith(" <b>AT&T &nbsp; 1 < 2")  # the model's own markup, as text
+
+
+def test_a_translation_whose_tags_cannot_be_repaired_leaves_the_unit_to_translate():
+    from toolkit.formats.xliff import FORMAT
+
+    document = FORMAT.read(XLF12.encode(), "news.xlf", FormatOptions())
+    texts = [p.text for p in document.parts]
+    texts[1] = "</g> only a closing tag"  # one of the source's tags, closing nothing
+    units = {u.get("id"): u for u in _tree(document.write(texts, "sq")).iter(f"{{{N1}}}trans-unit")}
+    target = units["link"].find(f"{{{N1}}}target")
+    assert (target.get("state"), target.get("state-qualifier")) == ("needs-translation", None)
+    assert _inner(target) == _inner(units["link"].find(f"{{{N1}}}source"))
+    assert units["title"].find(f"{{{N1}}}target").get("state") == "needs-review-translation"

@@ -33,8 +33,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # What comes before the root element: a BOM, the declaration, comments, processing instructions, a doctype.
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:[ \t\r\n]+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?>)*", re.S)
 _TAG = re.compile(r"<(/?)([^\s/>]+)[^<>]*?(/?)>")
-_BARE_AMPERSAND = re.compile(r"&(?![A-Za-z_][\w.-]*;|#\d+;|#x[0-9A-Fa-f]+;)")
-_LONE_LT = re.compile(r"<(?![/A-Za-z_])")
+# In a translation: a tag, an entity XML knows without a DTD, or a character XML needs escaped.
+_MARKUP = re.compile(r"<[^<>]*>|&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);|[&<>]")
 _STAND_IN = "xliff-code-"
 _STAND_IN_TAG = re.compile(r"<xliff-code-(\d+)/>")
 
@@ -97,9 +97,17 @@ def _balanced(markup: str) -> str:
     return "".join(out)
 
 
-def _escaped(text: str) -> str:
-    """The model's text between the codes, made XML: a bare ``&`` or ``<`` escaped."""
-    return _LONE_LT.sub("&lt;", _BARE_AMPERSAND.sub("&amp;", text))
+def _escaped(translation: str, tags: set[str]) -> str:
+    """A translation made XML: the source's tags (its codes, restored) kept, and what the model
+    wrote itself (a tag of its own, a bare ``&``, ``&nbsp;``) escaped as text."""
+
+    def one(m: re.Match) -> str:
+        found = m.group()
+        if found in tags or (found[0] == "&" and len(found) > 1):
+            return found
+        return found.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    return _MARKUP.sub(one, translation)
 
 
 class _Unit:
@@ -153,16 +161,14 @@ class XliffDocument:
     def write(self, translations: Sequence[str], target: str) -> bytes:
         from lxml import etree
 
-        for unit, translation in zip(self.units, translations):
+        for unit, part, translation in zip(self.units, self.parts, translations):
             start = etree.tostring(unit.source, encoding="unicode").split(">", 1)[0].rstrip("/") + ">"
+            markup = _balanced(_escaped(translation, set(re.findall(r"<[^<>]*>", part.text))))
+            markup = _STAND_IN_TAG.sub(lambda m: unit.kept[int(m.group(1)) - 1], markup)
             try:
-                markup = _balanced(_escaped(translation))
-                markup = _STAND_IN_TAG.sub(lambda m: unit.kept[int(m.group(1)) - 1], markup)
-                new = etree.fromstring(f"{start}{markup}</{start[1:].split()[0].rstrip('>')}>")
-            except etree.XMLSyntaxError:  # the model made tags of its own: its text, without them
-                new = etree.fromstring(f"{start}</{start[1:].split()[0].rstrip('>')}>")
-                new.text = re.sub(r"<[^<>]*>", "", translation)
-            self._put(unit, new, target)
+                self._put(unit, etree.fromstring(f"{start}{markup}</{start[1:].split()[0].rstrip('>')}>"), target)
+            except etree.XMLSyntaxError:  # tags beyond repair: the source, marked as still to translate
+                self._put(unit, deepcopy(unit.source), target, translated=False)
         root = self.tree.getroot()
         if self.version2:
             root.set("trgLang", target)
@@ -171,20 +177,22 @@ class XliffDocument:
                 file.set("target-language", target)
         return self._serialized()
 
-    def _put(self, unit: _Unit, new, target: str) -> None:
+    def _put(self, unit: _Unit, new, target: str, translated: bool = True) -> None:
         old = unit.holder.find(self._q("target"))
         new.tag = self._q("target")
         attributes = dict(old.attrib) if old is not None else {}
         new.attrib.clear()
         new.attrib.update(attributes)
         if self.version2:
-            unit.holder.set("state", "translated")
+            unit.holder.set("state", "translated" if translated else "initial")
             if XML_LANG in new.attrib:
                 new.set(XML_LANG, target)
         else:
             new.set(XML_LANG, target)
-            new.set("state", "needs-review-translation")
-            new.set("state-qualifier", "mt-suggestion")
+            new.set("state", "needs-review-translation" if translated else "needs-translation")
+            new.attrib.pop("state-qualifier", None)
+            if translated:
+                new.set("state-qualifier", "mt-suggestion")
         if old is not None:
             new.tail = old.tail
             old.getparent().replace(old, new)
