@@ -41,6 +41,7 @@ XLF12 = '''<?xml version="1.0" encoding="UTF-8"?>
         <source>Home</source>
         <target state="final">Kreu</target>
       </trans-unit>
+      <trans-unit id="empty"><source><x id="7"/> </source></trans-unit>
       <trans-unit id="code" translate="no">
         <source>PRINT_NEWS</source>
       </trans-unit>
@@ -118,7 +119,7 @@ def test_an_identity_translation_fills_targets_with_the_sources_and_changes_noth
         if target.text != "Kreu":
             assert _inner(target) == _inner(src)  # inline elements and entities byte for byte
     if ns == N1:
-        assert [h.get("id") for h in holders if h.find(f"{{{ns}}}target") is None] == ["code"]
+        assert [h.get("id") for h in holders if h.find(f"{{{ns}}}target") is None] == ["empty", "code"]
         assert {f.get("target-language") for f in after.iter(f"{{{ns}}}file")} == {"sq"}
         targets = {h.get("id"): h.find(f"{{{ns}}}target") for h in filled}
         assert targets["done"].get("state") == "final"

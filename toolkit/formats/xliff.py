@@ -35,11 +35,12 @@ _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:[ \t\r\n]+|<\?.*?\?>|<!--.*?-->|<!DO
 _TAG = re.compile(r"<(/?)([^\s/>]+)[^<>]*?(/?)>")
 # In a translation: a tag, an entity XML knows without a DTD, or a character XML needs escaped.
 _MARKUP = re.compile(r"<[^<>]*>|&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);|[&<>]")
+_CODES = re.compile(r"<[^<>]*>|&[^;\s]*;")
 _STAND_IN = "xliff-code-"
 _STAND_IN_TAG = re.compile(r"<xliff-code-(\d+)/>")
 
 
-def _has_text(element) -> bool:
+def _has_content(element) -> bool:
     return bool("".join(element.itertext()).strip()) or len(element) > 0
 
 
@@ -125,12 +126,13 @@ class XliffDocument:
         root = tree.getroot()
         self.ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
         self.version2 = root.get("version", "").startswith("2")
-        self.units = [u for u in (self._units2() if self.version2 else self._units1())
-                      if _has_text(u.source) and (options.overwrite or not self._translated(u))]
-        parts = []
-        for unit in self.units:
-            text, unit.kept = _inner(unit.source, self.ns)
-            parts.append(Part(text, unit.label))
+        self.units, parts = [], []
+        for unit in self._units2() if self.version2 else self._units1():
+            if options.overwrite or not self._translated(unit):
+                text, unit.kept = _inner(unit.source, self.ns)
+                if _CODES.sub("", text).strip():  # text to translate, not only codes
+                    self.units.append(unit)
+                    parts.append(Part(text, unit.label))
         self.parts = tuple(parts)
 
     def _q(self, name: str) -> str:
@@ -156,7 +158,7 @@ class XliffDocument:
 
     def _translated(self, unit: _Unit) -> bool:
         target = unit.holder.find(self._q("target"))
-        return target is not None and _has_text(target)
+        return target is not None and _has_content(target)
 
     def write(self, translations: Sequence[str], target: str) -> bytes:
         from lxml import etree
