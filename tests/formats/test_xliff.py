@@ -247,3 +247,13 @@ def test_a_translation_whose_tags_cannot_be_repaired_leaves_the_unit_to_translat
     assert (target.get("state"), target.get("state-qualifier")) == ("needs-translation", None)
     assert _inner(target) == _inner(units["link"].find(f"{{{N1}}}source"))
     assert units["title"].find(f"{{{N1}}}target").get("state") == "needs-review-translation"
+
+
+def test_entities_of_the_files_own_dtd_are_never_expanded():
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+              b'<xliff version="1.2"><file><body><trans-unit id="1"><source>Hi &b; there</source></trans-unit>'
+              b'<trans-unit id="2"><source>Plain</source></trans-unit></body></file></xliff>')
+    out, _ = _translate_bytes(laughs, IdentityTranslator(target="fa", max_input_tokens=400))
+    assert b"aaaaaaaaaaaaaaaaaaaa" not in out and out.startswith(laughs[:laughs.index(b"<xliff")])
+    assert b'<target xml:lang="fa" state="needs-translation">Hi &b; there</target>' in out  # for a translator
+    assert b'state-qualifier="mt-suggestion">Plain</target>' in out

@@ -33,8 +33,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # What comes before the root element: a BOM, the declaration, comments, processing instructions, a doctype.
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:[ \t\r\n]+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?>)*", re.S)
 _TAG = re.compile(r"<(/?)([^\s/>]+)[^<>]*?(/?)>")
-# In a translation: a tag, an entity XML knows without a DTD, or a character XML needs escaped.
-_MARKUP = re.compile(r"<[^<>]*>|&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);|[&<>]")
+# In a translation: a tag, an entity, or a character XML needs escaped; the entities XML knows without a DTD.
+_MARKUP = re.compile(r"<[^<>]*>|&[A-Za-z_#][^;\s<&]*;|[&<>]")
+_XML_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);")
 _CODES = re.compile(r"<[^<>]*>|&[^;\s]*;")
 _STAND_IN = "xliff-code-"
 _STAND_IN_TAG = re.compile(r"<xliff-code-(\d+)/>")
@@ -99,12 +100,12 @@ def _balanced(markup: str) -> str:
 
 
 def _escaped(translation: str, tags: set[str]) -> str:
-    """A translation made XML: the source's tags (its codes, restored) kept, and what the model
+    """A translation made XML: the source's tags and entities (its codes, restored) kept, and what the model
     wrote itself (a tag of its own, a bare ``&``, ``&nbsp;``) escaped as text."""
 
     def one(m: re.Match) -> str:
         found = m.group()
-        if found in tags or (found[0] == "&" and len(found) > 1):
+        if found in tags or _XML_ENTITY.fullmatch(found):
             return found
         return found.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -165,7 +166,7 @@ class XliffDocument:
 
         for unit, part, translation in zip(self.units, self.parts, translations):
             start = etree.tostring(unit.source, encoding="unicode").split(">", 1)[0].rstrip("/") + ">"
-            markup = _balanced(_escaped(translation, set(re.findall(r"<[^<>]*>", part.text))))
+            markup = _balanced(_escaped(translation, set(_CODES.findall(part.text))))
             markup = _STAND_IN_TAG.sub(lambda m: unit.kept[int(m.group(1)) - 1], markup)
             try:
                 self._put(unit, etree.fromstring(f"{start}{markup}</{start[1:].split()[0].rstrip('>')}>"), target)
