@@ -72,3 +72,20 @@ def test_word_and_powerpoint_documents_come_back_as_documents_of_their_kind_in_p
     W = docx_files.W
     assert all(p.find(f"{W}pPr/{W}bidi") is not None for p in body.iter(W + "p")
                if any(r.find(W + "t") is not None for r in p.findall(W + "r")))
+
+
+def test_xliff_files_come_back_as_xliff_with_their_targets_filled(files_server):
+    from lxml import etree
+
+    from tests.formats.test_xliff import N1, XLF12
+
+    assert {".xlf", ".xliff"} <= set(httpx.get(files_server.url + "/frontend/settings").json()["supportedFilesFormat"])
+    response = _translate_file(files_server, "news.xlf", XLF12.encode(), "sq")
+    assert response.status_code == 200, response.text
+    url = response.json()["translatedFileUrl"]
+    assert url.endswith(".news.xlf")
+    root = etree.fromstring(httpx.get(files_server.url + url).content)
+    assert [u.find(f"{{{N1}}}target") is not None for u in root.iter(f"{{{N1}}}trans-unit")] == [True, True, True, True, False, False]
+    assert root.find(f"{{{N1}}}file").get("target-language") == "sq"
+    response = _translate_file(files_server, "news.xlf", b"<html/>")
+    assert response.status_code == 400 and "not a XLIFF file" in response.json()["error"]

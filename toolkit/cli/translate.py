@@ -46,7 +46,7 @@ def _progress_reporter(total: Callable[[], int | None], quiet: bool):
 @user_errors
 @stops_on_sigterm
 def translate(
-    inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.srt/.vtt/.po/.pot/.docx/.pptx/.jsonl/.csv/.tsv), folders, or - for stdin."),
+    inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.srt/.vtt/.po/.pot/.xlf/.xliff/.docx/.pptx/.jsonl/.csv/.tsv), folders, or - for stdin."),
     to: str = typer.Option(..., "--to", help="Target languages, comma-separated (fa,sq)."),
     source: str = typer.Option("en", "--from", help="Source language."),
     model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model: ID (hub id, imported name or folder) for every target, LANG=ID per target (repeatable)."),
@@ -66,7 +66,7 @@ def translate(
     glossary: Optional[str] = typer.Option(None, "--glossary", help="TSV/CSV of terms: header source<TAB>fa<TAB>sq..., = keeps the source term (setting glossary)."),
     line_length: Optional[int] = typer.Option(None, "--line-length", min=10, help="Subtitles (.srt/.vtt): wrap each cue's translation to lines of at most N characters (setting line_length; default: each cue keeps its number of lines)."),
     extract_article: bool = typer.Option(False, "--extract-article", help="Translate each document's plain text, written as .txt: a web page's article without its page furniture, a PDF's or subtitles' text (as summarize reads them)."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="PO files: translate entries that already have a translation too (by default they are left as they are)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="PO and XLIFF files: translate entries and units that already have a translation too (by default they are left as they are)."),
     no_flags: bool = typer.Option(False, "--no-flags", help="Do not check each translated segment (numbers, names, omission, language, repetition, length); outputs carry no flags (setting flags)."),
     fail_on_flags: bool = typer.Option(False, "--fail-on-flags", help=f"Exit {FLAGGED_EXIT} (after writing everything) when any translated segment is flagged."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),

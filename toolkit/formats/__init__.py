@@ -73,7 +73,8 @@ def parts_text(parsed: Parsed) -> str:
 _MODULES = {".srt": "toolkit.formats.subrip", ".vtt": "toolkit.formats.webvtt",
             ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po", ".docx": "toolkit.formats.docx",
             ".pptx": "toolkit.formats.pptx", ".epub": "toolkit.formats.epub",
-            ".html": "toolkit.formats.html", ".htm": "toolkit.formats.html", ".xhtml": "toolkit.formats.html"}
+            ".html": "toolkit.formats.html", ".htm": "toolkit.formats.html", ".xhtml": "toolkit.formats.html",
+            ".xlf": "toolkit.formats.xliff", ".xliff": "toolkit.formats.xliff"}
 SUFFIXES = tuple(_MODULES)
 
 # Documents read into text, never written in their own kind: the extension their text is written with
@@ -81,8 +82,8 @@ SUFFIXES = tuple(_MODULES)
 CONVERTED = {".pdf": ".md"}
 # Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.
 UNSUPPORTED = {".doc": "Word", ".odt": "OpenDocument text", ".ppt": "PowerPoint", ".odp": "OpenDocument presentation",
-               ".xlsx": "Excel (XLSX)", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".rtf": "RTF", ".xlf": "XLIFF",
-               ".xliff": "XLIFF", ".zip": "zip"}
+               ".xlsx": "Excel (XLSX)", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".rtf": "RTF",
+               ".zip": "zip"}
 
 
 def format_for(name: str) -> DocumentFormat | None:

@@ -1,6 +1,6 @@
 """Documents as plain text for reading: what ``summarize`` and ``chain`` take from a file of any kind
 (and ``translate --extract-article``). A web page is its article (page furniture left out), Markdown
-its words, subtitles their cue texts (no numbers, no timings), a PO catalogue its msgids, a PDF its
+its words, subtitles their cue texts (no numbers, no timings), a PO catalogue its msgids, an XLIFF file its sources, a DOCX or PPTX its paragraphs, a PDF its
 paragraphs (page headers, footers and numbers left out), an EPUB its chapters in reading order."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import PurePath
 
 import regex
 
-from toolkit.formats import CONVERTED, FormatOptions, document_text, format_for
+from toolkit.formats import CONVERTED, FormatOptions, Parsed, document_text, format_for, is_binary
 
 _HTML = (".html", ".htm", ".xhtml")
 _MARKUP = regex.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")  # tags, and subtitles' ASS overrides ({\an8})
@@ -29,6 +29,8 @@ def plain_text(name: str, data: bytes, errors: str = "strict") -> str:
 
         return EPUB.read(data, name, FormatOptions()).text()
     fmt = format_for(name)
+    if is_binary(fmt):  # XLIFF (in its own encoding), DOCX, PPTX: their parts
+        return _parts(fmt.read(data, name, FormatOptions(overwrite=True)))
     text = document_text(data, name, fmt, errors)
     if fmt is None:
         if suffix in (".md", ".markdown"):
@@ -41,5 +43,8 @@ def plain_text(name: str, data: bytes, errors: str = "strict") -> str:
 
         fmt.read(text, name, FormatOptions())  # a binary file is refused as such
         return html_to_text(text)
-    parts = fmt.read(text, name, FormatOptions(overwrite=True)).parts
-    return "\n".join(html.unescape(_MARKUP.sub("", p.text)) for p in parts)
+    return _parts(fmt.read(text, name, FormatOptions(overwrite=True)))
+
+
+def _parts(parsed: Parsed) -> str:
+    return "\n".join(html.unescape(_MARKUP.sub("", p.text)) for p in parsed.parts)
