@@ -1,4 +1,4 @@
-"""What Office Open XML documents (DOCX, PPTX) share: a zip of XML parts, checked before it is
+"""What Office Open XML documents (DOCX, PPTX, XLSX) share: a zip of XML parts, checked before it is
 read, written back with only the translated parts changed; and a paragraph of runs as one part.
 
 A paragraph's text runs become the part's text, each change of formatting (bold, italic, a
