@@ -2,8 +2,8 @@
 
 A format reads a file's text into parts (what is translated, inline tags left in it for protection
 to turn into codes, each part named for the flags: ``cues 3-5``, ``entry 12``) and writes the
-translated parts back, everything else as it was. A ``binary`` format (DOCX, PPTX, XLSX: zips of XML)
-reads the file's bytes and writes bytes. Formats are found by extension; each lives in its
+translated parts back, everything else as it was. A ``binary`` format (DOCX, PPTX, XLSX, ODT, ODP:
+zips of XML) reads the file's bytes and writes bytes. Formats are found by extension; each lives in its
 own module, imported when a file of its kind is read.
 """
 
@@ -73,6 +73,7 @@ def parts_text(parsed: Parsed) -> str:
 _MODULES = {".srt": "toolkit.formats.subrip", ".vtt": "toolkit.formats.webvtt",
             ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po", ".docx": "toolkit.formats.docx",
             ".pptx": "toolkit.formats.pptx", ".xlsx": "toolkit.formats.xlsx", ".epub": "toolkit.formats.epub",
+            ".odt": "toolkit.formats.odt", ".odp": "toolkit.formats.odp",
             ".html": "toolkit.formats.html", ".htm": "toolkit.formats.html", ".xhtml": "toolkit.formats.html"}
 SUFFIXES = tuple(_MODULES)
 
@@ -80,9 +81,8 @@ SUFFIXES = tuple(_MODULES)
 # (a PDF's paragraphs as Markdown).
 CONVERTED = {".pdf": ".md"}
 # Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.
-UNSUPPORTED = {".doc": "Word", ".odt": "OpenDocument text", ".ppt": "PowerPoint", ".odp": "OpenDocument presentation",
-               ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".rtf": "RTF", ".xlf": "XLIFF",
-               ".xliff": "XLIFF", ".zip": "zip"}
+UNSUPPORTED = {".doc": "Word", ".ppt": "PowerPoint", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".rtf": "RTF",
+               ".xlf": "XLIFF", ".xliff": "XLIFF", ".zip": "zip"}
 
 
 def format_for(name: str) -> DocumentFormat | None:

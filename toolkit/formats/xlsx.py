@@ -11,11 +11,9 @@ target every sheet is shown right to left (``rightToLeft`` on its views); the wo
 from __future__ import annotations
 
 import copy
-import re
 
-from toolkit.formats import FormatOptions
+from toolkit.formats import FormatOptions, not_this_format
 from toolkit.formats.ooxml import OfficeFormat, Package, Paragraph, open_zip, parse_parts
-from toolkit.formats import not_this_format
 
 X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
