@@ -95,3 +95,22 @@ def test_a_tiny_model_translates_every_paragraph_once(documents, name, marian_mo
 @pytest.mark.parametrize("name", ["news.odt", "deck.odp"])
 def test_libreoffice_opens_every_translation_and_converts_it_to_pdf(documents, name, tmp_path):
     assert_libreoffice_converts({"libreoffice": documents[name]}, name, Shout, tmp_path)
+
+
+def test_an_encrypted_document_and_a_spreadsheet_renamed_are_refused_in_one_line(documents, marian_model, tmp_path):
+    def rewritten(data: bytes, name: str, change) -> bytes:
+        source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(out, "w") as written:
+            for info in source.infolist():
+                written.writestr(info, change(source.read(info)) if info.filename == name else source.read(info))
+        return out.getvalue()
+
+    locked = rewritten(documents["news.odt"], "META-INF/manifest.xml", lambda m: m.replace(
+        b"</manifest:manifest>", b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+                                 b"<manifest:encryption-data/></manifest:file-entry></manifest:manifest>"))
+    sheet = rewritten(documents["news.odt"], "mimetype", lambda m: b"application/vnd.oasis.opendocument.spreadsheet")
+    for name, data, says in (("locked.odt", locked, "password-protected"), ("sheet.odt", sheet, "its mimetype is")):
+        (tmp_path / name).write_bytes(data)
+        result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+        assert result.exit_code == 2 and says in result.output and len(result.output.splitlines()) == 1, result.output
+        assert not (tmp_path / "out" / name.replace(".odt", ".sq.odt")).exists()

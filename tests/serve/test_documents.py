@@ -73,3 +73,17 @@ def test_word_powerpoint_and_excel_documents_come_back_as_documents_of_their_kin
     W = docx_files.W
     assert all(p.find(f"{W}pPr/{W}bidi") is not None for p in body.iter(W + "p")
                if any(r.find(W + "t") is not None for r in p.findall(W + "r")))
+
+
+def test_opendocument_text_and_presentations_come_back_as_their_kind(files_server, tmp_path):
+    from tests.formats import odf_files
+    from tests.formats.docx_files import soffice
+
+    soffice()
+    for name, source in odf_files.make_odf(tmp_path).items():
+        response = _translate_file(files_server, name, source)
+        assert response.status_code == 200, response.text
+        assert response.json()["translatedFileUrl"].endswith("." + name)
+        translated = httpx.get(files_server.url + response.json()["translatedFileUrl"]).content
+        assert {k: len(v) for k, v in odf_files.paragraph_texts(translated).items()} == \
+            {k: len(v) for k, v in odf_files.paragraph_texts(source).items()}
