@@ -4,7 +4,7 @@ rich text runs joined into one text with their formatting as inline codes
 (``toolkit.formats.ooxml``). Formulas (and the text they compute), numbers, dates, booleans,
 shared strings no cell shows, and text cells with no letter in them (codes, ``2026-01-05`` typed
 as text) are left as they are; sheet names are kept (formulas refer to them). For a right-to-left
-target every sheet is shown right to left (``rightToLeft`` on its views); the workbook's
+target every sheet is shown right to left (``rightToLeft`` on its views, made when missing); the workbook's
 ``dc:language`` says the target. Every other part of the zip is copied as it was.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 
 from toolkit.formats import FormatOptions, not_this_format
-from toolkit.formats.ooxml import OfficeFormat, Package, Paragraph, open_zip, parse_parts
+from toolkit.formats.ooxml import OfficeFormat, Package, Paragraph, open_zip, parse_parts, set_child
 
 X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -21,6 +21,8 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DC_LANGUAGE = "{http://purl.org/dc/elements/1.1/}language"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 CORE = "docProps/core.xml"
+# A worksheet's first children in schema order (a sheet's views, made when missing, go before the rest).
+_SHEET_ORDER = ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData")
 
 
 class CellText:
@@ -90,7 +92,10 @@ def _restyle(trees: dict, target: str) -> None:
     if get_language(target).direction == "rtl":
         for name, tree in trees.items():
             if name.startswith("xl/worksheets/"):
-                for view in tree.iter(X + "sheetView"):
+                views = set_child(tree.getroot(), "sheetViews", _SHEET_ORDER, X)
+                if views.find(X + "sheetView") is None:
+                    etree.SubElement(views, X + "sheetView", {"workbookViewId": "0"})
+                for view in views.iter(X + "sheetView"):
                     view.set("rightToLeft", "1")
     core = trees.get(CORE)
     if core is not None:
