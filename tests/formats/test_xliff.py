@@ -192,8 +192,8 @@ def test_a_tiny_model_fills_every_target_once_in_persian_and_albanian(marian_mul
 
 
 def test_bad_xml_and_a_wrong_root_are_refused_in_one_line(marian_model, tmp_path):
-    for name, data, says in (("broken.xlf", b"<xliff version='1.2'><file>", "not a XLIFF file (not well-formed XML"),
-                             ("page.xliff", b"<html><body/></html>", "not a XLIFF file (its root is <html>"),
+    for name, data, says in (("broken.xlf", b"<xliff version='1.2'><file>", "not an XLIFF file (not well-formed XML"),
+                             ("page.xliff", b"<html><body/></html>", "not an XLIFF file (its root is <html>"),
                              ("old.xlf", b"<xliff version='3.0'/>", "its root is <xliff version='3.0'>")):
         path = tmp_path / name
         path.write_bytes(data)

@@ -52,21 +52,22 @@ def test_the_character_limit_counts_a_subtitle_files_text_not_its_timings(start_
     assert response.status_code == 400 and "exceeds text limit (120)" in response.json()["error"]
 
 
-def test_word_and_powerpoint_documents_come_back_as_documents_of_their_kind_in_persian(files_server):
-    from tests.formats import docx_files, pptx_files
+def test_word_powerpoint_and_excel_documents_come_back_as_documents_of_their_kind_in_persian(files_server):
+    from tests.formats import docx_files, pptx_files, xlsx_files
 
-    assert {".docx", ".pptx"} <= set(httpx.get(files_server.url + "/frontend/settings").json()["supportedFilesFormat"])
-    for name, source, module, title in (("news.docx", docx_files.make_docx(), docx_files, "Word (DOCX)"),
-                                        ("deck.pptx", pptx_files.make_pptx(), pptx_files, "PowerPoint (PPTX)")):
+    assert {".docx", ".pptx", ".xlsx"} <= set(httpx.get(files_server.url + "/frontend/settings").json()["supportedFilesFormat"])
+    for name, source, texts, title in (("news.docx", docx_files.make_docx(), docx_files.paragraph_texts, "Word (DOCX)"),
+                                       ("deck.pptx", pptx_files.make_pptx(), pptx_files.paragraph_texts, "PowerPoint (PPTX)"),
+                                       ("book.xlsx", xlsx_files.make_xlsx(), xlsx_files.cell_texts, "Excel (XLSX)")):
         response = _translate_file(files_server, name, source)
         assert response.status_code == 200, response.text
         url = response.json()["translatedFileUrl"]
         assert url.endswith("." + name)
         translated = httpx.get(files_server.url + url).content
-        assert {k: len(v) for k, v in module.paragraph_texts(translated).items()} == \
-            {k: len(v) for k, v in module.paragraph_texts(source).items()}  # every paragraph there, once
+        assert {k: len(v) for k, v in texts(translated).items()} == \
+            {k: len(v) for k, v in texts(source).items()}  # every paragraph (cell) there, once
         response = _translate_file(files_server, name, b"plain text, not a zip")
-        assert response.status_code == 400 and f"not a {title} file" in response.json()["error"]
+        assert response.status_code == 400 and f"{title} file" in response.json()["error"]
     body = docx_files.xml(httpx.get(files_server.url + _translate_file(files_server, "news.docx", docx_files.make_docx())
                                     .json()["translatedFileUrl"]).content)
     W = docx_files.W
@@ -88,4 +89,18 @@ def test_xliff_files_come_back_as_xliff_with_their_targets_filled(files_server):
     assert [u.find(f"{{{N1}}}target") is not None for u in root.iter(f"{{{N1}}}trans-unit")] == [True, True, True, True, False, False]
     assert root.find(f"{{{N1}}}file").get("target-language") == "sq"
     response = _translate_file(files_server, "news.xlf", b"<html/>")
-    assert response.status_code == 400 and "not a XLIFF file" in response.json()["error"]
+    assert response.status_code == 400 and "not an XLIFF file" in response.json()["error"]
+
+
+def test_opendocument_text_and_presentations_come_back_as_their_kind(files_server, tmp_path):
+    from tests.formats import odf_files
+    from tests.formats.docx_files import soffice
+
+    soffice()
+    for name, source in odf_files.make_odf(tmp_path).items():
+        response = _translate_file(files_server, name, source)
+        assert response.status_code == 200, response.text
+        assert response.json()["translatedFileUrl"].endswith("." + name)
+        translated = httpx.get(files_server.url + response.json()["translatedFileUrl"]).content
+        assert {k: len(v) for k, v in odf_files.paragraph_texts(translated).items()} == \
+            {k: len(v) for k, v in odf_files.paragraph_texts(source).items()}

@@ -2,8 +2,8 @@
 
 A format reads a file's text into parts (what is translated, inline tags left in it for protection
 to turn into codes, each part named for the flags: ``cues 3-5``, ``entry 12``) and writes the
-translated parts back, everything else as it was. A ``binary`` format (DOCX, PPTX: zips of XML)
-reads the file's bytes and writes bytes. Formats are found by extension; each lives in its
+translated parts back, everything else as it was. A ``binary`` format (DOCX, PPTX, XLSX, ODT, ODP:
+zips of XML) reads the file's bytes and writes bytes. Formats are found by extension; each lives in its
 own module, imported when a file of its kind is read.
 """
 
@@ -72,7 +72,8 @@ def parts_text(parsed: Parsed) -> str:
 # extension -> the module whose ``FORMAT`` reads it
 _MODULES = {".srt": "toolkit.formats.subrip", ".vtt": "toolkit.formats.webvtt",
             ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po", ".docx": "toolkit.formats.docx",
-            ".pptx": "toolkit.formats.pptx", ".epub": "toolkit.formats.epub",
+            ".pptx": "toolkit.formats.pptx", ".xlsx": "toolkit.formats.xlsx", ".epub": "toolkit.formats.epub",
+            ".odt": "toolkit.formats.odt", ".odp": "toolkit.formats.odp",
             ".html": "toolkit.formats.html", ".htm": "toolkit.formats.html", ".xhtml": "toolkit.formats.html",
             ".xlf": "toolkit.formats.xliff", ".xliff": "toolkit.formats.xliff"}
 SUFFIXES = tuple(_MODULES)
@@ -81,8 +82,7 @@ SUFFIXES = tuple(_MODULES)
 # (a PDF's paragraphs as Markdown).
 CONVERTED = {".pdf": ".md"}
 # Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.
-UNSUPPORTED = {".doc": "Word", ".odt": "OpenDocument text", ".ppt": "PowerPoint", ".odp": "OpenDocument presentation",
-               ".xlsx": "Excel (XLSX)", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".rtf": "RTF",
+UNSUPPORTED = {".doc": "Word", ".ppt": "PowerPoint", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".rtf": "RTF",
                ".zip": "zip"}
 
 
@@ -134,7 +134,9 @@ def document_text(data: bytes, where: str, fmt: DocumentFormat | None, errors: s
 
 def not_this_format(where: str, fmt: DocumentFormat, reason: str) -> InputError:
     """The error for a file that is not what its extension says."""
-    return InputError(f"{where}: not a {fmt.title} file ({reason})", "check the file (a text format must be UTF-8), or give it its real extension")
+    article = "an" if fmt.title[:1].upper() in "AEIOX" else "a"  # an Excel, an OpenDocument, an XLIFF (ex-liff) file
+    return InputError(f"{where}: not {article} {fmt.title} file ({reason})",
+                      "check the file (a text format must be UTF-8), or give it its real extension")
 
 
 # The most a binary document may hold once unzipped: more is refused (a zip bomb), before any is read.

@@ -1,4 +1,4 @@
-"""What Office Open XML documents (DOCX, PPTX) share: a zip of XML parts, checked before it is
+"""What Office Open XML documents (DOCX, PPTX, XLSX) share: a zip of XML parts, checked before it is
 read, written back with only the translated parts changed; and a paragraph of runs as one part.
 
 A paragraph's text runs become the part's text, each change of formatting (bold, italic, a
@@ -84,29 +84,8 @@ class Paragraph:
                 keys[key] = len(self.groups)
                 self.groups.append((containers, element))
             pieces.append((text, keys[key]))
-        chars = [0] * len(self.groups)
-        for text, group in pieces:
-            if group is not None:
-                chars[group] += len(text)
-        self.base = max(range(len(self.groups)), key=chars.__getitem__) if self.groups else 0
         self.plain = "".join(text for text, _ in pieces)
-        self.text = self._tagged(pieces)
-
-    def _tagged(self, pieces: list[tuple[str, int | None]]) -> str:
-        out, open_group, fixed = [], None, 0
-        for text, group in pieces:
-            if group != open_group and open_group not in (None, self.base):
-                out.append(f"</g{open_group + 1}>")
-            if group is None:
-                fixed += 1
-                out.append(f"<x{fixed}/>")
-            elif group != open_group and group != self.base:
-                out.append(f"<g{group + 1}>")
-            out.append(_escape(text))
-            open_group = group
-        if open_group not in (None, self.base):
-            out.append(f"</g{open_group + 1}>")
-        return "".join(out)
+        self.base, self.text = tagged(pieces, len(self.groups))
 
     def write(self, translation: str, target: str, rtl: bool) -> None:
         """Put ``translation`` (tags as this paragraph's text has them) in place of its text runs."""
@@ -140,6 +119,30 @@ class Paragraph:
             top.addnext(anchor)
             anchors.append(anchor)
         return anchors
+
+
+def tagged(pieces: list[tuple[str, int | None]], groups: int) -> tuple[int, str]:
+    """A paragraph's (text, group) pieces (group None: an untranslated item) as one text with tags,
+    and its base group (the one with the most text, which has no tag)."""
+    chars = [0] * groups
+    for text, group in pieces:
+        if group is not None:
+            chars[group] += len(text)
+    base = max(range(groups), key=chars.__getitem__) if groups else 0
+    out, open_group, fixed = [], None, 0
+    for text, group in pieces:
+        if group != open_group and open_group not in (None, base):
+            out.append(f"</g{open_group + 1}>")
+        if group is None:
+            fixed += 1
+            out.append(f"<x{fixed}/>")
+        elif group != open_group and group != base:
+            out.append(f"<g{group + 1}>")
+        out.append(_escape(text))
+        open_group = group
+    if open_group not in (None, base):
+        out.append(f"</g{open_group + 1}>")
+    return base, "".join(out)
 
 
 def pieces(translation: str, base: int, groups: int, fixed: int) -> list[tuple[int, int, str]]:
@@ -323,5 +326,6 @@ def write_zip(archive: zipfile.ZipFile, trees: dict) -> bytes:
             tree = trees.get(info.filename)
             data = archive.read(info) if tree is None else etree.tostring(tree, xml_declaration=True, encoding="UTF-8",
                                                                            standalone=True)
-            written.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+            stored = info.filename == "mimetype"  # an OpenDocument's first entry, which ODF requires uncompressed
+            written.writestr(info, data, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
     return out.getvalue()

@@ -1,0 +1,116 @@
+"""OpenDocument text and presentations translated into documents of their kind: every paragraph
+(headings, lists, tables, frames, notes, headers and footers; slides' text boxes and speaker notes)
+one part, spans and links kept through inline codes, notes and fields left in place, Persian right
+to left with its language in the styles; LibreOffice opens what comes out."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from tests.formats.docx_files import LINK, assert_libreoffice_converts, soffice, translate_bytes
+from tests.formats.odf_files import FO, STYLE, TEXT, make_odf, paragraph_texts, xml
+from tests.formats.test_docx import Shout, run
+from tests.identity import IdentityTranslator
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory) -> dict[str, bytes]:
+    soffice()
+    return make_odf(tmp_path_factory.mktemp("odf"))
+
+
+def _structure(data: bytes) -> list[tuple]:
+    kept = ("p", "h", "list", "list-item", "table", "table-row", "table-cell", "note", "frame", "text-box", "a",
+            "bookmark", "bookmark-start", "page-number", "line-break", "page", "notes")
+    return [(e.tag, e.get("{http://www.w3.org/1999/xlink}href")) for name in ("content.xml", "styles.xml")
+            for e in xml(data, name).iter() if isinstance(e.tag, str) and e.tag.split("}")[1] in kept]
+
+
+@pytest.mark.parametrize("name", ["news.odt", "deck.odp", "notes.odt"])
+def test_an_identity_translation_keeps_every_paragraphs_text_and_the_structure(documents, name):
+    source = documents[name]
+    out, document = translate_bytes(name, source, IdentityTranslator(max_input_tokens=200))
+    assert paragraph_texts(out) == paragraph_texts(source)
+    assert _structure(out) == _structure(source)
+    with zipfile.ZipFile(io.BytesIO(out)) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+    labels = {s.part for s in document.segments}
+    expected = {"news.odt": {"header paragraph 1", "footer paragraph 1"},
+                "deck.odp": {"slide 1 paragraph 1", "notes 1 paragraph 3", "slide 2 table cell paragraph 4"},
+                "notes.odt": {"paragraph 1", "note paragraph 2"}}[name]
+    assert expected <= labels, labels
+
+
+def test_spans_links_and_notes_are_kept_around_the_translated_words(documents):
+    out, _ = translate_bytes("news.odt", documents["news.odt"], Shout(max_input_tokens=200))
+    body = xml(out)
+    [link] = [a for a in body.iter(TEXT + "a") if a.get("{http://www.w3.org/1999/xlink}href") == LINK]
+    assert "".join(link.itertext()) == "THE FULL STORY"
+    texts = paragraph_texts(out)["content.xml"]
+    assert "THE MINISTER SAID THE VOTE WAS FAIR AND FINAL. READ THE FULL STORY ONLINE." in texts
+    assert any(span.text == "THE VOTE" for span in body.iter(TEXT + "span"))  # the bold span, around its words
+    [changes] = body.iter(TEXT + "tracked-changes")
+    assert "".join(changes.itertext()).count("was rushed") == 1  # deleted text left as it was
+    out, _ = translate_bytes("notes.odt", documents["notes.odt"], Shout(max_input_tokens=200))
+    texts = paragraph_texts(out)["content.xml"]
+    assert texts[0] == "THE MINISTER SPOKE ON MONDAY." and {"SPEECH GIVEN IN TIRANA.", "SOURCE: THE MINISTRY."} <= set(texts)
+    [first, second] = xml(out).iter(TEXT + "note")
+    assert first.getparent().tag == TEXT + "p" and first.tail is None or first.tail.startswith(" ON")
+
+
+@pytest.mark.parametrize("name", ["news.odt", "deck.odp"])
+def test_persian_paragraph_styles_are_right_to_left_and_say_fa(documents, name):
+    out, _ = translate_bytes(name, documents[name], IdentityTranslator(target="fa", max_input_tokens=200))
+    styles = [s for part in ("content.xml", "styles.xml") for s in xml(out, part).iter(STYLE + "style", STYLE + "default-style")
+              if s.get(STYLE + "family") == "paragraph"]
+    assert styles and all(s.find(STYLE + "paragraph-properties").get(STYLE + "writing-mode") == "rl-tb" for s in styles)
+    languages = {t.get(FO + "language") for part in ("content.xml", "styles.xml") for t in xml(out, part).iter(STYLE + "text-properties")
+                 if t.get(FO + "language")}
+    assert languages == {"fa"}
+    assert {t.get(STYLE + "language-complex") for t in xml(out, "styles.xml").iter(STYLE + "text-properties")
+            if t.get(STYLE + "language-complex")} == {"fa"}
+
+
+@pytest.mark.parametrize("name", ["news.odt", "deck.odp"])
+def test_a_tiny_model_translates_every_paragraph_once(documents, name, marian_model, tmp_path):
+    (tmp_path / name).write_bytes(documents[name])
+    result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    stem, ext = name.split(".")
+    source, translated = paragraph_texts(documents[name]), paragraph_texts((tmp_path / "out" / f"{stem}.sq.{ext}").read_bytes())
+    assert {k: len(v) for k, v in translated.items()} == {k: len(v) for k, v in source.items()}
+    parts = ["content.xml"] if ext == "odp" else source  # a presentation's master pages' prompts are not shown: kept
+    left = [t for k in parts for t in source[k] if t in translated[k] and len(t) > 8]
+    assert not left, f"left untranslated: {left}"
+    (tmp_path / f"bad.{ext}").write_bytes(documents[name][:2000])
+    result = run("translate", tmp_path / f"bad.{ext}", "--to", "sq", "--model", marian_model, "--out", tmp_path / "o2")
+    assert result.exit_code == 2 and "not an OpenDocument" in result.output and len(result.output.splitlines()) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["news.odt", "deck.odp"])
+def test_libreoffice_opens_every_translation_and_converts_it_to_pdf(documents, name, tmp_path):
+    assert_libreoffice_converts({"libreoffice": documents[name]}, name, Shout, tmp_path)
+
+
+def test_an_encrypted_document_and_a_spreadsheet_renamed_are_refused_in_one_line(documents, marian_model, tmp_path):
+    def rewritten(data: bytes, name: str, change) -> bytes:
+        source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(out, "w") as written:
+            for info in source.infolist():
+                written.writestr(info, change(source.read(info)) if info.filename == name else source.read(info))
+        return out.getvalue()
+
+    locked = rewritten(documents["news.odt"], "META-INF/manifest.xml", lambda m: m.replace(
+        b"</manifest:manifest>", b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+                                 b"<manifest:encryption-data/></manifest:file-entry></manifest:manifest>"))
+    sheet = rewritten(documents["news.odt"], "mimetype", lambda m: b"application/vnd.oasis.opendocument.spreadsheet")
+    for name, data, says in (("locked.odt", locked, "password-protected"), ("sheet.odt", sheet, "its mimetype is")):
+        (tmp_path / name).write_bytes(data)
+        result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+        assert result.exit_code == 2 and says in result.output and len(result.output.splitlines()) == 1, result.output
+        assert not (tmp_path / "out" / name.replace(".odt", ".sq.odt")).exists()

@@ -1,0 +1,98 @@
+"""Excel workbooks translated into workbooks: every text cell one part (a shared string once), rich
+text formatting kept through inline codes, formulas, numbers, dates, codes and sheet names left as
+they were, Persian sheets right to left; LibreOffice Calc opens the output."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.formats.docx_files import assert_libreoffice_converts, identity_round_trip, translate_bytes, with_office_version
+from tests.formats.test_docx import Shout, run
+from tests.formats.xlsx_files import SHEET, TEXTS, X, cell_texts, make_xlsx, xml
+from tests.identity import IdentityTranslator
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory) -> dict[str, bytes]:
+    return with_office_version(tmp_path_factory, "book.xlsx", make_xlsx(), "openpyxl")
+
+
+def _structure(data: bytes) -> list[tuple]:
+    kept = ("sheet", "row", "c", "f", "si", "r", "b", "is")
+    return [(e.tag, e.get("r"), e.get("t"), e.get("name")) for name in ("xl/workbook.xml", SHEET)
+            for e in xml(data, name).iter() if isinstance(e.tag, str) and e.tag[len(X):] in kept]
+
+
+@pytest.mark.parametrize("maker", ["openpyxl", "libreoffice"])
+def test_an_identity_translation_keeps_every_cell_and_the_structure(workbooks, maker):
+    source, out, document = identity_round_trip(workbooks, maker, "book.xlsx", cell_texts)
+    assert _structure(out) == _structure(source)
+    labels = [s.part for s in document.segments]
+    assert "sheet Results cell A1" in labels and "sheet Notes sheet cell A1" in labels
+    assert len(labels) == len(set(labels))
+
+
+@pytest.mark.parametrize("maker", ["openpyxl", "libreoffice"])
+def test_text_cells_are_translated_once_and_everything_else_is_left_alone(workbooks, maker):
+    if maker not in workbooks:
+        pytest.skip("LibreOffice is not installed")
+    out, document = translate_bytes("book.xlsx", workbooks[maker], Shout(max_input_tokens=200))
+    source, translated = cell_texts(workbooks[maker]), cell_texts(out)
+    results, notes = translated[SHEET], translated["xl/worksheets/sheet2.xml"]
+    assert results["A1"] == "ELECTION RESULTS" and results["A3"] == results["A4"] == "TIRANA"
+    assert results["A5"] == "THE COUNT WAS FAIR AND FINAL." and notes["A1"] == "COUNTED AT NIGHT"
+    for ref in ("B3", "B4", "C3", "C4", "B5", "A6", "B6"):  # numbers, a date, a code, formulas, a boolean
+        assert results[ref] == source[SHEET][ref]
+    assert notes["B1"] == source["xl/worksheets/sheet2.xml"]["B1"] and "Results" in notes["B1"]
+    assert [s.get("name") for s in xml(out, "xl/workbook.xml").iter(X + "sheet")] == ["Results", "Notes sheet"]
+    shared = maker == "libreoffice"  # one shared string for both cells: translated once
+    assert sum(s.part.endswith(("cell A3", "cell A4")) for s in document.segments) == (1 if shared else 2)
+    [bold] = [r for r in xml(out, "xl/sharedStrings.xml" if shared else SHEET).iter(X + "r")
+              if r.find(f"{X}rPr/{X}b") is not None]
+    assert bold.findtext(X + "t") == "FAIR"
+
+
+def _without_sheet_views(data: bytes) -> bytes:
+    """The workbook with its second sheet's views removed (optional in XLSX; some writers leave them out)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as written:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                root = etree.fromstring(part)
+                root.remove(root.find(X + "sheetViews"))
+                part = etree.tostring(root)
+            written.writestr(info, part)
+    return out.getvalue()
+
+
+def test_persian_sheets_are_right_to_left_and_the_workbook_says_fa():
+    out, _ = translate_bytes("book.xlsx", _without_sheet_views(make_xlsx()), IdentityTranslator(target="fa", max_input_tokens=200))
+    for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+        assert {v.get("rightToLeft") for v in xml(out, name).iter(X + "sheetView")} == {"1"}
+    assert xml(out, "docProps/core.xml").findtext("{http://purl.org/dc/elements/1.1/}language") == "fa"
+    out, _ = translate_bytes("book.xlsx", make_xlsx(), IdentityTranslator(target="sq", max_input_tokens=200))
+    assert not [v for v in xml(out, SHEET).iter(X + "sheetView") if v.get("rightToLeft")]
+
+
+def test_a_tiny_model_translates_every_text_cell_once(marian_model, tmp_path):
+    (tmp_path / "book.xlsx").write_bytes(make_xlsx())
+    result = run("translate", tmp_path / "book.xlsx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    source, translated = cell_texts(make_xlsx()), cell_texts((tmp_path / "out" / "book.sq.xlsx").read_bytes())
+    assert {k: sorted(v) for k, v in translated.items()} == {k: sorted(v) for k, v in source.items()}
+    left = [v for k in source for ref, v in source[k].items() if v in TEXTS and translated[k][ref] == v]
+    assert not left, f"left untranslated: {left}"
+    (tmp_path / "sums.xlsx").write_bytes(make_xlsx()[:3000])
+    result = run("translate", tmp_path / "sums.xlsx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "o2")
+    assert result.exit_code == 2 and "not an Excel (XLSX) file" in result.output and len(result.output.splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_libreoffice_calc_opens_every_translation_and_converts_it_to_pdf(workbooks, tmp_path):
+    assert_libreoffice_converts(workbooks, "book.xlsx", Shout, tmp_path)

@@ -1,0 +1,233 @@
+"""What OpenDocument text and presentations (ODT, ODP) share, on their XML with lxml: every
+paragraph and heading (``text:p``, ``text:h``) with text is one part, wherever it is (tables,
+lists, frames, notes, headers and footers; slides' text boxes and speaker notes).
+
+An ODF paragraph is mixed content: text with spans (``text:span``) and links (``text:a``) around
+some of it. Each distinct chain of spans and links around text is a paired tag ``<gN>...</gN>``
+(the paragraph's most common chain has none), spaces (``text:s``), tabs and line breaks are
+characters, and everything else (a note, a frame, a bookmark, a field) a standalone tag ``<xN/>``,
+left untranslated where it is (a note's or a frame's own paragraphs are parts of their own).
+Writing rebuilds the paragraph: each piece of the translation inside copies of its spans and
+links, between the untranslated items in their order. Styles say the language (``fo:language``,
+``style:language-complex``) and, for a right-to-left target, the direction
+(``style:writing-mode="rl-tb"``) of every paragraph style. Every other part of the zip is copied
+as it was (the ``mimetype`` first and stored, as ODF requires).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from typing import Callable
+
+from toolkit.errors import InputError, ToolkitError
+from toolkit.formats import not_this_format
+from toolkit.formats.ooxml import OfficeFormat, Package, open_zip, parse_parts, pieces, tagged
+
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+_CONTAINERS = {TEXT + "span", TEXT + "a"}
+_CHARACTERS = {TEXT + "tab": "\t", TEXT + "line-break": "\n"}
+_SPACES = re.compile(r"( {2,}|^ )")
+
+
+class OdfParagraph:
+    """One paragraph read: its pieces of text (by chain of spans and links), its untranslated
+    items, and its ``text`` with tags."""
+
+    def __init__(self, p):
+        self.p, self.label = p, ""
+        self.groups: list[tuple] = []  # the chain of containers of each group (its first one, as a template)
+        self.fixed: list[list[tuple]] = []  # untranslated items between text: [(element, chain)...]
+        self.pieces: list[tuple[str, int | None]] = []
+        self._keys: dict[tuple, int] = {}
+        self._walk(p, ())
+        self.plain = "".join(text for text, _ in self.pieces)
+        self.base, self.text = tagged(self.pieces, len(self.groups))
+
+    def _walk(self, node, chain: tuple) -> None:
+        self._add(node.text, chain)
+        for child in node:
+            if child.tag in _CONTAINERS:
+                self._walk(child, chain + (child,))
+            elif child.tag == TEXT + "s":
+                self._add(" " * int(child.get(TEXT + "c", "1")), chain)
+            elif child.tag in _CHARACTERS:
+                self._add(_CHARACTERS[child.tag], chain)
+            elif self.pieces and self.pieces[-1][1] is None:
+                self.fixed[-1].append((child, chain))
+            else:
+                self.fixed.append([(child, chain)])
+                self.pieces.append(("", None))
+            self._add(child.tail, chain)
+
+    def _add(self, text: str | None, chain: tuple) -> None:
+        if not text:
+            return
+        key = tuple((c.tag, tuple(sorted(c.attrib.items()))) for c in chain)
+        if key not in self._keys:
+            self._keys[key] = len(self.groups)
+            self.groups.append(chain)
+        group = self._keys[key]
+        if self.pieces and self.pieces[-1][1] == group:
+            self.pieces[-1] = (self.pieces[-1][0] + text, group)
+        else:
+            self.pieces.append((text, group))
+
+    def write(self, translation: str, target: str, rtl: bool) -> None:
+        """The paragraph rebuilt: ``translation``'s pieces in copies of their spans and links, the
+        untranslated items (moved, not copied) after the text their tags follow."""
+        by_anchor: dict[int, list[tuple[int, str]]] = {}
+        for anchor, group, text in pieces(translation, self.base, len(self.groups), len(self.fixed)):
+            by_anchor.setdefault(anchor, []).append((group, text))
+        for item in self.fixed:
+            for element, _ in item:
+                element.getparent().remove(element)
+        self.p.text = None
+        for child in list(self.p):
+            self.p.remove(child)
+        writer = _Writer(self.p)
+        for anchor in range(len(self.fixed) + 1):
+            for group, text in by_anchor.get(anchor, ()):
+                writer.text(self.groups[group], text)
+            if anchor < len(self.fixed):
+                for element, chain in self.fixed[anchor]:
+                    element.tail = None
+                    writer.element(chain, element)
+
+
+class _Writer:
+    """Appends text and elements to a paragraph inside copies of their chains of containers, an
+    open copy reused while the next piece is inside the same containers."""
+
+    def __init__(self, p):
+        self.p, self.open = p, []  # [(source container, its copy)]
+        self.at_start = True
+
+    def _into(self, chain: tuple):
+        from lxml import etree
+
+        keep = 0
+        while keep < min(len(chain), len(self.open)) and self.open[keep][0] is chain[keep]:
+            keep += 1
+        del self.open[keep:]
+        for source in chain[keep:]:
+            parent = self.open[-1][1] if self.open else self.p
+            self.open.append((source, etree.SubElement(parent, source.tag, dict(source.attrib))))
+        return self.open[-1][1] if self.open else self.p
+
+    def text(self, chain: tuple, text: str) -> None:
+        from lxml import etree
+
+        node = self._into(chain)
+        for piece in re.split(r"([\t\n])", text):
+            if piece in _CHARACTERS.values():
+                etree.SubElement(node, next(tag for tag, c in _CHARACTERS.items() if c == piece))
+                self.at_start = False
+                continue
+            for i, part in enumerate(_SPACES.split(piece)):
+                if i % 2:  # spaces ODF would collapse: the first kept as a space (none at the paragraph's start)
+                    literal = "" if self.at_start else " "
+                    _append(node, literal)
+                    extra = len(part) - len(literal)
+                    if extra:
+                        etree.SubElement(node, TEXT + "s", {TEXT + "c": str(extra)} if extra > 1 else {})
+                else:
+                    _append(node, part)
+                self.at_start = self.at_start and not part
+
+    def element(self, chain: tuple, element) -> None:
+        self._into(chain).append(element)
+        self.at_start = False
+
+
+def _append(node, text: str) -> None:
+    if not text:
+        return
+    if len(node):
+        node[-1].tail = (node[-1].tail or "") + text
+    else:
+        node.text = (node.text or "") + text
+
+
+def _text_properties(style):
+    from lxml import etree
+
+    found = style.find(STYLE + "text-properties")
+    if found is None:
+        found = etree.SubElement(style, STYLE + "text-properties")
+    return found
+
+
+def restyle(trees: dict, target: str) -> None:
+    """Every style that names a language, and the defaults, name the target; for a right-to-left
+    target every paragraph style (and the default) writes right to left."""
+    from lxml import etree
+
+    from toolkit.languages import get_language
+
+    rtl = get_language(target).direction == "rtl"
+    for tree in trees.values():
+        for style in tree.iter(STYLE + "style", STYLE + "default-style"):
+            text = style.find(STYLE + "text-properties")
+            if style.tag == STYLE + "default-style" or (text is not None and (
+                    text.get(FO + "language") or text.get(STYLE + "language-complex"))):
+                text = _text_properties(style)
+                text.set(FO + "language", target)
+                text.set(FO + "country", "none")
+                if rtl:
+                    text.set(STYLE + "language-complex", target)
+                    text.set(STYLE + "country-complex", "none")
+            if rtl and style.get(STYLE + "family") in ("paragraph", None):
+                paragraph = style.find(STYLE + "paragraph-properties")
+                if paragraph is None:
+                    paragraph = etree.Element(STYLE + "paragraph-properties")
+                    style.insert(0, paragraph)
+                paragraph.set(STYLE + "writing-mode", "rl-tb")
+
+
+class OdfFormat(OfficeFormat):
+    """An OpenDocument format: its ``mimetype``, and which paragraphs of which parts are translated."""
+
+    mimetype: str
+
+    def paragraphs(self, trees: dict) -> list[OdfParagraph]:
+        raise NotImplementedError
+
+    def read(self, data: bytes, where: str, options) -> Package:
+        if importlib.util.find_spec("lxml") is None:
+            raise ToolkitError(f"{where}: {self.title} files need lxml", "pip install 'toolkit[documents]'") from None
+        archive = open_zip(data, where, self)
+        names = archive.namelist()
+        if "content.xml" not in names:
+            raise not_this_format(where, self, "a zip without content.xml")
+        if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
+            raise InputError(f"{where}: the document is password-protected (encrypted)", "remove the password and try again")
+        if "mimetype" in names and archive.read("mimetype").strip() != self.mimetype.encode():
+            raise not_this_format(where, self, f"its mimetype is {archive.read('mimetype')[:80].decode(errors='replace')}")
+        trees = parse_parts(archive, [n for n in ("content.xml", "styles.xml") if n in names], where, self)
+        return Package(archive, trees, self.paragraphs(trees), restyle)
+
+
+def paragraphs_in(root, label: Callable[[object, int], str], skip: Callable[[object], bool] = lambda p: False) -> list:
+    """The paragraphs and headings under ``root`` that have text, each named by ``label(p, n)``."""
+    found = []
+    for p in root.iter(TEXT + "p", TEXT + "h"):
+        if skip(p):
+            continue
+        paragraph = OdfParagraph(p)
+        if paragraph.plain.strip():
+            paragraph.label = label(p, len(found) + 1)
+            found.append(paragraph)
+    return found
+
+
+def inside(p, *tags: str) -> bool:
+    """Whether ``p`` is inside an element with one of ``tags``."""
+    parent = p.getparent()
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
