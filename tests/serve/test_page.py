@@ -127,3 +127,24 @@ def test_flagged_sentences_are_marked_and_say_why_on_hover_and_keyboard_focus(pa
     assert first.evaluate("m => getComputedStyle(m, '::after').content") == "none"
     first.focus()
     assert first.evaluate("m => getComputedStyle(m, '::after').content") == f'"{first.get_attribute("title")}"'
+
+
+def test_a_document_chosen_in_the_picker_comes_back_as_a_download_of_its_kind(page, tmp_path):
+    """A subtitle file (any format the server lists) goes to /translate_file as it is; the page offers
+    the translation as a file of the same kind, its cue numbers and timings as they were."""
+    from tests.formats.test_subtitles import SRT
+
+    assert ".docx" in page.get_attribute("#file", "accept").split(",")
+    source = tmp_path / "talk.srt"
+    source.write_text(SRT, "utf-8", newline="")
+    page.set_input_files("#file", str(source))
+    page.check("#target-sq")
+    page.click("#translate")
+    link = page.wait_for_selector("#download-sq")
+    assert link.get_attribute("download") == "talk.sq.srt"
+    with page.expect_download() as download:
+        link.click()
+    translated = open(download.value.path(), encoding="utf-8").read()
+    timings = [line for line in SRT.splitlines() if "-->" in line]
+    assert [line for line in translated.splitlines() if "-->" in line] == timings and translated != SRT
+    assert not page.is_visible("#error")

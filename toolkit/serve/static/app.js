@@ -98,17 +98,54 @@ function showOutput(lang, text, kind, flagged = []) {
   $("outputs").append(section);
 }
 
+// A document chosen in the picker (DOCX, subtitles, PO...): translated by /translate_file into a file of
+// its kind, offered for download; null for text the textarea holds.
+let documentFile = null;
+const TEXT_FILES = /\.(txt|md|html?|xhtml)$/i;
+
+async function translateFile(file, source, target) {
+  const form = new FormData();
+  form.append("file", file);
+  form.append("source", source);
+  form.append("target", target);
+  const key = $("api-key").value;
+  if (key) form.append("api_key", key);
+  const response = await fetch("translate_file", { method: "POST", body: form });
+  let data = null;
+  try { data = await response.json(); } catch (e) { /* not JSON */ }
+  if (!response.ok) throw new Error((data && data.error) || `${response.status} ${response.statusText}`);
+  return data.translatedFileUrl;
+}
+
+function showDocument(lang, url, name) {
+  const section = document.createElement("section");
+  const title = document.createElement("h2");
+  title.textContent = names[lang] || lang;
+  const link = document.createElement("a");
+  link.id = `download-${lang}`;
+  link.href = url;
+  const dot = name.lastIndexOf(".");
+  link.download = dot > 0 ? `${name.slice(0, dot)}.${lang}${name.slice(dot)}` : `${name}.${lang}`;
+  link.textContent = `Download ${link.download}`;
+  section.append(title, link);
+  $("outputs").append(section);
+}
+
 async function run(kind) {
   showError("");
   $("outputs").replaceChildren();
   const q = $("source-text").value;
   const targets = selectedTargets();
-  if (!q.trim()) { showError("Paste an article or choose a file first."); return; }
+  if (!q.trim() && !documentFile) { showError("Paste an article or choose a file first."); return; }
+  if (kind === "summary" && documentFile) { showError("Summaries are made from text: paste the article."); return; }
   if (!targets.length) { showError("Pick at least one language."); return; }
   const source = $("source").value;
   $("status").textContent = kind === "translation" ? "Translating…" : "Summarising…";
   try {
-    if (kind === "translation") {
+    if (kind === "translation" && documentFile) {
+      const links = await Promise.all(targets.map((target) => translateFile(documentFile, source, target)));
+      links.forEach((url, i) => showDocument(targets[i], url, documentFile.name));
+    } else if (kind === "translation") {
       const format = $("file").dataset.format || "text";
       const flags = format === "text";  // the service checks plain text only
       const results = await Promise.all(targets.map((target) => call("translate", { q, source, target, format, flags })));
@@ -134,6 +171,7 @@ async function start() {
       fetch("frontend/settings").then((r) => r.json()),
     ]);
     directions = settings.directions || {};
+    if ((settings.supportedFilesFormat || []).length) $("file").accept = settings.supportedFilesFormat.join(",");
     $("api-key-field").hidden = !settings.apiKeys;
     for (const method of settings.summaryMethods || ["extractive"]) {
       const option = document.createElement("option");
@@ -171,8 +209,15 @@ $("form").addEventListener("submit", (event) => { event.preventDefault(); run("t
 $("summarize").addEventListener("click", () => run("summary"));
 $("file").addEventListener("change", async () => {
   const file = $("file").files[0];
+  documentFile = null;
   if (!file) return;
+  if (!TEXT_FILES.test(file.name)) {  // a document: sent as it is, its translation downloaded
+    documentFile = file;
+    $("source-text").value = "";
+    $("source-text").placeholder = `${file.name} will be translated into a file of its kind`;
+    return;
+  }
   $("source-text").value = await file.text();
-  $("file").dataset.format = /\.html?$/i.test(file.name) ? "html" : "text";
+  $("file").dataset.format = /\.x?html?$/i.test(file.name) ? "html" : "text";
 });
 start();
