@@ -20,6 +20,8 @@ the systems of a part run one after the other, so they share the machine's state
                  (ctranslate2.get_supported_compute_types): the measurement behind the default
   trust          (not in the default parts) toolkit translate with protected spans, a glossary and
                  the segment checks against the same run with all three off, on --trust-size sentences
+  documents      (not in the default parts) --documents news articles as Word documents against the
+                 same paragraphs as .txt files, each folder through toolkit translate --backend ct2
 
 Output lengths are forced: the end token's output bias is -1e9, so every system decodes to its
 length bound. Every translation system uses toolkit's bound, 2 x the longest source of a batch
@@ -33,6 +35,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -428,6 +431,47 @@ def part_trust(work: Path, model: Path, text: str, size: int, repeats: int, env:
                 "--no-protect --no-flags, no glossary"), flush=True)
 
 
+def part_documents(work: Path, model: Path, text: str, count: int, repeats: int, env: dict) -> None:
+    """Documents against plain text (issue 19: at most 1.2x): ``count`` news articles as Word documents
+    (python-docx: a heading, then paragraphs, every other one with a bold phrase inside a sentence) and
+    the very same heading and paragraphs as .txt files, each folder translated by toolkit translate
+    --backend ct2."""
+    import docx  # python-docx, in the dev extra
+
+    articles = news_documents(text, count * 8, seed=3)[:count]
+    folders = {"docx": work / "documents-docx", "txt": work / "documents-txt"}
+    for folder in folders.values():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    for n, article in enumerate(articles):
+        paragraphs = article.split("\n\n")
+        heading = paragraphs[0].split(".")[0]
+        (folders["txt"] / f"article-{n:02d}.txt").write_text(f"{heading}\n\n{article}\n", "utf-8")
+        document = docx.Document()
+        document.add_heading(heading, level=1)
+        for i, paragraph in enumerate(paragraphs):
+            p = document.add_paragraph()
+            words = paragraph.split(" ")
+            if i % 2 == 0 and len(words) > 4:  # a bold phrase inside the sentence, as an editor marks one
+                p.add_run(" ".join(words[:2]) + " ")
+                p.add_run(" ".join(words[2:4])).bold = True
+                p.add_run(" " + " ".join(words[4:]))
+            else:
+                p.add_run(paragraph)
+        document.save(folders["docx"] / f"article-{n:02d}.docx")
+    words = sum(len(p.read_text("utf-8").split()) for p in folders["txt"].iterdir())
+    common = ["--to", "sq", "--model", str(model), "--backend", "ct2", "--quantization", "int8", "--no-cache", "-q",
+              "--restart"]
+    systems = {f"{count} .docx": TOOLKIT + ["translate", str(folders["docx"]), "--out", str(work / "documents-out-docx"), *common],
+               f"{count} .txt (the same text)": TOOLKIT + ["translate", str(folders["txt"]), "--out", str(work / "documents-out-txt"), *common]}
+    rows: dict[str, list[dict]] = {name: [] for name in systems}
+    for _ in range(repeats):
+        for name, cmd in systems.items():
+            rows[name].append(measured(cmd, env))
+    print(table(f"documents: toolkit translate --backend ct2, {count} articles ({words} words), "
+                f"{repeats} runs each", rows, words, f"{count} .txt (the same text)"), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parts", default="translate,memory,help,summary,compute-types")
@@ -435,6 +479,7 @@ def main() -> None:
     parser.add_argument("--generate-sizes", default="96", help="sizes at which the transformers row runs too")
     parser.add_argument("--compute-types-size", type=int, default=96, help="sentences for the compute-types part")
     parser.add_argument("--trust-size", type=int, default=1000, help="sentences for the trust part (--parts trust)")
+    parser.add_argument("--documents", type=int, default=50, help="articles for the documents part (--parts documents)")
     parser.add_argument("--repeats", type=int, default=3, help="whole-process runs per system (at least 3)")
     parser.add_argument("--summary-words", type=int, default=1500, help="length of the article to summarise")
     parser.add_argument("--summary-max-words", type=int, default=40)
@@ -470,6 +515,8 @@ def main() -> None:
         part_compute_types(work, model, text, args.compute_types_size, args.repeats, env)
     if "trust" in parts:
         part_trust(work, model, text, args.trust_size, args.repeats, env)
+    if "documents" in parts:
+        part_documents(work, model, text, args.documents, args.repeats, env)
 
 
 def _cpu_summary() -> str:
