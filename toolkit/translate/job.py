@@ -231,23 +231,25 @@ def _check_mirrored_names(inputs: InputSet, out: Path, targets: Sequence[str]) -
                           "translate them to separate output folders")
 
 
-def _binary_beside(inputs: InputSet, job: TranslationJob, to_stdout: bool) -> list[Path]:
-    """A binary document (DOCX) cannot be a line of JSON nor go to standard output: refused with
-    ``--json``; given alone without an output, its translations go beside it (``<stem>.<lang>.<ext>``,
-    one per target: the files returned)."""
-    binary = [d for d in inputs.documents() if is_binary(format_for(d.relpath))] if inputs.kind == "documents" else []
-    if not binary:
+def _beside_input(inputs: InputSet, job: TranslationJob, to_stdout: bool) -> list[Path]:
+    """A document of a format (DOCX, subtitles, PO, a web page...) given alone without an output: its
+    translations go beside it, as files of its kind (``<stem>.<lang>.<ext>``, one per target, never over
+    it: the files returned). A binary document cannot be a line of JSON nor go to standard output."""
+    documents = [(d, format_for(d.relpath)) for d in inputs.documents()] if inputs.kind == "documents" else []
+    binary = [(d, fmt) for d, fmt in documents if is_binary(fmt)]
+    if binary and job.as_json:
+        raise InputError(f"{binary[0][0].name}: a {binary[0][1].title} document cannot be written as JSON",
+                         "leave out «json»")
+    formatted = [d for d, fmt in documents if fmt is not None]
+    if not formatted or job.out is not None or not to_stdout or job.as_json:
         return []
-    title = format_for(binary[0].relpath).title
-    if job.as_json:
-        raise InputError(f"{binary[0].name}: a {title} document cannot be written as JSON", "leave out «json»")
-    if job.out is not None or not to_stdout:
+    if len(inputs.items) > 1 or formatted[0].file is None:
+        if binary:
+            raise InputError(f"{binary[0][0].name}: a {binary[0][1].title} document cannot be written to standard output",
+                             "name an output folder («out»)")
         return []
-    if len(inputs.items) > 1 or binary[0].file is None:
-        raise InputError(f"{binary[0].name}: a {title} document cannot be written to standard output",
-                         "name an output folder («out»)")
-    file = binary[0].file
-    return [file.with_name(translated_name(file.name, t)) for t in job.targets]
+    file = formatted[0].file
+    return [file.with_name(translated_name(output_name(file.name), t)) for t in job.targets]
 
 
 def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], None] | None = None,
@@ -258,7 +260,7 @@ def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], 
     check_rejects = job.inputs.skip_bad
     out = job.out
     flags_of = (lambda item: sidecar_lines(item.record.id, item.record.origin, item.output["flags"])) if flags else None
-    beside = _binary_beside(inputs, job, emit is None)
+    beside = _beside_input(inputs, job, emit is None)
     if beside:
         return FolderSink(beside[0], beside[0].parent, lambda item: {f.name: item.texts[t] for f, t in zip(beside, job.targets)},
                           inputs.items, check_rejects, flags_of)
