@@ -16,13 +16,12 @@ as it was (the ``mimetype`` first and stored, as ODF requires).
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from typing import Callable
 
-from toolkit.errors import InputError, ToolkitError
+from toolkit.errors import InputError
 from toolkit.formats import not_this_format
-from toolkit.formats.ooxml import OfficeFormat, Package, open_zip, parse_parts, pieces, tagged
+from toolkit.formats.ooxml import OfficeFormat, Package, open_package, parse_parts, pieces, tagged
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
@@ -196,12 +195,8 @@ class OdfFormat(OfficeFormat):
         raise NotImplementedError
 
     def read(self, data: bytes, where: str, options) -> Package:
-        if importlib.util.find_spec("lxml") is None:
-            raise ToolkitError(f"{where}: {self.title} files need lxml", "pip install 'toolkit[documents]'") from None
-        archive = open_zip(data, where, self)
+        archive = open_package(data, where, self, ["content.xml"])
         names = archive.namelist()
-        if "content.xml" not in names:
-            raise not_this_format(where, self, "a zip without content.xml")
         if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
             raise InputError(f"{where}: the document is password-protected (encrypted)", "remove the password and try again")
         if "mimetype" in names and archive.read("mimetype").strip() != self.mimetype.encode():

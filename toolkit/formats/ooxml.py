@@ -242,6 +242,18 @@ def open_zip(data: bytes, where: str, fmt) -> zipfile.ZipFile:
     return archive
 
 
+def open_package(data: bytes, where: str, fmt, required: Sequence[str]) -> zipfile.ZipFile:
+    """An office document's zip (``open_zip``), read with lxml, holding every part in ``required``."""
+    if importlib.util.find_spec("lxml") is None:
+        raise ToolkitError(f"{where}: {fmt.title} files need lxml", "pip install 'toolkit[documents]'") from None
+    archive = open_zip(data, where, fmt)
+    names = archive.namelist()
+    for part in required:
+        if part not in names:
+            raise not_this_format(where, fmt, f"a zip without {part}")
+    return archive
+
+
 class OfficeFormat:
     """What DOCX and PPTX formats share: bytes in and out, parts with tags."""
 
@@ -276,12 +288,8 @@ def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[s
     """A document of ``fmt`` (a zip with the part ``main``): the paragraphs of the parts
     ``text_parts(names)`` read with ``dialect``, each named by ``label(part, paragraph, n)``; the
     parts ``also`` parsed too, for ``restyle``."""
-    if importlib.util.find_spec("lxml") is None:
-        raise ToolkitError(f"{where}: {fmt.title} files need lxml", "pip install 'toolkit[documents]'") from None
-    archive = open_zip(data, where, fmt)
+    archive = open_package(data, where, fmt, [main])
     names = archive.namelist()
-    if main not in names:
-        raise not_this_format(where, fmt, f"a zip without {main}")
     parts = text_parts(names)
     trees = parse_parts(archive, parts + [n for n in also if n in names], where, fmt)
     paragraphs = []

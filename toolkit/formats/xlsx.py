@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import copy
 
-from toolkit.formats import FormatOptions, not_this_format
-from toolkit.formats.ooxml import OfficeFormat, Package, Paragraph, open_zip, parse_parts, set_child
+from toolkit.formats import FormatOptions
+from toolkit.formats.ooxml import OfficeFormat, Package, Paragraph, open_package, parse_parts, set_child
 
 X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -109,17 +109,8 @@ class Xlsx(OfficeFormat):
     title = "Excel (XLSX)"
 
     def read(self, data: bytes, where: str, options: FormatOptions) -> Package:
-        import importlib.util
-
-        from toolkit.errors import ToolkitError
-
-        if importlib.util.find_spec("lxml") is None:
-            raise ToolkitError(f"{where}: {self.title} files need lxml", "pip install 'toolkit[documents]'") from None
-        archive = open_zip(data, where, self)
+        archive = open_package(data, where, self, ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"))
         names = archive.namelist()
-        for needed in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-            if needed not in names:
-                raise not_this_format(where, self, f"a zip without {needed}")
         trees = parse_parts(archive, ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"], where, self)
         sheets, shared_part = _parts(trees, names)
         trees.update(parse_parts(archive, [part for _, part in sheets] + [n for n in (shared_part, CORE) if n in names],
