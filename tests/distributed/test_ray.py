@@ -414,3 +414,40 @@ def test_a_folder_of_subtitles_po_and_docx_files_as_the_local_runner(local_ray, 
     assert not (distributed / "bad.sq.srt").exists() and "not a SubRip" in (distributed / "rejects.jsonl").read_text("utf-8")
     text = _translate("Some text.", "--to", "sq", "--model", marian_model, "--engine", "ray")
     assert text.exit_code == 2 and "not texts or standard input" in text.stderr
+
+
+@pytest.mark.slow
+def test_the_ray_data_api_adds_what_the_local_records_carry(local_ray, marian_model, tmp_path):
+    """translate_dataset and summarize_dataset in a user's own Ray Data pipeline: the same
+    translations, directions and flags as `toolkit translate`'s JSONL records, the same summaries
+    and translations as `toolkit chain`'s."""
+    from toolkit.chain import chain_options, parse_steps
+    from toolkit.distributed import summarize_dataset, translate_dataset
+
+    corpus = _corpus(5) + [{"id": "n", "text": "Turnout was 61.5% in 2022, up from 48% in 2018.", "section": "x"}]
+    source = _jsonl(tmp_path / "news.jsonl", corpus)
+    local = tmp_path / "local.jsonl"
+    result = _translate(source, "--to", "sq", "--model", marian_model, "--no-cache", "--quiet", "--out", local)
+    assert result.exit_code == 0, result.stderr
+    expected = [json.loads(line) for line in local.read_text("utf-8").splitlines()]
+    assert any(r["flags"]["sq"] for r in expected)  # random weights: the numbers check flags some
+
+    rows = translate_dataset(ray.data.from_items(corpus), ["sq"], [str(marian_model)], memory=False).take_all()
+    assert [r["id"] for r in rows] == [r["id"] for r in expected] and rows[0]["section"] == "world"
+    assert [r["translations"] for r in rows] == [r["translations"] for r in expected]
+    assert [r["dir"] for r in rows] == [r["dir"] for r in expected]
+    assert [json.loads(r["flags"]["sq"]) for r in rows] == [r["flags"]["sq"] for r in expected]
+    unchecked = translate_dataset(ray.data.from_items(corpus[:1]), ["sq"], [str(marian_model)], memory=False, flags=False)
+    assert "flags" not in unchecked.take_all()[0]
+
+    chained = tmp_path / "chain.jsonl"
+    result = CliRunner().invoke(app, ["chain", str(source), "--from", "en", "--method", "extractive", "--sentences", "1",
+                                      "--to", "sq", "--model", str(marian_model), "--no-cache", "--out", str(chained)])
+    assert result.exit_code == 0, result.stderr
+    options = chain_options(parse_steps("summarize,translate:sq"), source="en", method="extractive", sentences=1,
+                            models=(str(marian_model),), memory=False)
+    rows = summarize_dataset(ray.data.from_items(corpus), options).take_all()
+    records = [json.loads(line) for line in chained.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [r["id"] for r in records]
+    assert [json.loads(r["summary"]) for r in rows] == [r["summary"] for r in records]
+    assert [json.loads(r["translations"]) for r in rows] == [r["translations"] for r in records]

@@ -119,11 +119,13 @@ def _texts(batch, column: str) -> list[str]:
 
 
 class TranslateColumn:
-    """A Ray Data callable class for ``translate_dataset``: adds ``translations`` and ``dir`` (a string
-    per target) for ``column``, through ``translate_records`` as the local runner does."""
+    """A Ray Data callable class for ``translate_dataset``: adds ``translations``, ``dir`` and, with the
+    checks on, ``flags`` (a string per target: the flagged segments as JSON) for ``column``, through
+    ``translate_records`` as the local runner does."""
 
     def __init__(self, job, settings, place: Placement, column: str):
         self.process, self.column, self.targets = TranslateProcess(job, settings, place), column, list(settings.targets)
+        self.checked = settings.flags
 
     def __call__(self, batch):
         import pyarrow as pa
@@ -134,7 +136,11 @@ class TranslateColumn:
         finished = self.process(records)
         kind = pa.struct([(t, pa.string()) for t in self.targets])
         batch = batch.append_column("translations", pa.array([f.output["translations"] for f in finished], kind))
-        return batch.append_column("dir", pa.array([f.output["dir"] for f in finished], kind))
+        batch = batch.append_column("dir", pa.array([f.output["dir"] for f in finished], kind))
+        if self.checked:
+            flags = [{t: json.dumps(entries, ensure_ascii=False) for t, entries in f.output["flags"].items()} for f in finished]
+            batch = batch.append_column("flags", pa.array(flags, kind))
+        return batch
 
 
 class ChainColumn:

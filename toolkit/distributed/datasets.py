@@ -27,24 +27,28 @@ def placement(cluster: ClusterOptions) -> Placement:
 
 def translate_dataset(ds, targets: Sequence[str], models: Sequence[str] = (), *, source: str = "en",
                       column: str = "text", backend: str = "auto", quantization: str | None = None, beams: int = 1,
-                      batch_tokens: int | None = None, memory: bool = True, cluster: ClusterOptions | None = None):
-    """``ds`` with ``translations`` and ``dir`` added: per target, the translation of ``column`` and
-    its text direction, as in the local runner's JSONL records (``ds.write_json`` writes them so).
+                      batch_tokens: int | None = None, memory: bool = True, protect: bool | None = None,
+                      glossary: str | None = None, flags: bool | None = None, cluster: ClusterOptions | None = None):
+    """``ds`` with ``translations`` and ``dir`` added, and ``flags`` unless the checks are off: per
+    target, the translation of ``column``, its text direction, and its flagged segments (a JSON list,
+    as the local runner's JSONL records carry them under ``flags``; ``[]`` when none is flagged).
 
     ``models`` in the command line's grammar (``ID`` for every target, ``LANG=ID`` for one; the
-    catalogue's default otherwise). Each actor loads the models once and translates each block with
-    the toolkit's engine (sentence splitting, layout, length-sorted token batches, same decoding,
-    backend and quantisation); ``memory`` uses each node's own translation memory. Lazy, like every
-    Ray Dataset transform.
+    catalogue's default otherwise). ``protect``, ``glossary`` (a TSV/CSV path) and ``flags`` follow
+    the settings path as the commands do (argument, then ``TOOLKIT_*``, then the config file, then the
+    default). Each actor loads the models once and translates each block with the toolkit's engine
+    (sentence splitting, layout, length-sorted token batches, same decoding, backend and
+    quantisation); ``memory`` uses each node's own translation memory. Lazy, like every Ray Dataset
+    transform.
     """
-    from toolkit.languages import get_language
-    from toolkit.translate.factory import models_for
-    from toolkit.translate.job import POOL_CHARS, JobSettings, TranslationJob
+    from pathlib import Path
 
-    job = TranslationJob(targets=tuple(get_language(t).code for t in targets), source=get_language(source).code,
-                         models=tuple(models), backend=backend, quantization=quantization, beams=beams, memory=memory)
-    settings = JobSettings(job.source, job.targets, models_for(job.source, list(job.targets), list(models)), batch_tokens,
-                           POOL_CHARS, None, flags=False)
+    from toolkit.translate.job import TranslationJob, job_settings
+
+    job = TranslationJob(targets=tuple(targets), source=source, models=tuple(models), backend=backend,
+                         quantization=quantization, beams=beams, batch_tokens=batch_tokens, memory=memory,
+                         protect=protect, glossary=Path(glossary) if glossary else None, flags=flags)
+    settings = job_settings(job)
     cluster = cluster or ClusterOptions()
     return ds.map_batches(TranslateColumn, fn_constructor_args=(job, settings, placement(cluster), column),
                           **actor_pool(cluster))
