@@ -17,10 +17,28 @@ def test_every_kind_of_span_is_a_code_and_the_rest_is_left_to_the_model():
     assert restore(segment.text, segment) == (text, ())
 
 
+def test_printf_placeholders_with_flags_width_precision_position_and_length_are_codes():
+    printf = ["%5.2f", "%1$s", "%-10s", "%lu", "%05d", "%.3e", "%x", "%2$d"]
+    segment = protect("Paguani " + ", ".join(printf) + " sot.")
+    assert [c.text for c in segment.codes] == printf
+
+
+def test_percentages_in_prose_are_text():
+    for text in ("Prices rose 12% in Tirana.", "50% of voters, 61.5%, or 30 %d", "Turnout: 48%; 12% in", "۵۰٪ of ۱۲% و"):
+        assert [c.text for c in protect(text).codes] == (["%d"] if text.endswith("%d") else [])
+
+
 def test_a_url_with_dots_is_one_code_and_its_sentence_end_is_text():
     segment = protect("Lexoni https://example.com/a.b.html. وزیر گفت.")
     assert segment.codes[0].text == "https://example.com/a.b.html"
     assert segment.text == f"Lexoni {MARKER.format(n=1)}. وزیر گفت."
+
+
+def test_a_url_with_parentheses_keeps_its_closing_one_and_leaves_the_sentences():
+    wiki = "https://en.wikipedia.org/wiki/Tirana_(city)"
+    segment = protect(f"Shihni {wiki}. Ose (lexoni {wiki}) dhe (https://x.al/r).")
+    assert [c.text for c in segment.codes] == [wiki, wiki, "https://x.al/r"]
+    assert segment.text.endswith("(lexoni [2]) dhe ([3]).")
 
 
 def test_html_tags_and_entities_only_in_html():

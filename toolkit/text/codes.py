@@ -24,15 +24,20 @@ _MARKER_IN_OUTPUT = regex.compile(r"\[\s*(\d{1,3})\s*\]")  # text that looks lik
 
 _WORD_EDGE_BEFORE = r"(?<![\p{L}\p{N}\p{M}_])"
 _WORD_EDGE_AFTER = r"(?![\p{L}\p{N}\p{M}_])"
+# A printf conversion (C, Python's %-format, gettext's c-format): position, flags (not a space: "50% of"
+# is prose), width, precision, length; then no letter or digit.
+_PRINTF = r"%(?:[1-9]\d*\$)?[-+#0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|ll|[hlLqjzt])?[diouxXeEfFgGaAcsp]" + _WORD_EDGE_AFTER
+# A URL keeps a balanced "(...)" of its own (Wikipedia's Tirana_(city)); a ")" or "." after it is the sentence's.
+_URL_PARENS = r"\([^\s<>\"'`()]*\)"
 # Protected spans, tried in this order where two start at the same place.
 _SPANS = {
     "marker": _MARKER_IN_OUTPUT.pattern,
     "code": r"`[^`\n]+`",
-    "url": r"(?:https?://|ftp://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}»”]",
+    "url": r"(?:https?://|ftp://|www\.)(?:" + _URL_PARENS + r"|[^\s<>\"'`()])*(?:" + _URL_PARENS + r"|[^\s<>\"'`.,;:!?()\]}»”])",
     "email": r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}",
     "handle": _WORD_EDGE_BEFORE + r"@[\p{L}\p{N}_]{1,30}" + _WORD_EDGE_AFTER,
-    "placeholder": r"\{\{[^{}\n]*\}\}|\{[\p{L}\p{N}_.:!\[\]-]*\}|%\([\p{L}\p{N}_]+\)[sdifr]|%[sdif]"
-                   r"|\$\{[\p{L}\p{N}_]+\}|\$[\p{Lu}_][\p{Lu}\p{N}_]*" + _WORD_EDGE_AFTER,
+    "placeholder": r"\{\{[^{}\n]*\}\}|\{[\p{L}\p{N}_.:!\[\]-]*\}|%\([\p{L}\p{N}_]+\)[sdifr]|" + _PRINTF
+                   + r"|\$\{[\p{L}\p{N}_]+\}|\$[\p{Lu}_][\p{Lu}\p{N}_]*" + _WORD_EDGE_AFTER,
 }
 # Tags: HTML's, WebVTT's timestamps (<00:01.000>) and subtitles' ASS overrides ({\an8}).
 _HTML_SPANS = {"tag": r"</?[A-Za-z][^<>]*>|<!--.*?-->|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}\n]*\}", "entity": r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"}
