@@ -27,7 +27,6 @@ from toolkit.serve.config import ServeConfig
 from toolkit.serve.files import SUFFIXES, FileStore, safe_name
 from toolkit.serve.keys import KeyStore
 from toolkit.serve.limits import RateLimiter
-from toolkit.serve.markup import translate_html
 from toolkit.serve.params import ApiError, BodyTimeout, BodyTooLarge, Params, read_params, required
 from toolkit.serve.service import TranslationService
 from toolkit.translate.flagged import checkers, segment_flags
@@ -190,8 +189,8 @@ class Api:
         if batch and self.config.batch_limit != -1 and len(texts) > self.config.batch_limit:
             raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({self.config.batch_limit})")
         flags = bool(_switch(params, "flags"))
-        if flags and (alternatives or text_format == "html"):
-            raise ApiError(400, "Invalid request: flags are given for plain text without alternatives")
+        if flags and alternatives:
+            raise ApiError(400, "Invalid request: flags are given for translations without alternatives")
         return _Translation(texts, batch, source, target, text_format, alternatives, _switch(params, "protect"),
                             _glossary(params), flags)
 
@@ -228,16 +227,18 @@ class Api:
             protection = self.config.protection(tgt, job.protect, job.glossary)
         except ToolkitError as exc:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
-        if job.format == "html":  # as LibreTranslate: no alternatives for HTML
-            return [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes, protection)))
-                    for t in texts], none, none
-        if job.alternatives:
+        if job.format == "html":  # as a web page: whole sentences, tags as codes; no alternatives (LibreTranslate)
+            from toolkit.formats.html import HtmlDocument
+
+            documents = await self._run(self.service.written(src, tgt, [HtmlDocument(t) for t in texts], protection,
+                                                             markup=True))
+        elif job.alternatives:
             hypotheses = await self._run(self.service.alternatives(src, tgt, texts, job.alternatives + 1, protection))
             return ([h[0] for h in hypotheses], [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses],
                     none)
-        documents = await self._run(self.service.documents(src, tgt, texts, protection))
-        check = checkers(src, {tgt: protection})[tgt] if job.flags else None  # run only for the texts that ask
-        return [d.text for d in documents], none, [segment_flags(d, check) for d in documents] if job.flags else none
+        else:
+            documents = await self._run(self.service.documents(src, tgt, texts, protection))
+        return [d.text for d in documents], none, _flagged(documents, src, tgt, protection) if job.flags else none
 
     def _check_pair(self, src: str, tgt: str) -> None:
         try:
@@ -320,9 +321,7 @@ class Api:
             tgt = self._language(target, self.service.languages)
             self._check_pair(src, tgt)
             if parsed is not None:  # a document of a format: its parts translated, written back into one of its kind
-                protection = replace(self.config.protection(tgt), html=fmt.markup)
-                parts = [p.text for p in parsed.parts]
-                translated = parsed.write(await self._run(self.service.translate(src, tgt, parts, protection)) if parts else [], tgt)
+                [translated] = [d.text for d in await self._run(self.service.written(src, tgt, [parsed], markup=fmt.markup))]
             else:
                 [translated] = await self._run(self.service.translate(src, tgt, [text], markdown=suffix == ".md"))
             name = files.save(output_name(upload.filename), translated)
@@ -527,6 +526,13 @@ def _glossary(params: Params) -> object:
         except ValueError:
             raise ApiError(400, 'Invalid request: glossary parameter must be a JSON object {"term": "translation"}') from None
     return value
+
+
+def _flagged(documents: list, source: str, target: str, protection) -> list[list[dict]]:
+    """Each translated document's flagged segments (``segment_flags``), checked now: the service's
+    translations run no checks, so a request that asks for none pays for none."""
+    check = checkers(source, {target: protection})[target]
+    return [segment_flags(d, check) for d in documents]
 
 
 def _translatable(text: str) -> bool:
