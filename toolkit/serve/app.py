@@ -314,21 +314,24 @@ class Api:
             parsed = fmt.read(raw if is_binary(fmt) else text, safe_name(upload.filename), FormatOptions()) if fmt else None
         except ToolkitError as exc:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
-        files, char_limit = self.files, self.config.char_limit
+        files, char_limit, flags = self.files, self.config.char_limit, bool(_switch(params, "flags"))
 
         async def run(access: _Access) -> Response:
             src, _ = self._source(source, [text or parts_text(parsed)])
             tgt = self._language(target, self.service.languages)
             self._check_pair(src, tgt)
             if parsed is not None:  # a document of a format: its parts translated, written back into one of its kind
-                [translated] = [d.text for d in await self._run(self.service.written(src, tgt, [parsed], markup=fmt.markup))]
+                [document] = await self._run(self.service.written(src, tgt, [parsed], markup=fmt.markup))
             else:
-                [translated] = await self._run(self.service.translate(src, tgt, [text], markdown=suffix == ".md"))
-            name = files.save(output_name(upload.filename), translated)
+                [document] = await self._run(self.service.documents(src, tgt, [text], markdown=suffix == ".md"))
+            name = files.save(output_name(upload.filename), document.text)
             # Never from the request's Host header: the configured public URL, else a path on this server.
             path = request.app.url_path_for("download_file", filename=name)
             base = self.config.public_url.rstrip("/") if self.config.public_url else request.scope.get("root_path", "")
-            return _Json({"translatedFileUrl": base + path})
+            result: dict = {"translatedFileUrl": base + path}
+            if flags:
+                [result["flags"]] = _flagged([document], src, tgt, self.config.protection(tgt))
+            return _Json(result)
 
         chars = sum(len(p.text) for p in parsed.parts) if parsed is not None else len(text)  # cue timings are not text
         return _Work(params, run, max(1, chars // char_limit) if char_limit > 0 else 1, chars)
@@ -476,8 +479,10 @@ ROUTES = (
              access=True),
     Endpoint("/detect", Api.detect, ("POST",), "Detect the language of text", "a list of {confidence, language}",
              ("q",), ("q",), access=True),
-    Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md, .html, .srt, .vtt, .po, .pot, .docx or .pptx file into one of the same kind", "translatedFileUrl",
-             ("file", "source", "target"), ("file", "source", "target"), access=True),
+    Endpoint("/translate_file", Api.translate_file, ("POST",),
+             "Translate a file (text, Markdown, HTML, subtitles, PO, XLIFF, office documents, EPUB) into one of the same kind",
+             "translatedFileUrl; flags (the file's flagged segments, each naming its part) when asked",
+             ("file", "source", "target", "flags"), ("file", "source", "target"), access=True),
     Endpoint("/suggest", Api.suggest, ("POST",),
              "Suggest a better translation (kept for the operator's review, served once accepted)", "success",
              ("q", "s", "source", "target"), ("q", "s", "source", "target"), access=True),
