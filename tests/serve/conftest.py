@@ -85,15 +85,22 @@ def server(start_server):
 
 @pytest.fixture(scope="module")
 def alone(marian_multi_model):
-    """``alone(target, text)``: the text translated by itself through the library, as the CLI would."""
-    from toolkit.translate.engine import translate_texts
+    """``alone(target, text, html=False)``: the text translated by itself through the library, as the CLI
+    would (``html``: as it translates a web page, ``toolkit.formats.html``)."""
+    from toolkit.formats.html import HtmlDocument
+    from toolkit.translate.documents import write_document
+    from toolkit.translate.engine import translate_documents, translate_texts
     from toolkit.translate.factory import build_translator
 
     translators = {}
 
-    def translate(target: str, text: str) -> str:
+    def translate(target: str, text: str, html: bool = False) -> str:
         if target not in translators:
             translators[target] = build_translator("en", target, str(marian_multi_model), "hf", FIXED, dtype="float32")
-        return translate_texts([text], translators[target])[0]
+        if not html:
+            return translate_texts([text], translators[target])[0]
+        page = HtmlDocument(text)
+        parts = translate_documents([p.text for p in page.parts], translators[target], markup=[True] * len(page.parts))
+        return write_document(page, parts, target).text
 
     return translate

@@ -129,9 +129,12 @@ def test_flagged_sentences_are_marked_and_say_why_on_hover_and_keyboard_focus(pa
     assert first.evaluate("m => getComputedStyle(m, '::after').content") == f'"{first.get_attribute("title")}"'
 
 
-def test_a_document_chosen_in_the_picker_comes_back_as_a_download_of_its_kind(page, tmp_path):
+def test_a_document_chosen_in_the_picker_comes_back_as_a_download_of_its_kind(page, server, tmp_path):
     """A subtitle file (any format the server lists) goes to /translate_file as it is; the page offers
-    the translation as a file of the same kind, its cue numbers and timings as they were."""
+    the translation as a file of the same kind, its cue numbers and timings as they were, and counts
+    its flagged segments, each listed with its cues and why."""
+    import httpx
+
     from tests.formats.test_subtitles import SRT
 
     assert ".docx" in page.get_attribute("#file", "accept").split(",")
@@ -147,4 +150,9 @@ def test_a_document_chosen_in_the_picker_comes_back_as_a_download_of_its_kind(pa
     translated = open(download.value.path(), encoding="utf-8").read()
     timings = [line for line in SRT.splitlines() if "-->" in line]
     assert [line for line in translated.splitlines() if "-->" in line] == timings and translated != SRT
+    flags = httpx.post(server.url + "/translate_file", data={"source": "auto", "target": "sq", "flags": "true"},
+                       files={"file": ("talk.srt", SRT.encode())}, timeout=120).json()["flags"]
+    assert page.text_content("#flagged-sq summary") == f"{len(flags)} flagged segments" and len(flags) > 1
+    items = page.locator("#flagged-sq li")
+    assert items.count() == len(flags) and items.first.text_content().startswith(flags[0]["part"] + ": ")
     assert not page.is_visible("#error")

@@ -27,7 +27,6 @@ from toolkit.serve.config import ServeConfig
 from toolkit.serve.files import SUFFIXES, FileStore, safe_name
 from toolkit.serve.keys import KeyStore
 from toolkit.serve.limits import RateLimiter
-from toolkit.serve.markup import translate_html
 from toolkit.serve.params import ApiError, BodyTimeout, BodyTooLarge, Params, read_params, required
 from toolkit.serve.service import TranslationService
 from toolkit.translate.flagged import checkers, segment_flags
@@ -190,8 +189,8 @@ class Api:
         if batch and self.config.batch_limit != -1 and len(texts) > self.config.batch_limit:
             raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({self.config.batch_limit})")
         flags = bool(_switch(params, "flags"))
-        if flags and (alternatives or text_format == "html"):
-            raise ApiError(400, "Invalid request: flags are given for plain text without alternatives")
+        if flags and alternatives:
+            raise ApiError(400, "Invalid request: flags are given for translations without alternatives")
         return _Translation(texts, batch, source, target, text_format, alternatives, _switch(params, "protect"),
                             _glossary(params), flags)
 
@@ -228,16 +227,18 @@ class Api:
             protection = self.config.protection(tgt, job.protect, job.glossary)
         except ToolkitError as exc:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
-        if job.format == "html":  # as LibreTranslate: no alternatives for HTML
-            return [await self._run(translate_html(t, lambda nodes: self.service.translate(src, tgt, nodes, protection)))
-                    for t in texts], none, none
-        if job.alternatives:
+        if job.format == "html":  # as a web page: whole sentences, tags as codes; no alternatives (LibreTranslate)
+            from toolkit.formats.html import HtmlDocument
+
+            documents = await self._run(self.service.written(src, tgt, [HtmlDocument(t) for t in texts], protection,
+                                                             markup=True))
+        elif job.alternatives:
             hypotheses = await self._run(self.service.alternatives(src, tgt, texts, job.alternatives + 1, protection))
             return ([h[0] for h in hypotheses], [list(dict.fromkeys(a for a in h[1:] if a and a != h[0])) for h in hypotheses],
                     none)
-        documents = await self._run(self.service.documents(src, tgt, texts, protection))
-        check = checkers(src, {tgt: protection})[tgt] if job.flags else None  # run only for the texts that ask
-        return [d.text for d in documents], none, [segment_flags(d, check) for d in documents] if job.flags else none
+        else:
+            documents = await self._run(self.service.documents(src, tgt, texts, protection))
+        return [d.text for d in documents], none, _flagged(documents, src, tgt, protection) if job.flags else none
 
     def _check_pair(self, src: str, tgt: str) -> None:
         try:
@@ -313,23 +314,24 @@ class Api:
             parsed = fmt.read(raw if is_binary(fmt) else text, safe_name(upload.filename), FormatOptions()) if fmt else None
         except ToolkitError as exc:
             raise ApiError(400, f"Invalid request: {exc.render(hint=False)}") from None
-        files, char_limit = self.files, self.config.char_limit
+        files, char_limit, flags = self.files, self.config.char_limit, bool(_switch(params, "flags"))
 
         async def run(access: _Access) -> Response:
             src, _ = self._source(source, [text or parts_text(parsed)])
             tgt = self._language(target, self.service.languages)
             self._check_pair(src, tgt)
             if parsed is not None:  # a document of a format: its parts translated, written back into one of its kind
-                protection = replace(self.config.protection(tgt), html=fmt.markup)
-                parts = [p.text for p in parsed.parts]
-                translated = parsed.write(await self._run(self.service.translate(src, tgt, parts, protection)) if parts else [], tgt)
+                [document] = await self._run(self.service.written(src, tgt, [parsed], markup=fmt.markup))
             else:
-                [translated] = await self._run(self.service.translate(src, tgt, [text], markdown=suffix == ".md"))
-            name = files.save(output_name(upload.filename), translated)
+                [document] = await self._run(self.service.documents(src, tgt, [text], markdown=suffix == ".md"))
+            name = files.save(output_name(upload.filename), document.text)
             # Never from the request's Host header: the configured public URL, else a path on this server.
             path = request.app.url_path_for("download_file", filename=name)
             base = self.config.public_url.rstrip("/") if self.config.public_url else request.scope.get("root_path", "")
-            return _Json({"translatedFileUrl": base + path})
+            result: dict = {"translatedFileUrl": base + path}
+            if flags:
+                [result["flags"]] = _flagged([document], src, tgt, self.config.protection(tgt))
+            return _Json(result)
 
         chars = sum(len(p.text) for p in parsed.parts) if parsed is not None else len(text)  # cue timings are not text
         return _Work(params, run, max(1, chars // char_limit) if char_limit > 0 else 1, chars)
@@ -477,8 +479,10 @@ ROUTES = (
              access=True),
     Endpoint("/detect", Api.detect, ("POST",), "Detect the language of text", "a list of {confidence, language}",
              ("q",), ("q",), access=True),
-    Endpoint("/translate_file", Api.translate_file, ("POST",), "Translate a .txt, .md, .html, .srt, .vtt, .po, .pot, .docx or .pptx file into one of the same kind", "translatedFileUrl",
-             ("file", "source", "target"), ("file", "source", "target"), access=True),
+    Endpoint("/translate_file", Api.translate_file, ("POST",),
+             "Translate a file (text, Markdown, HTML, subtitles, PO, XLIFF, office documents, EPUB) into one of the same kind",
+             "translatedFileUrl; flags (the file's flagged segments, each naming its part) when asked",
+             ("file", "source", "target", "flags"), ("file", "source", "target"), access=True),
     Endpoint("/suggest", Api.suggest, ("POST",),
              "Suggest a better translation (kept for the operator's review, served once accepted)", "success",
              ("q", "s", "source", "target"), ("q", "s", "source", "target"), access=True),
@@ -527,6 +531,13 @@ def _glossary(params: Params) -> object:
         except ValueError:
             raise ApiError(400, 'Invalid request: glossary parameter must be a JSON object {"term": "translation"}') from None
     return value
+
+
+def _flagged(documents: list, source: str, target: str, protection) -> list[list[dict]]:
+    """Each translated document's flagged segments (``segment_flags``), checked now: the service's
+    translations run no checks, so a request that asks for none pays for none."""
+    check = checkers(source, {target: protection})[target]
+    return [segment_flags(d, check) for d in documents]
 
 
 def _translatable(text: str) -> bool:

@@ -18,6 +18,7 @@ from functools import partial
 from typing import Callable, Sequence
 
 from toolkit.errors import LanguageError
+from toolkit.formats import Parsed
 from toolkit.languages import get_language
 from toolkit.serve.batcher import MicroBatcher
 from toolkit.serve.config import ServeConfig
@@ -25,6 +26,16 @@ from toolkit.serve.metrics import Metrics
 from toolkit.text.codes import Protection
 from toolkit.translate.base import Translator
 from toolkit.translate.engine import TranslatedDocument
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A text in a pair's queue, with how it is read: Markdown, or with inline tags as codes (``markup``:
+    HTML, a document's parts); texts of every kind share the micro-batch."""
+
+    text: str
+    markdown: bool = False
+    markup: bool = False
 
 
 @dataclass
@@ -99,21 +110,20 @@ class TranslationService:
         for pair in self.pairs.values():
             budget = c.batch_tokens or default_batch_tokens(pair.translator)
             pair.batcher = MicroBatcher(partial(self._translate_fn(budget), pair.translator), pair.executor, budget,
-                                        c.batch_wait_ms / 1000, c.queue_limit, on_batch=metrics.observe_batch,
-                                        on_reject=metrics.reject)
+                                        c.batch_wait_ms / 1000, c.queue_limit, size_of=lambda t: max(1, len(t.text) // 4),
+                                        on_batch=metrics.observe_batch, on_reject=metrics.reject)
         self._chain_queue = MicroBatcher(None, self.chain_executor, 1, 0, c.queue_limit, on_reject=metrics.reject)
 
-    def _translate_fn(self, budget: int) -> Callable[[list[str]], list[TranslatedDocument]]:
+    def _translate_fn(self, budget: int) -> Callable[[list[_Text]], list[TranslatedDocument]]:
         from toolkit.translate.engine import translate_documents
 
         metrics = self.metrics
 
-        def run(translator: Translator, texts: list[str], protection: Protection | None = None,
-                markdown: bool = False) -> list[TranslatedDocument]:
+        def run(translator: Translator, texts: list[_Text], protection: Protection | None = None) -> list[TranslatedDocument]:
             hits, misses = translator.hits, translator.misses
-            out = translate_documents(texts, translator, budget,
+            out = translate_documents([t.text for t in texts], translator, budget,
                                       protection=protection or self.config.protection(translator.target),
-                                      markdown=[markdown] * len(texts))
+                                      markdown=[t.markdown for t in texts], markup=[t.markup for t in texts])
             metrics.memory(translator.hits - hits, translator.misses - misses)
             return out
 
@@ -162,17 +172,33 @@ class TranslationService:
         return [d.text for d in await self.documents(source, target, texts, protection, markdown)]
 
     async def documents(self, source: str, target: str, texts: Sequence[str], protection: Protection | None = None,
-                        markdown: bool = False) -> list[TranslatedDocument]:
-        """Translations of ``texts`` with their segments; Markdown documents, or with a request's own
-        ``protection`` (``ServeConfig.protection``), they are translated on their own rather than batched
-        with other requests'."""
+                        markdown: bool = False, markup: bool = False) -> list[TranslatedDocument]:
+        """Translations of ``texts`` (Markdown, or with inline tags as codes: ``markup``) with their
+        segments; with a request's own ``protection`` (``ServeConfig.protection``) they are translated
+        on their own rather than batched with other requests'."""
         from toolkit.translate.engine import default_batch_tokens
 
         pair = self.pair(source, target)
-        if not markdown and (protection is None or protection == self.config.protection(target)):
-            return await pair.queue.submit(texts)
+        items = [_Text(t, markdown, markup) for t in texts]
+        if protection is None or protection == self.config.protection(target):
+            return await pair.queue.submit(items)
         run = self._translate_fn(self.config.batch_tokens or default_batch_tokens(pair.translator))
-        return await pair.queue.submit(texts, "translate", lambda chunk: run(pair.translator, chunk, protection, markdown))
+        return await pair.queue.submit(items, "translate", lambda chunk: run(pair.translator, chunk, protection))
+
+    async def written(self, source: str, target: str, documents: Sequence[Parsed], protection: Protection | None = None,
+                      markup: bool = False) -> list[TranslatedDocument]:
+        """Documents of a format (``toolkit.formats``; ``markup``: their parts' inline tags are codes)
+        written back with their parts translated, their segments named by their part, as the CLI writes
+        them; all their parts go to the model in one request."""
+        from toolkit.translate.documents import write_document
+
+        translated = await self.documents(source, target, [p.text for d in documents for p in d.parts], protection,
+                                          markup=markup)
+        out, start = [], 0
+        for document in documents:
+            out.append(write_document(document, translated[start:start + len(document.parts)], target))
+            start += len(document.parts)
+        return out
 
     async def alternatives(self, source: str, target: str, texts: Sequence[str], n: int,
                            protection: Protection | None = None) -> list[list[str]]:
@@ -181,8 +207,8 @@ class TranslationService:
 
         pair, budget = self.pair(source, target), self.config.batch_tokens
         protection = protection or self.config.protection(target)
-        return await pair.queue.submit(texts, "alternatives", lambda chunk: translate_texts_nbest(
-            chunk, pair.translator, n, budget, protection))
+        return await pair.queue.submit([_Text(t) for t in texts], "alternatives", lambda chunk: translate_texts_nbest(
+            [t.text for t in chunk], pair.translator, n, budget, protection))
 
     async def suggest(self, source: str, target: str, text: str, suggestion: str, client: str) -> None:
         """Keep a user's correction for review (``toolkit serve suggestions``); it is not served until accepted."""

@@ -30,16 +30,16 @@ class PooledTexts:
     def assemble(self, translated: Sequence[TranslatedDocument], target: str) -> list[TranslatedDocument]:
         """One translated document per record: a plain one as it came, a parsed one written back
         with its translated parts, its segments named by their part."""
-        out = []
-        for start, count, parsed in self.records:
-            if parsed is None:
-                out.append(translated[start])
-                continue
-            parts = translated[start:start + count]
-            segments = [replace(s, part=part.label) for part, doc in zip(parsed.parts, parts) for s in doc.segments]
-            out.append(TranslatedDocument(parsed.write([d.text for d in parts], target),
-                                          tuple(replace(s, index=n) for n, s in enumerate(segments))))
-        return out
+        return [translated[start] if parsed is None else write_document(parsed, translated[start:start + count], target)
+                for start, count, parsed in self.records]
+
+
+def write_document(parsed: Parsed, parts: Sequence[TranslatedDocument], target: str) -> TranslatedDocument:
+    """A parsed document written back with its parts' translations (in order), its segments named by
+    their part and numbered through the document."""
+    segments = [replace(s, part=part.label) for part, doc in zip(parsed.parts, parts) for s in doc.segments]
+    return TranslatedDocument(parsed.write([d.text for d in parts], target),
+                              tuple(replace(s, index=n) for n, s in enumerate(segments)))
 
 
 def pool_texts(records: Sequence[Record], options: FormatOptions) -> PooledTexts:

@@ -108,16 +108,19 @@ async function translateFile(file, source, target) {
   form.append("file", file);
   form.append("source", source);
   form.append("target", target);
+  form.append("flags", "true");
   const key = $("api-key").value;
   if (key) form.append("api_key", key);
   const response = await fetch("translate_file", { method: "POST", body: form });
   let data = null;
   try { data = await response.json(); } catch (e) { /* not JSON */ }
   if (!response.ok) throw new Error((data && data.error) || `${response.status} ${response.statusText}`);
-  return data.translatedFileUrl;
+  return data;
 }
 
-function showDocument(lang, url, name) {
+// A translated document: its download, and how many of its segments are flagged, each listed with
+// where it is in the document (``cues 3-5``, ``paragraph 2``) and why.
+function showDocument(lang, { translatedFileUrl: url, flags = [] }, name) {
   const section = document.createElement("section");
   const title = document.createElement("h2");
   title.textContent = names[lang] || lang;
@@ -128,6 +131,18 @@ function showDocument(lang, url, name) {
   link.download = dot > 0 ? `${name.slice(0, dot)}.${lang}${name.slice(dot)}` : `${name}.${lang}`;
   link.textContent = `Download ${link.download}`;
   section.append(title, link);
+  const flagged = document.createElement("details");
+  flagged.id = `flagged-${lang}`;
+  const count = document.createElement("summary");
+  count.textContent = `${flags.length} flagged segment${flags.length === 1 ? "" : "s"}`;
+  const list = document.createElement("ul");
+  for (const entry of flags) {
+    const item = document.createElement("li");
+    item.textContent = `${entry.part ? `${entry.part}: ` : ""}${entry.translation} (${reasons(entry.flags)})`;
+    list.append(item);
+  }
+  flagged.append(count, list);
+  section.append(flagged);
   $("outputs").append(section);
 }
 
@@ -143,12 +158,11 @@ async function run(kind) {
   $("status").textContent = kind === "translation" ? "Translating…" : "Summarising…";
   try {
     if (kind === "translation" && documentFile) {
-      const links = await Promise.all(targets.map((target) => translateFile(documentFile, source, target)));
-      links.forEach((url, i) => showDocument(targets[i], url, documentFile.name));
+      const answers = await Promise.all(targets.map((target) => translateFile(documentFile, source, target)));
+      answers.forEach((answer, i) => showDocument(targets[i], answer, documentFile.name));
     } else if (kind === "translation") {
       const format = $("file").dataset.format || "text";
-      const flags = format === "text";  // the service checks plain text only
-      const results = await Promise.all(targets.map((target) => call("translate", { q, source, target, format, flags })));
+      const results = await Promise.all(targets.map((target) => call("translate", { q, source, target, format, flags: true })));
       results.forEach((result, i) => showOutput(targets[i], result.translatedText, kind, result.flags || []));
     } else {
       const result = await call("summarize", { q, source, target: targets, method: $("method").value });
