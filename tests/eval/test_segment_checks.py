@@ -151,3 +151,21 @@ def test_eval_score_warns_on_a_short_albanian_reference_the_identifier_misreads(
     assert result.exit_code == 0, result.output
     assert "warning: " in result.stderr and "not Albanian (sq)" in result.stderr
     assert json.loads(result.stdout)["warnings"]
+
+
+def test_what_is_kept_byte_for_byte_is_not_read_as_copied_words_names_or_numbers():
+    """Tags with their attributes, URLs, e-mail addresses and placeholders come back as they were by
+    design: a translation is not 'untranslated' for keeping them, nor a name dropped inside one."""
+    pairs = [
+        ('<p class="lead story-body" id="main">The minister <b>said</b> the talks <a href="https://www.gov.al/lajme/'
+         'Tirana-Summit-2024" title="Government">would continue</a> next week.</p>',
+         '<p class="lead story-body" id="main">Ministri <b>tha</b> se bisedimet <a href="https://www.gov.al/lajme/'
+         'Tirana-Summit-2024" title="Government">do të vazhdojnë</a> javën e ardhshme.</p>'),
+        ("Write to {name} at info@rtsh.al or see https://www.gov.al/press-release-on-the-summit",
+         "Shkruani {name} te info@rtsh.al ose shihni https://www.gov.al/press-release-on-the-summit"),
+    ]
+    for source, translation in pairs:
+        assert _checks(SQ, source, translation) == {}
+    # The words around them are still read: an untranslated sentence with a link is still flagged.
+    copied = "The minister said the talks would continue, see https://www.gov.al/lajme next week."
+    assert "untranslated" in _checks(SQ, copied, copied)

@@ -18,6 +18,7 @@ import regex
 
 from toolkit.eval.checks import number_differences, numbers_detail, unsupported_names
 from toolkit.eval.names import Target, run_kept, source_names
+from toolkit.text.codes import without_codes
 from toolkit.text.flags import FLAG_CHECKS, Flag
 from toolkit.text.segment import split_sentences
 
@@ -62,7 +63,9 @@ class SegmentChecker:
         object.__setattr__(self, "known_forms", {k.casefold(): tuple(v) for k, v in self.known_forms.items()})
 
     def __call__(self, source: str, translation: str) -> tuple[Flag, ...]:
-        """The failed checks of one segment, in ``FLAG_CHECKS`` order; empty when it passes."""
+        """The failed checks of one segment, in ``FLAG_CHECKS`` order; empty when it passes. What is
+        kept byte for byte (URLs, tags, placeholders...) is not read: a copied link is no copied word."""
+        source, translation = without_codes(source), without_codes(translation)
         if not source.strip():
             return ()
         if not translation.strip():

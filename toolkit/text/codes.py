@@ -53,6 +53,16 @@ _LINK_TARGET = r"\]\([^()\s]+(?:\s+\"[^\"\n]*\")?\)"
 _MD_SPANS = {"link_open": r"!?\[(?=[^\[\]\n]+" + _LINK_TARGET + ")", "link_close": _LINK_TARGET}
 
 
+_KEPT = regex.compile("|".join(f"(?:{p})" for p in (*_SPANS.values(), *_HTML_SPANS.values())))
+
+
+def without_codes(text: str) -> str:
+    """``text`` with what a translation keeps byte for byte (URLs, e-mail addresses, @handles,
+    placeholders, inline code, tags, entities, subtitle overrides, marker-like ``[3]``) replaced by
+    spaces: the words a check of the translation should read."""
+    return _KEPT.sub(" ", text)
+
+
 def marker_spans(text: str) -> list[tuple[int, int]]:
     """Where the markers of ``text`` are (a cut inside one would lose its code)."""
     return [m.span() for m in _MARKER_IN_OUTPUT.finditer(text)]
