@@ -274,6 +274,23 @@ def test_an_empty_file_in_a_folder_is_set_aside_and_the_exit_is_2_unless_skip_ba
     assert result.exit_code == 2 and result.stderr == f"error: {tmp_path / 'in' / 'b.txt'}: the input is empty (pass a file or text that is not empty)\n"
 
 
+def test_many_bad_files_in_a_folder_are_named_five_then_counted(marian_model, tmp_path, monkeypatch):
+    """Standard output's rejects file gathers every run's: each run names its own bad files only."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE, "utf-8")
+    for n in range(7):
+        (tmp_path / "in" / f"empty{n}.txt").write_text(" \n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        result = run("translate", tmp_path / "in", "--to", "sq", "--model", marian_model, "--quiet")
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.splitlines()
+        assert lines[:7] == ["skipped 7 bad records: see toolkit-rejects.jsonl",
+                             *(f"  {tmp_path / 'in' / f'empty{n}.txt'}: the input is empty" for n in range(5)), "  and 2 more"]
+        assert lines[-1].startswith("error: 7 files of the input folders could not be read, set aside in toolkit-rejects.jsonl")
+    assert len((tmp_path / "toolkit-rejects.jsonl").read_text("utf-8").splitlines()) == 14
+
+
 def test_outputs_cut_at_the_length_bound_are_reported(marian_model, tmp_path):
     # The tiny random model never produces its end token, so every output reaches the bound.
     out = tmp_path / "out.jsonl"

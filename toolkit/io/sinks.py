@@ -17,8 +17,8 @@ step.
 
 from __future__ import annotations
 
-import collections
 import contextlib
+import itertools
 import json
 import os
 import sys
@@ -159,8 +159,10 @@ class SetAside:
         resumable output's holds its job's alone; standard output's gathers every run's)."""
         if not count or path is None or not path.exists():
             return cls()
-        with path.open("rb") as f:
-            lines = list(collections.deque(f, maxlen=count))[:limit]
+        with path.open("rb") as f:  # read twice, a line at a time: a rejects file may be large
+            start = max(sum(1 for _ in f) - count, 0)
+            f.seek(0)
+            lines = list(itertools.islice(f, start, start + limit))
         first = tuple(Reject(r["origin"], r["reason"], r["line"]) for r in map(json.loads, lines))
         return cls(count, first, str(path))
 
