@@ -1,6 +1,7 @@
 """``toolkit summarize``, ``toolkit chain`` and ``toolkit prompts`` through the CLI."""
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -107,6 +108,30 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, marian_multi_model):
     assert result.exit_code == 2 and "unknown step 'transl:fa'" in _error_line(result)
     result = runner.invoke(app, ["summarize", ARTICLE, "--from", "en", "--summary-model", str(marian_multi_model)])
     assert result.exit_code == 2 and "cannot summarise" in _error_line(result)
+
+
+def test_a_bad_file_in_a_folder_is_set_aside_the_others_are_summarised_and_the_exit_is_2(tmp_path, monkeypatch):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, "utf-8")
+    (folder / "b.docx").write_bytes(b"plain text, not a zip")
+    (folder / "c.srt").write_text("not subtitles\n", "utf-8")
+    monkeypatch.chdir(tmp_path)  # without --out the rejects go to the current folder
+    out = tmp_path / "out.jsonl"
+    extractive = ["--from", "en", "--method", "extractive", "--sentences", "1"]
+    chained = runner.invoke(app, ["chain", str(folder), *extractive, "--steps", "summarize", "--out", str(out)])
+    summarised = runner.invoke(app, ["summarize", str(folder), *extractive])
+    assert chained.exit_code == summarised.exit_code == 2, chained.output + summarised.output
+    assert [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()] == ["a.txt"]
+    assert summarised.stdout.strip() in ARTICLE  # a.txt's summary
+    for result, rejects in ((chained, out.with_name("out.jsonl.rejects.jsonl")), (summarised, Path("toolkit-chain.rejects.jsonl"))):
+        origins = [json.loads(line)["origin"] for line in rejects.read_text("utf-8").splitlines()]
+        assert origins == [str(folder / "b.docx"), str(folder / "c.srt")]
+        lines = result.stderr.splitlines()
+        assert any(line.startswith(f"  {folder / 'b.docx'}: ") and "not a Word" in line for line in lines), lines
+        assert any(line.startswith(f"  {folder / 'c.srt'}: ") and "not a SubRip" in line for line in lines), lines
+        assert lines[-1].startswith(f"error: 2 files of the input folders could not be read, set aside in {rejects}")
+    assert "--skip-bad" in chained.stderr.splitlines()[-1] and "--skip-bad" not in summarised.stderr  # summarize has none
 
 
 def test_prompts_list_and_show(tmp_path):

@@ -404,11 +404,14 @@ def test_a_folder_of_subtitles_po_and_docx_files_as_the_local_runner(local_ray, 
     (src / "site.pot").write_text(PO, "utf-8")
     (src / "news.docx").write_bytes(make_docx())
     (src / "bad.srt").write_text("not subtitles\n", "utf-8")
-    common = [src, "--to", "sq", "--model", marian_model, "--quiet", "--skip-bad", "--line-length", "30"]
+    common = [src, "--to", "sq", "--model", marian_model, "--quiet", "--line-length", "30"]
     local, distributed = tmp_path / "local", tmp_path / "ray"
-    assert _translate(*common, "--out", local).exit_code == 0
+    here = _translate(*common, "--out", local)
     result = _translate(*common, "--out", distributed, "--engine", "ray")
-    assert result.exit_code == 0, result.stderr
+    # The bad file is set aside without --skip-bad too, the others are written, and the exit is 2.
+    assert here.exit_code == result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines()[-1] == here.stderr.splitlines()[-1].replace(str(local), str(distributed))
+    assert f"  {src / 'bad.srt'}: not a SubRip" in result.stderr
     for name in ("talk.sq.srt", "sub/news.sq.vtt", "site.sq.po", "news.sq.docx"):
         assert (distributed / name).read_bytes() == (local / name).read_bytes(), name
     assert not (distributed / "bad.sq.srt").exists() and "not a SubRip" in (distributed / "rejects.jsonl").read_text("utf-8")
@@ -451,3 +454,38 @@ def test_the_ray_data_api_adds_what_the_local_records_carry(local_ray, marian_mo
     assert [r["id"] for r in rows] == [r["id"] for r in records]
     assert [json.loads(r["summary"]) for r in rows] == [r["summary"] for r in records]
     assert [json.loads(r["translations"]) for r in rows] == [r["translations"] for r in records]
+
+
+def test_chain_reads_a_folder_of_documents_as_the_local_runner(local_ray, marian_model, tmp_path):
+    """Ray chain reads document files and folders as the local chain does (their plain text): the same
+    records, the same bad file set aside, the same exit."""
+    from tests.formats.docx_files import make_docx
+    from tests.formats.test_subtitles import SRT
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "news.docx").write_bytes(make_docx())
+    (src / "talk.srt").write_text(SRT, "utf-8", newline="")
+    (src / "story.txt").write_text(TEXTS[2], "utf-8")
+    (src / "bad.docx").write_bytes(b"plain text, not a zip")
+    common = ["chain", str(src), "--from", "en", "--method", "extractive", "--sentences", "1", "--to", "sq",
+              "--model", str(marian_model), "--no-cache"]
+    local = CliRunner().invoke(app, [*common, "--out", str(tmp_path / "local.jsonl")])
+    distributed = CliRunner().invoke(app, [*common, "--out", str(tmp_path / "ray.jsonl"), "--engine", "ray"])
+    assert local.exit_code == distributed.exit_code == 2, distributed.stderr
+    assert f"  {src / 'bad.docx'}: not a Word (DOCX) file" in distributed.stderr
+
+    def records(path: Path) -> list[dict]:
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        for row in rows:
+            row["manifest"].pop("timings_s")
+            row["manifest"]["summarizer"].pop("seconds")
+            row["manifest"].pop("pool_articles")  # on Ray each document is read (and pooled) by a task of its own
+        return rows
+
+    assert records(tmp_path / "ray.jsonl") == records(tmp_path / "local.jsonl")
+    assert [r["id"] for r in records(tmp_path / "ray.jsonl")] == ["news.docx", "story.txt", "talk.srt"]
+    rejects = (tmp_path / "ray.jsonl.rejects.jsonl").read_text("utf-8")
+    assert rejects == (tmp_path / "local.jsonl.rejects.jsonl").read_text("utf-8") and "bad.docx" in rejects
+    text = CliRunner().invoke(app, ["chain", "Some text.", "--method", "extractive", "--engine", "ray"])
+    assert text.exit_code == 2 and "not texts or standard input" in text.stderr

@@ -84,18 +84,52 @@ def test_bad_subtitle_files_are_refused_in_one_line(marian_model, tmp_path):
 
 
 def test_in_a_folder_job_a_bad_file_goes_to_the_rejects_and_the_others_are_written(marian_model, tmp_path):
+    """Without --skip-bad too: every bad file of the folder is set aside, named with its reason, the
+    others are written, and the command exits 2; a rerun reuses the reject (still exit 2) until the
+    file is fixed; with --skip-bad the same files, exit 0."""
     src = tmp_path / "src"
     src.mkdir()
     (src / "good.srt").write_text(SRT, "utf-8")
     (src / "bad.srt").write_bytes(b"\xff\xfe\x00junk")
     (src / "bad.vtt").write_text("not a caption file\n", "utf-8")
     out = tmp_path / "out"
-    result = run("translate", src, "--to", "sq", "--model", marian_model, "--out", out, "--skip-bad")
-    assert result.exit_code == 0, result.output
+    args = ["translate", src, "--to", "sq", "--model", marian_model, "--out", out]
+    rejects = out / "rejects.jsonl"
+
+    def reasons() -> dict[str, str]:
+        return {json.loads(line)["origin"]: json.loads(line)["reason"] for line in rejects.read_text("utf-8").splitlines()}
+
+    result = run(*args)
+    assert result.exit_code == 2, result.output
     assert (out / "good.sq.srt").exists() and not (out / "bad.sq.srt").exists() and not (out / "bad.sq.vtt").exists()
-    reasons = [json.loads(line)["reason"] for line in (out / "rejects.jsonl").read_text("utf-8").splitlines()]
-    assert any("not a SubRip" in r for r in reasons) and any("not a WebVTT (.vtt) file (it does not start with WEBVTT)" in r
-                                                             for r in reasons)
+    assert "not a SubRip" in reasons()[str(src / "bad.srt")]
+    assert "not a WebVTT (.vtt) file (it does not start with WEBVTT)" in reasons()[str(src / "bad.vtt")]
+    lines = result.stderr.splitlines()
+    for name in ("bad.srt", "bad.vtt"):  # one line each: the file and its reason
+        assert sum(line.startswith(f"  {src / name}: {reasons()[str(src / name)]}") for line in lines) == 1, lines
+    assert f"skipped 2 bad records: see {rejects}" in lines
+    assert lines[-1].startswith(f"error: 2 files of the input folders could not be read, set aside in {rejects}; the others are done")
+    assert "--skip-bad" in lines[-1] and "Traceback" not in result.output
+    written = (out / "good.sq.srt").stat().st_mtime_ns
+
+    again = run(*args)  # nothing changed: nothing redone, the rejects reused, still exit 2
+    assert again.exit_code == 2 and again.stderr.splitlines()[-1] == lines[-1], again.output
+    assert "translated 0 records" in again.stderr and (out / "good.sq.srt").stat().st_mtime_ns == written
+
+    (src / "bad.srt").write_text(SRT, "utf-8")  # one fixed: it is translated, the other still set aside
+    fixed = run(*args)
+    assert fixed.exit_code == 2 and "translated 1 records" in fixed.stderr, fixed.output
+    assert (out / "bad.sq.srt").exists() and list(reasons()) == [str(src / "bad.vtt")]
+    assert fixed.stderr.splitlines()[-1].startswith("error: 1 file of the input folders could not be read")
+
+    (src / "bad.vtt").write_text(VTT, "utf-8")
+    assert run(*args).exit_code == 0 and (out / "bad.sq.vtt").exists() and not rejects.exists()
+
+    (src / "bad.vtt").write_text("not a caption file\n", "utf-8")
+    skipping = run(*args, "--skip-bad")
+    assert skipping.exit_code == 0, skipping.output
+    assert list(reasons()) == [str(src / "bad.vtt")] and f"  {src / 'bad.vtt'}: " in skipping.stderr
+    assert "error:" not in skipping.stderr
 
 
 def test_persian_and_albanian_targets_from_one_subtitle_file(marian_model, m2m100_model, tmp_path):

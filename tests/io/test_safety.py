@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -150,10 +151,12 @@ def test_an_output_file_inside_the_input_folder_is_refused(command, name, tmp_pa
 
 
 def _partial_run(tmp_path, marian_model, extra=()):
-    """A folder job that stops at its empty c.txt after a.txt (its own pool) is written."""
-    folder = _folder(tmp_path, {"a.txt": ARTICLE, "c.txt": "\n"})
+    """A job of a folder and a file that stops at the empty file c.txt (named: a bad document of a
+    folder would be set aside) after the folder's a.txt (its own pool) is written."""
+    folder = _folder(tmp_path, {"a.txt": ARTICLE})
+    (tmp_path / "c.txt").write_text("\n", "utf-8")
     out = tmp_path / "out.jsonl"
-    args = ["translate", folder, "--to", "sq", "--model", marian_model, "--json", "--out", out, *extra]
+    args = ["translate", folder, tmp_path / "c.txt", "--to", "sq", "--model", marian_model, "--json", "--out", out, *extra]
     env = {"TOOLKIT_POOL_CHARS": "10"}
     result = run(*args, env=env)
     assert result.exit_code == 2 and "c.txt: the input is empty" in result.stderr
@@ -163,28 +166,28 @@ def _partial_run(tmp_path, marian_model, extra=()):
 def test_a_file_added_after_a_failed_run_is_translated_once_and_nothing_is_dropped(marian_model, tmp_path):
     folder, out, args, env = _partial_run(tmp_path, marian_model)
     (folder / "0.txt").write_text("The talks would continue.\n", "utf-8")  # sorts before the finished a.txt
-    (folder / "c.txt").write_text(ARTICLE, "utf-8")  # fixed: not started, so it may change
+    (tmp_path / "c.txt").write_text(ARTICLE, "utf-8")  # fixed: not started, so it may change
     result = run(*args, env=env)
     assert result.exit_code == 0, result.output
-    ids = [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()]
+    ids = [Path(json.loads(line)["id"]).name for line in out.read_text("utf-8").splitlines()]
     assert sorted(ids) == ["0.txt", "a.txt", "c.txt"]
 
 
 def test_a_changed_input_is_refused_naming_it_and_restart_starts_over(marian_model, tmp_path):
     folder, out, args, env = _partial_run(tmp_path, marian_model)
     (folder / "a.txt").write_text(ARTICLE + "More text.\n", "utf-8")
-    (folder / "c.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "c.txt").write_text(ARTICLE, "utf-8")
     result = run(*args, env=env)
     assert result.exit_code == 2
     assert f"{(folder / 'a.txt').resolve()} changed" in _error(result) and "--restart" in _error(result)
     result = run(*args, "--restart", env=env)
     assert result.exit_code == 0, result.output
-    assert sorted(json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()) == ["a.txt", "c.txt"]
+    assert sorted(Path(json.loads(line)["id"]).name for line in out.read_text("utf-8").splitlines()) == ["a.txt", "c.txt"]
 
 
 def test_after_a_resume_the_manifest_counts_the_jobs_records(marian_model, tmp_path):
     folder, out, args, env = _partial_run(tmp_path, marian_model)
-    (folder / "c.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "c.txt").write_text(ARTICLE, "utf-8")
     result = run(*args, env=env)
     assert result.exit_code == 0, result.output
     assert "1 were already done" in result.stderr

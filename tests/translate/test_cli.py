@@ -258,19 +258,37 @@ def test_folder_without_weights_is_named(marian_model, tmp_path):
     assert result.exit_code == 2 and "has no weights" in result.stderr
 
 
-def test_empty_file_in_a_folder_stops_the_job_unless_skip_bad(marian_model, tmp_path):
+def test_an_empty_file_in_a_folder_is_set_aside_and_the_exit_is_2_unless_skip_bad(marian_model, tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(ARTICLE, "utf-8")
     (tmp_path / "in" / "b.txt").write_text("\n", "utf-8")
     (tmp_path / "in" / "c.txt").write_text(ARTICLE, "utf-8")
     args = ["translate", tmp_path / "in", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out"]
-    result = run(*args)
-    assert result.exit_code == 2 and "b.txt: the input is empty" in result.stderr
-    result = run(*args, "--skip-bad")
-    assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == ["a.sq.txt", "c.sq.txt"]
-    rejects = [json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
-    assert [r["origin"] for r in rejects] == [str(tmp_path / "in" / "b.txt")]
+    for result, code in ((run(*args), 2), (run(*args, "--skip-bad"), 0)):
+        assert result.exit_code == code, result.output
+        assert f"  {tmp_path / 'in' / 'b.txt'}: the input is empty" in result.stderr.splitlines()
+        assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == ["a.sq.txt", "c.sq.txt"]
+        rejects = [json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+        assert [r["origin"] for r in rejects] == [str(tmp_path / "in" / "b.txt")]
+    result = run("translate", tmp_path / "in" / "b.txt", "--to", "sq", "--model", marian_model)  # named: it stops
+    assert result.exit_code == 2 and result.stderr == f"error: {tmp_path / 'in' / 'b.txt'}: the input is empty (pass a file or text that is not empty)\n"
+
+
+def test_many_bad_files_in_a_folder_are_named_five_then_counted(marian_model, tmp_path, monkeypatch):
+    """Standard output's rejects file gathers every run's: each run names its own bad files only."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE, "utf-8")
+    for n in range(7):
+        (tmp_path / "in" / f"empty{n}.txt").write_text(" \n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        result = run("translate", tmp_path / "in", "--to", "sq", "--model", marian_model, "--quiet")
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.splitlines()
+        assert lines[:7] == ["skipped 7 bad records: see toolkit-rejects.jsonl",
+                             *(f"  {tmp_path / 'in' / f'empty{n}.txt'}: the input is empty" for n in range(5)), "  and 2 more"]
+        assert lines[-1].startswith("error: 7 files of the input folders could not be read, set aside in toolkit-rejects.jsonl")
+    assert len((tmp_path / "toolkit-rejects.jsonl").read_text("utf-8").splitlines()) == 14
 
 
 def test_outputs_cut_at_the_length_bound_are_reported(marian_model, tmp_path):

@@ -12,6 +12,7 @@ from toolkit.chain.options import ChainOptions
 from toolkit.chain.process import Chain, ChainResult
 from toolkit.errors import InputError
 from toolkit.io.inputs import DOCUMENT_SUFFIXES, Record
+from toolkit.io.sinks import SetAside
 
 # Every kind of document is read as plain text (toolkit.formats.reading): a web page's article, a PDF's
 # paragraphs, subtitles' cue texts, a PO catalogue's msgids, an EPUB's chapters.
@@ -23,13 +24,15 @@ CHAIN_POOL_CHARS = 50_000
 
 @dataclass
 class ChainReport:
-    """What a chain run did: results of this run (not those resumed), where they went."""
+    """What a chain run did: results of this run (not those resumed), where they went, and what the
+    job set aside over all its runs (``set_aside``)."""
 
     results: list[ChainResult] = field(default_factory=list)
     resumed: int = 0
     rejected: int = 0
     total: int = 0  # articles finished by the job over all its runs
     outputs: list[str] = field(default_factory=list)
+    set_aside: SetAside = SetAside()
 
 
 def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions | None = None, out: Path | None = None,
@@ -44,7 +47,8 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
     and a rerun resumes by article identity. ``emit`` is called with each result as it is made. A
     bad article stops the run with an InputError (the articles finished before it are kept), or
     with ``skip_bad`` is set aside in a rejects file (``OUT.rejects.jsonl``, or
-    ``toolkit-chain.rejects.jsonl``). ``column``: the CSV/TSV column holding the article;
+    ``toolkit-chain.rejects.jsonl``), as a document of a folder that cannot be read always is
+    (``report.set_aside``). ``column``: the CSV/TSV column holding the article;
     ``errors``: strict or replace (undecodable bytes become U+FFFD).
     """
     from toolkit.io.inputs import classify, read_items
@@ -56,21 +60,22 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
     if isinstance(inputs, Mapping):
         items = [Record(str(key), str(key), text, str(key), unit=str(key)) for key, text in inputs.items()]
         units = {str(key): ["sha256", hashlib.sha256(text.encode()).hexdigest()[:16]] for key, text in inputs.items()}
-        kind, names = "texts", [str(k) for k in inputs]
+        kind, names, sets_aside = "texts", [str(k) for k in inputs], skip_bad
     else:
         input_set = classify(list(inputs), chain_inputs(skip_bad, column, errors))
-        items, kind, names = read_items(input_set), input_set.kind, input_set.items
+        items, kind, names, sets_aside = read_items(input_set), input_set.kind, input_set.items, input_set.sets_aside
         units = None
     pool_chars = setting("pool_chars", options.pool_chars, CHAIN_POOL_CHARS)
     report = ChainReport()
 
-    with chain_sink(out, names, skip_bad) as sink:
+    with chain_sink(out, names, sets_aside) as sink:
         progress = sink.begin(chain_job_key(kind, options, column, errors), units if units is not None else input_set.units(),
                               restart)
         drive_chain(items, lambda records: chain.process(records, skip_bad), sink, progress, pool_chars, report, emit)
         manifest = {"task": "chain", "inputs": names, "records": progress.records, "rejected": progress.rejected,
                     "flags": chain_flags(options, progress)}
         report.outputs = sink.finish(manifest if out is not None else None)
+        report.set_aside = SetAside.read(sink.rejects_path, progress.rejected)
     return report
 
 
@@ -105,14 +110,14 @@ def chain_job_key(kind: str, options: ChainOptions, column: str = "text", errors
     })
 
 
-def chain_sink(out: Path | None, inputs: Sequence[str], skip_bad: bool):
+def chain_sink(out: Path | None, inputs: Sequence[str], sets_aside: bool):
     """Where a chain job writes: one ``ChainResult.to_dict()`` JSON line per article to ``out``
-    (resumable, locked), else standard output."""
+    (resumable, locked), else standard output; ``sets_aside``: its rejects file is checked first."""
     from toolkit.io.sinks import StdoutSink, StreamSink
 
     if out is not None:
-        return StreamSink(out, lambda f: json.dumps(f.output, ensure_ascii=False) + "\n", inputs, check_rejects=skip_bad)
-    return StdoutSink(None, Path("toolkit-chain.rejects.jsonl"), check_rejects=skip_bad)
+        return StreamSink(out, lambda f: json.dumps(f.output, ensure_ascii=False) + "\n", inputs, check_rejects=sets_aside)
+    return StdoutSink(None, Path("toolkit-chain.rejects.jsonl"), check_rejects=sets_aside)
 
 
 def drive_chain(items, process: Callable[[list[Record]], list], sink, progress, pool_chars: int, report: ChainReport,

@@ -43,7 +43,7 @@ def _print_result(result, as_json: bool) -> None:
 @user_errors
 @stops_on_sigterm
 def summarize(
-    article: str = typer.Argument(..., help="A .txt, .md, .html or .pdf file (subtitles, PO too), a text, or - for standard input."),
+    article: str = typer.Argument(..., help="A .txt, .md, .html or .pdf file (subtitles, PO too), a folder of them (a bad one is set aside, exit 2), a text, or - for standard input."),
     method: str = typer.Option("abstractive", "--method", help="abstractive, extractive (offline, no model) or llm."),
     summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model id, imported name or folder."),
     max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="At most this many words (default 80; extractive: 3 sentences)."),
@@ -63,7 +63,9 @@ def summarize(
 
     options = chain_options(plan_steps(None, to), source, method, summary_model, prompt, max_words, sentences, model or (),
                             backend=backend, quantization=quantization, memory=not no_cache)
-    run_chain([article], options, emit=lambda r: _print_result(r, as_json), errors=errors)
+    report = run_chain([article], options, emit=lambda r: _print_result(r, as_json), errors=errors)
+    report_job(None, report.resumed, report.set_aside, report.outputs, "articles")
+    report.set_aside.check(False, "fix them and run the same command again")  # summarize has no --skip-bad
 
 
 @app.command()
@@ -89,7 +91,7 @@ def chain(
     no_flags: bool = typer.Option(False, "--no-flags", help="Do not check each translated segment; results carry no flags (setting flags)."),
     out: Optional[str] = typer.Option(None, "--out", help="JSONL output file (resumable); default standard output."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on, exit 0. A bad document of an input folder is set aside without it too, and the command then exits 2."),
     column: str = typer.Option("text", "--column", help="CSV/TSV column holding the article."),
     errors: str = typer.Option("strict", "--errors", help=ERRORS_HELP),
     as_json: bool = typer.Option(True, "--json/--text", help="Standard output as JSON lines, one per article (default), or as text."),
@@ -113,5 +115,6 @@ def chain(
     cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
     report = engines.chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit, column, errors)
     done = f"chained {len(report.results)} articles" if out else None
-    report_job(done, report.resumed, report.rejected, report.outputs, "articles")
+    report_job(done, report.resumed, report.set_aside, report.outputs, "articles")
+    report.set_aside.check(skip_bad)
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 import typer
 
 from toolkit import __version__
 from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from toolkit.io.sinks import SetAside
 
 F = TypeVar("F", bound=Callable)
 
@@ -100,18 +103,21 @@ def print_json(data: dict) -> None:
 
 
 
-def report_job(done: str | None, resumed: int, rejected: int, outputs: list[str], noun: str) -> None:
+def report_job(done: str | None, resumed: int, set_aside: SetAside, outputs: list[str], noun: str) -> None:
     """On stderr: what a job to files did (``done``, when given), naming the files it wrote, and
-    where its rejects went."""
+    what it set aside (``toolkit.io.sinks.SetAside``): the rejects file, and the first few with their reasons."""
     if done:
         if resumed:
             done += f"; {resumed} were already done"
-        written = outputs[:-1] if rejected else outputs
+        written = [o for o in outputs if o != set_aside.file]
         shown = ", ".join(written[:4]) + (f" and {len(written) - 4} more files" if len(written) > 4 else "")
         typer.echo(f"{done}: {shown or 'no new files'}", err=True)
-    if rejected:
-        typer.echo(f"skipped {rejected} bad {noun}: see {outputs[-1]}", err=True)
-
+    if set_aside.count:
+        typer.echo(f"skipped {set_aside.count} bad {noun}: see {set_aside.file}", err=True)
+        for reject in set_aside.first:
+            typer.echo(f"  {reject.origin}: {reject.reason}", err=True)
+        if set_aside.count > len(set_aside.first):
+            typer.echo(f"  and {set_aside.count - len(set_aside.first)} more", err=True)
 
 
 QUANTIZATION_HELP = "ct2 weights: int8, float16, float32... (env TOOLKIT_QUANTIZATION; default int8 on CPU, float16 on CUDA)."

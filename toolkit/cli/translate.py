@@ -71,7 +71,7 @@ def translate(
     fail_on_flags: bool = typer.Option(False, "--fail-on-flags", help=f"Exit {FLAGGED_EXIT} (after writing everything) when any translated segment is flagged."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the translation memory (finished segments are not looked up or stored)."),
     errors: str = typer.Option("strict", "--errors", help="Undecodable bytes: strict (stop) or replace."),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, CSV rows with the wrong number of cells, empty, undecodable or malformed documents: a .srt that is not SubRip) to a rejects file and go on."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write bad records (malformed JSONL lines, CSV rows with the wrong number of cells, empty, undecodable or malformed documents: a .srt that is not SubRip) to a rejects file and go on, exit 0. A bad document of an input folder is set aside without it too, and the command then exits 2."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     engine: str = ray_options.ENGINE,
@@ -108,7 +108,7 @@ def translate(
     else:
         summary = run()
     done = f"translated {summary.records} records into {', '.join(job.targets)} ({summary.sentences} distinct sentences)"
-    report_job(done if out and not quiet else None, summary.resumed, summary.rejected, summary.outputs, "records")
+    report_job(done if out and not quiet else None, summary.resumed, summary.set_aside, summary.outputs, "records")
     cut = {t: n for t, n in summary.bound_reached.items() if n}
     if cut:
         counts = ", ".join(f"{t}: {n}" for t, n in cut.items())
@@ -121,5 +121,6 @@ def translate(
         where = (f"see {sidecar}" if sidecar else "see the output's flags" if as_json or out else
                  "see the output's flags (documents: use --out or --json)")
         typer.echo(f"flagged {summary.flags['segments']} translated segments ({checks}): {where}", err=True)
-        if fail_on_flags:
-            raise typer.Exit(FLAGGED_EXIT)
+    summary.set_aside.check(skip_bad)  # bad input (exit 2) before flags (exit 3)
+    if summary.flags.get("segments") and fail_on_flags:
+        raise typer.Exit(FLAGGED_EXIT)

@@ -36,10 +36,10 @@ from toolkit.io.jobs import Unfinished, run_job
 ENGINE = "ray"
 
 
-def classify_files(items: list[str], options: InputOptions, documents: bool = False) -> InputSet:
-    """JSONL or CSV/TSV files (checked by the local classifier) or Parquet files (folders of Parquet
-    files expanded); with ``documents``, document files and folders too (one read task each), never
-    texts or standard input."""
+def classify_files(items: list[str], options: InputOptions) -> InputSet:
+    """JSONL or CSV/TSV files (checked by the local classifier), Parquet files (folders of Parquet
+    files expanded), or document files and folders (one read task per document), never texts or
+    standard input."""
     parquet: list[str] = []
     for item in items:
         path = Path(item)
@@ -58,9 +58,6 @@ def classify_files(items: list[str], options: InputOptions, documents: bool = Fa
                 raise InputError(f"{item}: no column '{options.column}' (columns: {', '.join(names)})", "name the column in «column»")
         return InputSet("parquet", parquet, options)
     inputs = classify(items, options)
-    if inputs.kind == "documents" and not documents:
-        raise InputError("the ray engine reads JSONL, CSV/TSV or Parquet files",
-                         "put the documents in a JSONL file, or use the local engine")
     if inputs.kind == "documents" and not all(path_kind(i) for i in items):
         raise InputError("the ray engine reads document files and folders, not texts or standard input",
                          "write the texts to files, or use the local engine")
@@ -156,7 +153,7 @@ def run_ray_translation(inputs: list[str], job, cluster: ClusterOptions,
     from toolkit.translate.job import finish_translation, job_settings, open_sink, translation_job_key
 
     require_ray()
-    input_set = classify_files(list(inputs), job.inputs, documents=True)
+    input_set = classify_files(list(inputs), job.inputs)
     settings = job_settings(job)
     to_parquet = job.out is not None and job.out.suffix.lower() in PARQUET_SUFFIXES
     if to_parquet and input_set.kind == "jsonl":
@@ -196,10 +193,11 @@ def _versions() -> dict:
 
 def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: ClusterOptions, restart: bool = False,
                   skip_bad: bool = False, emit: Callable | None = None, column: str = "text", errors: str = "strict"):
-    """``run_chain`` on Ray, for JSONL, CSV/TSV or Parquet files: the same records (one
-    ``ChainResult.to_dict()`` per line), sink and resumption; ``emit`` gets each ``ChainResult``.
-    Returns a ``ChainReport``."""
+    """``run_chain`` on Ray, for JSONL, CSV/TSV, Parquet or document files and folders: the same
+    records (one ``ChainResult.to_dict()`` per line), sink and resumption; ``emit`` gets each
+    ``ChainResult``. Returns a ``ChainReport``."""
     from toolkit.chain import CHAIN_POOL_CHARS, ChainReport, chain_flags, chain_inputs, chain_job_key, chain_sink, drive_chain
+    from toolkit.io.sinks import SetAside
     from toolkit.settings import setting
 
     require_ray()
@@ -207,12 +205,13 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
     pool_chars = setting("pool_chars", options.pool_chars, CHAIN_POOL_CHARS)
     key = chain_job_key(input_set.kind, options, column, errors)  # the local runner's key
     report = ChainReport()
-    with chain_sink(out, input_set.items, skip_bad) as sink:
+    with chain_sink(out, input_set.items, input_set.sets_aside) as sink:
         units = _units(input_set)
         progress = sink.begin(key, units, restart)
         if progress.untouched:  # a finished job, no input changed: the output stays as it is
             report.resumed = report.total = progress.records
             report.outputs = sink.finish(None)
+            report.set_aside = SetAside.read(sink.rejects_path, progress.rejected)
             return report
         connect(cluster)
         ds = records_dataset(input_set, pool_chars, {u: progress.skipped(u) for u in units})
@@ -225,4 +224,5 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
                     "records": progress.records, "rejected": progress.rejected, "flags": chain_flags(options, progress),
                     "versions": _versions()}
         report.outputs = sink.finish(manifest if out is not None else None)
+        report.set_aside = SetAside.read(sink.rejects_path, progress.rejected)
     return report

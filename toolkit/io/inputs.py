@@ -30,7 +30,7 @@ class InputOptions:
     id_field: str = "id"
     column: str = "text"  # CSV/TSV column to translate
     errors: str = "strict"  # or "replace": undecodable bytes become U+FFFD
-    skip_bad: bool = False  # malformed records go to the rejects file instead of stopping the job
+    skip_bad: bool = False  # malformed records go to the rejects file instead of stopping the job (a folder's documents always do)
     suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES  # document files taken from folders
     as_text: bool = False  # documents read as their plain text (toolkit.formats.reading), as summarize and chain do
 
@@ -91,13 +91,15 @@ class Document:
     """One document of the inputs, before it is read: ``item`` is the input it comes from (``-``, a
     text, a file or a folder), ``unit`` and ``id`` its record's, ``relpath`` its place below the
     inputs' common folder (a folder's content, a file's name, ``text-N.txt``: what an output folder
-    mirrors), ``file`` the file to read (None for standard input and texts)."""
+    mirrors), ``file`` the file to read (None for standard input and texts); ``in_folder``: found in
+    a folder given as input (one that cannot be read is set aside, the others go on)."""
 
     item: str
     unit: str
     id: str
     relpath: str
     file: Path | None = None
+    in_folder: bool = False
 
     @property
     def name(self) -> str:
@@ -164,7 +166,7 @@ class InputSet:
                 for file in files:
                     rel = file.relative_to(path)
                     documents.append(Document(item, (root / rel).as_posix(), rel.as_posix(),
-                                              reading_name((prefix / rel).as_posix(), self.options.as_text), file))
+                                              reading_name((prefix / rel).as_posix(), self.options.as_text), file, True))
             elif kind == "file":
                 relpath = (path.resolve().parent.relative_to(common) / path.name).as_posix()
                 documents.append(Document(item, path.resolve().as_posix(), item, reading_name(relpath, self.options.as_text),
@@ -172,6 +174,12 @@ class InputSet:
             else:
                 documents.append(Document(item, f"text:{n + 1}", f"text-{n + 1}", f"text-{n + 1}.txt"))
         return documents
+
+    @property
+    def sets_aside(self) -> bool:
+        """Whether the job may write records to its rejects file: with skip_bad, or with a folder among
+        its inputs (a document of a folder that cannot be read is set aside even without it)."""
+        return self.options.skip_bad or (self.kind == "documents" and any(path_kind(i) == "dir" for i in self.items))
 
     def count(self) -> int | None:
         """How many records the inputs hold (for a progress bar), counted without parsing; None when
@@ -321,8 +329,8 @@ def _read_document(doc: Document, errors: str, as_text: bool = False) -> tuple[s
 
 
 def read_documents(inputs: InputSet, documents: list[Document] | None = None) -> Iterator[Item]:
-    """Documents (all of the inputs', or those given); with skip_bad, an empty, undecodable or
-    malformed document is a Reject and the rest go on."""
+    """Documents (all of the inputs', or those given); an empty, undecodable or malformed document of
+    a folder (any, with skip_bad) is a Reject and the rest go on; one named alone stops the job."""
     opts = inputs.options
     for doc in inputs.documents() if documents is None else documents:
         data = None
@@ -333,9 +341,9 @@ def read_documents(inputs: InputSet, documents: list[Document] | None = None) ->
                 raw = inputs.stdin if doc.item == "-" else doc.item
             text = _require_text(raw, doc.name)
         except InputError as exc:
-            if not opts.skip_bad:
+            if not (opts.skip_bad or doc.in_folder):
                 raise
-            yield Reject(doc.name, exc.message, "", doc.unit)
+            yield Reject(doc.name, exc.message.removeprefix(f"{doc.name}: "), "", doc.unit)
             continue
         source = "text argument" if doc.unit.startswith("text:") else doc.name  # the output record's "source"
         yield Record(doc.unit, doc.id, text, source, relpath=doc.relpath, unit=doc.unit, data=data)

@@ -18,12 +18,15 @@ step.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
+from toolkit.errors import InputError
 from toolkit.io.files import (OutputError, OutputLock, append_durably, check_appendable, check_name_fits, json_bytes,
                               replace_atomic, room_checked, write_atomic)
 from toolkit.io.checkpoint import Checkpoint, Progress, extend_span, finished_job
@@ -139,6 +142,36 @@ class RejectsFile(SideFile):
 
     def append(self, rejects: Sequence[Reject], spans: dict) -> None:
         self.add([(r.unit, {"origin": r.origin, "reason": r.reason, "line": r.raw}) for r in rejects], spans)
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """What a job set aside over all its runs: how many records, the first few (``first``) and the
+    rejects file that holds them all."""
+
+    count: int = 0
+    first: tuple[Reject, ...] = ()
+    file: str | None = None
+
+    @classmethod
+    def read(cls, path: Path | None, count: int, limit: int = 5) -> SetAside:
+        """The job's ``count`` rejects: the last ``count`` lines of its rejects file ``path`` (a
+        resumable output's holds its job's alone; standard output's gathers every run's)."""
+        if not count or path is None or not path.exists():
+            return cls()
+        with path.open("rb") as f:  # read twice, a line at a time: a rejects file may be large
+            start = max(sum(1 for _ in f) - count, 0)
+            f.seek(0)
+            lines = list(itertools.islice(f, start, start + limit))
+        first = tuple(Reject(r["origin"], r["reason"], r["line"]) for r in map(json.loads, lines))
+        return cls(count, first, str(path))
+
+    def check(self, skip_bad: bool, fix: str = "fix them and run the same command again, or pass «skip_bad» to go on without them") -> None:
+        """Raise the InputError (exit 2) of a job that set documents of its folders aside without
+        being asked to (``skip_bad``): without it nothing else is set aside (a bad record stops the job)."""
+        if self.count and not skip_bad:
+            files = f"{self.count} file{'s' * (self.count != 1)}"
+            raise InputError(f"{files} of the input folders could not be read, set aside in {self.file}; the others are done", fix)
 
 
 class Locked:

@@ -30,7 +30,7 @@ from toolkit.io.files import OutputError, check_name_fits, name_max
 from toolkit.io.inputs import (TABLE_SUFFIXES, Document, Finished, InputOptions, InputSet, Record, classify,
                                path_kind, read_items)
 from toolkit.io.jobs import JobReport, Unfinished, run_job
-from toolkit.io.sinks import FolderSink, Sink, StdoutSink, StreamSink
+from toolkit.io.sinks import FolderSink, SetAside, Sink, StdoutSink, StreamSink
 from toolkit.languages import get_language
 from toolkit.provenance import DecodingSettings, library_versions
 from toolkit.text.codes import Protection
@@ -136,7 +136,8 @@ class TranslationJob:
 @dataclass
 class JobSummary:
     """What a job did: ``records``/``rejected`` in this run; ``resumed`` records done by earlier
-    runs; ``total_records``/``total_rejected`` and ``bound_reached`` over the whole job."""
+    runs; ``total_records``/``total_rejected``, ``set_aside`` (the first rejects and their file) and
+    ``bound_reached`` over the whole job."""
 
     records: int = 0
     resumed: int = 0
@@ -147,6 +148,7 @@ class JobSummary:
     bound_reached: dict[str, int] = field(default_factory=dict)  # per target: outputs cut at the length bound
     flags: dict[str, int] = field(default_factory=dict)  # flagged segments: "segments" in all, and per check
     outputs: list[str] = field(default_factory=list)  # the files really written
+    set_aside: SetAside = SetAside()
 
 
 class _Formats:
@@ -257,7 +259,7 @@ def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], 
     """The sink for the job's output (not opened yet): documents to files (``flags``: with the flags
     sidecar), or a stream file, or standard output (``emit`` instead, when given)."""
     formats = _Formats(inputs, job.targets, job.as_json, flags)
-    check_rejects = job.inputs.skip_bad
+    check_rejects = inputs.sets_aside
     out = job.out
     flags_of = (lambda item: sidecar_lines(item.record.id, item.record.origin, item.output["flags"])) if flags else None
     beside = _beside_input(inputs, job, emit is None)
@@ -368,26 +370,29 @@ def finish_translation(sink: Sink, job: TranslationJob, inputs: InputSet, settin
     inputs changed, whose output stays as it is."""
     bound_reached = {t: progress.counters.get(f"bound_reached:{t}", 0) for t in settings.targets}
     flags = flag_counts(progress.counters) if settings.flags else {}
+    totals = dict(total_records=progress.records, total_rejected=progress.rejected, bound_reached=bound_reached, flags=flags)
     if report is None:
-        return JobSummary(resumed=progress.records, total_records=progress.records, total_rejected=progress.rejected,
-                          bound_reached=bound_reached, flags=flags, outputs=sink.finish(None))
-    manifest = {
-        "task": "translate",
-        **({"engine": engine} if engine else {}),
-        "inputs": inputs.items,
-        "records": progress.records,
-        "rejected": progress.rejected,
-        "bound_reached": bound_reached,
-        "flags": flags if settings.flags else None,  # flagged segments over the whole job: in all, and per check
-        "protect": settings.protect,
-        "glossary": settings.glossary.describe() if settings.glossary else None,
-        "models": models,
-        "versions": versions if versions is not None else library_versions(),
-    }
-    return JobSummary(records=report.records, resumed=report.resumed, rejected=report.rejected,
-                      total_records=progress.records, total_rejected=progress.rejected, sentences=sentences,
-                      bound_reached=bound_reached, flags=flags,
-                      outputs=sink.finish(manifest if job.out is not None else None))
+        outputs = sink.finish(None)
+        summary = JobSummary(resumed=progress.records, **totals)
+    else:
+        manifest = {
+            "task": "translate",
+            **({"engine": engine} if engine else {}),
+            "inputs": inputs.items,
+            "records": progress.records,
+            "rejected": progress.rejected,
+            "bound_reached": bound_reached,
+            "flags": flags if settings.flags else None,  # flagged segments over the whole job: in all, and per check
+            "protect": settings.protect,
+            "glossary": settings.glossary.describe() if settings.glossary else None,
+            "models": models,
+            "versions": versions if versions is not None else library_versions(),
+        }
+        outputs = sink.finish(manifest if job.out is not None else None)
+        summary = JobSummary(records=report.records, resumed=report.resumed, rejected=report.rejected, sentences=sentences,
+                             **totals)
+    summary.outputs, summary.set_aside = outputs, SetAside.read(sink.rejects_path, progress.rejected)
+    return summary
 
 
 def run_translation_job(inputs: list[str] | InputSet, job: TranslationJob,
