@@ -95,6 +95,24 @@ def test_chain_batch_to_file(bart_model, marian_multi_model, m2m100_model, tmp_p
     assert rows[0]["manifest"]["translators"]["en-fa"]["model_id"] == str(m2m100_model)
 
 
+def test_chain_counts_its_flagged_translations_and_fails_on_them_when_asked(marian_model, tmp_path):
+    """The tiny random model's translations are flagged: the count is printed by check, as translate
+    prints it, and --fail-on-flags exits 3 after writing every result."""
+    (tmp_path / "a.txt").write_text(ARTICLE, "utf-8")
+    out = tmp_path / "out.jsonl"
+    args = ["chain", str(tmp_path / "a.txt"), "--from", "en", "--method", "extractive", "--sentences", "2", "--to", "sq",
+            "--model", str(marian_model), "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    flagged = sum(len(entries) for entries in json.loads(out.read_text("utf-8"))["flags"].values())
+    assert flagged and f"flagged {flagged} translated segments (" in result.stderr
+    failed = runner.invoke(app, [*args, "--fail-on-flags"])  # the finished job: nothing redone, the same verdict
+    assert failed.exit_code == 3 and f"flagged {flagged} translated segments (" in failed.stderr
+    assert len(out.read_text("utf-8").splitlines()) == 1
+    quiet = runner.invoke(app, [*args, "--no-flags", "--fail-on-flags"])
+    assert quiet.exit_code == 0 and "translated segments" not in quiet.stderr
+
+
 def test_bad_input_is_one_line_and_exit_2(tmp_path, marian_multi_model):
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n", "utf-8")

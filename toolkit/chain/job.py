@@ -33,6 +33,7 @@ class ChainReport:
     total: int = 0  # articles finished by the job over all its runs
     outputs: list[str] = field(default_factory=list)
     set_aside: SetAside = SetAside()
+    flags: dict = field(default_factory=dict)  # flagged translated sentences over the whole job: {"segments": n, CHECK: n}
 
 
 def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions | None = None, out: Path | None = None,
@@ -72,8 +73,10 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
         progress = sink.begin(chain_job_key(kind, options, column, errors), units if units is not None else input_set.units(),
                               restart)
         drive_chain(items, lambda records: chain.process(records, skip_bad), sink, progress, pool_chars, report, emit)
+        flags = chain_flags(options, progress)
+        report.flags = flags or {}
         manifest = {"task": "chain", "inputs": names, "records": progress.records, "rejected": progress.rejected,
-                    "flags": chain_flags(options, progress)}
+                    "flags": flags}
         report.outputs = sink.finish(manifest if out is not None else None)
         report.set_aside = SetAside.read(sink.rejects_path, progress.rejected)
     return report

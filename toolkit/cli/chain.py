@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from toolkit.cli import engine as ray_options
-from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, stops_on_sigterm, user_errors
+from toolkit.cli.common import FLAGGED_EXIT, QUANTIZATION_HELP, app, report_flags, report_job, stops_on_sigterm, user_errors
 
 ERRORS_HELP = "Undecodable bytes: strict (stop) or replace."
 BACKEND_HELP = ("Backend of the summariser (abstractive or llm) and the translators: auto (llama.cpp for an llm "
@@ -89,6 +89,7 @@ def chain(
     no_protect: bool = typer.Option(False, "--no-protect", help="Send URLs, e-mails, @handles, placeholders and inline code to the model too (setting protect)."),
     glossary: Optional[str] = typer.Option(None, "--glossary", help="TSV/CSV of terms for the translations: header source<TAB>fa<TAB>sq..., = keeps the source term (setting glossary)."),
     no_flags: bool = typer.Option(False, "--no-flags", help="Do not check each translated segment; results carry no flags (setting flags)."),
+    fail_on_flags: bool = typer.Option(False, "--fail-on-flags", help=f"Exit {FLAGGED_EXIT} (after writing everything) when any translated segment is flagged."),
     out: Optional[str] = typer.Option(None, "--out", help="JSONL output file (resumable); default standard output."),
     restart: bool = typer.Option(False, "--restart", help="Discard an unfinished job's partial output and start again."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Set bad articles aside in a rejects file and go on, exit 0. A bad document of an input folder is set aside without it too, and the command then exits 2."),
@@ -116,5 +117,8 @@ def chain(
     report = engines.chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit, column, errors)
     done = f"chained {len(report.results)} articles" if out else None
     report_job(done, report.resumed, report.set_aside, report.outputs, "articles")
-    report.set_aside.check(skip_bad)
+    report_flags(report.flags, "see each result's flags")
+    report.set_aside.check(skip_bad)  # bad input (exit 2) before flags (exit 3)
+    if report.flags.get("segments") and fail_on_flags:
+        raise typer.Exit(FLAGGED_EXIT)
 

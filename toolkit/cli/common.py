@@ -103,6 +103,16 @@ def print_json(data: dict) -> None:
 
 
 
+FLAGGED_EXIT = 3  # --fail-on-flags, when a segment is flagged (2 is a user's mistake)
+
+
+def report_flags(flags: dict, where: str) -> None:
+    """On stderr: how many translated segments were flagged, by check, and ``where`` to see them."""
+    if flags.get("segments"):
+        checks = ", ".join(f"{check} {n}" for check, n in flags.items() if check != "segments")
+        typer.echo(f"flagged {flags['segments']} translated segments ({checks}): {where}", err=True)
+
+
 def report_job(done: str | None, resumed: int, set_aside: SetAside, outputs: list[str], noun: str) -> None:
     """On stderr: what a job to files did (``done``, when given), naming the files it wrote, and
     what it set aside (``toolkit.io.sinks.SetAside``): the rejects file, and the first few with their reasons."""

@@ -7,9 +7,7 @@ from typing import Callable, Optional
 import typer
 
 from toolkit.cli import engine as ray_options
-from toolkit.cli.common import QUANTIZATION_HELP, app, report_job, stops_on_sigterm, user_errors
-
-FLAGGED_EXIT = 3  # --fail-on-flags, when a segment is flagged (2 is a user's mistake)
+from toolkit.cli.common import FLAGGED_EXIT, QUANTIZATION_HELP, app, report_flags, report_job, stops_on_sigterm, user_errors
 
 
 def _progress_reporter(total: Callable[[], int | None], quiet: bool):
@@ -115,12 +113,9 @@ def translate(
         typer.echo(f"warning: {sum(cut.values())} translated sentences ({counts}) stopped at the output length bound "
                    "(2 x source tokens + 10) and may be cut short; this usually means the model looped: check them, "
                    "or try --beams 4", err=True)
-    if summary.flags.get("segments"):
-        checks = ", ".join(f"{check} {n}" for check, n in summary.flags.items() if check != "segments")
-        sidecar = next((o for o in summary.outputs if o.endswith("flags.jsonl")), None)
-        where = (f"see {sidecar}" if sidecar else "see the output's flags" if as_json or out else
+    sidecar = next((o for o in summary.outputs if o.endswith("flags.jsonl")), None)
+    report_flags(summary.flags, f"see {sidecar}" if sidecar else "see the output's flags" if as_json or out else
                  "see the output's flags (documents: use --out or --json)")
-        typer.echo(f"flagged {summary.flags['segments']} translated segments ({checks}): {where}", err=True)
     summary.set_aside.check(skip_bad)  # bad input (exit 2) before flags (exit 3)
     if summary.flags.get("segments") and fail_on_flags:
         raise typer.Exit(FLAGGED_EXIT)

@@ -210,6 +210,7 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
         progress = sink.begin(key, units, restart)
         if progress.untouched:  # a finished job, no input changed: the output stays as it is
             report.resumed = report.total = progress.records
+            report.flags = chain_flags(options, progress) or {}
             report.outputs = sink.finish(None)
             report.set_aside = SetAside.read(sink.rejects_path, progress.rejected)
             return report
@@ -220,8 +221,10 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
         stream = _Stream(ds, None)
         with closing(stream.items()) as items:
             drive_chain(items, stream.process, sink, progress, pool_chars, report, emit)
+        flags = chain_flags(options, progress)
+        report.flags = flags or {}
         manifest = {"task": "chain", "engine": ENGINE, "job": key, "inputs": input_set.items,
-                    "records": progress.records, "rejected": progress.rejected, "flags": chain_flags(options, progress),
+                    "records": progress.records, "rejected": progress.rejected, "flags": flags,
                     "versions": _versions()}
         report.outputs = sink.finish(manifest if out is not None else None)
         report.set_aside = SetAside.read(sink.rejects_path, progress.rejected)
