@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from tests.formats.docx_files import LINK, assert_libreoffice_converts, soffice, translate_bytes
-from tests.formats.odf_files import FO, STYLE, TEXT, make_odf, paragraph_texts, xml
+from tests.formats.odf_files import FO, STYLE, TABLE, TEXT, make_odf, paragraph_texts, xml
 from tests.formats.test_docx import Shout, run
 from tests.identity import IdentityTranslator
 
@@ -73,6 +73,16 @@ def test_persian_paragraph_styles_are_right_to_left_and_say_fa(documents, name):
     assert languages == {"fa"}
     assert {t.get(STYLE + "language-complex") for t in xml(out, "styles.xml").iter(STYLE + "text-properties")
             if t.get(STYLE + "language-complex")} == {"fa"}
+
+
+def test_persian_tables_of_a_text_are_right_to_left(documents):
+    out, _ = translate_bytes("news.odt", documents["news.odt"], IdentityTranslator(target="fa", max_input_tokens=200))
+    body = xml(out)
+    styles = {s.get(STYLE + "name"): s for s in body.iter(STYLE + "style") if s.get(STYLE + "family") == "table"}
+    tables = list(body.iter(TABLE + "table"))
+    assert len(tables) == 2  # the table and the one nested in it
+    assert all(styles[t.get(TABLE + "style-name")].find(STYLE + "table-properties").get(STYLE + "writing-mode") == "rl-tb"
+               for t in tables)
 
 
 @pytest.mark.parametrize("name", ["news.odt", "deck.odp"])

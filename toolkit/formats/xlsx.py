@@ -77,10 +77,11 @@ def _parts(trees: dict, names: list[str]) -> tuple[list[tuple[str, str]], str | 
     return [(name, part) for name, part in sheets if part in names], shared
 
 
-def _has_letters(paragraph: Paragraph) -> bool:
+def has_letters(text: str) -> bool:
+    """Whether a cell's text has a letter in it (one that has none, a code or a date typed as text, is kept)."""
     import regex
 
-    return bool(regex.search(r"\p{L}", paragraph.plain))
+    return bool(regex.search(r"\p{L}", text))
 
 
 def _restyle(trees: dict, target: str) -> None:
@@ -133,7 +134,7 @@ class Xlsx(OfficeFormat):
                 else:
                     continue
                 paragraph = Paragraph(item, dialect)
-                if paragraph.text_runs and _has_letters(paragraph):
+                if paragraph.text_runs and has_letters(paragraph.plain):
                     paragraph.label = label
                     paragraphs.append(paragraph)
         return Package(archive, trees, paragraphs, _restyle)
