@@ -43,7 +43,8 @@ def test_an_identity_translation_keeps_every_cell_and_the_structure(sheets, name
     assert cell_texts(out) == cell_texts(source)
     assert _structure(out) == _structure(source)
     labels = [s.part for s in document.segments]
-    expected = {"book.ods": {"sheet Results cell A1", "sheet Results cell A5", "sheet Notes sheet cell A1"},
+    expected = {"book.ods": {"sheet Results cell A1", "sheet Results cell A5", "sheet Notes sheet cell A1",
+                             "sheet Results cell A1 comment", "sheet Notes sheet cell B1 comment"},
                 "budget.ods": {"sheet Budget 2026 cell A1 comment", "sheet Budget 2026 cell A4 paragraph 2",
                                "sheet Budget 2026 cell A8", "sheet Notes cell A1", "header paragraph 1"}}[name]
     assert expected <= set(labels), labels
@@ -80,7 +81,9 @@ def test_the_libreoffice_sheet_is_translated_once_per_text_cell(sheets):
     assert results["A5"][3] == "THE COUNT WAS FAIR AND FINAL." and after["Notes sheet"]["A1"][3] == "COUNTED AT NIGHT"
     for ref in ("B3", "B4", "C3", "C4", "B5", "A6", "B6"):  # numbers, a date, a code, formulas (one computing text)
         assert results[ref] == before["Results"][ref], ref
-    assert after["Notes sheet"]["B1"] == before["Notes sheet"]["B1"]
+    assert after["Notes sheet"]["B1"][:4] == before["Notes sheet"]["B1"][:4]  # a formula, with a comment:
+    assert after["Notes sheet"]["B1"][4] == "TWICE THE VOTES OF TIRANA."  # the comment translated
+    assert results["A1"][4] == "CHECKED BY THE DESK."
     assert any(span.text == "FAIR" for span in xml(out).iter(TEXT + "span"))
 
 
