@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from tests.formats.docx_files import assert_libreoffice_converts, translate_bytes
+from tests.formats.docx_files import assert_libreoffice_converts, translate_bytes, translated_by_model
 from tests.formats.ods_files import BUDGET_LINK, BUDGET_TEXTS, STRING_VALUE, TABLE, cell_texts, make_budget_ods, make_ods
 from tests.formats.odf_files import FO, STYLE, TEXT, xml
 from tests.formats.test_docx import Shout, run
@@ -102,10 +102,8 @@ def test_persian_sheets_are_right_to_left_and_the_styles_say_fa(sheets, name):
 
 
 def test_a_tiny_model_translates_every_text_cell_once(marian_model, tmp_path):
-    (tmp_path / "budget.ods").write_bytes(make_budget_ods())
-    result = run("translate", tmp_path / "budget.ods", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    source, translated = cell_texts(make_budget_ods()), cell_texts((tmp_path / "out" / "budget.sq.ods").read_bytes())
+    source = cell_texts(make_budget_ods())
+    translated = cell_texts(translated_by_model("budget.ods", make_budget_ods(), marian_model, tmp_path))
     assert {k: sorted(v) for k, v in translated.items()} == {k: sorted(v) for k, v in source.items()}
     left = [line for sheet, cells in source.items() for ref, cell in cells.items() if cell[1] is None for i in (3, 4)
             for line in cell[i].split("\n") if line in BUDGET_TEXTS and line in translated[sheet][ref][i].split("\n")]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.formats.docx_files import assert_libreoffice_converts, identity_round_trip, translate_bytes, with_office_version
+from tests.formats.docx_files import (assert_libreoffice_converts, identity_round_trip, translate_bytes, translated_by_model,
+                                      with_office_version)
 from tests.formats.test_docx import Shout, run
 from tests.formats.xlsx_files import COMMENTS, SHEET, TEXTS, X, cell_texts, comment_texts, make_xlsx, xml
 from tests.identity import IdentityTranslator
@@ -89,14 +90,12 @@ def test_persian_sheets_are_right_to_left_and_the_workbook_says_fa():
 
 
 def test_a_tiny_model_translates_every_text_cell_once(marian_model, tmp_path):
-    (tmp_path / "book.xlsx").write_bytes(make_xlsx())
-    result = run("translate", tmp_path / "book.xlsx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    source, translated = cell_texts(make_xlsx()), cell_texts((tmp_path / "out" / "book.sq.xlsx").read_bytes())
+    out = translated_by_model("book.xlsx", make_xlsx(), marian_model, tmp_path)
+    source, translated = cell_texts(make_xlsx()), cell_texts(out)
     assert {k: sorted(v) for k, v in translated.items()} == {k: sorted(v) for k, v in source.items()}
     left = [v for k in source for ref, v in source[k].items() if v in TEXTS and translated[k][ref] == v]
     assert not left, f"left untranslated: {left}"
-    notes, translated_notes = comment_texts(make_xlsx()), comment_texts((tmp_path / "out" / "book.sq.xlsx").read_bytes())
+    notes, translated_notes = comment_texts(make_xlsx()), comment_texts(out)
     assert [[ref for ref, _ in texts] for texts in translated_notes.values()] == [[ref for ref, _ in texts] for texts in notes.values()]
     left = [text for texts in translated_notes.values() for _, text in texts if text in COMMENTS]
     assert not left, f"comments left untranslated: {left}"

@@ -4,7 +4,8 @@ footers (``styles.xml``) is one part; deleted text of tracked changes is left as
 
 from __future__ import annotations
 
-from toolkit.formats.odf import DRAW, OFFICE, TABLE, TEXT, OdfFormat, OdfParagraph, inside, margin_paragraphs, paragraphs_in
+from toolkit.formats.odf import (DRAW, OFFICE, TABLE, TEXT, OdfFormat, OdfParagraph, inside, margin_paragraphs,
+                                 paragraphs_in)
 
 _WHERE = ((TEXT + "note", "note "), (OFFICE + "annotation", "comment "), (DRAW + "frame", "frame "),
           (TABLE + "table-cell", "table cell "))

@@ -99,7 +99,8 @@ def _parts(trees: dict, names: list[str]) -> tuple[list[tuple[str, str]], str | 
     """(sheet name, part) of each worksheet, in the workbook's order; and the shared strings' part."""
     targets = _relations(trees["xl/_rels/workbook.xml.rels"], "xl")
     shared = next((part for kind, part in targets.values() if kind.endswith("/sharedStrings") and part in names), None)
-    sheets = [(sheet.get("name"), targets.get(sheet.get(_REL), ("", ""))[1]) for sheet in trees["xl/workbook.xml"].iter(X + "sheet")]
+    sheets = [(sheet.get("name"), targets.get(sheet.get(_REL), ("", ""))[1])
+              for sheet in trees["xl/workbook.xml"].iter(X + "sheet")]
     return [(name, part) for name, part in sheets if part in names], shared
 
 
@@ -113,14 +114,15 @@ def _comments(archive, trees: dict, sheet: str, part: str, where: str, fmt) -> l
     related = _relations(parse_parts(archive, [rels], where, fmt)[rels], folder).values()
     found, counts = [], {}
     for kind, name in related:
-        if name not in names or not kind.endswith(("/comments", "/threadedComment")):
+        if name not in names or name in trees or not kind.endswith(("/comments", "/threadedComment")):
             continue
         trees.update(parse_parts(archive, [name], where, fmt))
         if kind.endswith("/comments"):
-            items = [(c.get("ref", "?"), "comment", c.find(X + "text"), CellText()) for c in trees[name].iter(X + "comment")
-                     if c.find(X + "text") is not None]
+            items = [(c.get("ref", "?"), "comment", c.find(X + "text"), CellText())
+                     for c in trees[name].iter(X + "comment") if c.find(X + "text") is not None]
         else:
-            items = [(c.get("ref", "?"), "threaded comment", c, ThreadedText()) for c in trees[name].iter(THREADED + "threadedComment")]
+            items = [(c.get("ref", "?"), "threaded comment", c, ThreadedText())
+                     for c in trees[name].iter(THREADED + "threadedComment")]
         for ref, what, item, dialect in items:
             paragraph = Paragraph(item, dialect)
             if paragraph.text_runs and has_letters(paragraph.plain):
