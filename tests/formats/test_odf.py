@@ -124,3 +124,15 @@ def test_an_encrypted_document_and_a_spreadsheet_renamed_are_refused_in_one_line
         result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
         assert result.exit_code == 2 and says in result.output and len(result.output.splitlines()) == 1, result.output
         assert not (tmp_path / "out" / name.replace(".odt", ".sq.odt")).exists()
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_the_persian_tables_as_right_to_left(documents, tmp_path):
+    from tests.formats.docx_files import W, convert
+    from tests.formats.docx_files import xml as docx_xml
+
+    out, _ = translate_bytes("news.odt", documents["news.odt"], IdentityTranslator(target="fa", max_input_tokens=200))
+    (tmp_path / "news.fa.odt").write_bytes(out)
+    resaved = convert(tmp_path / "news.fa.odt", "docx", tmp_path).read_bytes()  # Writer's own view of the tables
+    tables = list(docx_xml(resaved).iter(W + "tblPr"))
+    assert len(tables) == 2 and all(t.find(W + "bidiVisual").get(W + "val") in ("true", "1") for t in tables)

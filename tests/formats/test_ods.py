@@ -122,3 +122,16 @@ def test_a_tiny_model_translates_every_text_cell_once(marian_model, tmp_path):
 def test_libreoffice_calc_opens_every_translation_and_converts_it_to_pdf(sheets, tmp_path):
     for name in ("book.ods", "budget.ods"):
         assert_libreoffice_converts({name.split(".")[0]: _sheet(sheets, name)}, name, Shout, tmp_path)
+
+
+@pytest.mark.slow
+def test_libreoffice_calc_reads_the_persian_sheets_as_right_to_left(sheets, tmp_path):
+    from tests.formats.docx_files import convert
+    from tests.formats.xlsx_files import X as XLSX
+    from tests.formats.xlsx_files import xml as xlsx_xml
+
+    out, _ = translate_bytes("budget.ods", sheets["budget.ods"], IdentityTranslator(target="fa", max_input_tokens=200))
+    (tmp_path / "budget.fa.ods").write_bytes(out)
+    resaved = convert(tmp_path / "budget.fa.ods", "xlsx", tmp_path).read_bytes()  # Calc's own view of the sheets
+    for part in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):  # a styled sheet, and one given a style
+        assert {v.get("rightToLeft") for v in xlsx_xml(resaved, part).iter(XLSX + "sheetView")} == {"true"}
