@@ -3,7 +3,7 @@
 a comment on a cell, a link, a cell of two paragraphs, a text cell repeated over two columns,
 rows repeated empty, a percentage, a currency, a date, a time, a boolean, formulas (one computing
 text, one naming the other sheet), a text cell with an ``office:string-value``, a sheet without
-a style, and a page header. ``cell_texts`` reads every cell back."""
+a style, and two page styles' headers and a footer with a page number. ``cell_texts`` reads every cell back."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ STRING_VALUE = OFFICE + "string-value"  # left out of ``cell_texts``: a translat
 BUDGET_LINK = "https://example.org/budget"
 # What the directly written spreadsheet's cells say: every text cell, and the values left alone.
 BUDGET_TEXTS = ("Budget of the city", "Checked by the desk.", "Read the full budget online.", "Pending", "First line.",
-                "Second line.", "Spending", "After the gap", "Reporter notes", "City budget")
+                "Second line.", "Spending", "After the gap", "Reporter notes", "City budget", "Budget report", "Page")
 
 _NAMESPACES = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
@@ -56,7 +56,9 @@ _STYLES = f"""<?xml version="1.0" encoding="UTF-8"?>
 <style:style style:name="Default" style:family="table-cell"/></office:styles>
 <office:automatic-styles><style:page-layout style:name="pm1"/></office:automatic-styles>
 <office:master-styles><style:master-page style:name="Default" style:page-layout-name="pm1">
-<style:header><text:p>City budget</text:p></style:header></style:master-page></office:master-styles>
+<style:header><text:p>City budget</text:p></style:header></style:master-page>
+<style:master-page style:name="Report" style:page-layout-name="pm1"><style:header><text:p>Budget report</text:p></style:header>
+<style:footer><text:p>Page <text:page-number>1</text:page-number></text:p></style:footer></style:master-page></office:master-styles>
 </office:document-styles>
 """
 

@@ -46,7 +46,8 @@ def test_an_identity_translation_keeps_every_cell_and_the_structure(sheets, name
     expected = {"book.ods": {"sheet Results cell A1", "sheet Results cell A5", "sheet Notes sheet cell A1",
                              "sheet Results cell A1 comment", "sheet Notes sheet cell B1 comment"},
                 "budget.ods": {"sheet Budget 2026 cell A1 comment", "sheet Budget 2026 cell A4 paragraph 2",
-                               "sheet Budget 2026 cell A8", "sheet Notes cell A1", "header paragraph 1"}}[name]
+                               "sheet Budget 2026 cell A8", "sheet Notes cell A1", "header paragraph 1", "header paragraph 2",
+                               "footer paragraph 1"}}[name]
     assert expected <= set(labels), labels
     assert len(labels) == len(set(labels))
 
@@ -59,7 +60,9 @@ def test_text_cells_and_comments_are_translated_and_values_and_formulas_left_alo
     assert budget["A1"][3:] == ("BUDGET OF THE CITY", "CHECKED BY THE DESK.")
     assert budget["A2"][3] == "READ THE FULL BUDGET ONLINE." and budget["A3"][3] == "PENDING"  # one cell over two columns
     assert budget["A4"][3] == "FIRST LINE.\nSECOND LINE." and budget["A8"][3] == "AFTER THE GAP"
-    assert after["Notes"]["A1"][3] == "REPORTER NOTES" and after["page headers"][""][3] == "CITY BUDGET"
+    assert after["Notes"]["A1"][3] == "REPORTER NOTES" and after["page headers"][""][3] == "CITY BUDGET\nBUDGET REPORT\nPAGE "
+    [number] = xml(out, "styles.xml").iter(TEXT + "page-number")
+    assert number.getparent().text == "PAGE " and number.text == "1"  # the field kept, after the translated word
     for ref in ("B1", "C1", "B2", "C2", "C3", "B4", "B8", "C8"):  # percentage, currency, date, time, boolean, formula, code
         assert budget[ref] == before["Budget 2026"][ref], ref
     assert after["Notes"]["B1"] == before["Notes"]["B1"] and "'Budget 2026'" in after["Notes"]["B1"][1]

@@ -256,16 +256,14 @@ def paragraphs_in(root, label: Callable[[object, int], str], skip: Callable[[obj
 
 
 def margin_paragraphs(styles) -> list:
-    """The paragraphs of the page styles' headers and footers (``styles.xml``), named ``header paragraph 1``."""
-    def label(p, n: int) -> str:
-        parent = p.getparent()
-        while parent.tag not in _MARGINS:
-            parent = parent.getparent()
-        return f"{_MARGINS[parent.tag]}paragraph {n}"
-
-    found = []
+    """The paragraphs of the page styles' headers and footers (``styles.xml``), named ``header paragraph 1``,
+    ``footer paragraph 2`` (numbered across every page style's, so that no two have the same name)."""
+    found, counts = [], {}
     for margin in styles.iter(*_MARGINS) if styles is not None else ():
-        found += paragraphs_in(margin, label)
+        kind = _MARGINS[margin.tag]
+        paragraphs = paragraphs_in(margin, lambda p, n, before=counts.get(kind, 0): f"{kind}paragraph {before + n}")
+        counts[kind] = counts.get(kind, 0) + len(paragraphs)
+        found += paragraphs
     return found
 
 
