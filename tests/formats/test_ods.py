@@ -138,3 +138,11 @@ def test_libreoffice_calc_reads_the_persian_sheets_as_right_to_left(sheets, tmp_
     resaved = convert(tmp_path / "budget.fa.ods", "xlsx", tmp_path).read_bytes()  # Calc's own view of the sheets
     for part in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):  # a styled sheet, and one given a style
         assert {v.get("rightToLeft") for v in xlsx_xml(resaved, part).iter(XLSX + "sheetView")} == {"true"}
+
+
+def test_summaries_read_the_text_cells_not_the_values():
+    from toolkit.formats.reading import plain_text
+
+    lines = plain_text("budget.ods", make_budget_ods()).splitlines()
+    assert "Read the full budget online." in lines and "Reporter notes" in lines
+    assert not {"25%", "€1,200.00", "3", "2026-01-05", "Monday, January 5, 2026"} & set(lines)
