@@ -217,8 +217,9 @@ def _tables_right_to_left(trees: dict) -> None:
     if automatic is None:
         automatic = etree.Element(OFFICE + "automatic-styles")
         content.find(OFFICE + "body").addprevious(automatic)
-    style = etree.SubElement(automatic, STYLE + "style", {STYLE + "name": _RTL_TABLE, STYLE + "family": "table"})
-    etree.SubElement(style, STYLE + "table-properties", {STYLE + "writing-mode": "rl-tb"})
+    if automatic.find(f"{STYLE}style[@{STYLE}name='{_RTL_TABLE}']") is None:
+        style = etree.SubElement(automatic, STYLE + "style", {STYLE + "name": _RTL_TABLE, STYLE + "family": "table"})
+        etree.SubElement(style, STYLE + "table-properties", {STYLE + "writing-mode": "rl-tb"})
     for table in unstyled:
         table.set(TABLE + "style-name", _RTL_TABLE)
 

@@ -3,11 +3,11 @@
 rich text runs joined into one text with their formatting as inline codes
 (``toolkit.formats.ooxml``). Formulas (and the text they compute), numbers, dates, booleans,
 shared strings no cell shows, and text cells with no letter in them (codes, ``2026-01-05`` typed
-as text) are left as they are; sheet names are kept (formulas refer to them). The comments on cells
-are parts too: notes (``xl/comments1.xml``, rich text as cells have it) and threaded comments with
-their replies (``xl/threadedComments/*.xml``, plain text), found through each sheet's relationships. For a right-to-left
-target every sheet is shown right to left (``rightToLeft`` on its views, made when missing); the workbook's
-``dc:language`` says the target. Every other part of the zip is copied as it was.
+as text) are left as they are; sheet names are kept (formulas refer to them). The comments on
+cells are parts too: notes (``xl/comments1.xml``, rich text as cells have it) and threaded comments
+with their replies (``xl/threadedComments/*.xml``, plain text), found through each sheet's
+relationships. For a right-to-left target every sheet is shown right to left (``rightToLeft`` on
+its views, made when missing); the workbook's ``dc:language`` says the target. Every other part of the zip is copied as it was.
 """
 
 from __future__ import annotations
