@@ -71,11 +71,11 @@ _MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def make_budget_ods() -> bytes:
-    """The spreadsheet written directly: mimetype first and stored, then the manifest and the XML."""
+def make_budget_ods(mimetype: str = "application/vnd.oasis.opendocument.spreadsheet") -> bytes:
+    """The spreadsheet written directly: ``mimetype`` first and stored, then the manifest and the XML."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
         archive.writestr("META-INF/manifest.xml", _MANIFEST)
         archive.writestr("content.xml", _CONTENT)
         archive.writestr("styles.xml", _STYLES)

@@ -146,3 +146,15 @@ def test_summaries_read_the_text_cells_not_the_values():
     lines = plain_text("budget.ods", make_budget_ods()).splitlines()
     assert "Read the full budget online." in lines and "Reporter notes" in lines
     assert not {"25%", "€1,200.00", "3", "2026-01-05", "Monday, January 5, 2026"} & set(lines)
+
+
+def test_a_workbook_or_a_text_document_renamed_ods_is_refused_in_one_line(marian_model, tmp_path):
+    from tests.formats.xlsx_files import make_xlsx
+
+    text_document = make_budget_ods(mimetype="application/vnd.oasis.opendocument.text")
+    for name, data, says in (("book.ods", make_xlsx(), "a zip without content.xml"),
+                             ("letter.ods", text_document, "its mimetype is application/vnd.oasis.opendocument.text")):
+        (tmp_path / name).write_bytes(data)
+        result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+        assert result.exit_code == 2 and says in result.output and len(result.output.splitlines()) == 1, result.output
+        assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.ods"))
