@@ -222,3 +222,17 @@ def identity_round_trip(versions: dict[str, bytes], maker: str, name: str, read_
     out, document = translate_bytes(name, source, IdentityTranslator(max_input_tokens=200))
     assert read_texts(out) == read_texts(source)
     return source, out, document
+
+
+def translated_by_model(name: str, data: bytes, model, folder: Path, target: str = "sq") -> bytes:
+    """The document ``name`` translated by the CLI with ``model`` (a tiny real one): the output's bytes."""
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    (folder / name).write_bytes(data)
+    result = CliRunner().invoke(app, ["translate", str(folder / name), "--to", target, "--model", str(model),
+                                      "--out", str(folder / "out")])
+    assert result.exit_code == 0, result.output
+    stem, ext = name.rsplit(".", 1)
+    return (folder / "out" / f"{stem}.{target}.{ext}").read_bytes()

@@ -69,13 +69,13 @@ def test_bad_subtitle_files_are_refused_in_one_line(marian_model, tmp_path):
     junk.write_bytes(bytes(range(256)) * 4)
     text = tmp_path / "notes.srt"
     text.write_text("These are notes, not subtitles.\n", "utf-8")
-    office = tmp_path / "report.ods"
+    office = tmp_path / "report.xls"
     office.write_bytes(b"PK\x03\x04" + bytes(60))
     binary = tmp_path / "data.bin"
     binary.write_bytes(b"\x00\x01\x02binary")
     for path, says in ((junk, "not a SubRip (.srt) file (bytes that are not UTF-8"),
                        (text, "not a SubRip (.srt) file (line 1 is neither a cue number nor a 'start --> end' timing)"),
-                       (office, "OpenDocument spreadsheet documents are not supported yet"),
+                       (office, "Excel documents are not supported yet"),
                        (binary, "not a text file, nor a document of a kind toolkit reads")):
         result = run("translate", path, "--to", "sq", "--model", marian_model, "--out", tmp_path / "o")
         assert result.exit_code == 2, result.output

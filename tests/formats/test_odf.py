@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from tests.formats.docx_files import LINK, assert_libreoffice_converts, soffice, translate_bytes
-from tests.formats.odf_files import FO, STYLE, TEXT, make_odf, paragraph_texts, xml
+from tests.formats.odf_files import FO, STYLE, TABLE, TEXT, make_odf, paragraph_texts, xml
 from tests.formats.test_docx import Shout, run
 from tests.identity import IdentityTranslator
 
@@ -75,6 +75,16 @@ def test_persian_paragraph_styles_are_right_to_left_and_say_fa(documents, name):
             if t.get(STYLE + "language-complex")} == {"fa"}
 
 
+def test_persian_tables_of_a_text_are_right_to_left(documents):
+    out, _ = translate_bytes("news.odt", documents["news.odt"], IdentityTranslator(target="fa", max_input_tokens=200))
+    body = xml(out)
+    styles = {s.get(STYLE + "name"): s for s in body.iter(STYLE + "style") if s.get(STYLE + "family") == "table"}
+    tables = list(body.iter(TABLE + "table"))
+    assert len(tables) == 2  # the table and the one nested in it
+    assert all(styles[t.get(TABLE + "style-name")].find(STYLE + "table-properties").get(STYLE + "writing-mode") == "rl-tb"
+               for t in tables)
+
+
 @pytest.mark.parametrize("name", ["news.odt", "deck.odp"])
 def test_a_tiny_model_translates_every_paragraph_once(documents, name, marian_model, tmp_path):
     (tmp_path / name).write_bytes(documents[name])
@@ -114,3 +124,15 @@ def test_an_encrypted_document_and_a_spreadsheet_renamed_are_refused_in_one_line
         result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
         assert result.exit_code == 2 and says in result.output and len(result.output.splitlines()) == 1, result.output
         assert not (tmp_path / "out" / name.replace(".odt", ".sq.odt")).exists()
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_the_persian_tables_as_right_to_left(documents, tmp_path):
+    from tests.formats.docx_files import W, convert
+    from tests.formats.docx_files import xml as docx_xml
+
+    out, _ = translate_bytes("news.odt", documents["news.odt"], IdentityTranslator(target="fa", max_input_tokens=200))
+    (tmp_path / "news.fa.odt").write_bytes(out)
+    resaved = convert(tmp_path / "news.fa.odt", "docx", tmp_path).read_bytes()  # Writer's own view of the tables
+    tables = list(docx_xml(resaved).iter(W + "tblPr"))
+    assert len(tables) == 2 and all(t.find(W + "bidiVisual").get(W + "val") in ("true", "1") for t in tables)

@@ -1,14 +1,15 @@
-"""Excel workbooks translated into workbooks: every text cell one part (a shared string once), rich
-text formatting kept through inline codes, formulas, numbers, dates, codes and sheet names left as
+"""Excel workbooks translated into workbooks: every text cell one part (a shared string once), the
+notes and threaded comments on cells too, rich text formatting kept through inline codes, formulas, numbers, dates, codes and sheet names left as
 they were, Persian sheets right to left; LibreOffice Calc opens the output."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.formats.docx_files import assert_libreoffice_converts, identity_round_trip, translate_bytes, with_office_version
+from tests.formats.docx_files import (assert_libreoffice_converts, identity_round_trip, translate_bytes, translated_by_model,
+                                      with_office_version)
 from tests.formats.test_docx import Shout, run
-from tests.formats.xlsx_files import SHEET, TEXTS, X, cell_texts, make_xlsx, xml
+from tests.formats.xlsx_files import COMMENTS, SHEET, TEXTS, X, cell_texts, comment_texts, make_xlsx, xml
 from tests.identity import IdentityTranslator
 
 
@@ -27,8 +28,11 @@ def _structure(data: bytes) -> list[tuple]:
 def test_an_identity_translation_keeps_every_cell_and_the_structure(workbooks, maker):
     source, out, document = identity_round_trip(workbooks, maker, "book.xlsx", cell_texts)
     assert _structure(out) == _structure(source)
+    assert comment_texts(out) == comment_texts(source)
     labels = [s.part for s in document.segments]
-    assert "sheet Results cell A1" in labels and "sheet Notes sheet cell A1" in labels
+    assert {"sheet Results cell A1", "sheet Notes sheet cell A1", "sheet Results comment A1", "sheet Notes sheet comment B1"} <= set(labels)
+    if maker == "openpyxl":  # LibreOffice drops threaded comments (it keeps their notes)
+        assert {"sheet Results threaded comment A5", "sheet Results threaded comment A5 reply 1"} <= set(labels)
     assert len(labels) == len(set(labels))
 
 
@@ -50,6 +54,11 @@ def test_text_cells_are_translated_once_and_everything_else_is_left_alone(workbo
     [bold] = [r for r in xml(out, "xl/sharedStrings.xml" if shared else SHEET).iter(X + "r")
               if r.find(f"{X}rPr/{X}b") is not None]
     assert bold.findtext(X + "t") == "FAIR"
+    comments = {text for texts in comment_texts(out).values() for _, text in texts}
+    assert {"CHECKED BY THE DESK.", "TWICE THE VOTES OF TIRANA."} <= comments
+    if maker == "openpyxl":
+        assert {"IS THE COUNT FINAL?", "YES, SINCE MONDAY."} <= comments
+    assert not comments & set(COMMENTS)
 
 
 def _without_sheet_views(data: bytes) -> bytes:
@@ -81,13 +90,15 @@ def test_persian_sheets_are_right_to_left_and_the_workbook_says_fa():
 
 
 def test_a_tiny_model_translates_every_text_cell_once(marian_model, tmp_path):
-    (tmp_path / "book.xlsx").write_bytes(make_xlsx())
-    result = run("translate", tmp_path / "book.xlsx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    source, translated = cell_texts(make_xlsx()), cell_texts((tmp_path / "out" / "book.sq.xlsx").read_bytes())
+    out = translated_by_model("book.xlsx", make_xlsx(), marian_model, tmp_path)
+    source, translated = cell_texts(make_xlsx()), cell_texts(out)
     assert {k: sorted(v) for k, v in translated.items()} == {k: sorted(v) for k, v in source.items()}
     left = [v for k in source for ref, v in source[k].items() if v in TEXTS and translated[k][ref] == v]
     assert not left, f"left untranslated: {left}"
+    notes, translated_notes = comment_texts(make_xlsx()), comment_texts(out)
+    assert [[ref for ref, _ in texts] for texts in translated_notes.values()] == [[ref for ref, _ in texts] for texts in notes.values()]
+    left = [text for texts in translated_notes.values() for _, text in texts if text in COMMENTS]
+    assert not left, f"comments left untranslated: {left}"
     (tmp_path / "sums.xlsx").write_bytes(make_xlsx()[:3000])
     result = run("translate", tmp_path / "sums.xlsx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "o2")
     assert result.exit_code == 2 and "not an Excel (XLSX) file" in result.output and len(result.output.splitlines()) == 1

@@ -1,6 +1,7 @@
 """XLSX test workbooks, made with openpyxl: text cells (one shown twice, one with rich text), numbers,
 a date, formulas (one computing text, one naming the other sheet), a text cell that is only a code,
-and a second sheet whose name has a space. openpyxl writes text cells as inline strings, LibreOffice
+a second sheet whose name has a space, notes on two cells, and a threaded comment with a reply
+(added to openpyxl's zip as Excel writes them: openpyxl cannot). openpyxl writes text cells as inline strings, LibreOffice
 (``with_office_version``) as shared strings: the tests see both. ``cell_texts`` reads every cell back."""
 
 from __future__ import annotations
@@ -14,10 +15,17 @@ from lxml import etree
 X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 SHEET = "xl/worksheets/sheet1.xml"
 TEXTS = ("Election results", "City", "Votes", "Tirana", "Counted at night")
+COMMENTS = ("Checked by the desk.", "Twice the votes of Tirana.", "Is the count final?", "Yes, since Monday.")
+THREADED = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
+_THREAD = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<ThreadedComments xmlns="{THREADED}"><threadedComment ref="A5" dT="2026-01-05T10:00:00.00" personId="{{P1}}" id="{{T1}}">
+<text>Is the count final?</text></threadedComment><threadedComment ref="A5" dT="2026-01-05T11:00:00.00" personId="{{P1}}"
+ id="{{T2}}" parentId="{{T1}}"><text>Yes, since Monday.</text></threadedComment></ThreadedComments>"""
 
 
 def make_xlsx() -> bytes:
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
@@ -37,8 +45,27 @@ def make_xlsx() -> bytes:
     notes = book.create_sheet("Notes sheet")
     notes["A1"] = "Counted at night"
     notes["B1"] = "='Results'!B3*2"
+    sheet["A1"].comment = Comment(COMMENTS[0], "Desk")
+    notes["B1"].comment = Comment(COMMENTS[1], "Ana")
     out = io.BytesIO()
     book.save(out)
+    return _with_thread(out.getvalue())
+
+
+def _with_thread(data: bytes) -> bytes:
+    """The workbook with a threaded comment and its reply on the first sheet's A5, related to the sheet."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as written:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "xl/worksheets/_rels/sheet1.xml.rels":
+                part = part.replace(b"</Relationships>", b'<Relationship Id="rIdThread" Target="../threadedComments/threadedComment1.xml"'
+                                    b' Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"/></Relationships>')
+            elif info.filename == "[Content_Types].xml":
+                part = part.replace(b"</Types>", b'<Override PartName="/xl/threadedComments/threadedComment1.xml"'
+                                    b' ContentType="application/vnd.ms-excel.threadedcomments+xml"/></Types>')
+            written.writestr(info, part)
+        written.writestr("xl/threadedComments/threadedComment1.xml", _THREAD)
     return out.getvalue()
 
 
@@ -63,6 +90,19 @@ def cell_texts(data: bytes) -> dict[str, dict[str, str]]:
                 elif c.find(X + "v") is not None:
                     cells[c.get("r")] = c.findtext(X + "v")
             out[name] = cells
+    return out
+
+
+def comment_texts(data: bytes) -> dict[str, list[tuple[str, str]]]:
+    """Each comments part's notes and threaded comments: (cell, text), in order."""
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/") and "omment" in name and name.endswith(".xml"):
+                root = etree.fromstring(archive.read(name))
+                notes = [(c.get("ref"), "".join(t.text or "" for t in c.iter(X + "t"))) for c in root.iter(X + "comment")]
+                threads = [(c.get("ref"), c.findtext(f"{{{THREADED}}}text")) for c in root.iter(f"{{{THREADED}}}threadedComment")]
+                out[name] = notes + threads
     return out
 
 

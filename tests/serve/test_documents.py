@@ -52,13 +52,15 @@ def test_the_character_limit_counts_a_subtitle_files_text_not_its_timings(start_
     assert response.status_code == 400 and "exceeds text limit (120)" in response.json()["error"]
 
 
-def test_word_powerpoint_and_excel_documents_come_back_as_documents_of_their_kind_in_persian(files_server):
-    from tests.formats import docx_files, pptx_files, xlsx_files
+def test_word_powerpoint_excel_and_calc_documents_come_back_as_documents_of_their_kind_in_persian(files_server):
+    from tests.formats import docx_files, ods_files, pptx_files, xlsx_files
 
-    assert {".docx", ".pptx", ".xlsx"} <= set(httpx.get(files_server.url + "/frontend/settings").json()["supportedFilesFormat"])
+    assert {".docx", ".pptx", ".xlsx", ".ods"} <= set(httpx.get(files_server.url + "/frontend/settings").json()["supportedFilesFormat"])
     for name, source, texts, title in (("news.docx", docx_files.make_docx(), docx_files.paragraph_texts, "Word (DOCX)"),
                                        ("deck.pptx", pptx_files.make_pptx(), pptx_files.paragraph_texts, "PowerPoint (PPTX)"),
-                                       ("book.xlsx", xlsx_files.make_xlsx(), xlsx_files.cell_texts, "Excel (XLSX)")):
+                                       ("book.xlsx", xlsx_files.make_xlsx(), xlsx_files.cell_texts, "Excel (XLSX)"),
+                                       ("budget.ods", ods_files.make_budget_ods(), ods_files.cell_texts,
+                                        "OpenDocument spreadsheet (ODS)")):
         response = _translate_file(files_server, name, source)
         assert response.status_code == 200, response.text
         url = response.json()["translatedFileUrl"]

@@ -73,7 +73,7 @@ def parts_text(parsed: Parsed) -> str:
 _MODULES = {".srt": "toolkit.formats.subrip", ".vtt": "toolkit.formats.webvtt",
             ".po": "toolkit.formats.po", ".pot": "toolkit.formats.po", ".docx": "toolkit.formats.docx",
             ".pptx": "toolkit.formats.pptx", ".xlsx": "toolkit.formats.xlsx", ".epub": "toolkit.formats.epub",
-            ".odt": "toolkit.formats.odt", ".odp": "toolkit.formats.odp",
+            ".odt": "toolkit.formats.odt", ".odp": "toolkit.formats.odp", ".ods": "toolkit.formats.ods",
             ".html": "toolkit.formats.html", ".htm": "toolkit.formats.html", ".xhtml": "toolkit.formats.html",
             ".xlf": "toolkit.formats.xliff", ".xliff": "toolkit.formats.xliff"}
 SUFFIXES = tuple(_MODULES)
@@ -82,7 +82,7 @@ SUFFIXES = tuple(_MODULES)
 # (a PDF's paragraphs as Markdown).
 CONVERTED = {".pdf": ".md"}
 # Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.
-UNSUPPORTED = {".doc": "Word", ".ppt": "PowerPoint", ".xls": "Excel", ".ods": "OpenDocument spreadsheet", ".rtf": "RTF",
+UNSUPPORTED = {".doc": "Word", ".ppt": "PowerPoint", ".xls": "Excel", ".rtf": "RTF",
                ".zip": "zip"}
 
 

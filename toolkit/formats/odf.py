@@ -10,8 +10,9 @@ left untranslated where it is (a note's or a frame's own paragraphs are parts of
 Writing rebuilds the paragraph: each piece of the translation inside copies of its spans and
 links, between the untranslated items in their order. Styles say the language (``fo:language``,
 ``style:language-complex``) and, for a right-to-left target, the direction
-(``style:writing-mode="rl-tb"``) of every paragraph style. Every other part of the zip is copied
-as it was (the ``mimetype`` first and stored, as ODF requires).
+(``style:writing-mode="rl-tb"``) of every paragraph style and every table (a sheet of a spreadsheet
+too). Every other part of the zip is copied as it was (the ``mimetype`` first and stored, as ODF
+requires).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ from toolkit.formats.ooxml import OfficeFormat, Package, open_package, parse_par
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+_MARGINS = {STYLE + n: n.split("-")[0] + " " for n in ("header", "header-left", "header-first", "footer", "footer-left",
+                                                      "footer-first")}
+_RTL_TABLE = "toolkit-rtl-table"  # the automatic style given to a table that has none, for a right-to-left target
 _CONTAINERS = {TEXT + "span", TEXT + "a"}
 _CHARACTERS = {TEXT + "tab": "\t", TEXT + "line-break": "\n"}
 _SPACES = re.compile(r"( {2,}|^ )")
@@ -184,6 +191,37 @@ def restyle(trees: dict, target: str) -> None:
                     paragraph = etree.Element(STYLE + "paragraph-properties")
                     style.insert(0, paragraph)
                 paragraph.set(STYLE + "writing-mode", "rl-tb")
+    if rtl:
+        _tables_right_to_left(trees)
+
+
+def _tables_right_to_left(trees: dict) -> None:
+    """Every table style writes right to left (a sheet's columns from the right); a table of the
+    text or a sheet without a style gets one that does (a presentation's tables, in frames, keep theirs)."""
+    from lxml import etree
+
+    for tree in trees.values():
+        for style in tree.iter(STYLE + "style"):
+            if style.get(STYLE + "family") == "table":
+                properties = style.find(STYLE + "table-properties")
+                if properties is None:
+                    properties = etree.Element(STYLE + "table-properties")
+                    style.insert(0, properties)
+                properties.set(STYLE + "writing-mode", "rl-tb")
+    content = trees["content.xml"].getroot()
+    unstyled = [t for t in content.iter(TABLE + "table")
+                if not t.get(TABLE + "style-name") and t.getparent().tag != DRAW + "frame"]
+    if not unstyled:
+        return
+    automatic = content.find(OFFICE + "automatic-styles")
+    if automatic is None:
+        automatic = etree.Element(OFFICE + "automatic-styles")
+        content.find(OFFICE + "body").addprevious(automatic)
+    if automatic.find(f"{STYLE}style[@{STYLE}name='{_RTL_TABLE}']") is None:
+        style = etree.SubElement(automatic, STYLE + "style", {STYLE + "name": _RTL_TABLE, STYLE + "family": "table"})
+        etree.SubElement(style, STYLE + "table-properties", {STYLE + "writing-mode": "rl-tb"})
+    for table in unstyled:
+        table.set(TABLE + "style-name", _RTL_TABLE)
 
 
 class OdfFormat(OfficeFormat):
@@ -215,6 +253,18 @@ def paragraphs_in(root, label: Callable[[object, int], str], skip: Callable[[obj
         if paragraph.plain.strip():
             paragraph.label = label(p, len(found) + 1)
             found.append(paragraph)
+    return found
+
+
+def margin_paragraphs(styles) -> list:
+    """The paragraphs of the page styles' headers and footers (``styles.xml``), named ``header paragraph 1``,
+    ``footer paragraph 2`` (numbered across every page style's, so that no two have the same name)."""
+    found, counts = [], {}
+    for margin in styles.iter(*_MARGINS) if styles is not None else ():
+        kind = _MARGINS[margin.tag]
+        paragraphs = paragraphs_in(margin, lambda p, n, before=counts.get(kind, 0): f"{kind}paragraph {before + n}")
+        counts[kind] = counts.get(kind, 0) + len(paragraphs)
+        found += paragraphs
     return found
 
 

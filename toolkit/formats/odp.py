@@ -4,11 +4,10 @@ one part. Master pages (``styles.xml``) are copied as they were."""
 
 from __future__ import annotations
 
-from toolkit.formats.odf import OdfFormat, OdfParagraph, inside, paragraphs_in
+from toolkit.formats.odf import DRAW, TABLE, OdfFormat, OdfParagraph, inside, paragraphs_in
 
-DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 NOTES = "{urn:oasis:names:tc:opendocument:xmlns:presentation:1.0}notes"
-CELL = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table-cell"
+CELL = TABLE + "table-cell"
 
 
 class Odp(OdfFormat):

@@ -3,14 +3,17 @@
 rich text runs joined into one text with their formatting as inline codes
 (``toolkit.formats.ooxml``). Formulas (and the text they compute), numbers, dates, booleans,
 shared strings no cell shows, and text cells with no letter in them (codes, ``2026-01-05`` typed
-as text) are left as they are; sheet names are kept (formulas refer to them). For a right-to-left
-target every sheet is shown right to left (``rightToLeft`` on its views, made when missing); the workbook's
-``dc:language`` says the target. Every other part of the zip is copied as it was.
+as text) are left as they are; sheet names are kept (formulas refer to them). The comments on
+cells are parts too: notes (``xl/comments1.xml``, rich text as cells have it) and threaded comments
+with their replies (``xl/threadedComments/*.xml``, plain text), found through each sheet's
+relationships. For a right-to-left target every sheet is shown right to left (``rightToLeft`` on
+its views, made when missing); the workbook's ``dc:language`` says the target. Every other part of the zip is copied as it was.
 """
 
 from __future__ import annotations
 
 import copy
+import posixpath
 
 from toolkit.formats import FormatOptions
 from toolkit.formats.ooxml import OfficeFormat, Package, Paragraph, open_package, parse_parts, set_child
@@ -20,6 +23,7 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DC_LANGUAGE = "{http://purl.org/dc/elements/1.1/}language"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+THREADED = "{http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments}"
 CORE = "docProps/core.xml"
 # A worksheet's first children in schema order (a sheet's views, made when missing, go before the rest).
 _SHEET_ORDER = ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData")
@@ -64,23 +68,76 @@ class CellText:
         pass
 
 
+class ThreadedText(CellText):
+    """How a threaded comment (``threadedComment``) holds its text: one plain ``text``."""
+
+    def items(self, p) -> list[tuple[object, bool]]:
+        return [(child, True) for child in p if child.tag == THREADED + "text"]
+
+    def text(self, run) -> str:
+        return run.text or ""
+
+    def new_run(self, template, containers: list, text: str, target: str, rtl: bool):
+        from lxml import etree
+
+        run = etree.Element(THREADED + "text")
+        run.text = text
+        return run
+
+
+def _relations(tree, folder: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships (``tree``, its ``.rels``; ``folder``, the part's own): id -> (type, the part it names)."""
+    found = {}
+    for rel in tree.iter(_PKG_REL + "Relationship"):
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found[rel.get("Id")] = (rel.get("Type", ""), part)
+    return found
+
+
 def _parts(trees: dict, names: list[str]) -> tuple[list[tuple[str, str]], str | None]:
     """(sheet name, part) of each worksheet, in the workbook's order; and the shared strings' part."""
-    targets, shared = {}, None
-    for rel in trees["xl/_rels/workbook.xml.rels"].iter(_PKG_REL + "Relationship"):
-        target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[rel.get("Id")] = part
-        if rel.get("Type", "").endswith("/sharedStrings") and part in names:
-            shared = part
-    sheets = [(sheet.get("name"), targets.get(sheet.get(_REL))) for sheet in trees["xl/workbook.xml"].iter(X + "sheet")]
+    targets = _relations(trees["xl/_rels/workbook.xml.rels"], "xl")
+    shared = next((part for kind, part in targets.values() if kind.endswith("/sharedStrings") and part in names), None)
+    sheets = [(sheet.get("name"), targets.get(sheet.get(_REL), ("", ""))[1])
+              for sheet in trees["xl/workbook.xml"].iter(X + "sheet")]
     return [(name, part) for name, part in sheets if part in names], shared
 
 
-def _has_letters(paragraph: Paragraph) -> bool:
+def _comments(archive, trees: dict, sheet: str, part: str, where: str, fmt) -> list[Paragraph]:
+    """The notes and threaded comments (replies too) on a sheet's cells, their parts parsed into ``trees``."""
+    folder, base = posixpath.split(part)
+    rels = f"{folder}/_rels/{base}.rels"
+    names = archive.namelist()
+    if rels not in names:
+        return []
+    related = _relations(parse_parts(archive, [rels], where, fmt)[rels], folder).values()
+    found, counts = [], {}
+    for kind, name in related:
+        if name not in names or name in trees or not kind.endswith(("/comments", "/threadedComment")):
+            continue
+        trees.update(parse_parts(archive, [name], where, fmt))
+        if kind.endswith("/comments"):
+            items = [(c.get("ref", "?"), "comment", c.find(X + "text"), CellText())
+                     for c in trees[name].iter(X + "comment") if c.find(X + "text") is not None]
+        else:
+            items = [(c.get("ref", "?"), "threaded comment", c, ThreadedText())
+                     for c in trees[name].iter(THREADED + "threadedComment")]
+        for ref, what, item, dialect in items:
+            paragraph = Paragraph(item, dialect)
+            if paragraph.text_runs and has_letters(paragraph.plain):
+                counts[what, ref] = counts.get((what, ref), 0) + 1
+                reply = f" reply {counts[what, ref] - 1}" if counts[what, ref] > 1 else ""
+                paragraph.label = f"sheet {sheet} {what} {ref}{reply}"
+                found.append(paragraph)
+    return found
+
+
+def has_letters(text: str) -> bool:
+    """Whether a cell's text has a letter in it (one that has none, a code or a date typed as text, is kept)."""
     import regex
 
-    return bool(regex.search(r"\p{L}", paragraph.plain))
+    return bool(regex.search(r"\p{L}", text))
 
 
 def _restyle(trees: dict, target: str) -> None:
@@ -133,9 +190,10 @@ class Xlsx(OfficeFormat):
                 else:
                     continue
                 paragraph = Paragraph(item, dialect)
-                if paragraph.text_runs and _has_letters(paragraph):
+                if paragraph.text_runs and has_letters(paragraph.plain):
                     paragraph.label = label
                     paragraphs.append(paragraph)
+            paragraphs += _comments(archive, trees, sheet, part, where, self)
         return Package(archive, trees, paragraphs, _restyle)
 
 
