@@ -75,7 +75,8 @@ def test_bad_subtitle_files_are_refused_in_one_line(marian_model, tmp_path):
     binary.write_bytes(b"\x00\x01\x02binary")
     for path, says in ((junk, "not a SubRip (.srt) file (bytes that are not UTF-8"),
                        (text, "not a SubRip (.srt) file (line 1 is neither a cue number nor a 'start --> end' timing)"),
-                       (office, "Excel documents are not supported yet"),
+                       (office, "report.xls: Excel 97-2003 documents (.xls) are not read; .xlsx documents are (convert it with "
+                                 "LibreOffice: `soffice --headless --convert-to xlsx"),
                        (binary, "not a text file, nor a document of a kind toolkit reads")):
         result = run("translate", path, "--to", "sq", "--model", marian_model, "--out", tmp_path / "o")
         assert result.exit_code == 2, result.output

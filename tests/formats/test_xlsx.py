@@ -4,10 +4,15 @@ they were, Persian sheets right to left; LibreOffice Calc opens the output."""
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
+import subprocess
+
 import pytest
 
-from tests.formats.docx_files import (assert_libreoffice_converts, identity_round_trip, translate_bytes, translated_by_model,
-                                      with_office_version)
+from tests.formats.docx_files import (assert_libreoffice_converts, convert, identity_round_trip, translate_bytes,
+                                      translated_by_model, with_office_version)
 from tests.formats.test_docx import Shout, run
 from tests.formats.xlsx_files import COMMENTS, SHEET, TEXTS, X, cell_texts, comment_texts, make_xlsx, xml
 from tests.identity import IdentityTranslator
@@ -107,3 +112,24 @@ def test_a_tiny_model_translates_every_text_cell_once(marian_model, tmp_path):
 @pytest.mark.slow
 def test_libreoffice_calc_opens_every_translation_and_converts_it_to_pdf(workbooks, tmp_path):
     assert_libreoffice_converts(workbooks, "book.xlsx", Shout, tmp_path)
+
+
+@pytest.mark.slow
+def test_an_old_binary_xls_is_refused_with_the_libreoffice_command_that_makes_it_readable(marian_model, tmp_path):
+    """A real Excel 97-2003 workbook (LibreOffice writes it): one line naming the command; that very
+    command, run as the user would, gives an .xlsx whose text cells toolkit translates."""
+    (tmp_path / "book.xlsx").write_bytes(make_xlsx())
+    old = convert(tmp_path / "book.xlsx", "xls", tmp_path / "lo")
+    work = tmp_path / "desk"
+    work.mkdir()
+    (work / "budget 2026.xls").write_bytes(old.read_bytes())
+    refused = run("translate", work / "budget 2026.xls", "--to", "sq", "--model", marian_model)
+    assert refused.exit_code == 2 and len(refused.output.splitlines()) == 1 and "Traceback" not in refused.output
+    command = re.search(r"`([^`]+)`", refused.output).group(1)
+    done = subprocess.run(shlex.split(command), cwd=work, env={**os.environ, "HOME": str(tmp_path)}, capture_output=True,
+                          timeout=180)
+    assert done.returncode == 0, done.stderr
+    result = run("translate", work / "budget 2026.xlsx", "--to", "sq", "--model", marian_model)
+    assert result.exit_code == 0, result.output
+    translated = cell_texts((work / "budget 2026.sq.xlsx").read_bytes())
+    assert translated and not [v for cells in translated.values() for v in cells.values() if v in TEXTS]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import unescape
 import importlib
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol, Sequence
@@ -82,8 +83,10 @@ SUFFIXES = tuple(_MODULES)
 # (a PDF's paragraphs as Markdown).
 CONVERTED = {".pdf": ".md"}
 # Documents toolkit does not read yet: refused by name rather than read as text that is not UTF-8.
-UNSUPPORTED = {".doc": "Word", ".ppt": "PowerPoint", ".xls": "Excel", ".rtf": "RTF",
+UNSUPPORTED = {".doc": "Word 97-2003", ".ppt": "PowerPoint 97-2003", ".xls": "Excel 97-2003", ".rtf": "RTF",
                ".zip": "zip"}
+# The kind LibreOffice turns each into, keeping its layout: what the refusal's hint names.
+_CONVERT_TO = {".doc": "docx", ".ppt": "pptx", ".xls": "xlsx", ".rtf": "docx"}
 
 
 def format_for(name: str) -> DocumentFormat | None:
@@ -95,6 +98,10 @@ def format_for(name: str) -> DocumentFormat | None:
 def check_supported(name: str) -> None:
     """Refuse a document of a kind toolkit cannot translate yet, naming it."""
     suffix = PurePath(name).suffix.lower()
+    if suffix in _CONVERT_TO:
+        convert = f"soffice --headless --convert-to {_CONVERT_TO[suffix]} {shlex.quote(name)}"
+        raise InputError(f"{name}: {UNSUPPORTED[suffix]} documents ({suffix}) are not read; .{_CONVERT_TO[suffix]} documents are",
+                         f"convert it with LibreOffice: `{convert}`, and give the .{_CONVERT_TO[suffix]} file")
     if suffix in UNSUPPORTED:
         raise InputError(f"{name}: {UNSUPPORTED[suffix]} documents are not supported yet",
                          f"give .txt, .md or {', '.join(SUFFIXES)} files, or convert it to one of them")
