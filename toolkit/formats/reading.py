@@ -1,7 +1,9 @@
 """Documents as plain text for reading: what ``summarize`` and ``chain`` take from a file of any kind
 (and ``translate --extract-article``). A web page is its article (page furniture left out), Markdown
-its words, subtitles their cue texts (no numbers, no timings), a PO catalogue its msgids, an XLIFF file its sources, a DOCX or PPTX its paragraphs, a PDF its
-paragraphs (page headers, footers and numbers left out), an EPUB its chapters in reading order."""
+its words, subtitles their cue texts (no numbers, no timings), a PO catalogue its msgids, an XLIFF
+file its sources, a DOCX, PPTX, ODT or ODP its paragraphs, an XLSX or ODS its text cells and
+comments (no numbers, dates or formulas), a PDF its paragraphs (page headers, footers and numbers
+left out), an EPUB its chapters in reading order."""
 
 from __future__ import annotations
 
