@@ -3,8 +3,8 @@
 A format reads a file's text into parts (what is translated, inline tags left in it for protection
 to turn into codes, each part named for the flags: ``cues 3-5``, ``entry 12``) and writes the
 translated parts back, everything else as it was. A ``binary`` format (DOCX, PPTX, XLSX, ODT, ODP,
-ODS, EPUB: zips of XML; XLIFF: XML in its own encoding) reads the file's bytes and writes bytes. Formats are found by extension; each lives in its
-own module, imported when a file of its kind is read.
+ODS, EPUB: zips of XML; XLIFF: XML in its own encoding) reads the file's bytes and writes bytes.
+Formats are found by extension; each lives in its own module, imported when a file of its kind is read.
 """
 
 from __future__ import annotations
