@@ -32,6 +32,7 @@ ENV_VARS = {
     "threads": "TOOLKIT_THREADS",
     "quantization": "TOOLKIT_QUANTIZATION",
     "dtype": "TOOLKIT_DTYPE",
+    "max_document_mb": "TOOLKIT_MAX_DOCUMENT_MB",
 }
 
 
@@ -93,6 +94,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "batch_tokens": whole_number(16),
     "pool_chars": whole_number(1),
     "threads": whole_number(1),
+    "max_document_mb": whole_number(1),
 }
 
 

@@ -81,7 +81,7 @@ def test_bad_subtitle_files_are_refused_in_one_line(marian_model, tmp_path):
         result = run("translate", path, "--to", "sq", "--model", marian_model, "--out", tmp_path / "o")
         assert result.exit_code == 2, result.output
         assert says in result.output and "Traceback" not in result.output and len(result.output.splitlines()) == 1
-        assert not (tmp_path / "o").exists() or not any((tmp_path / "o").glob(f"{path.stem}*"))
+        assert not (tmp_path / "o").exists()  # nothing written, not even an empty output folder
 
 
 def test_in_a_folder_job_a_bad_file_goes_to_the_rejects_and_the_others_are_written(marian_model, tmp_path):
@@ -173,3 +173,23 @@ def test_one_document_without_out_is_written_beside_it_as_its_kind(marian_model,
         assert result.exit_code == 0, result.output
         assert result.stdout == "" and (tmp_path / written).is_file() and (tmp_path / name).read_bytes() == before
     assert _structure((tmp_path / "talk.sq.srt").read_text("utf-8")) == _structure(SRT)
+
+
+def test_a_document_over_the_size_setting_is_refused_named_or_set_aside_in_a_folder(marian_model, tmp_path, monkeypatch):
+    """«max_document_mb» bounds every document, a text file as it is and a zip once unzipped (a zip bomb
+    is refused from its directory): named, one line and exit 2; in a folder, set aside and the rest done."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "log.txt").write_text("The minister spoke. " * 60_000, "utf-8")  # 1.2 MB
+    (src / "talk.srt").write_text(SRT, "utf-8")
+    monkeypatch.setenv("TOOLKIT_MAX_DOCUMENT_MB", "1")
+    named = run("translate", src / "log.txt", "--to", "sq", "--model", marian_model, "--out", tmp_path / "one")
+    assert named.exit_code == 2 and len(named.output.splitlines()) == 1
+    assert "log.txt: a document of more than 1 MiB (split it into smaller documents, or raise the max_document_mb setting (TOOLKIT_MAX_DOCUMENT_MB))" in named.output
+    assert not (tmp_path / "one").exists()
+    folder = run("translate", src, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert folder.exit_code == 2 and (tmp_path / "out" / "talk.sq.srt").exists()
+    assert not (tmp_path / "out" / "log.sq.txt").exists() and "a document of more than 1 MiB" in folder.stderr
+    monkeypatch.setenv("TOOLKIT_MAX_DOCUMENT_MB", "0")
+    bad = run("translate", src / "talk.srt", "--to", "sq", "--model", marian_model, "--out", tmp_path / "two")
+    assert bad.exit_code == 2 and "invalid value '0' for max_document_mb in environment variable TOOLKIT_MAX_DOCUMENT_MB" in bad.output

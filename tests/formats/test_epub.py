@@ -52,13 +52,15 @@ CHAPTER = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n<html xmlns
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
 
+BOOK = {"META-INF/container.xml": CONTAINER, "OEBPS/content.opf": OPF, "OEBPS/nav.xhtml": NAV, "OEBPS/toc.ncx": NCX,
+        "OEBPS/text/ch1.xhtml": CHAPTER, "OEBPS/style.css": "p { margin: 0 }", "OEBPS/photo.png": PNG}
+
+
 def _book(entries: dict[str, str | bytes] | None = None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
         book.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")  # stored, first
-        for name, data in (entries or {"META-INF/container.xml": CONTAINER, "OEBPS/content.opf": OPF, "OEBPS/nav.xhtml": NAV,
-                                       "OEBPS/toc.ncx": NCX, "OEBPS/text/ch1.xhtml": CHAPTER,
-                                       "OEBPS/style.css": "p { margin: 0 }", "OEBPS/photo.png": PNG}).items():
+        for name, data in (entries or BOOK).items():
             book.writestr(name, data)
     return out.getvalue()
 
@@ -118,14 +120,16 @@ def test_summarize_reads_a_book_and_bad_books_are_refused_in_one_line(tmp_path, 
     assert result.exit_code == 0 and "The minister said the talks would continue." in result.output, result.output
     for data, says in ((b"PK\x03\x04 broken" + bytes(40), "book.epub: not a zipped e-book (EPUB) file (not a zip"),
                        (_book({"OEBPS/a.xhtml": CHAPTER}), "book.epub: not a zipped e-book (EPUB) file (no META-INF/container.xml"),
-                       (_encrypted(_book()), "book.epub: an encrypted EPUB (DRM or a password)")):
+                       (_encrypted(_book()), "book.epub: the document is encrypted (password-protected, or DRM)")):
         book.write_bytes(data)
         result = CliRunner().invoke(app, ["summarize", str(book), "--method", "extractive"])
         assert result.exit_code == 2 and len(result.output.splitlines()) == 1 and says in result.output, result.output
-    monkeypatch.setattr("toolkit.formats.epub.MAX_UNZIPPED_BYTES", 1000)  # a zip bomb, in small
-    book.write_bytes(_book())
+    monkeypatch.setenv("TOOLKIT_MAX_DOCUMENT_MB", "1")  # a zip bomb, in small: 2 MiB of zeros zip to 2 KB
+    book.write_bytes(_book({**BOOK, "OEBPS/padding.bin": bytes(2 * 2**20)}))
+    assert book.stat().st_size < 2**20 / 100
     result = CliRunner().invoke(app, ["summarize", str(book), "--method", "extractive"])
-    assert result.exit_code == 2 and "book.epub: an EPUB larger than 0 MiB once unzipped" in result.output, result.output
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
+    assert "book.epub: the document unzips to more than 1 MiB (split it into smaller documents, or raise the" in result.output
 
 
 def test_translate_writes_a_book_beside_the_input_through_the_job_runner(tmp_path, marian_model):

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from html import unescape
 import importlib
+import io
 import re
 import shlex
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol, Sequence
@@ -146,8 +149,49 @@ def not_this_format(where: str, fmt: DocumentFormat, reason: str) -> InputError:
                       "check the file (a text format must be UTF-8), or give it its real extension")
 
 
-# The most a binary document may hold once unzipped: more is refused (a zip bomb), before any is read.
-MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+DEFAULT_MAX_DOCUMENT_MB = 512
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted OOXML file, or an old binary Office one
+
+
+def max_document_bytes() -> int:
+    """The most a document may hold, as a file and once unzipped: the «max_document_mb» setting
+    (``TOOLKIT_MAX_DOCUMENT_MB``, the config file), 512 MiB by default."""
+    from toolkit.settings import setting
+
+    return setting("max_document_mb", None, DEFAULT_MAX_DOCUMENT_MB) * 2**20
+
+
+def check_document_size(size: int, where: str, what: str = "a document of") -> None:
+    """Refuse a document over ``max_document_bytes`` (``what``: how the message puts it)."""
+    limit = max_document_bytes()
+    if size > limit:
+        raise InputError(f"{where}: {what} more than {limit // 2**20} MiB",
+                         "split it into smaller documents, or raise the max_document_mb setting (TOOLKIT_MAX_DOCUMENT_MB)")
+
+
+def open_zip(data: bytes, where: str, fmt: DocumentFormat) -> zipfile.ZipFile:
+    """A zipped document (DOCX, ODT, EPUB...), checked: not encrypted, not damaged, not larger
+    unzipped than ``max_document_bytes`` (a zip bomb is refused from the zip's directory, before
+    anything is unzipped)."""
+    if data[:8] == _OLE:
+        raise InputError(f"{where}: the document is password-protected (encrypted), or an old binary Office file "
+                         "renamed", "remove the password (or save it as a current Office file) and try again")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise not_this_format(where, fmt, f"not a zip, or a truncated one: {exc}") from None
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise InputError(f"{where}: the document is encrypted (password-protected, or DRM)",
+                         "remove the password or DRM and try again")
+    check_document_size(sum(info.file_size for info in infos), where, "the document unzips to")
+    try:
+        bad = archive.testzip()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        bad = str(exc)
+    if bad is not None:
+        raise not_this_format(where, fmt, f"a damaged zip: {bad}")
+    return archive
 
 
 def output_name(relpath: str) -> str:

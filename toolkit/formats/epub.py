@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import regex
 
 from toolkit.errors import InputError
-from toolkit.formats import MAX_UNZIPPED_BYTES, FormatOptions, Part, not_this_format
+from toolkit.formats import FormatOptions, Part, not_this_format, open_zip
 from toolkit.formats.html import HtmlDocument
 from toolkit.languages import get_language
 
@@ -106,16 +106,7 @@ class Epub:
     binary = True
 
     def read(self, data: bytes, where: str, options: FormatOptions) -> EpubDocument:
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            infos = archive.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise not_this_format(where, self, f"not a zip: {exc}") from None
-        if any(i.flag_bits & 0x1 for i in infos):
-            raise InputError(f"{where}: an encrypted EPUB (DRM or a password)", "give an EPUB without DRM") from None
-        if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-            raise InputError(f"{where}: an EPUB larger than {MAX_UNZIPPED_BYTES // 2**20} MiB once unzipped",
-                             "give a smaller book, or split it") from None
+        archive = open_zip(data, where, self)
         try:
             return EpubDocument(archive, where)
         except UnicodeDecodeError:

@@ -17,16 +17,14 @@ import importlib.util
 import io
 import re
 import zipfile
-import zlib
 from typing import Callable, Protocol, Sequence
 
-from toolkit.errors import InputError, ToolkitError
-from toolkit.formats import MAX_UNZIPPED_BYTES, Part, not_this_format
+from toolkit.errors import ToolkitError
+from toolkit.formats import Part, not_this_format, open_zip
 
 _TAG = re.compile(r"<(/?)g(\d+)>|<x(\d+)/>")
 _ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 _ENTITY = re.compile("|".join(_ESCAPES))
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # what an encrypted Office file (or an old binary one) starts with
 
 
 class Dialect(Protocol):
@@ -216,30 +214,6 @@ def set_child(parent, tag: str, order: tuple[str, ...], namespace: str):
             return child
     parent.append(child)
     return child
-
-
-def open_zip(data: bytes, where: str, fmt) -> zipfile.ZipFile:
-    """A document's zip, checked: not encrypted, not damaged, not larger unzipped than ``MAX_UNZIPPED_BYTES``."""
-    if data[:8] == _OLE:
-        raise InputError(f"{where}: the document is password-protected (encrypted), or an old binary Office file "
-                         "renamed", "remove the password (or save it as a current Office file) and try again")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise not_this_format(where, fmt, f"not a zip, or a truncated one: {exc}") from None
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise InputError(f"{where}: the document is password-protected (encrypted)", "remove the password and try again")
-    if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
-        raise InputError(f"{where}: the document unzips to more than {MAX_UNZIPPED_BYTES // 2**20} MiB",
-                         "split it into smaller documents")
-    try:
-        bad = archive.testzip()
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        bad = str(exc)
-    if bad is not None:
-        raise not_this_format(where, fmt, f"a damaged zip: {bad}")
-    return archive
 
 
 def open_package(data: bytes, where: str, fmt, required: Sequence[str]) -> zipfile.ZipFile:

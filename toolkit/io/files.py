@@ -174,8 +174,10 @@ class OutputLock:
     def __init__(self, path: Path, output: Path):
         self.path, self.output = path, output
         self._fd: int | None = None
+        self._made: list[Path] = []  # the folders the lock's creation made, deepest first
 
     def acquire(self) -> None:
+        self._made = [p for p in (self.path.parent, *self.path.parent.parents) if not p.exists()]
         while True:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -207,10 +209,17 @@ class OutputLock:
         self._fd = fd
 
     def release(self) -> None:
+        """Unlock, and remove the folders the lock made that nothing was written into (a job that
+        stopped on bad input leaves no empty output folder behind)."""
         if self._fd is not None:
             self.path.unlink(missing_ok=True)
             os.close(self._fd)
             self._fd = None
+            for folder in self._made:
+                try:
+                    folder.rmdir()
+                except OSError:  # something was written there: it stays, and so do the folders above it
+                    break
 
 
 def _read_holder(fd: int) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Iterator, Union
 
 from toolkit.errors import InputError
-from toolkit.formats import (CONVERTED, SUFFIXES as FORMAT_SUFFIXES, FormatOptions, check_supported, decode, document_text,
-                             format_for, is_binary, parts_text, reading_name)
+from toolkit.formats import (CONVERTED, SUFFIXES as FORMAT_SUFFIXES, FormatOptions, check_document_size, check_supported, decode,
+                             document_text, format_for, is_binary, parts_text, reading_name)
 from toolkit.io.files import fingerprint
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -311,6 +311,7 @@ def _read_document(doc: Document, errors: str, as_text: bool = False) -> tuple[s
     parsed), and for a binary document (DOCX, parsed too) its bytes; a file that is not text and
     has no extension of a text format is refused as such. ``as_text``, and for a PDF always: its
     plain text (``toolkit.formats.reading``)."""
+    check_document_size(doc.file.stat().st_size, doc.name)
     data = doc.file.read_bytes()
     if as_text or doc.file.suffix.lower() in CONVERTED:
         from toolkit.formats.reading import plain_text
