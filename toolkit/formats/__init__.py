@@ -22,7 +22,9 @@ from typing import Protocol, Sequence
 
 from toolkit.errors import InputError
 
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # an inline tag of a part (left out of a document's plain text)
+# An inline tag of a part, a WebVTT timestamp (<00:01.000>) or a subtitle's ASS override ({\an8}):
+# left out of a document's plain text.
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}\n]*\}")
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,11 @@ def is_binary(fmt: DocumentFormat | None) -> bool:
     return bool(getattr(fmt, "binary", False))
 
 
-def parts_text(parsed: Parsed) -> str:
-    """A document's text, its parts one paragraph each, inline tags left out (what a binary
-    document's record carries as its text: for emptiness checks and summaries)."""
-    return "\n\n".join(unescape(_TAG.sub("", p.text)) for p in parsed.parts)
+def parts_text(parsed: Parsed, separator: str = "\n\n") -> str:
+    """A document's text, its parts joined by ``separator`` (one paragraph each by default), inline
+    tags and subtitles' overrides left out, entities read (what a binary document's record carries
+    as its text: for emptiness checks, language detection and summaries)."""
+    return separator.join(unescape(_MARKUP.sub("", p.text)) for p in parsed.parts)
 
 
 # extension -> the module whose ``FORMAT`` reads it

@@ -7,15 +7,11 @@ left out), an EPUB its chapters in reading order."""
 
 from __future__ import annotations
 
-import html
 from pathlib import PurePath
 
-import regex
-
-from toolkit.formats import CONVERTED, FormatOptions, Parsed, document_text, format_for, is_binary
+from toolkit.formats import CONVERTED, FormatOptions, document_text, format_for, is_binary, parts_text
 
 _HTML = (".html", ".htm", ".xhtml")
-_MARKUP = regex.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")  # tags, and subtitles' ASS overrides ({\an8})
 
 
 def plain_text(name: str, data: bytes, errors: str = "strict") -> str:
@@ -32,7 +28,7 @@ def plain_text(name: str, data: bytes, errors: str = "strict") -> str:
         return EPUB.read(data, name, FormatOptions()).text()
     fmt = format_for(name)
     if is_binary(fmt):  # XLIFF (in its own encoding), DOCX, PPTX: their parts
-        return _parts(fmt.read(data, name, FormatOptions(overwrite=True)))
+        return parts_text(fmt.read(data, name, FormatOptions(overwrite=True)), "\n")
     text = document_text(data, name, fmt, errors)
     if fmt is None:
         if suffix in (".md", ".markdown"):
@@ -45,8 +41,4 @@ def plain_text(name: str, data: bytes, errors: str = "strict") -> str:
 
         fmt.read(text, name, FormatOptions())  # a binary file is refused as such
         return html_to_text(text)
-    return _parts(fmt.read(text, name, FormatOptions(overwrite=True)))
-
-
-def _parts(parsed: Parsed) -> str:
-    return "\n".join(html.unescape(_MARKUP.sub("", p.text)) for p in parsed.parts)
+    return parts_text(fmt.read(text, name, FormatOptions(overwrite=True)), "\n")
