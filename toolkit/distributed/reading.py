@@ -22,7 +22,7 @@ from typing import Iterator
 
 from toolkit.errors import ToolkitError
 from toolkit.io.inputs import InputSet, Record, Reject, path_kind, read_documents, read_items
-from toolkit.io.jobs import _size, pooled
+from toolkit.io.jobs import item_chars, pooled
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 STATE, ITEM = "_state", "_item"
@@ -106,7 +106,7 @@ def read_file(inputs: InputSet, index: int, done: int, pool_chars: int, native: 
                 break
             done -= len(chunk)
             yield _block("done", chunk)
-        for pool in pooled(items, _size, pool_chars):
+        for pool in pooled(items, item_chars, pool_chars):
             yield _block("do", pool)
     except ToolkitError as exc:
         yield _block("error", [exc])

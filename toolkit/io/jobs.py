@@ -69,7 +69,8 @@ class _Copy:
     unit: str
 
 
-def _size(item: Item | _Copy) -> int:
+def item_chars(item: Item | _Copy) -> int:
+    """What an item adds to its pool's characters: a record its text's (and one), anything else one."""
     return len(item.text) + 1 if isinstance(item, Record) else 1
 
 
@@ -159,7 +160,7 @@ def run_job(items: Iterable[Item], process: Callable[[list[Record]], list], sink
         if finished or rejects:
             flush(finished, rejects)
 
-    for pool in pooled(pending(), _size, pool_chars):
+    for pool in pooled(pending(), item_chars, pool_chars):
         records = [i for i in pool if isinstance(i, Record)]
         try:
             results = process(records) if records else []
