@@ -134,10 +134,10 @@ def test_each_pool_is_its_own_block(local_ray, tmp_path):
     writes (and checkpoints) pool by pool; Ray Data merges a read task's output blocks unless told not to."""
     from toolkit.distributed.reading import records_dataset
     from toolkit.io.inputs import InputOptions, classify, read_items
-    from toolkit.io.jobs import _size, pooled
+    from toolkit.io.jobs import item_chars, pooled
 
     inputs = classify([str(_jsonl(tmp_path / "news.jsonl", _corpus(40)))], InputOptions())
-    pools = len(list(pooled(read_items(inputs), _size, 400)))
+    pools = len(list(pooled(read_items(inputs), item_chars, 400)))
     assert pools > 5
     assert records_dataset(inputs, 400, {}).materialize().num_blocks() == pools
 
