@@ -222,3 +222,82 @@ def identity_round_trip(versions: dict[str, bytes], maker: str, name: str, read_
     out, document = translate_bytes(name, source, IdentityTranslator(max_input_tokens=200))
     assert read_texts(out) == read_texts(source)
     return source, out, document
+
+
+# What real documents hold and python-docx cannot make, as Word writes it: one paragraph's XML each.
+_NS = (f'xmlns:w="{W_URI}" xmlns:r="{R_URI}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+       'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"')
+_CHANGE = 'w:author="Editor" w:date="2026-01-01T00:00:00Z"'
+MESSY_PARAGRAPHS = {
+    "tracked": f'<w:ins w:id="11" {_CHANGE}><w:r><w:t xml:space="preserve">Voters </w:t></w:r></w:ins><w:del w:id="12" {_CHANGE}>'
+               '<w:r><w:delText xml:space="preserve">Few people </w:delText></w:r></w:del><w:r><w:t xml:space="preserve">'
+               f'queued before dawn </w:t></w:r><w:moveFrom w:id="13" {_CHANGE}><w:r><w:t>in the rain</w:t></w:r></w:moveFrom>'
+               f'<w:r><w:t xml:space="preserve">at every school</w:t></w:r><w:moveTo w:id="14" {_CHANGE}><w:r>'
+               '<w:t xml:space="preserve"> in the rain</w:t></w:r></w:moveTo><w:r><w:t>.</w:t></w:r>',
+    "field": '<w:r><w:t xml:space="preserve">The table on page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+             '<w:r><w:instrText xml:space="preserve"> PAGEREF </w:instrText></w:r><w:r><w:instrText xml:space="preserve">'
+             '_Ref123 \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>7</w:t></w:r>'
+             '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> lists the seats won by </w:t></w:r>'
+             '<w:fldSimple w:instr=" AUTHOR \\* MERGEFORMAT "><w:r><w:t>Ana Hoxha</w:t></w:r></w:fldSimple>'
+             '<w:r><w:t>.</w:t></w:r>',
+    "bookmark": '<w:r><w:t xml:space="preserve">The </w:t></w:r><w:bookmarkStart w:id="20" w:name="_Ref123"/><w:r><w:rPr>'
+                '<w:b/></w:rPr><w:t>electoral</w:t></w:r><w:r><w:t xml:space="preserve"> commission</w:t></w:r>'
+                '<w:bookmarkEnd w:id="20"/><w:r><w:t xml:space="preserve"> published the final count.</w:t></w:r>',
+    "smarttag": '<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="City"><w:r><w:t>Tirana</w:t></w:r>'
+                '</w:smartTag><w:r><w:t xml:space="preserve"> reported the highest </w:t></w:r><w:r><w:t>turn</w:t></w:r>'
+                '<w:proofErr w:type="spellStart"/><w:r><w:rPr><w:lang w:val="en-GB"/></w:rPr><w:t>out</w:t></w:r>'
+                '<w:proofErr w:type="spellEnd"/><w:r><w:t xml:space="preserve"> of the </w:t></w:r><w:sdt><w:sdtPr><w:alias w:val="Year"/>'
+                '<w:id w:val="31"/></w:sdtPr><w:sdtContent><w:r><w:t>year</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t>.</w:t></w:r>',
+    "math": '<w:r><w:t xml:space="preserve">The share grew by </w:t></w:r><m:oMath><m:r><m:t>x</m:t></m:r><m:r><m:t>+1</m:t></m:r>'
+            '</m:oMath><w:r><w:t xml:space="preserve"> points </w:t></w:r><w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r>'
+            '<w:r><w:t xml:space="preserve"> a record</w:t><w:tab/><w:t>for the party</w:t><w:br/><w:t>in the north.</w:t></w:r>',
+    "links": '<w:r><w:t xml:space="preserve">See </w:t></w:r><w:hyperlink r:id="rIdMessyLink" w:history="1"><w:r><w:rPr>'
+             '<w:u w:val="single"/></w:rPr><w:t>the commission site</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> and </w:t>'
+             '</w:r><w:hyperlink w:anchor="_Ref123"><w:r><w:rPr><w:u w:val="single"/></w:rPr><w:t>the table above</w:t></w:r></w:hyperlink>'
+             '<w:r><w:t>.</w:t></w:r>',
+    "alternate": '<w:r><w:t xml:space="preserve">A box with the quote: </w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps">'
+                 '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="0" locked="0" '
+                 'layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>0'
+                 '</wp:posOffset></wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+                 '<wp:extent cx="2000000" cy="600000"/><wp:wrapSquare wrapText="bothSides"/><wp:docPr id="41" name="Text Box 41"/>'
+                 '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+                 '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="2000000" cy="600000"/></a:xfrm><a:prstGeom prst="rect"/></wps:spPr>'
+                 '<wps:txbx><w:txbxContent><w:p><w:r><w:t>We counted every ballot twice.</w:t></w:r></w:p></w:txbxContent></wps:txbx>'
+                 '<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>'
+                 '<v:shape id="Text Box 41" style="width:157pt;height:47pt" type="#_x0000_t202"><v:textbox><w:txbxContent><w:p><w:r>'
+                 '<w:t>We counted every ballot twice.</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>'
+                 '</mc:AlternateContent></w:r><w:r><w:t xml:space="preserve"> said the chair.</w:t></w:r>',
+}
+MESSY_LINK = "https://example.org/commission"
+# A block content control around a whole paragraph, and a paragraph wholly deleted (tracked).
+_BLOCKS = (f'<w:sdt {_NS}><w:sdtPr><w:alias w:val="Summary"/><w:id w:val="51"/></w:sdtPr><w:sdtContent><w:p><w:r>'
+           '<w:t>The summary sits in a content control.</w:t></w:r></w:p></w:sdtContent></w:sdt>',
+           f'<w:p {_NS}><w:pPr><w:rPr><w:del w:id="52" {_CHANGE}/></w:rPr></w:pPr><w:del w:id="53" {_CHANGE}><w:r>'
+           '<w:delText>This sentence was struck out.</w:delText></w:r></w:del></w:p>')
+
+
+def make_messy_docx() -> bytes:
+    """A document with what real ones hold (``MESSY_PARAGRAPHS``, block content controls, a tracked
+    deletion of a whole paragraph, a table that a Persian translation must turn right to left)."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Counting in the capital", level=1)
+    body = document.element.body
+    for name, runs in MESSY_PARAGRAPHS.items():
+        p = document.add_paragraph()
+        if name == "links":
+            runs = runs.replace("rIdMessyLink", p.part.relate_to(
+                MESSY_LINK, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink", is_external=True))
+        for run in etree.fromstring(f"<w:p {_NS}>{runs}</w:p>"):
+            p._p.append(run)
+    for block in _BLOCKS:
+        body.insert(len(body) - 1, etree.fromstring(block))
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Party", "Seats won"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -56,11 +56,11 @@ def make_pptx() -> bytes:
 
 
 def paragraph_texts(data: bytes) -> dict[str, list[str]]:
-    """Each slide's and notes page's paragraphs (those with text), as their runs' text reads."""
+    """Each slide's, notes page's and chart's paragraphs (those with text), as their runs' text reads."""
     out = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
-            if re.match(r"^ppt/(slides/slide|notesSlides/notesSlide)\d+\.xml$", name):
+            if re.match(r"^ppt/(slides/slide|notesSlides/notesSlide|charts/chart)\d+\.xml$", name):
                 root = etree.fromstring(archive.read(name))
                 texts = ["".join(t.text or "" for t in p.iter(A + "t")) for p in root.iter(A + "p")]
                 out[name] = [t for t in texts if t.strip()]
@@ -70,3 +70,43 @@ def paragraph_texts(data: bytes) -> dict[str, list[str]]:
 def xml(data: bytes, name: str):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return etree.fromstring(archive.read(name))
+
+
+def make_messy_pptx() -> bytes:
+    """A presentation with what real ones hold: groups inside groups inside a group, a table, a body
+    placeholder whose look comes from its layout, a chart (its title, series and categories), a
+    slide number field in the notes."""
+    from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])  # title and content: both placeholders from the layout
+    slide.shapes.title.text = "Counting in the capital"
+    body = slide.placeholders[1].text_frame
+    body.text = "Voters queued before dawn."
+    body.add_paragraph().text = "Every school stayed open late."
+    body.paragraphs[1].level = 1
+    outer = slide.shapes.add_group_shape()
+    outer.shapes.add_textbox(Inches(1), Inches(5), Inches(3), Inches(0.5)).text_frame.text = "The outer group"
+    middle = outer.shapes.add_group_shape()
+    middle.shapes.add_textbox(Inches(1), Inches(5.5), Inches(3), Inches(0.5)).text_frame.text = "The middle group"
+    inner = middle.shapes.add_group_shape()
+    inner.shapes.add_textbox(Inches(1), Inches(6), Inches(3), Inches(0.5)).text_frame.text = "The innermost group"
+    slide.notes_slide.notes_text_frame.text = "Mention the queues at the schools."
+
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "Seats by party"
+    table = slide.shapes.add_table(2, 2, Inches(0.5), Inches(1.5), Inches(4), Inches(1)).table
+    for (row, col), text in {(0, 0): "Party", (0, 1): "Seats won", (1, 0): "The greens", (1, 1): "Twelve"}.items():
+        table.cell(row, col).text = text
+    data = CategoryChartData()
+    data.categories = ["North", "South"]
+    data.add_series("Seats won", (12, 7))
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(5), Inches(1.5), Inches(4), Inches(3), data).chart
+    chart.has_title = True
+    chart.chart_title.text_frame.text = "Seats won in each region"
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()

@@ -13,14 +13,17 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from tests.formats.docx_files import (FIELD_LINK, LINK, W, assert_libreoffice_converts, identity_round_trip, make_docx,
-                                     notes_docx, paragraph_texts, translate_bytes, with_office_version, xml)
+from tests.formats.docx_files import (FIELD_LINK, LINK, MESSY_LINK, W, assert_libreoffice_converts, identity_round_trip,
+                                     make_docx, make_messy_docx, notes_docx, paragraph_texts, translate_bytes,
+                                     with_office_version, xml)
 from tests.formats.test_subtitles import Upper
 from tests.identity import IdentityTranslator
 from toolkit.cli import app
 
 runner = CliRunner()
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 
 class Shout(IdentityTranslator):
@@ -37,6 +40,11 @@ def run(*args):
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory) -> dict[str, bytes]:
     return with_office_version(tmp_path_factory, "news.docx", make_docx(), "python-docx")
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory) -> dict[str, bytes]:
+    return with_office_version(tmp_path_factory, "messy.docx", make_messy_docx(), "python-docx")
 
 
 def _translate(data: bytes, translator):
@@ -184,8 +192,9 @@ def test_in_a_folder_a_bad_docx_goes_to_the_rejects_and_the_others_are_written(m
 
 
 @pytest.mark.slow
-def test_libreoffice_opens_every_translation_and_converts_it_to_pdf(documents, tmp_path):
+def test_libreoffice_opens_every_translation_and_converts_it_to_pdf(documents, messy, tmp_path):
     assert_libreoffice_converts(documents, "news.docx", Upper, tmp_path)
+    assert_libreoffice_converts(messy, "messy.docx", Upper, tmp_path)
 
 
 _WORDS = st.sampled_from(["the", "vote", "ëndërr", "çdo", "رأی", "می\u200cدهد", "a < b", "R&D", "<i>", "tab\there", "50%",
@@ -217,3 +226,105 @@ def test_round_trip_property(paragraphs):
     document.save(buffer)
     out, _ = _translate(buffer.getvalue(), IdentityTranslator(max_input_tokens=400))
     assert _formatted_chars(out) == _formatted_chars(buffer.getvalue())
+
+
+def _tags(data: bytes) -> list[str]:
+    """Every element of the body but a run's own (runs, their properties and text are rewritten), in order."""
+    rewritten = {W + n for n in ("r", "rPr", "t", "lang", "rtl", "tab", "br", "proofErr")}
+    return [e.tag for e in xml(data).iter() if isinstance(e.tag, str) and e.tag not in rewritten]
+
+
+def _visible(p) -> str:
+    """A paragraph's text as it reads with tracked changes accepted (deleted and moved-away text left out)."""
+    return "".join(t.text or "" for t in p.iter(W + "t") if not any(a.tag in (W + "del", W + "moveFrom") for a in t.iterancestors()))
+
+
+def _body_paragraph(data: bytes, start: str):
+    return next(p for p in xml(data).iter(W + "p") if _visible(p).startswith(start))
+
+
+@pytest.mark.parametrize("maker", ["python-docx", "libreoffice"])
+def test_a_messy_documents_identity_translation_keeps_its_text_and_every_element(messy, maker):
+    source, out, document = identity_round_trip(messy, maker, "messy.docx", paragraph_texts)
+    assert _tags(out) == _tags(source)
+    texts = [s.source for s in document.segments]
+    assert sum("We counted every ballot twice." in t for t in texts) == 1  # a text box and its fallback: one part
+
+
+def test_tracked_changes_keep_deleted_and_moved_away_text_as_it_was(messy):
+    out, document = _translate(messy["python-docx"], Shout(max_input_tokens=400))
+    p = _body_paragraph(out, "VOTERS")
+    assert _visible(p) == "VOTERS QUEUED BEFORE DAWN AT EVERY SCHOOL IN THE RAIN."
+    assert [t.text for t in p.iter(W + "delText")] == ["Few people "]
+    assert ["".join(t.text for t in m.iter(W + "t")) for m in p.iter(W + "moveFrom")] == ["in the rain"]
+    assert "".join(t.text for t in p.find(W + "ins").iter(W + "t")) == "VOTERS "
+    struck = [p for p in xml(out).iter(W + "p") if p.find(f"{W}del/{W}r/{W}delText") is not None and not _visible(p)]
+    assert [t.text for p in struck for t in p.iter(W + "delText")] == ["This sentence was struck out."]
+    assert not any("Few people" in s.source or "struck out" in s.source for s in document.segments)
+
+
+def test_fields_keep_their_instruction_and_result_and_bookmarks_their_words(messy):
+    out, _ = _translate(messy["python-docx"], Shout(max_input_tokens=400))
+    p = _body_paragraph(out, "THE TABLE")
+    assert [i.text for i in p.iter(W + "instrText")] == [" PAGEREF ", "_Ref123 \\h "]
+    assert _visible(p) == "THE TABLE ON PAGE 7 LISTS THE SEATS WON BY Ana Hoxha."
+    assert p.find(W + "fldSimple").get(W + "instr") == " AUTHOR \\* MERGEFORMAT "
+    p = _body_paragraph(out, "THE ELECTORAL")
+    children = list(p)
+    start = children.index(p.find(W + "bookmarkStart"))
+    end = children.index(p.find(W + "bookmarkEnd"))
+    assert "".join(t.text for c in children[start:end] for t in c.iter(W + "t")) == "ELECTORAL COMMISSION"
+
+
+def test_smart_tags_content_controls_and_links_keep_their_words(messy):
+    out, _ = _translate(messy["python-docx"], Shout(max_input_tokens=400))
+    p = _body_paragraph(out, "TIRANA")
+    assert _visible(p) == "TIRANA REPORTED THE HIGHEST TURNOUT OF THE YEAR."
+    assert "".join(t.text for t in p.find(W + "smartTag").iter(W + "t")) == "TIRANA"
+    assert p.find(f"{W}sdt/{W}sdtPr/{W}alias").get(W + "val") == "Year"
+    assert "".join(t.text for t in p.find(f"{W}sdt/{W}sdtContent").iter(W + "t")) == "YEAR"
+    assert _visible(_body_paragraph(out, "THE SUMMARY")) == "THE SUMMARY SITS IN A CONTENT CONTROL."
+    p = _body_paragraph(out, "SEE")
+    [by_id, by_anchor] = p.iter(W + "hyperlink")
+    assert "".join(t.text for t in by_id.iter(W + "t")) == "THE COMMISSION SITE"
+    assert "".join(t.text for t in by_anchor.iter(W + "t")) == "THE TABLE ABOVE" and by_anchor.get(W + "anchor") == "_Ref123"
+    with zipfile.ZipFile(io.BytesIO(out)) as archive:
+        assert MESSY_LINK in archive.read("word/_rels/document.xml.rels").decode()
+
+
+def test_an_equation_and_a_symbol_stay_between_the_words_around_them(messy):
+    out, _ = _translate(messy["python-docx"], Shout(max_input_tokens=400))
+    p = _body_paragraph(out, "THE SHARE")
+    [equation] = p.iter(M + "oMath")
+    assert "".join(t.text for t in equation.iter(M + "t")) == "x+1"
+    before = "".join(t.text for c in p if c is not equation for t in c.iter(W + "t") if c.getnext() is not None
+                     and list(p).index(c) < list(p).index(equation))
+    assert before == "THE SHARE GREW BY "
+    assert len(list(p.iter(W + "sym"))) == 1 and _visible(p).endswith("A RECORDFOR THE PARTYIN THE NORTH.")
+    assert p.find(f".//{W}tab") is not None and p.find(f".//{W}br") is not None
+
+
+def test_persian_tables_read_right_to_left(messy):
+    out, _ = _translate(messy["python-docx"], IdentityTranslator(target="fa", max_input_tokens=400))
+    tables = list(xml(out).iter(W + "tbl"))
+    assert tables and all(t.find(f"{W}tblPr/{W}bidiVisual") is not None for t in tables)
+    out, _ = _translate(messy["python-docx"], IdentityTranslator(target="sq", max_input_tokens=400))
+    assert not list(xml(out).iter(W + "bidiVisual"))
+
+
+@pytest.mark.parametrize("maker", ["python-docx", "libreoffice"])
+def test_a_tiny_model_translates_every_paragraph_of_a_messy_document_once(messy, marian_model, tmp_path, maker):
+    if maker not in messy:
+        pytest.skip("LibreOffice is not installed")
+    (tmp_path / "messy.docx").write_bytes(messy[maker])
+    result = run("translate", tmp_path / "messy.docx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    out = (tmp_path / "out" / "messy.sq.docx").read_bytes()
+    source = [_visible(p) for p in xml(messy[maker]).iter(W + "p") if _visible(p).strip()]
+    translated = [_visible(p) for p in xml(out).iter(W + "p") if _visible(p).strip()]
+    assert len(translated) == len(source)
+    left = [t for t in source if t in translated and len(t) > 8]
+    assert not left, f"left untranslated: {left}"
+    for box in xml(out).iter(MC + "AlternateContent"):  # a text box and its fallback for older Word: one translation
+        choice, fallback = ([_visible(p) for p in branch.iter(W + "p")] for branch in box)
+        assert choice == fallback

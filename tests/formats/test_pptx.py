@@ -10,17 +10,23 @@ import zipfile
 import pytest
 
 from tests.formats.docx_files import assert_libreoffice_converts, identity_round_trip, translate_bytes, with_office_version
-from tests.formats.pptx_files import A, LINK, make_pptx, paragraph_texts, xml
+from tests.formats.pptx_files import A, LINK, make_messy_pptx, make_pptx, paragraph_texts, xml
 from tests.formats.test_docx import Shout, run
 from tests.identity import IdentityTranslator
 
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 SLIDE = "ppt/slides/slide2.xml"
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
 
 @pytest.fixture(scope="module")
 def presentations(tmp_path_factory) -> dict[str, bytes]:
     return with_office_version(tmp_path_factory, "deck.pptx", make_pptx(), "python-pptx")
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory) -> dict[str, bytes]:
+    return with_office_version(tmp_path_factory, "messy.pptx", make_messy_pptx(), "python-pptx")
 
 
 def _translate(data: bytes, translator):
@@ -79,5 +85,51 @@ def test_a_tiny_model_translates_every_paragraph_once(presentations, marian_mode
 
 
 @pytest.mark.slow
-def test_libreoffice_impress_opens_every_translation_and_converts_it_to_pdf(presentations, tmp_path):
+def test_libreoffice_impress_opens_every_translation_and_converts_it_to_pdf(presentations, messy, tmp_path):
     assert_libreoffice_converts(presentations, "deck.pptx", Shout, tmp_path)
+    assert_libreoffice_converts(messy, "messy.pptx", Shout, tmp_path)
+
+
+@pytest.mark.parametrize("maker", ["python-pptx", "libreoffice"])
+def test_a_messy_presentations_identity_translation_keeps_its_text_and_structure(messy, maker):
+    source, out, document = identity_round_trip(messy, maker, "messy.pptx", paragraph_texts)
+    for name in paragraph_texts(source):
+        assert _structure(out, name) == _structure(source, name)
+    with zipfile.ZipFile(io.BytesIO(source)) as a, zipfile.ZipFile(io.BytesIO(out)) as b:
+        for name in a.namelist():
+            if name.startswith(("ppt/slideLayouts/", "ppt/slideMasters/", "ppt/embeddings/")):
+                assert a.read(name) == b.read(name), name
+
+
+def test_nested_groups_inherited_placeholders_notes_tables_and_a_charts_title_are_translated(messy):
+    out, document = _translate(messy["python-pptx"], Shout(max_input_tokens=400))
+    texts = paragraph_texts(out)
+    assert texts["ppt/slides/slide1.xml"] == ["COUNTING IN THE CAPITAL", "VOTERS QUEUED BEFORE DAWN.",
+                                              "EVERY SCHOOL STAYED OPEN LATE.", "THE OUTER GROUP", "THE MIDDLE GROUP",
+                                              "THE INNERMOST GROUP"]
+    assert texts["ppt/notesSlides/notesSlide1.xml"] == ["MENTION THE QUEUES AT THE SCHOOLS."]
+    assert texts["ppt/slides/slide2.xml"] == ["SEATS BY PARTY", "PARTY", "SEATS WON", "THE GREENS", "TWELVE"]
+    assert texts["ppt/charts/chart1.xml"] == ["SEATS WON IN EACH REGION"]
+    assert "chart 1 paragraph 1" in {s.part for s in document.segments}
+    chart = xml(out, "ppt/charts/chart1.xml")  # series and categories: the embedded workbook's cells, as they were
+    assert [v.text for v in chart.iter("{http://schemas.openxmlformats.org/drawingml/2006/chart}v")][:3] == [
+        "Seats won", "North", "South"]
+    out, _ = _translate(messy["python-pptx"], IdentityTranslator(target="fa", max_input_tokens=400))
+    [title] = [p for p in xml(out, "ppt/charts/chart1.xml").iter(A + "p") if p.find(A + "r") is not None]
+    assert title.find(A + "pPr").get("rtl") == "1" and title.find(f"{A}r/{A}rPr").get("lang") == "fa"
+    body = [sp for sp in xml(out, "ppt/slides/slide1.xml").iter(P + "sp") if sp.find(f"{P}nvSpPr/{P}nvPr/{P}ph") is not None]
+    assert all(sp.find(f"{P}spPr") is not None and not len(sp.find(f"{P}spPr")) for sp in body)  # the layout's look
+
+
+@pytest.mark.parametrize("maker", ["python-pptx", "libreoffice"])
+def test_a_tiny_model_translates_every_paragraph_of_a_messy_presentation_once(messy, marian_model, tmp_path, maker):
+    if maker not in messy:
+        pytest.skip("LibreOffice is not installed")
+    (tmp_path / "messy.pptx").write_bytes(messy[maker])
+    result = run("translate", tmp_path / "messy.pptx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    out = (tmp_path / "out" / "messy.sq.pptx").read_bytes()
+    source, translated = paragraph_texts(messy[maker]), paragraph_texts(out)
+    assert {k: len(v) for k, v in translated.items()} == {k: len(v) for k, v in source.items()}
+    left = [t for k in source for t in source[k] if t in translated[k] and len(t) > 8]
+    assert not left, f"left untranslated: {left}"

@@ -26,6 +26,12 @@ _TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnote
 _TEXT_CONTENT = {W + n for n in ("rPr", "t", "tab", "br", "cr", "noBreakHyphen", "softHyphen", "lastRenderedPageBreak")}
 _CHARACTERS = {W + "t": None, W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "\u2011",
                W + "softHyphen": "\u00ad"}
+# Marks of where something starts or ends (a bookmark, a comment's range, a move): inside a
+# paragraph's words, each stays between the words of the translation the model put it between.
+_MARKS = tuple(W + n for n in ("bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart",
+                               "permEnd", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"))
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+_EQUATIONS = (M + "oMathPara", M + "oMath")
 # Formatting that does not make runs differ (spell-check's split runs differ in these).
 _IGNORED_FORMATTING = {W + n for n in ("lang", "noProof", "rtl")}
 # Schema order of the children of a run's and a paragraph's properties (Word refuses others).
@@ -38,6 +44,11 @@ _PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "
               "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
               "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
               "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+
+
+_TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+                "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+                "tblDescription", "tblPrChange")
 
 
 def set_language(rpr, target: str, rtl: bool) -> None:
@@ -57,7 +68,12 @@ class WordParagraphs:
     def items(self, p) -> list[tuple[object, bool]]:
         found: list[tuple[object, bool]] = []
         fields: list[list] = []  # the complex fields open here: [instruction, whether in its shown result]
-        for run in (r for r in p.iter(W + "r") if _nearest_paragraph(r) is p):  # not a text box's runs inside it
+        for run in p.iter(W + "r", *_MARKS, *_EQUATIONS):
+            if _nearest_paragraph(run) is not p or ancestor(run, p, _EQUATIONS) is not None:
+                continue  # a text box's runs inside it, an equation's own
+            if run.tag != W + "r":  # a mark between runs, an equation: where it is among the words
+                found.append((run, False))
+                continue
             chars = [c.get(W + "fldCharType") for c in run.iter(W + "fldChar")]
             for instruction in run.iter(W + "instrText"):
                 if fields:
@@ -78,7 +94,10 @@ class WordParagraphs:
                     fields[-1][1] = True
                 elif char == "end" and fields:
                     fields.pop()
-        return found
+        texts = [i for i, (_, is_text) in enumerate(found) if is_text]
+        # Marks before the first words or after the last stay where they are, around the translation.
+        return [(element, is_text) for i, (element, is_text) in enumerate(found)
+                if is_text or element.tag not in _MARKS or (texts and texts[0] < i < texts[-1])]
 
     def _is_text(self, run) -> bool:
         return all(c.tag in _TEXT_CONTENT and not (c.tag == W + "br" and c.get(W + "type") not in (None, "textWrapping"))
@@ -162,11 +181,18 @@ def _label(name: str, p, n: int) -> str:
 
 
 def _restyle(trees: dict, target: str) -> None:
-    """The document's default language and every style that names one: the target."""
+    """The document's default language and every style that names one: the target; for a
+    right-to-left target, every table's columns laid out right to left (``w:bidiVisual``)."""
+    from toolkit.languages import get_language
+
     styles = trees.get("word/styles.xml")
     for rpr in styles.iter(W + "rPr") if styles is not None else ():
         if rpr.getparent().tag == W + "rPrDefault" or rpr.find(W + "lang") is not None:
             set_language(rpr, target, False)
+    if get_language(target).direction == "rtl":
+        for name, tree in trees.items():
+            for table in tree.iter(W + "tbl") if _TEXT_PARTS.match(name) else ():
+                set_child(set_child(table, "tblPr", ("tblPr", "tblGrid", "tr"), W), "bidiVisual", _TBLPR_ORDER, W)
 
 
 class Docx(OfficeFormat):

@@ -13,6 +13,7 @@ untranslated items, which stay where they are. Each format says what its runs ar
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import io
 import re
@@ -26,6 +27,13 @@ from toolkit.formats import MAX_UNZIPPED_BYTES, Part, not_this_format
 _TAG = re.compile(r"<(/?)g(\d+)>|<x(\d+)/>")
 _ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 _ENTITY = re.compile("|".join(_ESCAPES))
+# Markup compatibility: a part may hold the same content twice, a ``Choice`` for current Office and a
+# ``Fallback`` for older readers (a text box as a DrawingML shape and as a VML one).
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# A chart of a document or presentation: its title's and axes' titles are DrawingML paragraphs (its
+# series' and categories' names are its embedded workbook's cells, left as they are).
+_CHART = re.compile(r"^(?:word|ppt)/charts/chart(\d+)\.xml$")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # what an encrypted Office file (or an old binary one) starts with
 
 
@@ -51,6 +59,62 @@ class Dialect(Protocol):
         """The paragraph after its text is in: direction, language, spell-check marks dropped."""
 
 
+# Run properties that do not make runs look different: language and spell-check state.
+_DRAWING_IGNORED = ("lang", "altLang", "dirty", "err", "noProof", "smtClean", "smtId")
+
+
+class DrawingParagraphs:
+    """How DrawingML paragraphs (slides, charts) hold their text (``toolkit.formats.ooxml.Dialect``)."""
+
+    containers: set[str] = set()
+
+    def items(self, p) -> list[tuple[object, bool]]:
+        return [(child, child.tag == A + "r") for child in p if child.tag in (A + "r", A + "br", A + "fld")]
+
+    def text(self, run) -> str:
+        return "".join(t.text or "" for t in run.iter(A + "t"))
+
+    def formatting(self, run) -> bytes:
+        from lxml import etree
+
+        rpr = run.find(A + "rPr")
+        if rpr is None:
+            return b""
+        kept = copy.deepcopy(rpr)
+        for name in _DRAWING_IGNORED:
+            kept.attrib.pop(name, None)
+        return etree.tostring(kept, method="c14n") if len(kept) or kept.attrib else b""  # empty: none
+
+    def containers_of(self, run, p) -> list:
+        return []
+
+    def new_run(self, template, containers: list, text: str, target: str, rtl: bool):
+        from lxml import etree
+
+        run = etree.Element(A + "r", dict(template.attrib))
+        rpr = template.find(A + "rPr")
+        rpr = copy.deepcopy(rpr) if rpr is not None else etree.Element(A + "rPr")
+        for name in ("err", "dirty", "smtClean"):
+            rpr.attrib.pop(name, None)
+        rpr.set("lang", target)
+        run.append(rpr)
+        etree.SubElement(run, A + "t").text = text
+        return run
+
+    def finish(self, p, target: str, rtl: bool) -> None:
+        end = p.find(A + "endParaRPr")
+        if end is not None and end.get("lang"):
+            end.set("lang", target)
+        if rtl:
+            properties = p.find(A + "pPr")
+            if properties is None:
+                from lxml import etree
+
+                properties = etree.Element(A + "pPr")
+                p.insert(0, properties)
+            properties.set("rtl", "1")
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -61,6 +125,7 @@ class Paragraph:
 
     def __init__(self, p, dialect: Dialect):
         self.p, self.dialect, self.label = p, dialect, ""
+        self.copies: list[Paragraph] = []  # the same paragraph in a fallback: written with the same translation
         self.text_runs: list = []
         self.fixed: list[list] = []  # untranslated items between text, each a list of consecutive elements
         self.groups: list[tuple[list, object]] = []  # (containers, run): the template of each group
@@ -103,6 +168,8 @@ class Paragraph:
         for anchor in anchors:
             anchor.getparent().remove(anchor)
         self.dialect.finish(self.p, target, rtl)
+        for twin in self.copies:
+            twin.write(translation, target, rtl)
 
     def _anchors(self) -> list:
         """Markers where the translation's text goes: before the first text run (0), after each
@@ -286,16 +353,21 @@ def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[s
                  dialect: Dialect, paragraph_tag: str, label: Callable[[str, object, int], str],
                  also: Sequence[str] = (), restyle: Callable[[dict, str], None] | None = None) -> Package:
     """A document of ``fmt`` (a zip with the part ``main``): the paragraphs of the parts
-    ``text_parts(names)`` read with ``dialect``, each named by ``label(part, paragraph, n)``; the
-    parts ``also`` parsed too, for ``restyle``."""
+    ``text_parts(names)`` read with ``dialect``, each named by ``label(part, paragraph, n)``, then
+    its charts' titles (``chart 1 paragraph 1``); the parts ``also`` parsed too, for ``restyle``."""
     archive = open_package(data, where, fmt, [main])
     names = archive.namelist()
     parts = text_parts(names)
-    trees = parse_parts(archive, parts + [n for n in also if n in names], where, fmt)
+    charts = sorted((n for n in names if _CHART.match(n)), key=lambda n: int(_CHART.match(n).group(1)))
+    trees = parse_parts(archive, parts + charts + [n for n in also if n in names], where, fmt)
     paragraphs = []
     for name in parts:
         for n, paragraph in enumerate(paragraphs_of(trees[name], paragraph_tag, dialect), 1):
             paragraph.label = label(name, paragraph.p, n)
+            paragraphs.append(paragraph)
+    for name in charts:
+        for n, paragraph in enumerate(paragraphs_of(trees[name], A + "p", DrawingParagraphs()), 1):
+            paragraph.label = f"chart {_CHART.match(name).group(1)} paragraph {n}"
             paragraphs.append(paragraph)
     return Package(archive, trees, paragraphs, restyle)
 
@@ -315,12 +387,24 @@ def parse_parts(archive: zipfile.ZipFile, names: list[str], where: str, fmt) -> 
 
 
 def paragraphs_of(tree, tag: str, dialect: Dialect) -> list[Paragraph]:
-    """The paragraphs (``tag``) of a part that have text to translate."""
+    """The paragraphs (``tag``) of a part that have text to translate. A paragraph in an
+    ``mc:Fallback`` with the same text as its place in the ``mc:Choice`` is not one: it is that
+    paragraph's copy, written with its translation (one part, the same words in both)."""
     found = []
+    choices: dict = {}  # an mc:AlternateContent -> the paragraphs of its choice not yet matched by its fallback's
     for p in tree.iter(tag):
         paragraph = Paragraph(p, dialect)
-        if paragraph.text_runs and paragraph.plain.strip():
-            found.append(paragraph)
+        if not (paragraph.text_runs and paragraph.plain.strip()):
+            continue
+        branch = ancestor(p, None, {MC + "Choice", MC + "Fallback"})
+        if branch is not None and branch.tag == MC + "Fallback":
+            twins = choices.get(branch.getparent())
+            if twins and twins[0].text == paragraph.text:
+                twins.pop(0).copies.append(paragraph)
+                continue
+        elif branch is not None:
+            choices.setdefault(branch.getparent(), []).append(paragraph)
+        found.append(paragraph)
     return found
 
 
