@@ -82,6 +82,14 @@ def test_a_left_to_right_target_of_a_right_to_left_page_gets_dir_ltr():
     assert out == '<html lang="sq" dir="ltr"><body><p>سلام دنیا</p></body></html>'
 
 
+def test_the_language_and_direction_office_suites_write_on_body_follow_the_target():
+    page = '<html><body lang="en-US" dir="ltr"><p lang="en-US">The vote</p></body></html>'  # as LibreOffice writes a page
+    out, _ = _translate(page, "a.html", IdentityTranslator(target="fa", max_input_tokens=400))
+    assert out == '<html dir="rtl" lang="fa"><body lang="fa" dir="rtl"><p lang="en-US">The vote</p></body></html>'
+    out, _ = _translate("<html><body><p>The vote</p></body></html>", "a.html", IdentityTranslator(target="fa", max_input_tokens=400))
+    assert out == '<html dir="rtl" lang="fa"><body><p>The vote</p></body></html>'  # nothing added to <body>
+
+
 # Random pages: blocks of words (English, Albanian, Persian), inline tags, entities, comments, kept elements.
 _WORD = st.sampled_from(["the", "vote", "ëndërr", "çdo", "رأی", "می\u200cدهد", "۱۲", "50%", "&amp;", "&eacute;", "&#1605;",
                          "&nbsp;", "<b>", "</b>", "<br>", "<i>", "</i>", '<a href="/x?a=1&amp;b=2">', "</a>", "said.",

@@ -8,7 +8,8 @@ inline codes (paired where they wrap text), so that the model sees whole sentenc
 ``<style>``, ``<pre>``, ``<code>`` and the like are kept whole (one code where they sit in a sentence);
 comments too. The ``alt``, ``title``, ``placeholder`` and ``aria-label`` attributes and a page's meta
 description are parts of their own. ``<html lang>`` is set to the target, with ``dir="rtl"`` for a
-right-to-left one. Text left as it was keeps its source form exactly (line breaks, entities)."""
+right-to-left one (and ``<body>``'s ``lang`` and ``dir``, where it has them, as LibreOffice writes
+them). Text left as it was keeps its source form exactly (line breaks, entities)."""
 
 from __future__ import annotations
 
@@ -95,10 +96,10 @@ class _Tag:
             if translations[n] != parts[n].text:
                 value = translations[n].replace("&", "&amp;").replace(quote or '"', "&quot;" if quote != "'" else "&#39;")
                 edits.append((start, end, value if quote else f'"{value}"'))
-        if self.name == "html":
-            language = get_language(target)
-            edits += self._set("lang", target) + self._set("xml:lang", target, add=self.xml)
-            edits += self._set("dir", language.direction, add=language.direction == "rtl")
+        if self.name in ("html", "body"):  # the page's language and direction (office suites write them on <body>)
+            language, root = get_language(target), self.name == "html"
+            edits += self._set("lang", target, add=root) + self._set("xml:lang", target, add=root and self.xml)
+            edits += self._set("dir", language.direction, add=root and language.direction == "rtl")
         out, end = [], 0
         for start, stop, new in sorted(edits):
             out += [self.raw[end:start], new]
