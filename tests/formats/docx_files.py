@@ -272,8 +272,22 @@ MESSY_PARAGRAPHS = {
                  '</mc:AlternateContent></w:r><w:r><w:t xml:space="preserve"> said the chair.</w:t></w:r>',
 }
 MESSY_LINK = "https://example.org/commission"
-# A block content control around a whole paragraph, and a paragraph wholly deleted (tracked).
-_BLOCKS = (f'<w:sdt {_NS}><w:sdtPr><w:alias w:val="Summary"/><w:id w:val="51"/></w:sdtPr><w:sdtContent><w:p><w:r>'
+
+# A table of contents as Word writes one: a field from the first entry's paragraph to the last's,
+# each entry a link to its heading with a PAGEREF field for its page number.
+def _toc_entry(text: str, n: int, first: bool = False, last: bool = False) -> str:
+    begin = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h '
+             '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>') if first else ""
+    end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if last else ""
+    return (f'<w:p {_NS}><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{begin}<w:hyperlink w:anchor="_Toc{n}"><w:r><w:t>{text}</w:t></w:r>'
+            '<w:r><w:tab/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGEREF '
+            f'_Toc{n} \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{n}</w:t></w:r>'
+            f'<w:r><w:fldChar w:fldCharType="end"/></w:r></w:hyperlink>{end}</w:p>')
+
+
+# A table of contents, a block content control around a whole paragraph, and a paragraph wholly deleted (tracked).
+_BLOCKS = (_toc_entry("Counting in the capital", 1, first=True), _toc_entry("Seats by party", 2, last=True),
+           f'<w:sdt {_NS}><w:sdtPr><w:alias w:val="Summary"/><w:id w:val="51"/></w:sdtPr><w:sdtContent><w:p><w:r>'
            '<w:t>The summary sits in a content control.</w:t></w:r></w:p></w:sdtContent></w:sdt>',
            f'<w:p {_NS}><w:pPr><w:rPr><w:del w:id="52" {_CHANGE}/></w:rPr></w:pPr><w:del w:id="53" {_CHANGE}><w:r>'
            '<w:delText>This sentence was struck out.</w:delText></w:r></w:del></w:p>')

@@ -10,6 +10,7 @@ import io
 import zipfile
 
 import pytest
+from lxml import etree
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
@@ -247,6 +248,7 @@ def _body_paragraph(data: bytes, start: str):
 def test_a_messy_documents_identity_translation_keeps_its_text_and_every_element(messy, maker):
     source, out, document = identity_round_trip(messy, maker, "messy.docx", paragraph_texts)
     assert _tags(out) == _tags(source)
+    assert not any(e.tag is etree.Comment for e in xml(out).iter())  # no marker left behind
     texts = [s.source for s in document.segments]
     assert sum("We counted every ballot twice." in t for t in texts) == 1  # a text box and its fallback: one part
 
@@ -274,6 +276,26 @@ def test_fields_keep_their_instruction_and_result_and_bookmarks_their_words(mess
     start = children.index(p.find(W + "bookmarkStart"))
     end = children.index(p.find(W + "bookmarkEnd"))
     assert "".join(t.text for c in children[start:end] for t in c.iter(W + "t")) == "ELECTORAL COMMISSION"
+
+
+def test_every_entry_of_a_table_of_contents_is_translated_its_page_numbers_kept(messy):
+    out, document = _translate(messy["python-docx"], Shout(max_input_tokens=400))
+    entries = [p for p in xml(out).iter(W + "p") if p.find(f"{W}pPr/{W}pStyle[@{W}val='TOC1']") is not None]
+    assert [_visible(p) for p in entries] == ["COUNTING IN THE CAPITAL1", "SEATS BY PARTY2"]  # text, tab, page number
+    assert [i.text for p in entries for i in p.iter(W + "instrText")] == [' TOC \\o "1-3" \\h ', " PAGEREF _Toc1 \\h ",
+                                                                         " PAGEREF _Toc2 \\h "]
+
+
+def test_a_strict_open_xml_document_is_refused_in_one_line(tmp_path, marian_model):
+    source = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(make_docx())) as archive, zipfile.ZipFile(source, "w") as strict:
+        for info in archive.infolist():  # Word's "Strict Open XML Document": other namespaces, the same parts
+            strict.writestr(info, archive.read(info).replace(b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                                                             b"http://purl.oclc.org/ooxml/wordprocessingml/main"))
+    (tmp_path / "strict.docx").write_bytes(source.getvalue())
+    result = run("translate", tmp_path / "strict.docx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
+    assert "Strict Open XML" in result.output and "save it as" in result.output
 
 
 def test_smart_tags_content_controls_and_links_keep_their_words(messy):

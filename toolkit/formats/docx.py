@@ -1,13 +1,15 @@
 """Word (DOCX) documents, on their XML with lxml: every paragraph with text (body, headings, lists,
-tables nested or not, text boxes, headers and footers, footnotes and endnotes, comments) is one
-part, its runs joined into one text with formatting and hyperlinks as inline codes
-(``toolkit.formats.ooxml``). Fields (from ``begin`` to ``end``, and simple fields; a ``HYPERLINK``
-field's shown words aside), references, pictures, page breaks and deleted text are left in place
-untranslated; runs inside hyperlinks, tracked
-insertions, smart tags and content controls are translated inside copies of them. Spell-check marks
-(``w:proofErr``) are dropped: they would mark the wrong words. Every translated run and every style
-takes the target's ``w:lang``; for a right-to-left target each translated paragraph gets ``w:bidi``
-and each run ``w:rtl``. Every other part of the zip is copied as it was.
+tables nested or not, text boxes, headers and footers, footnotes and endnotes, comments, charts'
+titles) is one part, its runs joined into one text with formatting and hyperlinks as inline codes
+(``toolkit.formats.ooxml``). Fields (from ``begin`` to ``end``, and simple fields; the shown words
+of a ``HYPERLINK`` or ``TOC`` field aside), references, pictures, equations, symbols, page breaks,
+deleted and moved-away text, and bookmarks or comment ranges inside a sentence are left in place
+untranslated; runs inside hyperlinks, tracked insertions, smart tags and content controls are
+translated inside copies of them. A text box's fallback copy for older Word (``mc:Fallback``) is
+written with its translation. Spell-check marks (``w:proofErr``) are dropped: they would mark the
+wrong words. Every translated run and every style takes the target's ``w:lang``; for a
+right-to-left target each translated paragraph gets ``w:bidi``, each run ``w:rtl`` and each table
+``w:bidiVisual``. Every other part of the zip is copied as it was.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _CHARACTERS = {W + "t": None, W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W
 # paragraph's words, each stays between the words of the translation the model put it between.
 _MARKS = tuple(W + n for n in ("bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart",
                                "permEnd", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"))
+# Where a flow of text (and the fields in it) starts again.
+_STORIES = {W + n for n in ("txbxContent", "footnote", "endnote", "comment")}
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 _EQUATIONS = (M + "oMathPara", M + "oMath")
 # Formatting that does not make runs differ (spell-check's split runs differ in these).
@@ -65,9 +69,15 @@ class WordParagraphs:
 
     containers = {W + n for n in ("hyperlink", "ins", "smartTag", "customXml", "sdt", "sdtContent", "dir", "bdo", "moveTo")}
 
+    def __init__(self):
+        # The complex fields still open at the end of each story's last paragraph read (a table of
+        # contents runs over many): [instruction, whether in its shown result], outermost first.
+        self.open_fields: dict[tuple, list[list]] = {}
+
     def items(self, p) -> list[tuple[object, bool]]:
         found: list[tuple[object, bool]] = []
-        fields: list[list] = []  # the complex fields open here: [instruction, whether in its shown result]
+        story = (p.getroottree().getroot(), ancestor(p, None, _STORIES))
+        fields = self.open_fields.setdefault(story, [])
         for run in p.iter(W + "r", *_MARKS, *_EQUATIONS):
             if _nearest_paragraph(run) is not p or ancestor(run, p, _EQUATIONS) is not None:
                 continue  # a text box's runs inside it, an equation's own
@@ -79,13 +89,12 @@ class WordParagraphs:
                 if fields:
                     fields[-1][0] += instruction.text or ""
             simple_field = ancestor(run, p, {W + "fldSimple"})
-            shown_link = bool(fields) and all(shown and words.split()[:1] == ["HYPERLINK"] for words, shown in fields)
-            if ((fields and not shown_link) or chars or simple_field is not None or not self._is_text(run)
+            if ((fields and not _shows_words(fields, self.text(run))) or chars or simple_field is not None or not self._is_text(run)
                     or ancestor(run, p, {W + "del", W + "moveFrom"}) is not None):
                 item = run if simple_field is None else simple_field
                 if not found or found[-1][0] is not item:
                     found.append((item, False))
-            else:  # text, or the words a HYPERLINK field shows: translated
+            else:  # text, or the words a HYPERLINK or TOC field shows: translated
                 found.append((run, True))
             for char in chars:
                 if char == "begin":
@@ -162,6 +171,17 @@ class WordParagraphs:
                 properties = etree.Element(W + "pPr")
                 p.insert(0, properties)
             set_child(properties, "bidi", _PPR_ORDER, W)
+
+
+def _shows_words(fields: list[list], text: str) -> bool:
+    """Whether ``text`` inside the open ``fields`` is words to translate: shown by links, or by a table
+    of contents (its entries, which Word makes again on update). A page number in the contents
+    stays in its ``PAGEREF`` field; LibreOffice writes an entry's words into that field too: words
+    with letters are translated (and go before the field)."""
+    first_words = [words.split()[:1] for words, _ in fields]
+    if first_words[0] == ["TOC"] and fields[0][1]:
+        return all(shown for _, shown in fields) and (len(fields) == 1 or any(c.isalpha() for c in text))
+    return all(shown and first == ["HYPERLINK"] for first, (_, shown) in zip(first_words, fields))
 
 
 def _nearest_paragraph(element):

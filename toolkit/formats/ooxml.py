@@ -34,6 +34,7 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # A chart of a document or presentation: its title's and axes' titles are DrawingML paragraphs (its
 # series' and categories' names are its embedded workbook's cells, left as they are).
 _CHART = re.compile(r"^(?:word|ppt)/charts/chart(\d+)\.xml$")
+_STRICT = b"http://purl.oclc.org/ooxml/"  # the namespaces of ISO 29500 Strict documents (Word's "Strict Open XML")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # what an encrypted Office file (or an old binary one) starts with
 
 
@@ -129,6 +130,7 @@ class Paragraph:
         self.text_runs: list = []
         self.fixed: list[list] = []  # untranslated items between text, each a list of consecutive elements
         self.groups: list[tuple[list, object]] = []  # (containers, run): the template of each group
+        self.following: list = [None]  # the first text run of the paragraph, and after each untranslated item
         pieces: list[tuple[str, int | None]] = []  # (text, group), or ("", None) for an untranslated item
         keys: dict[tuple, int] = {}
         for element, is_text in dialect.items(p):
@@ -137,12 +139,15 @@ class Paragraph:
                     self.fixed[-1].append(element)
                 else:
                     self.fixed.append([element])
+                    self.following.append(None)
                     pieces.append(("", None))
                 continue
             self.text_runs.append(element)
             text = dialect.text(element)
             if not text:  # an empty run (office suites leave them): removed with the others
                 continue
+            if self.following[-1] is None:
+                self.following[-1] = element
             containers = dialect.containers_of(element, p)
             key = (tuple((c.tag, tuple(sorted(c.attrib.items()))) for c in containers), dialect.formatting(element))
             if key not in keys:
@@ -153,39 +158,72 @@ class Paragraph:
         self.base, self.text = tagged(pieces, len(self.groups))
 
     def write(self, translation: str, target: str, rtl: bool) -> None:
-        """Put ``translation`` (tags as this paragraph's text has them) in place of its text runs."""
-        anchors = self._anchors()
+        """Put ``translation`` (tags as this paragraph's text has them) in place of its text runs.
+
+        The text after the n-th untranslated item goes after it, or, in the containers (a link, a
+        field's result) of the first text that followed it in the source, there, in them: a link
+        that also holds a field keeps one link, and words in a field's result stay in it."""
+        outer, inner = self._markers()
+        placed = [m for m in outer + inner if m is not None]
         for run in self.text_runs:
             parent = run.getparent()
             parent.remove(run)
-            while parent is not self.p and parent.tag in self.dialect.containers and _emptied(parent):
-                grand = parent.getparent()
-                grand.remove(parent)
-                parent = grand
+            self._prune(parent)
         for anchor, group, text in pieces(translation, self.base, len(self.groups), len(self.fixed)):
             containers, template = self.groups[group]
-            anchors[anchor].addprevious(self.dialect.new_run(template, containers, text, target, rtl))
-        for anchor in anchors:
-            anchor.getparent().remove(anchor)
+            if inner[anchor] is not None and _starts(self.dialect.containers_of(inner[anchor], self.p), containers):
+                outer[anchor], inner[anchor] = inner[anchor], None  # into the containers of the source's next text
+            where = self.dialect.containers_of(outer[anchor], self.p)
+            shared = 0
+            while shared < min(len(where), len(containers)) and where[shared] is containers[shared]:
+                shared += 1
+            if shared < len(where):  # inside a container these words are not in: go on after it
+                outer[anchor] = _marker(where[shared], after=True)
+                placed.append(outer[anchor])
+            outer[anchor].addprevious(self.dialect.new_run(template, containers[shared:], text, target, rtl))
+        for marker in placed:
+            parent = marker.getparent()
+            parent.remove(marker)
+            self._prune(parent)
         self.dialect.finish(self.p, target, rtl)
         for twin in self.copies:
             twin.write(translation, target, rtl)
 
-    def _anchors(self) -> list:
-        """Markers where the translation's text goes: before the first text run (0), after each
-        untranslated item (n); removed once the text is in."""
+    def _prune(self, container) -> None:
+        """``container`` and the containers around it removed while they hold nothing."""
+        while container is not self.p and container.tag in self.dialect.containers and _emptied(container):
+            grand = container.getparent()
+            grand.remove(container)
+            container = grand
+
+    def _markers(self) -> tuple[list, list]:
+        """Where the translation's text goes: [before the first text run (0), after each untranslated
+        item (n)], and [the same places inside the containers of the text that followed them in the
+        source, None where that is the paragraph itself]; removed once the text is in."""
         from lxml import etree
 
-        anchors = [etree.Comment("start")]
-        _top(self.text_runs[0], self.p).addprevious(anchors[0])
+        outer = [_marker(_top(self.text_runs[0], self.p), after=False)]
         for item in self.fixed:
-            anchor = etree.Comment("after")
             top = _top(item[-1], self.p)
             while top.getnext() is not None and top.getnext().tag is etree.Comment:
                 top = top.getnext()  # after the markers already there: in the items' order
-            top.addnext(anchor)
-            anchors.append(anchor)
-        return anchors
+            outer.append(_marker(top, after=True))
+        inner = [None if run is None or run.getparent() is self.p else _marker(run, after=False) for run in self.following]
+        return outer, inner
+
+
+def _marker(element, after: bool):
+    """A marker (a comment) put just before or after ``element``."""
+    from lxml import etree
+
+    marker = etree.Comment("here")
+    element.addnext(marker) if after else element.addprevious(marker)
+    return marker
+
+
+def _starts(prefix: list, chain: list) -> bool:
+    """Whether the containers ``chain`` begin with those of ``prefix`` (the same elements)."""
+    return bool(prefix) and len(prefix) <= len(chain) and all(a is b for a, b in zip(prefix, chain))
 
 
 def tagged(pieces: list[tuple[str, int | None]], groups: int) -> tuple[int, str]:
@@ -247,8 +285,9 @@ def pieces(translation: str, base: int, groups: int, fixed: int) -> list[tuple[i
 
 
 def _emptied(container) -> bool:
-    """Nothing left in a container but its properties (``w:sdtPr``, ``w:smartTagPr``...)."""
-    return not any(isinstance(c.tag, str) and not c.tag.endswith("Pr") for c in container)
+    """Nothing left in a container but its properties (``w:sdtPr``, ``w:smartTagPr``...): no content,
+    no marker."""
+    return not any(not isinstance(c.tag, str) or not c.tag.endswith("Pr") for c in container)
 
 
 def _top(element, p):
@@ -356,6 +395,9 @@ def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[s
     ``text_parts(names)`` read with ``dialect``, each named by ``label(part, paragraph, n)``, then
     its charts' titles (``chart 1 paragraph 1``); the parts ``also`` parsed too, for ``restyle``."""
     archive = open_package(data, where, fmt, [main])
+    if _STRICT in archive.read(main)[:4096]:  # its root element's namespaces
+        raise InputError(f"{where}: a Strict Open XML document, which is not read",
+                         f"save it as an ordinary {fmt.title} document (not \"Strict Open XML\") and try again")
     names = archive.namelist()
     parts = text_parts(names)
     charts = sorted((n for n in names if _CHART.match(n)), key=lambda n: int(_CHART.match(n).group(1)))
