@@ -12,6 +12,7 @@ from lxml import etree
 
 A_URI = "http://schemas.openxmlformats.org/drawingml/2006/main"
 A = "{%s}" % A_URI
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 LINK = "https://example.org/slides"
 
 
@@ -56,13 +57,17 @@ def make_pptx() -> bytes:
 
 
 def paragraph_texts(data: bytes) -> dict[str, list[str]]:
-    """Each slide's, notes page's and chart's paragraphs (those with text), as their runs' text reads."""
+    """Each slide's, notes page's, chart's, layout's and master's paragraphs (those with text, a layout's
+    and master's outside placeholders: their prompts are not shown), as their runs' text reads."""
     out = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
-            if re.match(r"^ppt/(slides/slide|notesSlides/notesSlide|charts/chart)\d+\.xml$", name):
+            if re.match(r"^ppt/(slides/slide|notesSlides/notesSlide|charts/chart|slideLayouts/slideLayout|slideMasters/slideMaster)\d+\.xml$", name):
                 root = etree.fromstring(archive.read(name))
-                texts = ["".join(t.text or "" for t in p.iter(A + "t")) for p in root.iter(A + "p")]
+                shown = not name.startswith(("ppt/slideLayouts/", "ppt/slideMasters/"))
+                texts = ["".join(t.text or "" for t in p.iter(A + "t")) for p in root.iter(A + "p")
+                         if shown or not any(a.tag.endswith("}sp") and a.find(f"{P}nvSpPr/{P}nvPr/{P}ph") is not None
+                                             for a in p.iterancestors())]
                 out[name] = [t for t in texts if t.strip()]
     return out
 
@@ -72,16 +77,25 @@ def xml(data: bytes, name: str):
         return etree.fromstring(archive.read(name))
 
 
+# A text box on a layout or master (not a placeholder: its text is shown on the slides, not a prompt).
+_DECORATION = (f'<p:sp xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="{A_URI}"><p:nvSpPr>'
+               '<p:cNvPr id="90" name="Banner"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="457200" '
+               'y="6300000"/><a:ext cx="3000000" cy="300000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr>'
+               '<p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="en-US"/><a:t>{text}</a:t></a:r></a:p></p:txBody></p:sp>')
+
+
 def make_messy_pptx() -> bytes:
     """A presentation with what real ones hold: groups inside groups inside a group, a table, a body
-    placeholder whose look comes from its layout, a chart (its title, series and categories), a
-    slide number field in the notes."""
+    placeholder whose look comes from its layout, a banner on a layout and on the master, a chart
+    (its title, series and categories), speaker notes."""
     from pptx import Presentation
     from pptx.chart.data import CategoryChartData
     from pptx.enum.chart import XL_CHART_TYPE
     from pptx.util import Inches
 
     deck = Presentation()
+    for shapes, text in ((deck.slide_layouts[1].shapes, "Election desk"), (deck.slide_master.shapes, "Daily news")):
+        shapes._spTree.append(etree.fromstring(_DECORATION.format(text=text)))  # shown on every slide that uses it
     slide = deck.slides.add_slide(deck.slide_layouts[1])  # title and content: both placeholders from the layout
     slide.shapes.title.text = "Counting in the capital"
     body = slide.placeholders[1].text_frame

@@ -89,8 +89,8 @@ class WordParagraphs:
                 if fields:
                     fields[-1][0] += instruction.text or ""
             simple_field = ancestor(run, p, {W + "fldSimple"})
-            if ((fields and not _shows_words(fields, self.text(run))) or chars or simple_field is not None or not self._is_text(run)
-                    or ancestor(run, p, {W + "del", W + "moveFrom"}) is not None):
+            if ((fields and not _shows_words(fields, self.text(run))) or chars or simple_field is not None
+                    or not self._is_text(run) or ancestor(run, p, {W + "del", W + "moveFrom"}) is not None):
                 item = run if simple_field is None else simple_field
                 if not found or found[-1][0] is not item:
                     found.append((item, False))

@@ -390,10 +390,12 @@ class Package:
 
 def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[str] | Callable[[list[str]], list[str]],
                  dialect: Dialect, paragraph_tag: str, label: Callable[[str, object, int], str],
-                 also: Sequence[str] = (), restyle: Callable[[dict, str], None] | None = None) -> Package:
+                 also: Sequence[str] = (), restyle: Callable[[dict, str], None] | None = None,
+                 keep: Callable[[str, object], bool] = lambda part, p: True) -> Package:
     """A document of ``fmt`` (a zip with the part ``main``): the paragraphs of the parts
-    ``text_parts(names)`` read with ``dialect``, each named by ``label(part, paragraph, n)``, then
-    its charts' titles (``chart 1 paragraph 1``); the parts ``also`` parsed too, for ``restyle``."""
+    ``text_parts(names)`` read with ``dialect`` (those that ``keep(part, paragraph)``), each named by
+    ``label(part, paragraph, n)``, then its charts' titles (``chart 1 paragraph 1``); the parts
+    ``also`` parsed too, for ``restyle``."""
     archive = open_package(data, where, fmt, [main])
     if _STRICT in archive.read(main)[:4096]:  # its root element's namespaces
         raise InputError(f"{where}: a Strict Open XML document, which is not read",
@@ -404,7 +406,8 @@ def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[s
     trees = parse_parts(archive, parts + charts + [n for n in also if n in names], where, fmt)
     paragraphs = []
     for name in parts:
-        for n, paragraph in enumerate(paragraphs_of(trees[name], paragraph_tag, dialect), 1):
+        kept = [paragraph for paragraph in paragraphs_of(trees[name], paragraph_tag, dialect) if keep(name, paragraph.p)]
+        for n, paragraph in enumerate(kept, 1):
             paragraph.label = label(name, paragraph.p, n)
             paragraphs.append(paragraph)
     for name in charts:
