@@ -312,6 +312,32 @@ def make_messy_docx() -> bytes:
         body.insert(len(body) - 1, etree.fromstring(block))
     table = document.add_table(rows=1, cols=2)
     table.cell(0, 0).text, table.cell(0, 1).text = "Party", "Seats won"
+    _add_chart(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _add_chart(document) -> None:
+    """A column chart (python-pptx's, its values cached in the chart, no embedded workbook) in a paragraph."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xmlwriter import ChartXmlWriter
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    data = CategoryChartData()
+    data.categories = ["North", "South"]
+    data.add_series("Seats won", (12, 7))
+    chart = etree.fromstring(ChartXmlWriter(XL_CHART_TYPE.COLUMN_CLUSTERED, data).xml.encode("utf-8"))
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    chart.find(c + "chart").insert(0, etree.fromstring(
+        f'<c:title xmlns:c="{c[1:-1]}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:tx><c:rich>'
+        '<a:bodyPr/><a:p><a:r><a:t>Seats won in each region</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'))
+    part = Part(PackURI("/word/charts/chart1.xml"), CONTENT_TYPE.DML_CHART, etree.tostring(chart), document.part.package)
+    r_id = document.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
+    document.add_paragraph()._p.append(etree.fromstring(
+        f'<w:r {_NS} xmlns:c="{c[1:-1]}"><w:drawing><wp:inline><wp:extent cx="3000000" cy="2000000"/><wp:docPr id="60" name="Chart"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        f'<c:chart r:id="{r_id}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'))

@@ -24,6 +24,7 @@ from toolkit.cli import app
 runner = CliRunner()
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 
@@ -324,6 +325,16 @@ def test_an_equation_and_a_symbol_stay_between_the_words_around_them(messy):
     assert before == "THE SHARE GREW BY "
     assert len(list(p.iter(W + "sym"))) == 1 and _visible(p).endswith("A RECORDFOR THE PARTYIN THE NORTH.")
     assert p.find(f".//{W}tab") is not None and p.find(f".//{W}br") is not None
+
+
+def test_a_charts_title_is_translated_its_series_and_categories_kept(messy):
+    out, document = _translate(messy["python-docx"], Shout(max_input_tokens=400))
+    chart = xml(out, "word/charts/chart1.xml")
+    assert ["".join(t.text for t in p.iter(A + "t")) for p in chart.iter(A + "p") if p.find(A + "r") is not None] == [
+        "SEATS WON IN EACH REGION"]
+    assert [v.text for v in chart.iter("{http://schemas.openxmlformats.org/drawingml/2006/chart}v")][:3] == [
+        "Seats won", "North", "South"]
+    assert "chart 1 paragraph 1" in {s.part for s in document.segments}
 
 
 def test_persian_tables_read_right_to_left(messy):
