@@ -254,6 +254,9 @@ MESSY_PARAGRAPHS = {
     "math": '<w:r><w:t xml:space="preserve">The share grew by </w:t></w:r><m:oMath><m:r><m:t>x</m:t></m:r><m:r><m:t>+1</m:t></m:r>'
             '</m:oMath><w:r><w:t xml:space="preserve"> points </w:t></w:r><w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r>'
             '<w:r><w:t xml:space="preserve"> a record</w:t><w:tab/><w:t>for the party</w:t><w:br/><w:t>in the north.</w:t></w:r>',
+    "restyled": ''.join(f'<w:r><w:rPr><w:b/><w:rPrChange w:id="{n}" {_CHANGE}><w:rPr/></w:rPrChange></w:rPr><w:t xml:space="preserve">'
+                        f'{text}</w:t></w:r>' for n, text in ((15, "Both parties "), (16, "accepted the result.")))
+                + '<w:r><w:t xml:space="preserve"> Turnout was high.</w:t></w:r>',  # made bold with changes tracked, word by word
     "links": '<w:r><w:t xml:space="preserve">See </w:t></w:r><w:hyperlink r:id="rIdMessyLink" w:history="1"><w:r><w:rPr>'
              '<w:u w:val="single"/></w:rPr><w:t>the commission site</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> and </w:t>'
              '</w:r><w:hyperlink w:anchor="_Ref123"><w:r><w:rPr><w:u w:val="single"/></w:rPr><w:t>the table above</w:t></w:r></w:hyperlink>'

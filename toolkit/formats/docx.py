@@ -36,8 +36,9 @@ _MARKS = tuple(W + n for n in ("bookmarkStart", "bookmarkEnd", "commentRangeStar
 _STORIES = {W + n for n in ("txbxContent", "footnote", "endnote", "comment")}
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 _EQUATIONS = (M + "oMathPara", M + "oMath")
-# Formatting that does not make runs differ (spell-check's split runs differ in these).
-_IGNORED_FORMATTING = {W + n for n in ("lang", "noProof", "rtl")}
+# What does not make runs look different: spell-check's split runs differ in these, and a tracked
+# change of formatting records each run's change apart (the first run's record is kept for its words).
+_IGNORED_FORMATTING = {W + n for n in ("lang", "noProof", "rtl", "rPrChange")}
 # Schema order of the children of a run's and a paragraph's properties (Word refuses others).
 _RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
               "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
