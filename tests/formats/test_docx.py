@@ -10,9 +10,11 @@ import io
 import zipfile
 
 import pytest
+import regex
 from lxml import etree
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
+from xml.sax.saxutils import escape
 
 from tests.formats.docx_files import (FIELD_LINK, LINK, MESSY_LINK, W, assert_libreoffice_converts, identity_round_trip,
                                      make_docx, make_messy_docx, notes_docx, paragraph_texts, translate_bytes,
@@ -372,3 +374,59 @@ def test_a_tiny_model_translates_every_paragraph_of_a_messy_document_once(messy,
     for box in xml(out).iter(MC + "AlternateContent"):  # a text box and its fallback for older Word: one translation
         choice, fallback = ([_visible(p) for p in branch.iter(W + "p")] for branch in box)
         assert choice == fallback
+
+
+_CONTAINERS = {"link": ('<w:hyperlink w:anchor="_Ref1">', "</w:hyperlink>"), "ins": ('<w:ins w:id="9" w:author="E">', "</w:ins>"),
+               "tag": ('<w:smartTag w:element="place">', "</w:smartTag>"), None: ("", "")}
+_ITEMS = {"field": '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r>'
+                   '<w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>4</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>',
+          "mark": '<w:bookmarkStart w:id="3" w:name="_Ref1"/>', "end": '<w:bookmarkEnd w:id="3"/>',
+          "symbol": '<w:r><w:sym w:font="Symbol" w:char="F0B7"/></w:r>', "deleted": '<w:del w:id="8" w:author="E"><w:r>'
+                                                                                  '<w:delText>gone</w:delText></w:r></w:del>'}
+_PIECES = st.lists(st.one_of(
+    st.tuples(st.just("text"), st.lists(_WORDS, min_size=1, max_size=3).map(" ".join), st.sampled_from(list(_CONTAINERS)),
+              st.booleans()),
+    st.tuples(st.just("item"), st.sampled_from(list(_ITEMS)), st.sampled_from(["link", None]), st.just(False))), min_size=1, max_size=7)
+
+
+def _reading(data: bytes) -> list[tuple]:
+    """The body's paragraph in order: each character with its containers and boldness, each other element."""
+    containers = {W + n for n in ("hyperlink", "ins", "smartTag", "del")}
+    [p] = xml(data).iter(W + "p")
+    out = []
+    for e in p.iter():
+        if not isinstance(e.tag, str) or e.tag in containers or e.tag in (W + "p", W + "r", W + "rPr", W + "b", W + "lang"):
+            continue
+        chain = tuple(a.tag for a in e.iterancestors() if a.tag in containers)
+        if e.tag == W + "t":
+            out += [(c, chain, e.getparent().find(f"{W}rPr/{W}b") is not None) for c in e.text or ""]
+        else:
+            out.append((e.tag, chain))
+    return out
+
+
+@settings(max_examples=100, deadline=None)
+@given(_PIECES)
+def test_round_trip_property_with_links_fields_marks_and_tracked_changes(paragraph):
+    """An identity translation gives every character back in its containers (a link, a tracked
+    insertion, a smart tag), and every field, bookmark, symbol and deleted run in its place."""
+    import docx
+
+    document = docx.Document()
+    xml_text = ""
+    for kind, what, container, bold in paragraph:
+        start, end = _CONTAINERS[container]
+        if kind == "text":
+            props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+            body = "".join(f'<w:r>{props}<w:t xml:space="preserve">{escape(piece)}</w:t></w:r>' if piece != "\t" else
+                           f"<w:r>{props}<w:tab/></w:r>" for piece in regex.split(r"(\t)", what) if piece)
+        else:
+            body = _ITEMS[what]
+        xml_text += start + body + end
+    p = document.add_paragraph()
+    for element in etree.fromstring(f'<w:p xmlns:w="{W[1:-1]}">{xml_text}</w:p>'):
+        p._p.append(element)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    out, _ = _translate(buffer.getvalue(), IdentityTranslator(max_input_tokens=400))
+    assert _reading(out) == _reading(buffer.getvalue())
