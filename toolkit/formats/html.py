@@ -25,7 +25,8 @@ import regex
 from toolkit.formats import FormatOptions, Part, not_this_format
 from toolkit.languages import get_language
 
-# Elements that sit inside a block's text: their tags become inline codes in its sentences.
+# Elements that sit inside a block's text: their tags become inline codes in its sentences (and
+# namespaced ones, which Word's "Save as Web Page" puts inside sentences: <o:p>, <st1:City>).
 INLINE = frozenset("a abbr b bdi bdo big br cite data del dfn em font i img ins label mark nobr q s small span "
                    "strike strong sub sup time tt u wbr".split())
 # Elements kept whole, content and all: inside a sentence one code, between blocks as they are.
@@ -204,7 +205,7 @@ class HtmlDocument:
                     self._run.append(("kept", raw, None))
                 i = j + 1
                 continue
-            if kind in ("start", "empty", "end") and name in INLINE:
+            if kind in ("start", "empty", "end") and (name in INLINE or ":" in name):  # Office's <o:p>, <st1:City>
                 self._run.append(("tag", raw, self._tag(raw, name) if kind != "end" else None))
             elif kind in ("text", "entity"):
                 self._run.append((kind, raw, None))
