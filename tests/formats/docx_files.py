@@ -211,6 +211,29 @@ def assert_libreoffice_converts(documents: dict[str, bytes], name: str, translat
             assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
 
 
+def translated_by_cli(versions: dict[str, bytes], maker: str, name: str, model, folder: Path) -> tuple[bytes, bytes]:
+    """The document ``maker`` made, and its translation into Albanian by ``toolkit translate --model model``."""
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    if maker not in versions:
+        pytest.skip("LibreOffice is not installed")
+    (folder / name).write_bytes(versions[maker])
+    result = CliRunner().invoke(app, ["translate", str(folder / name), "--to", "sq", "--model", str(model), "--out",
+                                      str(folder / "out")])
+    assert result.exit_code == 0, result.output
+    stem, kind = name.rsplit(".", 1)
+    return versions[maker], (folder / "out" / f"{stem}.sq.{kind}").read_bytes()
+
+
+def assert_translated_once(source: dict[str, list[str]], translated: dict[str, list[str]]) -> None:
+    """Each part has as many paragraphs as before (nothing lost or doubled), none of them left as it was."""
+    assert {k: len(v) for k, v in translated.items()} == {k: len(v) for k, v in source.items()}
+    left = [t for k in source for t in source[k] if t in translated[k] and len(t) > 8]
+    assert not left, f"left untranslated: {left}"
+
+
 def identity_round_trip(versions: dict[str, bytes], maker: str, name: str, read_texts):
     """The document ``maker`` made, translated by an identity translator: (source, output, its
     ``TranslatedDocument``), every paragraph's text checked to be as it was (``read_texts``)."""

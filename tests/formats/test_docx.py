@@ -16,9 +16,9 @@ from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 from xml.sax.saxutils import escape
 
-from tests.formats.docx_files import (FIELD_LINK, LINK, MESSY_LINK, W, assert_libreoffice_converts, identity_round_trip,
-                                     make_docx, make_messy_docx, notes_docx, paragraph_texts, translate_bytes,
-                                     with_office_version, xml)
+from tests.formats.docx_files import (FIELD_LINK, LINK, MESSY_LINK, W, assert_libreoffice_converts, assert_translated_once,
+                                     identity_round_trip, make_docx, make_messy_docx, notes_docx, paragraph_texts,
+                                     translate_bytes, translated_by_cli, with_office_version, xml)
 from tests.formats.test_subtitles import Upper
 from tests.identity import IdentityTranslator
 from toolkit.cli import app
@@ -133,16 +133,8 @@ def test_persian_paragraphs_are_right_to_left_and_every_run_and_style_says_fa(do
 
 @pytest.mark.parametrize("maker", ["python-docx", "libreoffice"])
 def test_a_tiny_model_translates_every_paragraph_once(documents, marian_model, tmp_path, maker):
-    if maker not in documents:
-        pytest.skip("LibreOffice is not installed")
-    (tmp_path / "news.docx").write_bytes(documents[maker])
-    result = run("translate", tmp_path / "news.docx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    out = (tmp_path / "out" / "news.sq.docx").read_bytes()
-    source, translated = paragraph_texts(documents[maker]), paragraph_texts(out)
-    assert {k: len(v) for k, v in translated.items()} == {k: len(v) for k, v in source.items()}  # nothing lost or doubled
-    left = [t for k in source for t in source[k] if t in translated[k] and len(t) > 8]
-    assert not left, f"left untranslated: {left}"
+    source, out = translated_by_cli(documents, maker, "news.docx", marian_model, tmp_path)
+    assert_translated_once(paragraph_texts(source), paragraph_texts(out))
 
 
 def test_one_docx_without_an_output_is_written_beside_it_in_each_language(marian_model, m2m100_model, tmp_path):
@@ -360,17 +352,9 @@ def test_persian_tables_read_right_to_left(messy):
 
 @pytest.mark.parametrize("maker", ["python-docx", "libreoffice"])
 def test_a_tiny_model_translates_every_paragraph_of_a_messy_document_once(messy, marian_model, tmp_path, maker):
-    if maker not in messy:
-        pytest.skip("LibreOffice is not installed")
-    (tmp_path / "messy.docx").write_bytes(messy[maker])
-    result = run("translate", tmp_path / "messy.docx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    out = (tmp_path / "out" / "messy.sq.docx").read_bytes()
-    source = [_visible(p) for p in xml(messy[maker]).iter(W + "p") if _visible(p).strip()]
-    translated = [_visible(p) for p in xml(out).iter(W + "p") if _visible(p).strip()]
-    assert len(translated) == len(source)
-    left = [t for t in source if t in translated and len(t) > 8]
-    assert not left, f"left untranslated: {left}"
+    source, out = translated_by_cli(messy, maker, "messy.docx", marian_model, tmp_path)
+    paragraphs = ({"body": [_visible(p) for p in xml(data).iter(W + "p") if _visible(p).strip()]} for data in (source, out))
+    assert_translated_once(*paragraphs)
     for box in xml(out).iter(MC + "AlternateContent"):  # a text box and its fallback for older Word: one translation
         choice, fallback = ([_visible(p) for p in branch.iter(W + "p")] for branch in box)
         assert choice == fallback

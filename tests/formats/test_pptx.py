@@ -9,7 +9,8 @@ import zipfile
 
 import pytest
 
-from tests.formats.docx_files import assert_libreoffice_converts, identity_round_trip, translate_bytes, with_office_version
+from tests.formats.docx_files import (assert_libreoffice_converts, assert_translated_once, identity_round_trip, translate_bytes,
+                                     translated_by_cli, with_office_version)
 from tests.formats.pptx_files import A, LINK, make_messy_pptx, make_pptx, paragraph_texts, xml
 from tests.formats.test_docx import Shout, run
 from tests.identity import IdentityTranslator
@@ -72,13 +73,8 @@ def test_persian_paragraphs_are_right_to_left_and_every_run_says_fa():
 
 
 def test_a_tiny_model_translates_every_paragraph_once(presentations, marian_model, tmp_path):
-    (tmp_path / "deck.pptx").write_bytes(make_pptx())
-    result = run("translate", tmp_path / "deck.pptx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    source, translated = paragraph_texts(make_pptx()), paragraph_texts((tmp_path / "out" / "deck.sq.pptx").read_bytes())
-    assert {k: len(v) for k, v in translated.items()} == {k: len(v) for k, v in source.items()}
-    left = [t for k in source for t in source[k] if t in translated[k] and len(t) > 8]
-    assert not left, f"left untranslated: {left}"
+    source, out = translated_by_cli(presentations, "python-pptx", "deck.pptx", marian_model, tmp_path)
+    assert_translated_once(paragraph_texts(source), paragraph_texts(out))
     (tmp_path / "notes.pptx").write_bytes(b"not a presentation")
     result = run("translate", tmp_path / "notes.pptx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "o2")
     assert result.exit_code == 2 and "not a PowerPoint (PPTX) file" in result.output and len(result.output.splitlines()) == 1
@@ -127,13 +123,5 @@ def test_nested_groups_inherited_placeholders_notes_tables_and_a_charts_title_ar
 
 @pytest.mark.parametrize("maker", ["python-pptx", "libreoffice"])
 def test_a_tiny_model_translates_every_paragraph_of_a_messy_presentation_once(messy, marian_model, tmp_path, maker):
-    if maker not in messy:
-        pytest.skip("LibreOffice is not installed")
-    (tmp_path / "messy.pptx").write_bytes(messy[maker])
-    result = run("translate", tmp_path / "messy.pptx", "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    out = (tmp_path / "out" / "messy.sq.pptx").read_bytes()
-    source, translated = paragraph_texts(messy[maker]), paragraph_texts(out)
-    assert {k: len(v) for k, v in translated.items()} == {k: len(v) for k, v in source.items()}
-    left = [t for k in source for t in source[k] if t in translated[k] and len(t) > 8]
-    assert not left, f"left untranslated: {left}"
+    source, out = translated_by_cli(messy, maker, "messy.pptx", marian_model, tmp_path)
+    assert_translated_once(paragraph_texts(source), paragraph_texts(out))
