@@ -211,6 +211,13 @@ def assert_libreoffice_converts(documents: dict[str, bytes], name: str, translat
             assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
 
 
+def shown_in_pdf(path: Path) -> str:
+    """The text of a PDF (one LibreOffice made), its runs of spaces and line breaks one space each."""
+    import pypdf
+
+    return " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages)
+
+
 def translated_by_cli(versions: dict[str, bytes], maker: str, name: str, model, folder: Path) -> tuple[bytes, bytes]:
     """The document ``maker`` made, and its translation into Albanian by ``toolkit translate --model model``."""
     from typer.testing import CliRunner

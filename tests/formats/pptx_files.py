@@ -62,7 +62,8 @@ def paragraph_texts(data: bytes) -> dict[str, list[str]]:
     out = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
-            if re.match(r"^ppt/(slides/slide|notesSlides/notesSlide|charts/chart|slideLayouts/slideLayout|slideMasters/slideMaster)\d+\.xml$", name):
+            if re.match(r"^ppt/(slides/slide|notesSlides/notesSlide|charts/chart|slideLayouts/slideLayout|slideMasters/slideMaster|"
+                        r"diagrams/data|diagrams/drawing)\d+\.xml$", name):
                 root = etree.fromstring(archive.read(name))
                 shown = not name.startswith(("ppt/slideLayouts/", "ppt/slideMasters/"))
                 texts = ["".join(t.text or "" for t in p.iter(A + "t")) for p in root.iter(A + "p")
@@ -121,6 +122,58 @@ def make_messy_pptx() -> bytes:
     chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(5), Inches(1.5), Inches(4), Inches(3), data).chart
     chart.has_title = True
     chart.chart_title.text_frame.text = "Seats won in each region"
+    _add_smartart(slide, ["Polls open", "Votes counted", "Results announced"])
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+_DGM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
+_DSP = "http://schemas.microsoft.com/office/drawing/2008/diagram"
+
+
+def _add_smartart(slide, steps: list[str]) -> None:
+    """A SmartArt diagram as PowerPoint writes one: its data (a node per step, each with its text),
+    layout, style and colours, and the drawing it caches from them (a box per step, the same text)."""
+    from pptx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    def text(words: str) -> str:
+        return f'<a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="en-US"/><a:t>{words}</a:t></a:r></a:p>'
+
+    def part(name: str, content_type: str, xml: str, reltype: str) -> str:
+        new = Part(PackURI(f"/ppt/diagrams/{name}1.xml"), content_type, slide.part.package, xml.encode("utf-8"))
+        return slide.part.relate_to(new, reltype)
+
+    drawing = part("drawing", CT.DML_DIAGRAM_DRAWING, f'<dsp:drawing xmlns:dsp="{_DSP}" xmlns:a="{A_URI}"><dsp:spTree>'
+                   '<dsp:nvGrpSpPr><dsp:cNvPr id="0" name=""/><dsp:cNvGrpSpPr/></dsp:nvGrpSpPr><dsp:grpSpPr/>' + "".join(
+                       f'<dsp:sp modelId="{{00000000-0000-0000-0000-00000000010{n}}}"><dsp:nvSpPr><dsp:cNvPr id="0" name=""/>'
+                       f'<dsp:cNvSpPr/></dsp:nvSpPr><dsp:spPr><a:xfrm><a:off x="{n * 1100000}" y="0"/><a:ext cx="1000000" '
+                       'cy="600000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val="4472C4"/>'
+                       f'</a:solidFill></dsp:spPr><dsp:txBody>{text(step)}</dsp:txBody></dsp:sp>' for n, step in enumerate(steps))
+                   + "</dsp:spTree></dsp:drawing>", "http://schemas.microsoft.com/office/2007/relationships/diagramDrawing")
+    points = '<dgm:pt modelId="{00000000-0000-0000-0000-000000000000}" type="doc"><dgm:prSet/><dgm:spPr/><dgm:t>' \
+             '<a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr lang="en-US"/></a:p></dgm:t></dgm:pt>' + "".join(
+                 f'<dgm:pt modelId="{{00000000-0000-0000-0000-00000000000{n + 1}}}"><dgm:prSet phldrT="[Text]"/><dgm:spPr/>'
+                 f'<dgm:t>{text(step)}</dgm:t></dgm:pt>' for n, step in enumerate(steps))
+    links = "".join(f'<dgm:cxn modelId="{{00000000-0000-0000-0000-00000000002{n}}}" srcId="{{00000000-0000-0000-0000-000000000000}}" '
+                    f'destId="{{00000000-0000-0000-0000-00000000000{n + 1}}}" srcOrd="{n}" destOrd="0"/>' for n in range(len(steps)))
+    ids = {"dm": part("data", CT.DML_DIAGRAM_DATA, f'<dgm:dataModel xmlns:dgm="{_DGM}" xmlns:a="{A_URI}"><dgm:ptLst>{points}'
+                      f'</dgm:ptLst><dgm:cxnLst>{links}</dgm:cxnLst><dgm:bg/><dgm:whole/><dgm:extLst><a:ext '
+                      f'uri="http://schemas.microsoft.com/office/drawing/2008/diagram"><dsp:dataModelExt xmlns:dsp="{_DSP}" '
+                      f'relId="{drawing}" minVer="http://schemas.openxmlformats.org/drawingml/2006/diagram"/></a:ext></dgm:extLst>'
+                      "</dgm:dataModel>", RT.DIAGRAM_DATA),
+           "lo": part("layout", CT.DML_DIAGRAM_LAYOUT, f'<dgm:layoutDef xmlns:dgm="{_DGM}" uniqueId="urn:microsoft.com/office/'
+                      'officeart/2005/8/layout/default"><dgm:layoutNode name="diagram"/></dgm:layoutDef>', RT.DIAGRAM_LAYOUT),
+           "qs": part("quickStyle", CT.DML_DIAGRAM_STYLE, f'<dgm:styleDef xmlns:dgm="{_DGM}" uniqueId="urn:microsoft.com/office/'
+                      'officeart/2005/8/quickstyle/simple1"/>', RT.DIAGRAM_QUICK_STYLE),
+           "cs": part("colors", CT.DML_DIAGRAM_COLORS, f'<dgm:colorsDef xmlns:dgm="{_DGM}" uniqueId="urn:microsoft.com/office/'
+                      'officeart/2005/8/colors/accent1_2"/>', RT.DIAGRAM_COLORS)}
+    relations = " ".join(f'r:{key}="{r_id}"' for key, r_id in ids.items())
+    slide.shapes._spTree.append(etree.fromstring(
+        f'<p:graphicFrame xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="{A_URI}" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><p:nvGraphicFramePr><p:cNvPr id="40" '
+        'name="Diagram 1"/><p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr><p:xfrm><a:off x="457200" y="4800000"/>'
+        '<a:ext cx="3300000" cy="600000"/></p:xfrm><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/'
+        f'2006/diagram"><dgm:relIds xmlns:dgm="{_DGM}" {relations}/></a:graphicData></a:graphic></p:graphicFrame>'))

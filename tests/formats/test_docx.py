@@ -8,17 +8,17 @@ from __future__ import annotations
 import functools
 import io
 import zipfile
+from xml.sax.saxutils import escape
 
 import pytest
 import regex
-from lxml import etree
 from hypothesis import given, settings, strategies as st
+from lxml import etree
 from typer.testing import CliRunner
-from xml.sax.saxutils import escape
 
 from tests.formats.docx_files import (FIELD_LINK, LINK, MESSY_LINK, W, assert_libreoffice_converts, assert_translated_once,
                                      identity_round_trip, make_docx, make_messy_docx, notes_docx, paragraph_texts,
-                                     translate_bytes, translated_by_cli, with_office_version, xml)
+                                     shown_in_pdf, translate_bytes, translated_by_cli, with_office_version, xml)
 from tests.formats.test_subtitles import Upper
 from tests.identity import IdentityTranslator
 from toolkit.cli import app
@@ -191,6 +191,9 @@ def test_in_a_folder_a_bad_docx_goes_to_the_rejects_and_the_others_are_written(m
 def test_libreoffice_opens_every_translation_and_converts_it_to_pdf(documents, messy, tmp_path):
     assert_libreoffice_converts(documents, "news.docx", Upper, tmp_path)
     assert_libreoffice_converts(messy, "messy.docx", Upper, tmp_path)
+    shown = shown_in_pdf(tmp_path / "python-docx.sq.pdf")
+    for words in ("counted every", "summary sits", "Seats won in", "electoral", "Both parties"):  # as LibreOffice shows it
+        assert words not in shown and words.upper() in shown, words
 
 
 _WORDS = st.sampled_from(["the", "vote", "ëndërr", "çdo", "رأی", "می\u200cدهد", "a < b", "R&D", "<i>", "tab\there", "50%",

@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from tests.formats.docx_files import (assert_libreoffice_converts, assert_translated_once, identity_round_trip, translate_bytes,
-                                     translated_by_cli, with_office_version)
+from tests.formats.docx_files import (assert_libreoffice_converts, assert_translated_once, identity_round_trip, shown_in_pdf,
+                                     translate_bytes, translated_by_cli, with_office_version)
 from tests.formats.pptx_files import A, LINK, make_messy_pptx, make_pptx, paragraph_texts, xml
 from tests.formats.test_docx import Shout, run
 from tests.identity import IdentityTranslator
@@ -84,6 +84,9 @@ def test_a_tiny_model_translates_every_paragraph_once(presentations, marian_mode
 def test_libreoffice_impress_opens_every_translation_and_converts_it_to_pdf(presentations, messy, tmp_path):
     assert_libreoffice_converts(presentations, "deck.pptx", Shout, tmp_path)
     assert_libreoffice_converts(messy, "messy.pptx", Shout, tmp_path)
+    shown = shown_in_pdf(tmp_path / "python-pptx.sq.pdf")
+    for words in ("Polls", "Votes", "group", "Election desk", "Daily news", "Seats won in"):  # as LibreOffice shows it
+        assert words not in shown and words.upper().split()[0] in shown, words
 
 
 @pytest.mark.parametrize("maker", ["python-pptx", "libreoffice"])
@@ -106,6 +109,10 @@ def test_nested_groups_inherited_placeholders_notes_tables_and_a_charts_title_ar
     assert texts["ppt/notesSlides/notesSlide1.xml"] == ["MENTION THE QUEUES AT THE SCHOOLS."]
     assert texts["ppt/slides/slide2.xml"] == ["SEATS BY PARTY", "PARTY", "SEATS WON", "THE GREENS", "TWELVE"]
     assert texts["ppt/charts/chart1.xml"] == ["SEATS WON IN EACH REGION"]
+    steps = ["POLLS OPEN", "VOTES COUNTED", "RESULTS ANNOUNCED"]  # SmartArt: its data, and the drawing cached from it
+    assert texts["ppt/diagrams/data1.xml"] == steps and texts["ppt/diagrams/drawing1.xml"] == steps
+    assert [s.part for s in document.segments if s.part.startswith("SmartArt")] == [
+        "SmartArt 1 paragraph 1", "SmartArt 1 paragraph 2", "SmartArt 1 paragraph 3"]  # each step once
     assert texts["ppt/slideLayouts/slideLayout2.xml"] == ["ELECTION DESK"]  # a layout's and the master's own text boxes
     assert texts["ppt/slideMasters/slideMaster1.xml"] == ["DAILY NEWS"]
     prompts = [t.text for t in xml(out, "ppt/slideMasters/slideMaster1.xml").iter(A + "t")]

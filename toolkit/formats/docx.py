@@ -1,6 +1,6 @@
 """Word (DOCX) documents, on their XML with lxml: every paragraph with text (body, headings, lists,
 tables nested or not, text boxes, headers and footers, footnotes and endnotes, comments, charts'
-titles) is one part, its runs joined into one text with formatting and hyperlinks as inline codes
+titles, SmartArt) is one part, its runs joined into one text with formatting and hyperlinks as inline codes
 (``toolkit.formats.ooxml``). Fields (from ``begin`` to ``end``, and simple fields; the shown words
 of a ``HYPERLINK`` or ``TOC`` field aside), references, pictures, equations, symbols, page breaks,
 deleted and moved-away text, and bookmarks or comment ranges inside a sentence are left in place

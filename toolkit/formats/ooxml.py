@@ -32,8 +32,10 @@ _ENTITY = re.compile("|".join(_ESCAPES))
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # A chart of a document or presentation: its title's and axes' titles are DrawingML paragraphs (its
-# series' and categories' names are its embedded workbook's cells, left as they are).
-_CHART = re.compile(r"^(?:word|ppt)/charts/chart(\d+)\.xml$")
+# series' and categories' names are its embedded workbook's cells, left as they are). SmartArt: its
+# text is in its data part, and again in the drawing Office caches from it (which LibreOffice shows).
+_DRAWN = re.compile(r"^(?:word|ppt)/(charts/chart|diagrams/data|diagrams/drawing)(\d+)\.xml$")
+_DRAWN_LABELS = {"charts/chart": "chart", "diagrams/data": "SmartArt", "diagrams/drawing": "SmartArt drawing"}
 _STRICT = b"http://purl.oclc.org/ooxml/"  # the namespaces of ISO 29500 Strict documents (Word's "Strict Open XML")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # what an encrypted Office file (or an old binary one) starts with
 
@@ -394,25 +396,34 @@ def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[s
                  keep: Callable[[str, object], bool] = lambda part, p: True) -> Package:
     """A document of ``fmt`` (a zip with the part ``main``): the paragraphs of the parts
     ``text_parts(names)`` read with ``dialect`` (those that ``keep(part, paragraph)``), each named by
-    ``label(part, paragraph, n)``, then its charts' titles (``chart 1 paragraph 1``); the parts
-    ``also`` parsed too, for ``restyle``."""
+    ``label(part, paragraph, n)``, then its charts' titles (``chart 1 paragraph 1``) and SmartArt
+    (``SmartArt 1 paragraph 1``; the drawing cached from it written with the same translations);
+    the parts ``also`` parsed too, for ``restyle``."""
     archive = open_package(data, where, fmt, [main])
     if _STRICT in archive.read(main)[:4096]:  # its root element's namespaces
         raise InputError(f"{where}: a Strict Open XML document, which is not read",
                          f"save it as an ordinary {fmt.title} document (not \"Strict Open XML\") and try again")
     names = archive.namelist()
     parts = text_parts(names)
-    charts = sorted((n for n in names if _CHART.match(n)), key=lambda n: int(_CHART.match(n).group(1)))
-    trees = parse_parts(archive, parts + charts + [n for n in also if n in names], where, fmt)
+    drawn = sorted((n for n in names if _DRAWN.match(n)),  # charts, then SmartArt's data, then their drawings
+                   key=lambda n: (list(_DRAWN_LABELS).index(_DRAWN.match(n).group(1)), int(_DRAWN.match(n).group(2))))
+    trees = parse_parts(archive, parts + drawn + [n for n in also if n in names], where, fmt)
     paragraphs = []
     for name in parts:
         kept = [paragraph for paragraph in paragraphs_of(trees[name], paragraph_tag, dialect) if keep(name, paragraph.p)]
         for n, paragraph in enumerate(kept, 1):
             paragraph.label = label(name, paragraph.p, n)
             paragraphs.append(paragraph)
-    for name in charts:
+    smartart: dict[str, Paragraph] = {}  # a SmartArt's data paragraphs by text: its drawing's are their copies
+    for name in drawn:
+        kind, number = _DRAWN.match(name).groups()
         for n, paragraph in enumerate(paragraphs_of(trees[name], A + "p", DrawingParagraphs()), 1):
-            paragraph.label = f"chart {_CHART.match(name).group(1)} paragraph {n}"
+            if kind == "diagrams/drawing" and paragraph.text in smartart:
+                smartart[paragraph.text].copies.append(paragraph)
+                continue
+            if kind == "diagrams/data":
+                smartart.setdefault(paragraph.text, paragraph)
+            paragraph.label = f"{_DRAWN_LABELS[kind]} {number} paragraph {n}"
             paragraphs.append(paragraph)
     return Package(archive, trees, paragraphs, restyle)
 
