@@ -1,10 +1,11 @@
 """PowerPoint (PPTX) presentations, on their XML with lxml: every paragraph with text on a slide
 (titles, text frames, tables, shapes inside groups), in its speaker notes, in a chart's titles, in
-SmartArt (its data and the drawing cached from it alike) and in a layout's or master's own text boxes (shown on every slide that uses them; placeholders'
-prompts there are not) is one part, its runs joined into one text with formatting and hyperlinks
-as inline codes (``toolkit.formats.ooxml``). Fields (a slide number, a date) and line breaks are
-left in place. Every translated run takes the target's ``lang``; for a right-to-left target each
-translated paragraph gets ``rtl="1"``. Every other part of the zip is copied as it was.
+SmartArt (its data and the drawing cached from it alike) and in a layout's or master's own text
+boxes (shown on every slide that uses them; placeholders' prompts there are not) is one part, its
+runs joined into one text with formatting and hyperlinks as inline codes
+(``toolkit.formats.ooxml``). Fields (a slide number, a date) and line breaks are left in place.
+Every translated run takes the target's ``lang``; for a right-to-left target each translated
+paragraph gets ``rtl="1"``. Every other part of the zip is copied as it was.
 """
 
 from __future__ import annotations
