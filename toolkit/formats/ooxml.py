@@ -8,7 +8,10 @@ picture, a line break between runs) a standalone tag ``<xN/>``: protection turns
 codes, so the model sees one sentence, not run by run. Runs with the same formatting are one
 piece of text (a word split by spell-check is one word). Writing puts each piece of the
 translation into a run of its formatting, in the translation's order, at its place between the
-untranslated items, which stay where they are. Each format says what its runs are (a ``Dialect``).
+untranslated items, which stay where they are (inside the link or field result the source's text
+there was in, when the piece has that formatting). Each format says what its runs are (a
+``Dialect``). A paragraph a part holds twice (an ``mc:Fallback`` copy, a SmartArt's cached drawing)
+is one part, written in both places.
 """
 
 from __future__ import annotations
