@@ -104,10 +104,10 @@ class WordParagraphs:
                     fields[-1][1] = True
                 elif char == "end" and fields:
                     fields.pop()
-        texts = [i for i, (_, is_text) in enumerate(found) if is_text]
-        # Marks before the first words or after the last stay where they are, around the translation.
+        others = [i for i, (element, _) in enumerate(found) if element.tag not in _MARKS]
+        # Marks before everything else or after it stay where they are, around the translation.
         return [(element, is_text) for i, (element, is_text) in enumerate(found)
-                if is_text or element.tag not in _MARKS or (texts and texts[0] < i < texts[-1])]
+                if element.tag not in _MARKS or (others and others[0] < i < others[-1])]
 
     def _is_text(self, run) -> bool:
         return all(c.tag in _TEXT_CONTENT and not (c.tag == W + "br" and c.get(W + "type") not in (None, "textWrapping"))
