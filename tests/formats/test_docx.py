@@ -353,6 +353,25 @@ def test_persian_tables_read_right_to_left(messy):
     assert not list(xml(out).iter(W + "bidiVisual"))
 
 
+def test_a_persian_document_translated_into_albanian_reads_left_to_right():
+    import docx
+
+    document = docx.Document()
+    normal = document.styles["Normal"].element
+    normal.get_or_add_pPr().append(etree.fromstring(f'<w:bidi xmlns:w="{W[1:-1]}"/>'))  # a Persian template's default
+    p = document.add_paragraph("رأی‌گیری در تهران")
+    p._p.get_or_add_pPr().append(etree.fromstring(f'<w:bidi xmlns:w="{W[1:-1]}"/>'))
+    p.runs[0]._r.get_or_add_rPr().append(etree.fromstring(f'<w:rtl xmlns:w="{W[1:-1]}"/>'))
+    table = document.add_table(rows=1, cols=2)
+    table._tbl.tblPr.append(etree.fromstring(f'<w:bidiVisual xmlns:w="{W[1:-1]}"/>'))
+    table.cell(0, 0).text, table.cell(0, 1).text = "حزب", "کرسی"
+    source = io.BytesIO()
+    document.save(source)
+    out, _ = _translate(source.getvalue(), IdentityTranslator(source="fa", target="sq", max_input_tokens=400))
+    for name in ("word/document.xml", "word/styles.xml"):  # no paragraph, run, table or style right to left
+        assert not [e.tag for e in xml(out, name).iter(W + "bidi", W + "rtl", W + "bidiVisual")], name
+
+
 @pytest.mark.parametrize("maker", ["python-docx", "libreoffice"])
 def test_a_tiny_model_translates_every_paragraph_of_a_messy_document_once(messy, marian_model, tmp_path, maker):
     source, out = translated_by_cli(messy, maker, "messy.docx", marian_model, tmp_path)

@@ -72,6 +72,19 @@ def test_persian_paragraphs_are_right_to_left_and_every_run_says_fa():
                 assert {r.find(A + "rPr").get("lang") for r in runs} == {"fa"}
 
 
+def test_a_persian_presentation_translated_into_albanian_reads_left_to_right():
+    from pptx import Presentation
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "رأی‌گیری در تهران"
+    slide.shapes.title.text_frame.paragraphs[0]._p.get_or_add_pPr().set("rtl", "1")
+    source = io.BytesIO()
+    deck.save(source)
+    out, _ = _translate(source.getvalue(), IdentityTranslator(source="fa", target="sq", max_input_tokens=400))
+    assert [p.get("rtl") for p in xml(out, "ppt/slides/slide1.xml").iter(A + "pPr")] == [None]
+
+
 def test_a_tiny_model_translates_every_paragraph_once(presentations, marian_model, tmp_path):
     source, out = translated_by_cli(presentations, "python-pptx", "deck.pptx", marian_model, tmp_path)
     assert_translated_once(paragraph_texts(source), paragraph_texts(out))

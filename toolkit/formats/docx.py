@@ -57,12 +57,23 @@ _TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBa
 
 
 def set_language(rpr, target: str, rtl: bool) -> None:
-    """A run's (or style's) properties say the text is in ``target`` (and right to left)."""
+    """A run's (or style's) properties say the text is in ``target``, and right to left for a
+    right-to-left target (left to right for another: a Persian source's ``w:rtl`` goes)."""
     lang = set_child(rpr, "lang", _RPR_ORDER, W)
     lang.set(W + "val", target)
     if rtl:
         lang.set(W + "bidi", target)
         set_child(rpr, "rtl", _RPR_ORDER, W)
+    else:
+        _drop(rpr, "rtl")
+
+
+def _drop(properties, *names: str) -> None:
+    """``properties``' children ``names`` that are on removed (a right-to-left source's marks, for a
+    left-to-right target; LibreOffice's ``w:bidi w:val="0"`` stays)."""
+    tags = {W + n for n in names}
+    for child in [c for c in properties if c.tag in tags and c.get(W + "val") in (None, "1", "true", "on")]:
+        properties.remove(child)
 
 
 class WordParagraphs:
@@ -164,14 +175,16 @@ class WordParagraphs:
     def finish(self, p, target: str, rtl: bool) -> None:
         for proof in list(p.iter(W + "proofErr")):
             proof.getparent().remove(proof)
+        properties = p.find(W + "pPr")
         if rtl:
-            properties = p.find(W + "pPr")
             if properties is None:
                 from lxml import etree
 
                 properties = etree.Element(W + "pPr")
                 p.insert(0, properties)
             set_child(properties, "bidi", _PPR_ORDER, W)
+        elif properties is not None:
+            _drop(properties, "bidi")
 
 
 def _shows_words(fields: list[list], text: str) -> bool:
@@ -203,17 +216,26 @@ def _label(name: str, p, n: int) -> str:
 
 def _restyle(trees: dict, target: str) -> None:
     """The document's default language and every style that names one: the target; for a
-    right-to-left target, every table's columns laid out right to left (``w:bidiVisual``)."""
+    right-to-left target, every table's columns laid out right to left (``w:bidiVisual``); for a
+    left-to-right one, no table, style or default right to left (a Persian source's)."""
     from toolkit.languages import get_language
 
+    rtl = get_language(target).direction == "rtl"
     styles = trees.get("word/styles.xml")
     for rpr in styles.iter(W + "rPr") if styles is not None else ():
         if rpr.getparent().tag == W + "rPrDefault" or rpr.find(W + "lang") is not None:
-            set_language(rpr, target, False)
-    if get_language(target).direction == "rtl":
-        for name, tree in trees.items():
-            for table in tree.iter(W + "tbl") if _TEXT_PARTS.match(name) else ():
+            lang = set_child(rpr, "lang", _RPR_ORDER, W)
+            lang.set(W + "val", target)
+        if not rtl:
+            _drop(rpr, "rtl")
+    for ppr in styles.iter(W + "pPr") if styles is not None and not rtl else ():
+        _drop(ppr, "bidi")
+    for name, tree in trees.items():
+        for table in tree.iter(W + "tbl") if _TEXT_PARTS.match(name) else ():
+            if rtl:
                 set_child(set_child(table, "tblPr", ("tblPr", "tblGrid", "tr"), W), "bidiVisual", _TBLPR_ORDER, W)
+            elif table.find(W + "tblPr") is not None:
+                _drop(table.find(W + "tblPr"), "bidiVisual")
 
 
 class Docx(OfficeFormat):

@@ -111,14 +111,16 @@ class DrawingParagraphs:
         end = p.find(A + "endParaRPr")
         if end is not None and end.get("lang"):
             end.set("lang", target)
+        properties = p.find(A + "pPr")
         if rtl:
-            properties = p.find(A + "pPr")
             if properties is None:
                 from lxml import etree
 
                 properties = etree.Element(A + "pPr")
                 p.insert(0, properties)
             properties.set("rtl", "1")
+        elif properties is not None and properties.get("rtl") == "1":  # a right-to-left source's: not the target's
+            del properties.attrib["rtl"]
 
 
 def _escape(text: str) -> str:
