@@ -346,6 +346,7 @@ def make_messy_docx() -> bytes:
     table = document.add_table(rows=1, cols=2)
     table.cell(0, 0).text, table.cell(0, 1).text = "Party", "Seats won"
     _add_chart(document)
+    _add_smartart(document, ["Ballots sealed", "Ballots counted"])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -374,3 +375,21 @@ def _add_chart(document) -> None:
         f'<w:r {_NS} xmlns:c="{c[1:-1]}"><w:drawing><wp:inline><wp:extent cx="3000000" cy="2000000"/><wp:docPr id="60" name="Chart"/>'
         '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
         f'<c:chart r:id="{r_id}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'))
+
+
+def _add_smartart(document, steps: list[str]) -> None:
+    """A SmartArt diagram of ``steps`` in a paragraph (``tests.formats.pptx_files.smartart_parts``)."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    from tests.formats.pptx_files import smartart_parts
+
+    def relate(name: str, content_type: str, blob: bytes, reltype: str) -> str:
+        return document.part.relate_to(Part(PackURI(name), content_type, blob, document.part.package), reltype)
+
+    relations = smartart_parts(relate, steps, "word")
+    document.add_paragraph()._p.append(etree.fromstring(
+        f'<w:r {_NS}><w:drawing><wp:inline><wp:extent cx="3000000" cy="700000"/><wp:docPr id="61" name="Diagram"/><a:graphic>'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram"><dgm:relIds '
+        f'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" {relations}/></a:graphicData></a:graphic>'
+        '</wp:inline></w:drawing></w:r>'))

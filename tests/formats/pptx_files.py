@@ -132,19 +132,18 @@ _DGM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 _DSP = "http://schemas.microsoft.com/office/drawing/2008/diagram"
 
 
-def _add_smartart(slide, steps: list[str]) -> None:
-    """A SmartArt diagram as PowerPoint writes one: its data (a node per step, each with its text),
-    layout, style and colours, and the drawing it caches from them (a box per step, the same text)."""
+def smartart_parts(relate, steps: list[str], folder: str) -> str:
+    """A SmartArt diagram's parts as Office writes them: its data (a node per step, each with its
+    text), layout, style and colours, and the drawing it caches from them (a box per step, the same
+    text), each added by ``relate(partname, content type, xml, relationship type) -> rId`` to the
+    part that shows it; the ``dgm:relIds`` attributes that name them."""
     from pptx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
-    from pptx.opc.package import Part
-    from pptx.opc.packuri import PackURI
 
     def text(words: str) -> str:
         return f'<a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="en-US"/><a:t>{words}</a:t></a:r></a:p>'
 
     def part(name: str, content_type: str, xml: str, reltype: str) -> str:
-        new = Part(PackURI(f"/ppt/diagrams/{name}1.xml"), content_type, slide.part.package, xml.encode("utf-8"))
-        return slide.part.relate_to(new, reltype)
+        return relate(f"/{folder}/diagrams/{name}1.xml", content_type, xml.encode("utf-8"), reltype)
 
     drawing = part("drawing", CT.DML_DIAGRAM_DRAWING, f'<dsp:drawing xmlns:dsp="{_DSP}" xmlns:a="{A_URI}"><dsp:spTree>'
                    '<dsp:nvGrpSpPr><dsp:cNvPr id="0" name=""/><dsp:cNvGrpSpPr/></dsp:nvGrpSpPr><dsp:grpSpPr/>' + "".join(
@@ -170,7 +169,18 @@ def _add_smartart(slide, steps: list[str]) -> None:
                       'officeart/2005/8/quickstyle/simple1"/>', RT.DIAGRAM_QUICK_STYLE),
            "cs": part("colors", CT.DML_DIAGRAM_COLORS, f'<dgm:colorsDef xmlns:dgm="{_DGM}" uniqueId="urn:microsoft.com/office/'
                       'officeart/2005/8/colors/accent1_2"/>', RT.DIAGRAM_COLORS)}
-    relations = " ".join(f'r:{key}="{r_id}"' for key, r_id in ids.items())
+    return " ".join(f'r:{key}="{r_id}"' for key, r_id in ids.items())
+
+
+def _add_smartart(slide, steps: list[str]) -> None:
+    """A SmartArt diagram of ``steps`` on ``slide`` (``smartart_parts``)."""
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    def relate(name: str, content_type: str, blob: bytes, reltype: str) -> str:
+        return slide.part.relate_to(Part(PackURI(name), content_type, slide.part.package, blob), reltype)
+
+    relations = smartart_parts(relate, steps, "ppt")
     slide.shapes._spTree.append(etree.fromstring(
         f'<p:graphicFrame xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="{A_URI}" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><p:nvGraphicFramePr><p:cNvPr id="40" '

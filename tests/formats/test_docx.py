@@ -192,7 +192,7 @@ def test_libreoffice_opens_every_translation_and_converts_it_to_pdf(documents, m
     assert_libreoffice_converts(documents, "news.docx", Upper, tmp_path)
     assert_libreoffice_converts(messy, "messy.docx", Upper, tmp_path)
     shown = shown_in_pdf(tmp_path / "python-docx.sq.pdf")
-    for words in ("counted every", "summary sits", "Seats won in", "electoral", "Both parties"):  # as LibreOffice shows it
+    for words in ("counted every", "summary sits", "Seats won in", "electoral", "Both parties", "Ballots sealed"):  # as shown
         assert words not in shown and words.upper() in shown, words
 
 
@@ -335,7 +335,7 @@ def test_an_equation_and_a_symbol_stay_between_the_words_around_them(messy):
     assert p.find(f".//{W}tab") is not None and p.find(f".//{W}br") is not None
 
 
-def test_a_charts_title_is_translated_its_series_and_categories_kept(messy):
+def test_a_charts_title_and_smartart_are_translated_the_charts_series_and_categories_kept(messy):
     out, document = _translate(messy["python-docx"], Shout(max_input_tokens=400))
     chart = xml(out, "word/charts/chart1.xml")
     assert ["".join(t.text for t in p.iter(A + "t")) for p in chart.iter(A + "p") if p.find(A + "r") is not None] == [
@@ -343,6 +343,11 @@ def test_a_charts_title_is_translated_its_series_and_categories_kept(messy):
     assert [v.text for v in chart.iter("{http://schemas.openxmlformats.org/drawingml/2006/chart}v")][:3] == [
         "Seats won", "North", "South"]
     assert "chart 1 paragraph 1" in {s.part for s in document.segments}
+    for name in ("word/diagrams/data1.xml", "word/diagrams/drawing1.xml"):  # SmartArt: its data and its cached drawing
+        assert ["".join(t.text for t in p.iter(A + "t")) for p in xml(out, name).iter(A + "p") if p.find(A + "r") is not None] == [
+            "BALLOTS SEALED", "BALLOTS COUNTED"], name
+    assert [s.part for s in document.segments if s.part.startswith("SmartArt")] == ["SmartArt 1 paragraph 1",
+                                                                                    "SmartArt 1 paragraph 2"]
 
 
 def test_persian_tables_read_right_to_left(messy):
