@@ -211,6 +211,36 @@ def assert_libreoffice_converts(documents: dict[str, bytes], name: str, translat
             assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
 
 
+def shown_in_pdf(path: Path) -> str:
+    """The text of a PDF (one LibreOffice made), its runs of spaces and line breaks one space each."""
+    import pypdf
+
+    return " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages)
+
+
+def translated_by_cli(versions: dict[str, bytes], maker: str, name: str, model, folder: Path) -> tuple[bytes, bytes]:
+    """The document ``maker`` made, and its translation into Albanian by ``toolkit translate --model model``."""
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    if maker not in versions:
+        pytest.skip("LibreOffice is not installed")
+    (folder / name).write_bytes(versions[maker])
+    result = CliRunner().invoke(app, ["translate", str(folder / name), "--to", "sq", "--model", str(model), "--out",
+                                      str(folder / "out")])
+    assert result.exit_code == 0, result.output
+    stem, kind = name.rsplit(".", 1)
+    return versions[maker], (folder / "out" / f"{stem}.sq.{kind}").read_bytes()
+
+
+def assert_translated_once(source: dict[str, list[str]], translated: dict[str, list[str]]) -> None:
+    """Each part has as many paragraphs as before (nothing lost or doubled), none of them left as it was."""
+    assert {k: len(v) for k, v in translated.items()} == {k: len(v) for k, v in source.items()}
+    left = [t for k in source for t in source[k] if t in translated[k] and len(t) > 8]
+    assert not left, f"left untranslated: {left}"
+
+
 def identity_round_trip(versions: dict[str, bytes], maker: str, name: str, read_texts):
     """The document ``maker`` made, translated by an identity translator: (source, output, its
     ``TranslatedDocument``), every paragraph's text checked to be as it was (``read_texts``)."""
@@ -236,3 +266,144 @@ def translated_by_model(name: str, data: bytes, model, folder: Path, target: str
     assert result.exit_code == 0, result.output
     stem, ext = name.rsplit(".", 1)
     return (folder / "out" / f"{stem}.{target}.{ext}").read_bytes()
+
+
+# What real documents hold and python-docx cannot make, as Word writes it: one paragraph's XML each.
+_NS = (f'xmlns:w="{W_URI}" xmlns:r="{R_URI}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+       'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"')
+_CHANGE = 'w:author="Editor" w:date="2026-01-01T00:00:00Z"'
+MESSY_PARAGRAPHS = {
+    "tracked": f'<w:ins w:id="11" {_CHANGE}><w:r><w:t xml:space="preserve">Voters </w:t></w:r></w:ins><w:del w:id="12" {_CHANGE}>'
+               '<w:r><w:delText xml:space="preserve">Few people </w:delText></w:r></w:del><w:r><w:t xml:space="preserve">'
+               f'queued before dawn </w:t></w:r><w:moveFrom w:id="13" {_CHANGE}><w:r><w:t>in the rain</w:t></w:r></w:moveFrom>'
+               f'<w:r><w:t xml:space="preserve">at every school</w:t></w:r><w:moveTo w:id="14" {_CHANGE}><w:r>'
+               '<w:t xml:space="preserve"> in the rain</w:t></w:r></w:moveTo><w:r><w:t>.</w:t></w:r>',
+    "field": '<w:r><w:t xml:space="preserve">The table on page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+             '<w:r><w:instrText xml:space="preserve"> PAGEREF </w:instrText></w:r><w:r><w:instrText xml:space="preserve">'
+             '_Ref123 \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>7</w:t></w:r>'
+             '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> lists the seats won by </w:t></w:r>'
+             '<w:fldSimple w:instr=" AUTHOR \\* MERGEFORMAT "><w:r><w:t>Ana Hoxha</w:t></w:r></w:fldSimple>'
+             '<w:r><w:t>.</w:t></w:r>',
+    "bookmark": '<w:r><w:t xml:space="preserve">The </w:t></w:r><w:bookmarkStart w:id="20" w:name="_Ref123"/><w:r><w:rPr>'
+                '<w:b/></w:rPr><w:t>electoral</w:t></w:r><w:r><w:t xml:space="preserve"> commission</w:t></w:r>'
+                '<w:bookmarkEnd w:id="20"/><w:r><w:t xml:space="preserve"> published the final count.</w:t></w:r>',
+    "smarttag": '<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="City"><w:r><w:t>Tirana</w:t></w:r>'
+                '</w:smartTag><w:r><w:t xml:space="preserve"> reported the highest </w:t></w:r><w:r><w:t>turn</w:t></w:r>'
+                '<w:proofErr w:type="spellStart"/><w:r><w:rPr><w:lang w:val="en-GB"/></w:rPr><w:t>out</w:t></w:r>'
+                '<w:proofErr w:type="spellEnd"/><w:r><w:t xml:space="preserve"> of the </w:t></w:r><w:sdt><w:sdtPr><w:alias w:val="Year"/>'
+                '<w:id w:val="31"/></w:sdtPr><w:sdtContent><w:r><w:t>year</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t>.</w:t></w:r>',
+    "math": '<w:r><w:t xml:space="preserve">The share grew by </w:t></w:r><m:oMath><m:r><m:t>x</m:t></m:r><m:r><m:t>+1</m:t></m:r>'
+            '</m:oMath><w:r><w:t xml:space="preserve"> points </w:t></w:r><w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r>'
+            '<w:r><w:t xml:space="preserve"> a record</w:t><w:tab/><w:t>for the party</w:t><w:br/><w:t>in the north.</w:t></w:r>',
+    "restyled": ''.join(f'<w:r><w:rPr><w:b/><w:rPrChange w:id="{n}" {_CHANGE}><w:rPr/></w:rPrChange></w:rPr><w:t xml:space="preserve">'
+                        f'{text}</w:t></w:r>' for n, text in ((15, "Both parties "), (16, "accepted the result.")))
+                + '<w:r><w:t xml:space="preserve"> Turnout was high.</w:t></w:r>',  # made bold with changes tracked, word by word
+    "links": '<w:r><w:t xml:space="preserve">See </w:t></w:r><w:hyperlink r:id="rIdMessyLink" w:history="1"><w:r><w:rPr>'
+             '<w:u w:val="single"/></w:rPr><w:t>the commission site</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> and </w:t>'
+             '</w:r><w:hyperlink w:anchor="_Ref123"><w:r><w:rPr><w:u w:val="single"/></w:rPr><w:t>the table above</w:t></w:r></w:hyperlink>'
+             '<w:r><w:t>.</w:t></w:r>',
+    "alternate": '<w:r><w:t xml:space="preserve">A box with the quote: </w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps">'
+                 '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="0" locked="0" '
+                 'layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>0'
+                 '</wp:posOffset></wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+                 '<wp:extent cx="2000000" cy="600000"/><wp:wrapSquare wrapText="bothSides"/><wp:docPr id="41" name="Text Box 41"/>'
+                 '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+                 '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="2000000" cy="600000"/></a:xfrm><a:prstGeom prst="rect"/></wps:spPr>'
+                 '<wps:txbx><w:txbxContent><w:p><w:r><w:t>We counted every ballot twice.</w:t></w:r></w:p></w:txbxContent></wps:txbx>'
+                 '<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>'
+                 '<v:shape id="Text Box 41" style="width:157pt;height:47pt" type="#_x0000_t202"><v:textbox><w:txbxContent><w:p><w:r>'
+                 '<w:t>We counted every ballot twice.</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>'
+                 '</mc:AlternateContent></w:r><w:r><w:t xml:space="preserve"> said the chair.</w:t></w:r>',
+}
+MESSY_LINK = "https://example.org/commission"
+
+# A table of contents as Word writes one: a field from the first entry's paragraph to the last's,
+# each entry a link to its heading with a PAGEREF field for its page number.
+def _toc_entry(text: str, n: int, first: bool = False, last: bool = False) -> str:
+    begin = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h '
+             '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>') if first else ""
+    end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if last else ""
+    return (f'<w:p {_NS}><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{begin}<w:hyperlink w:anchor="_Toc{n}"><w:r><w:t>{text}</w:t></w:r>'
+            '<w:r><w:tab/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGEREF '
+            f'_Toc{n} \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{n}</w:t></w:r>'
+            f'<w:r><w:fldChar w:fldCharType="end"/></w:r></w:hyperlink>{end}</w:p>')
+
+
+# A table of contents, a block content control around a whole paragraph, and a paragraph wholly deleted (tracked).
+_BLOCKS = (_toc_entry("Counting in the capital", 1, first=True), _toc_entry("Seats by party", 2, last=True),
+           f'<w:sdt {_NS}><w:sdtPr><w:alias w:val="Summary"/><w:id w:val="51"/></w:sdtPr><w:sdtContent><w:p><w:r>'
+           '<w:t>The summary sits in a content control.</w:t></w:r></w:p></w:sdtContent></w:sdt>',
+           f'<w:p {_NS}><w:pPr><w:rPr><w:del w:id="52" {_CHANGE}/></w:rPr></w:pPr><w:del w:id="53" {_CHANGE}><w:r>'
+           '<w:delText>This sentence was struck out.</w:delText></w:r></w:del></w:p>')
+
+
+def make_messy_docx() -> bytes:
+    """A document with what real ones hold (``MESSY_PARAGRAPHS``, block content controls, a tracked
+    deletion of a whole paragraph, a table that a Persian translation must turn right to left)."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Counting in the capital", level=1)
+    body = document.element.body
+    for name, runs in MESSY_PARAGRAPHS.items():
+        p = document.add_paragraph()
+        if name == "links":
+            runs = runs.replace("rIdMessyLink", p.part.relate_to(
+                MESSY_LINK, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink", is_external=True))
+        for run in etree.fromstring(f"<w:p {_NS}>{runs}</w:p>"):
+            p._p.append(run)
+    for block in _BLOCKS:
+        body.insert(len(body) - 1, etree.fromstring(block))
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Party", "Seats won"
+    _add_chart(document)
+    _add_smartart(document, ["Ballots sealed", "Ballots counted"])
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _add_chart(document) -> None:
+    """A column chart (python-pptx's, its values cached in the chart, no embedded workbook) in a paragraph."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xmlwriter import ChartXmlWriter
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    data = CategoryChartData()
+    data.categories = ["North", "South"]
+    data.add_series("Seats won", (12, 7))
+    chart = etree.fromstring(ChartXmlWriter(XL_CHART_TYPE.COLUMN_CLUSTERED, data).xml.encode("utf-8"))
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    chart.find(c + "chart").insert(0, etree.fromstring(
+        f'<c:title xmlns:c="{c[1:-1]}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:tx><c:rich>'
+        '<a:bodyPr/><a:p><a:r><a:t>Seats won in each region</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'))
+    part = Part(PackURI("/word/charts/chart1.xml"), CONTENT_TYPE.DML_CHART, etree.tostring(chart), document.part.package)
+    r_id = document.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
+    document.add_paragraph()._p.append(etree.fromstring(
+        f'<w:r {_NS} xmlns:c="{c[1:-1]}"><w:drawing><wp:inline><wp:extent cx="3000000" cy="2000000"/><wp:docPr id="60" name="Chart"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        f'<c:chart r:id="{r_id}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'))
+
+
+def _add_smartart(document, steps: list[str]) -> None:
+    """A SmartArt diagram of ``steps`` in a paragraph (``tests.formats.pptx_files.smartart_parts``)."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    from tests.formats.pptx_files import smartart_parts
+
+    def relate(name: str, content_type: str, blob: bytes, reltype: str) -> str:
+        return document.part.relate_to(Part(PackURI(name), content_type, blob, document.part.package), reltype)
+
+    relations = smartart_parts(relate, steps, "word")
+    document.add_paragraph()._p.append(etree.fromstring(
+        f'<w:r {_NS}><w:drawing><wp:inline><wp:extent cx="3000000" cy="700000"/><wp:docPr id="61" name="Diagram"/><a:graphic>'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram"><dgm:relIds '
+        f'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" {relations}/></a:graphicData></a:graphic>'
+        '</wp:inline></w:drawing></w:r>'))

@@ -101,6 +101,14 @@ def test_chapters_contents_and_title_are_translated_right_to_left_for_persian():
     assert '<spine toc="ncx" page-progression-direction="rtl">' in opf
 
 
+def test_the_page_progression_follows_the_target_whatever_the_source_said():
+    for said, target, becomes in (("rtl", "sq", "ltr"), ("ltr", "fa", "rtl")):  # a Persian book into Albanian, and back
+        book = _book({"META-INF/container.xml": CONTAINER, "OEBPS/text/ch1.xhtml": CHAPTER,
+                      "OEBPS/content.opf": OPF.replace('<spine toc="ncx">', f'<spine toc="ncx" page-progression-direction="{said}">')})
+        opf = _translate(book, IdentityTranslator(target=target, max_input_tokens=400))["OEBPS/content.opf"].decode()
+        assert f'<spine toc="ncx" page-progression-direction="{becomes}">' in opf, (said, target)
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_book_written_by_libreoffice_comes_back_with_every_part(tmp_path):
     (tmp_path / "book.md").write_text("# Talks in Tirana\n\nThe minister said the talks would continue.\n\nPrices rose.\n", "utf-8")

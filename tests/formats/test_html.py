@@ -82,6 +82,31 @@ def test_a_left_to_right_target_of_a_right_to_left_page_gets_dir_ltr():
     assert out == '<html lang="sq" dir="ltr"><body><p>سلام دنیا</p></body></html>'
 
 
+def test_the_language_and_direction_office_suites_write_on_body_follow_the_target():
+    page = '<html><body lang="en-US" dir="ltr"><p lang="en-US">The vote</p></body></html>'  # as LibreOffice writes a page
+    out, _ = _translate(page, "a.html", IdentityTranslator(target="fa", max_input_tokens=400))
+    assert out == '<html dir="rtl" lang="fa"><body lang="fa" dir="rtl"><p lang="en-US">The vote</p></body></html>'
+    out, _ = _translate("<html><body><p>The vote</p></body></html>", "a.html", IdentityTranslator(target="fa", max_input_tokens=400))
+    assert out == '<html dir="rtl" lang="fa"><body><p>The vote</p></body></html>'  # nothing added to <body>
+
+
+def test_a_page_word_saved_keeps_its_sentences_whole_around_office_tags():
+    """Word's "Save as Web Page" puts its own namespaced tags inside sentences (``<o:p>``, smart tags
+    such as ``<st1:City>``): inline codes, not blocks that cut a sentence in three."""
+    page = ("<html xmlns:o='urn:schemas-microsoft-com:office:office'><head><!--[if gte mso 9]><xml><w:WordDocument>"
+            "</w:WordDocument></xml><![endif]--></head>\n<body lang=EN-US><div class=WordSection1>\n"
+            "<p class=MsoNormal><span lang=EN-GB>The minister said the <b>vote</b> was fair.<o:p></o:p></span></p>\n"
+            "<p class=MsoNormal>Turnout rose in <st1:City w:st='on'>Tirana</st1:City> and Durr&euml;s.<o:p>&nbsp;</o:p></p>\n"
+            "</div></body></html>")
+    from tests.formats.test_docx import Shout
+
+    out, document = _translate(page, "a.html", Shout(max_input_tokens=400))
+    assert [s.part for s in document.segments] == ["block 1 <p>", "block 2 <p>"]
+    assert "<p class=MsoNormal><span lang=EN-GB>THE MINISTER SAID THE <b>VOTE</b> WAS FAIR.<o:p></o:p></span></p>" in out
+    assert "<p class=MsoNormal>TURNOUT ROSE IN <st1:City w:st='on'>TIRANA</st1:City> AND DURRËS.<o:p>\u00a0</o:p></p>" in out
+    assert "<![endif]--></head>" in out and "<body lang=\"sq\">" in out
+
+
 # Random pages: blocks of words (English, Albanian, Persian), inline tags, entities, comments, kept elements.
 _WORD = st.sampled_from(["the", "vote", "ëndërr", "çdo", "رأی", "می\u200cدهد", "۱۲", "50%", "&amp;", "&eacute;", "&#1605;",
                          "&nbsp;", "<b>", "</b>", "<br>", "<i>", "</i>", '<a href="/x?a=1&amp;b=2">', "</a>", "said.",

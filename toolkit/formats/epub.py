@@ -3,7 +3,7 @@ XHTML document of the book (chapters, the EPUB 3 ``nav`` table of contents) is t
 the EPUB 2 table of contents (``toc.ncx``: the book's title and each entry's label) and the package's
 ``dc:title`` and ``dc:description`` too; ``dc:language`` and each document's ``lang``/``xml:lang`` are
 set to the target, and a right-to-left target gets ``dir="rtl"`` and the spine's
-``page-progression-direction="rtl"``. Every other entry of the zip (styles, images, fonts) is copied
+``page-progression-direction="rtl"`` (a spine's direction, where it has one, is the target's). Every other entry of the zip (styles, images, fonts) is copied
 as it was. ebooklib is not used: it is AGPL-3.0, and it writes the package again from its own model.
 
 A binary format (``binary = True``): it reads a file's bytes and writes bytes."""
@@ -29,8 +29,19 @@ _NCX = "application/x-dtbncx+xml"
 _OPF_TEXT = regex.compile(r"(<dc:(title|description)\b[^>]*>)(.*?)(</dc:\2>)", regex.S)
 _OPF_LANGUAGE = regex.compile(r"(<dc:language\b[^>]*>)(.*?)(</dc:language>)", regex.S)
 _SPINE = regex.compile(r"<spine\b[^>]*?(/?)>")
+_PROGRESSION = regex.compile(r"""(\spage-progression-direction\s*=\s*["'])(?:ltr|rtl|default)(?=["'])""")
 _XML_LANG = regex.compile(r"""(<ncx\b[^>]*?\sxml:lang\s*=\s*["'])([^"']*)""")
 _NS = {"opf": "http://www.idpf.org/2007/opf", "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
+
+
+def _spine(tag: regex.Match, direction: str) -> str:
+    """The spine's start tag with the pages progressing in ``direction``: its direction changed where
+    it has one, ``rtl`` added where it has none (left to right is the default)."""
+    if _PROGRESSION.search(tag.group()):
+        return _PROGRESSION.sub(rf"\g<1>{direction}", tag.group())
+    if direction != "rtl":
+        return tag.group()
+    return tag.group()[:-len(tag.group(1)) - 1] + ' page-progression-direction="rtl"' + tag.group(1) + ">"
 
 
 def _escape(text: str) -> str:
@@ -80,9 +91,7 @@ class EpubDocument:
                 end = stop
         package.append(self.package[end:])
         opf = _OPF_LANGUAGE.sub(lambda m: m.group(1) + target + m.group(3), "".join(package))
-        if get_language(target).direction == "rtl":
-            opf = _SPINE.sub(lambda m: m.group() if "page-progression-direction" in m.group()
-                             else m.group()[:-len(m.group(1)) - 1] + ' page-progression-direction="rtl"' + m.group(1) + ">", opf)
+        opf = _SPINE.sub(lambda m: _spine(m, get_language(target).direction), opf)
         new[self.opf] = opf.encode("utf-8")
         for path, document in self.documents.items():
             text = document.write([next(translated) for _ in document.parts], target)

@@ -8,7 +8,8 @@ inline codes (paired where they wrap text), so that the model sees whole sentenc
 ``<style>``, ``<pre>``, ``<code>`` and the like are kept whole (one code where they sit in a sentence);
 comments too. The ``alt``, ``title``, ``placeholder`` and ``aria-label`` attributes and a page's meta
 description are parts of their own. ``<html lang>`` is set to the target, with ``dir="rtl"`` for a
-right-to-left one. Text left as it was keeps its source form exactly (line breaks, entities)."""
+right-to-left one (and ``<body>``'s ``lang`` and ``dir``, where it has them, as LibreOffice writes
+them). Text left as it was keeps its source form exactly (line breaks, entities)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ import regex
 from toolkit.formats import FormatOptions, Part, not_this_format
 from toolkit.languages import get_language
 
-# Elements that sit inside a block's text: their tags become inline codes in its sentences.
+# Elements that sit inside a block's text: their tags become inline codes in its sentences (and
+# namespaced ones, which Word's "Save as Web Page" puts inside sentences: <o:p>, <st1:City>).
 INLINE = frozenset("a abbr b bdi bdo big br cite data del dfn em font i img ins label mark nobr q s small span "
                    "strike strong sub sup time tt u wbr".split())
 # Elements kept whole, content and all: inside a sentence one code, between blocks as they are.
@@ -95,10 +97,10 @@ class _Tag:
             if translations[n] != parts[n].text:
                 value = translations[n].replace("&", "&amp;").replace(quote or '"', "&quot;" if quote != "'" else "&#39;")
                 edits.append((start, end, value if quote else f'"{value}"'))
-        if self.name == "html":
-            language = get_language(target)
-            edits += self._set("lang", target) + self._set("xml:lang", target, add=self.xml)
-            edits += self._set("dir", language.direction, add=language.direction == "rtl")
+        if self.name in ("html", "body"):  # the page's language and direction (office suites write them on <body>)
+            language, root = get_language(target), self.name == "html"
+            edits += self._set("lang", target, add=root) + self._set("xml:lang", target, add=root and self.xml)
+            edits += self._set("dir", language.direction, add=root and language.direction == "rtl")
         out, end = [], 0
         for start, stop, new in sorted(edits):
             out += [self.raw[end:start], new]
@@ -203,7 +205,7 @@ class HtmlDocument:
                     self._run.append(("kept", raw, None))
                 i = j + 1
                 continue
-            if kind in ("start", "empty", "end") and name in INLINE:
+            if kind in ("start", "empty", "end") and (name in INLINE or ":" in name):  # Office's <o:p>, <st1:City>
                 self._run.append(("tag", raw, self._tag(raw, name) if kind != "end" else None))
             elif kind in ("text", "entity"):
                 self._run.append((kind, raw, None))

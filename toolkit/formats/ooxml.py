@@ -8,23 +8,37 @@ picture, a line break between runs) a standalone tag ``<xN/>``: protection turns
 codes, so the model sees one sentence, not run by run. Runs with the same formatting are one
 piece of text (a word split by spell-check is one word). Writing puts each piece of the
 translation into a run of its formatting, in the translation's order, at its place between the
-untranslated items, which stay where they are. Each format says what its runs are (a ``Dialect``).
+untranslated items, which stay where they are (inside the link or field result the source's text
+there was in, when the piece has that formatting). Each format says what its runs are (a
+``Dialect``). A paragraph a part holds twice (an ``mc:Fallback`` copy, a SmartArt's cached drawing)
+is one part, written in both places.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import io
 import re
 import zipfile
 from typing import Callable, Protocol, Sequence
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import InputError, ToolkitError
 from toolkit.formats import Part, not_this_format, open_zip
 
 _TAG = re.compile(r"<(/?)g(\d+)>|<x(\d+)/>")
 _ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 _ENTITY = re.compile("|".join(_ESCAPES))
+# Markup compatibility: a part may hold the same content twice, a ``Choice`` for current Office and a
+# ``Fallback`` for older readers (a text box as a DrawingML shape and as a VML one).
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# A chart of a document or presentation: its title's and axes' titles are DrawingML paragraphs (its
+# series' and categories' names are its embedded workbook's cells, left as they are). SmartArt: its
+# text is in its data part, and again in the drawing Office caches from it (which LibreOffice shows).
+_DRAWN = re.compile(r"^(?:word|ppt)/(charts/chart|diagrams/data|diagrams/drawing)(\d+)\.xml$")
+_DRAWN_LABELS = {"charts/chart": "chart", "diagrams/data": "SmartArt", "diagrams/drawing": "SmartArt drawing"}
+_STRICT = b"http://purl.oclc.org/ooxml/"  # the namespaces of ISO 29500 Strict documents (Word's "Strict Open XML")
 
 
 class Dialect(Protocol):
@@ -49,6 +63,64 @@ class Dialect(Protocol):
         """The paragraph after its text is in: direction, language, spell-check marks dropped."""
 
 
+# Run properties that do not make runs look different: language and spell-check state.
+_DRAWING_IGNORED = ("lang", "altLang", "dirty", "err", "noProof", "smtClean", "smtId")
+
+
+class DrawingParagraphs:
+    """How DrawingML paragraphs (slides, charts) hold their text (``toolkit.formats.ooxml.Dialect``)."""
+
+    containers: set[str] = set()
+
+    def items(self, p) -> list[tuple[object, bool]]:
+        return [(child, child.tag == A + "r") for child in p if child.tag in (A + "r", A + "br", A + "fld")]
+
+    def text(self, run) -> str:
+        return "".join(t.text or "" for t in run.iter(A + "t"))
+
+    def formatting(self, run) -> bytes:
+        from lxml import etree
+
+        rpr = run.find(A + "rPr")
+        if rpr is None:
+            return b""
+        kept = copy.deepcopy(rpr)
+        for name in _DRAWING_IGNORED:
+            kept.attrib.pop(name, None)
+        return etree.tostring(kept, method="c14n") if len(kept) or kept.attrib else b""  # empty: none
+
+    def containers_of(self, run, p) -> list:
+        return []
+
+    def new_run(self, template, containers: list, text: str, target: str, rtl: bool):
+        from lxml import etree
+
+        run = etree.Element(A + "r", dict(template.attrib))
+        rpr = template.find(A + "rPr")
+        rpr = copy.deepcopy(rpr) if rpr is not None else etree.Element(A + "rPr")
+        for name in ("err", "dirty", "smtClean"):
+            rpr.attrib.pop(name, None)
+        rpr.set("lang", target)
+        run.append(rpr)
+        etree.SubElement(run, A + "t").text = text
+        return run
+
+    def finish(self, p, target: str, rtl: bool) -> None:
+        end = p.find(A + "endParaRPr")
+        if end is not None and end.get("lang"):
+            end.set("lang", target)
+        properties = p.find(A + "pPr")
+        if rtl:
+            if properties is None:
+                from lxml import etree
+
+                properties = etree.Element(A + "pPr")
+                p.insert(0, properties)
+            properties.set("rtl", "1")
+        elif properties is not None and properties.get("rtl") == "1":  # a right-to-left source's: not the target's
+            del properties.attrib["rtl"]
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -59,9 +131,11 @@ class Paragraph:
 
     def __init__(self, p, dialect: Dialect):
         self.p, self.dialect, self.label = p, dialect, ""
+        self.copies: list[Paragraph] = []  # the same paragraph in a fallback: written with the same translation
         self.text_runs: list = []
         self.fixed: list[list] = []  # untranslated items between text, each a list of consecutive elements
         self.groups: list[tuple[list, object]] = []  # (containers, run): the template of each group
+        self.following: list = [None]  # the first text run of the paragraph, and after each untranslated item
         pieces: list[tuple[str, int | None]] = []  # (text, group), or ("", None) for an untranslated item
         keys: dict[tuple, int] = {}
         for element, is_text in dialect.items(p):
@@ -70,12 +144,15 @@ class Paragraph:
                     self.fixed[-1].append(element)
                 else:
                     self.fixed.append([element])
+                    self.following.append(None)
                     pieces.append(("", None))
                 continue
             self.text_runs.append(element)
             text = dialect.text(element)
             if not text:  # an empty run (office suites leave them): removed with the others
                 continue
+            if self.following[-1] is None:
+                self.following[-1] = element
             containers = dialect.containers_of(element, p)
             key = (tuple((c.tag, tuple(sorted(c.attrib.items()))) for c in containers), dialect.formatting(element))
             if key not in keys:
@@ -86,37 +163,72 @@ class Paragraph:
         self.base, self.text = tagged(pieces, len(self.groups))
 
     def write(self, translation: str, target: str, rtl: bool) -> None:
-        """Put ``translation`` (tags as this paragraph's text has them) in place of its text runs."""
-        anchors = self._anchors()
+        """Put ``translation`` (tags as this paragraph's text has them) in place of its text runs.
+
+        The text after the n-th untranslated item goes after it, or, in the containers (a link, a
+        field's result) of the first text that followed it in the source, there, in them: a link
+        that also holds a field keeps one link, and words in a field's result stay in it."""
+        outer, inner = self._markers()
+        placed = [m for m in outer + inner if m is not None]
         for run in self.text_runs:
             parent = run.getparent()
             parent.remove(run)
-            while parent is not self.p and parent.tag in self.dialect.containers and _emptied(parent):
-                grand = parent.getparent()
-                grand.remove(parent)
-                parent = grand
+            self._prune(parent)
         for anchor, group, text in pieces(translation, self.base, len(self.groups), len(self.fixed)):
             containers, template = self.groups[group]
-            anchors[anchor].addprevious(self.dialect.new_run(template, containers, text, target, rtl))
-        for anchor in anchors:
-            anchor.getparent().remove(anchor)
+            if inner[anchor] is not None and _starts(self.dialect.containers_of(inner[anchor], self.p), containers):
+                outer[anchor], inner[anchor] = inner[anchor], None  # into the containers of the source's next text
+            where = self.dialect.containers_of(outer[anchor], self.p)
+            shared = 0
+            while shared < min(len(where), len(containers)) and where[shared] is containers[shared]:
+                shared += 1
+            if shared < len(where):  # inside a container these words are not in: go on after it
+                outer[anchor] = _marker(where[shared], after=True)
+                placed.append(outer[anchor])
+            outer[anchor].addprevious(self.dialect.new_run(template, containers[shared:], text, target, rtl))
+        for marker in placed:
+            parent = marker.getparent()
+            parent.remove(marker)
+            self._prune(parent)
         self.dialect.finish(self.p, target, rtl)
+        for twin in self.copies:
+            twin.write(translation, target, rtl)
 
-    def _anchors(self) -> list:
-        """Markers where the translation's text goes: before the first text run (0), after each
-        untranslated item (n); removed once the text is in."""
+    def _prune(self, container) -> None:
+        """``container`` and the containers around it removed while they hold nothing."""
+        while container is not self.p and container.tag in self.dialect.containers and _emptied(container):
+            grand = container.getparent()
+            grand.remove(container)
+            container = grand
+
+    def _markers(self) -> tuple[list, list]:
+        """Where the translation's text goes: [before the first text run (0), after each untranslated
+        item (n)], and [the same places inside the containers of the text that followed them in the
+        source, None where that is the paragraph itself]; removed once the text is in."""
         from lxml import etree
 
-        anchors = [etree.Comment("start")]
-        _top(self.text_runs[0], self.p).addprevious(anchors[0])
+        outer = [_marker(_top(self.text_runs[0], self.p), after=False)]
         for item in self.fixed:
-            anchor = etree.Comment("after")
             top = _top(item[-1], self.p)
             while top.getnext() is not None and top.getnext().tag is etree.Comment:
                 top = top.getnext()  # after the markers already there: in the items' order
-            top.addnext(anchor)
-            anchors.append(anchor)
-        return anchors
+            outer.append(_marker(top, after=True))
+        inner = [None if run is None or run.getparent() is self.p else _marker(run, after=False) for run in self.following]
+        return outer, inner
+
+
+def _marker(element, after: bool):
+    """A marker (a comment) put just before or after ``element``."""
+    from lxml import etree
+
+    marker = etree.Comment("here")
+    element.addnext(marker) if after else element.addprevious(marker)
+    return marker
+
+
+def _starts(prefix: list, chain: list) -> bool:
+    """Whether the containers ``chain`` begin with those of ``prefix`` (the same elements)."""
+    return bool(prefix) and len(prefix) <= len(chain) and all(a is b for a, b in zip(prefix, chain))
 
 
 def tagged(pieces: list[tuple[str, int | None]], groups: int) -> tuple[int, str]:
@@ -178,8 +290,9 @@ def pieces(translation: str, base: int, groups: int, fixed: int) -> list[tuple[i
 
 
 def _emptied(container) -> bool:
-    """Nothing left in a container but its properties (``w:sdtPr``, ``w:smartTagPr``...)."""
-    return not any(isinstance(c.tag, str) and not c.tag.endswith("Pr") for c in container)
+    """Nothing left in a container but its properties (``w:sdtPr``, ``w:smartTagPr``...): no content,
+    no marker."""
+    return not any(not isinstance(c.tag, str) or not c.tag.endswith("Pr") for c in container)
 
 
 def _top(element, p):
@@ -258,18 +371,38 @@ class Package:
 
 def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[str] | Callable[[list[str]], list[str]],
                  dialect: Dialect, paragraph_tag: str, label: Callable[[str, object, int], str],
-                 also: Sequence[str] = (), restyle: Callable[[dict, str], None] | None = None) -> Package:
+                 also: Sequence[str] = (), restyle: Callable[[dict, str], None] | None = None,
+                 keep: Callable[[str, object], bool] = lambda part, p: True) -> Package:
     """A document of ``fmt`` (a zip with the part ``main``): the paragraphs of the parts
-    ``text_parts(names)`` read with ``dialect``, each named by ``label(part, paragraph, n)``; the
-    parts ``also`` parsed too, for ``restyle``."""
+    ``text_parts(names)`` read with ``dialect`` (those that ``keep(part, paragraph)``), each named by
+    ``label(part, paragraph, n)``, then its charts' titles (``chart 1 paragraph 1``) and SmartArt
+    (``SmartArt 1 paragraph 1``; the drawing cached from it written with the same translations);
+    the parts ``also`` parsed too, for ``restyle``."""
     archive = open_package(data, where, fmt, [main])
+    if _STRICT in archive.read(main)[:4096]:  # its root element's namespaces
+        raise InputError(f"{where}: a Strict Open XML document, which is not read",
+                         f"save it as an ordinary {fmt.title} document (not \"Strict Open XML\") and try again")
     names = archive.namelist()
     parts = text_parts(names)
-    trees = parse_parts(archive, parts + [n for n in also if n in names], where, fmt)
+    drawn = sorted((n for n in names if _DRAWN.match(n)),  # charts, then SmartArt's data, then their drawings
+                   key=lambda n: (list(_DRAWN_LABELS).index(_DRAWN.match(n).group(1)), int(_DRAWN.match(n).group(2))))
+    trees = parse_parts(archive, parts + drawn + [n for n in also if n in names], where, fmt)
     paragraphs = []
     for name in parts:
-        for n, paragraph in enumerate(paragraphs_of(trees[name], paragraph_tag, dialect), 1):
+        kept = [paragraph for paragraph in paragraphs_of(trees[name], paragraph_tag, dialect) if keep(name, paragraph.p)]
+        for n, paragraph in enumerate(kept, 1):
             paragraph.label = label(name, paragraph.p, n)
+            paragraphs.append(paragraph)
+    smartart: dict[str, Paragraph] = {}  # a SmartArt's data paragraphs by text: its drawing's are their copies
+    for name in drawn:
+        kind, number = _DRAWN.match(name).groups()
+        for n, paragraph in enumerate(paragraphs_of(trees[name], A + "p", DrawingParagraphs()), 1):
+            if kind == "diagrams/drawing" and paragraph.text in smartart:
+                smartart[paragraph.text].copies.append(paragraph)
+                continue
+            if kind == "diagrams/data":
+                smartart.setdefault(paragraph.text, paragraph)
+            paragraph.label = f"{_DRAWN_LABELS[kind]} {number} paragraph {n}"
             paragraphs.append(paragraph)
     return Package(archive, trees, paragraphs, restyle)
 
@@ -289,12 +422,24 @@ def parse_parts(archive: zipfile.ZipFile, names: list[str], where: str, fmt) -> 
 
 
 def paragraphs_of(tree, tag: str, dialect: Dialect) -> list[Paragraph]:
-    """The paragraphs (``tag``) of a part that have text to translate."""
+    """The paragraphs (``tag``) of a part that have text to translate. A paragraph in an
+    ``mc:Fallback`` with the same text as its place in the ``mc:Choice`` is not one: it is that
+    paragraph's copy, written with its translation (one part, the same words in both)."""
     found = []
+    choices: dict = {}  # an mc:AlternateContent -> the paragraphs of its choice not yet matched by its fallback's
     for p in tree.iter(tag):
         paragraph = Paragraph(p, dialect)
-        if paragraph.text_runs and paragraph.plain.strip():
-            found.append(paragraph)
+        if not (paragraph.text_runs and paragraph.plain.strip()):
+            continue
+        branch = ancestor(p, None, {MC + "Choice", MC + "Fallback"})
+        if branch is not None and branch.tag == MC + "Fallback":
+            twins = choices.get(branch.getparent())
+            if twins and twins[0].text == paragraph.text:
+                twins.pop(0).copies.append(paragraph)
+                continue
+        elif branch is not None:
+            choices.setdefault(branch.getparent(), []).append(paragraph)
+        found.append(paragraph)
     return found
 
 
