@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from tests.formats.docx_files import NOTES_FODT, convert, make_docx
-from tests.formats.pptx_files import make_pptx
+from tests.formats.pptx_files import make_messy_pptx, make_pptx
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
@@ -22,13 +22,16 @@ TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
 def make_odf(folder: Path) -> dict[str, bytes]:
-    """news.odt, deck.odp and notes.odt, as LibreOffice writes them."""
+    """news.odt, deck.odp, messy.odp (PowerPoint's layout and master banners on LibreOffice's master
+    pages) and notes.odt, as LibreOffice writes them."""
     (folder / "src").mkdir()
     (folder / "src" / "news.docx").write_bytes(make_docx())
     (folder / "src" / "deck.pptx").write_bytes(make_pptx())
+    (folder / "src" / "messy.pptx").write_bytes(make_messy_pptx())
     (folder / "src" / "notes.fodt").write_text(NOTES_FODT, "utf-8")
     return {"news.odt": convert(folder / "src" / "news.docx", "odt", folder).read_bytes(),
             "deck.odp": convert(folder / "src" / "deck.pptx", "odp", folder).read_bytes(),
+            "messy.odp": convert(folder / "src" / "messy.pptx", "odp", folder).read_bytes(),
             "notes.odt": convert(folder / "src" / "notes.fodt", "odt", folder).read_bytes()}
 
 

@@ -1,13 +1,26 @@
 """OpenDocument presentations (ODP), on their XML with lxml (``toolkit.formats.odf``): every
 paragraph of every slide (text boxes, titles, tables, grouped shapes) and of its speaker notes is
-one part. Master pages (``styles.xml``) are copied as they were."""
+one part, and so is every paragraph a master page (``styles.xml``) shows on its slides (a banner, a
+text box); its placeholders' prompts ("Click to edit Master title style") are never shown, and stay."""
 
 from __future__ import annotations
 
 from toolkit.formats.odf import DRAW, TABLE, OdfFormat, OdfParagraph, inside, paragraphs_in
 
-NOTES = "{urn:oasis:names:tc:opendocument:xmlns:presentation:1.0}notes"
+PRESENTATION = "{urn:oasis:names:tc:opendocument:xmlns:presentation:1.0}"
+NOTES = PRESENTATION + "notes"
 CELL = TABLE + "table-cell"
+MASTER_PAGE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}master-page"
+
+
+def _placeholder(p) -> bool:
+    """Whether ``p`` is in a placeholder (a shape with a ``presentation:class``) or a notes page."""
+    node = p.getparent()
+    while node is not None and node.tag != MASTER_PAGE:
+        if node.get(PRESENTATION + "class") is not None or node.tag == NOTES:
+            return True
+        node = node.getparent()
+    return False
 
 
 class Odp(OdfFormat):
@@ -22,6 +35,11 @@ class Odp(OdfFormat):
                 return f"{where}{' table cell' if inside(p, CELL) else ''} paragraph {n}"
 
             found += paragraphs_in(page, label)
+        styles = trees.get("styles.xml")
+        for master in styles.getroot().iter(MASTER_PAGE) if styles is not None else ():
+            name = master.get("{urn:oasis:names:tc:opendocument:xmlns:style:1.0}display-name") or master.get(
+                "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}name")
+            found += paragraphs_in(master, lambda p, n, name=name: f"master {name} paragraph {n}", _placeholder)
         return found
 
 
