@@ -4,6 +4,7 @@ notes. ``paragraph_texts`` reads a presentation's slides and notes back, paragra
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -87,8 +88,8 @@ _DECORATION = (f'<p:sp xmlns:p="http://schemas.openxmlformats.org/presentationml
 
 def make_messy_pptx() -> bytes:
     """A presentation with what real ones hold: groups inside groups inside a group, a table, a body
-    placeholder whose look comes from its layout, a banner on a layout and on the master, a chart
-    (its title, series and categories), speaker notes."""
+    placeholder whose look comes from its layout, a banner on a layout and on the master, a slide's
+    footer text, a chart (its title, series and categories), speaker notes."""
     from pptx import Presentation
     from pptx.chart.data import CategoryChartData
     from pptx.enum.chart import XL_CHART_TYPE
@@ -110,6 +111,9 @@ def make_messy_pptx() -> bytes:
     inner = middle.shapes.add_group_shape()
     inner.shapes.add_textbox(Inches(1), Inches(6), Inches(3), Inches(0.5)).text_frame.text = "The innermost group"
     slide.notes_slide.notes_text_frame.text = "Mention the queues at the schools."
+    footer = next(p for p in deck.slide_layouts[1].placeholders if p.placeholder_format.idx == 11)  # the layout's footer
+    slide.shapes._spTree.append(copy.deepcopy(footer._element))
+    slide.shapes[-1].text_frame.text = "Election night live"  # the slide's footer text
 
     slide = deck.slides.add_slide(deck.slide_layouts[5])
     slide.shapes.title.text = "Seats by party"

@@ -45,16 +45,19 @@ def test_an_identity_translation_keeps_every_paragraphs_text_and_the_structure(d
     assert expected <= labels, labels
 
 
-def test_what_a_master_page_shows_is_translated_and_its_prompts_kept(documents):
+def test_what_a_master_page_shows_and_the_footer_are_translated_and_prompts_kept(documents):
     """A PowerPoint deck's master and layout banners become LibreOffice master pages' text boxes,
-    shown on every slide: translated (each master's copy alike); the placeholders' prompts, never
-    shown, stay as they were."""
+    shown on every slide: translated (each master's copy alike), as the slide's footer text is; the
+    placeholders' prompts, never shown, stay as they were."""
     out, document = translate_bytes("messy.odp", documents["messy.odp"], Shout(max_input_tokens=200))
+    [footer] = xml(out).iter("{urn:oasis:names:tc:opendocument:xmlns:presentation:1.0}footer-decl")
+    assert footer.text == "ELECTION NIGHT LIVE"
     styles = paragraph_texts(out)["styles.xml"]
     assert styles.count("DAILY NEWS") == paragraph_texts(documents["messy.odp"])["styles.xml"].count("Daily news") > 1
     assert "ELECTION DESK" in styles and "Daily news" not in styles and "Election desk" not in styles
     assert "Click to edit Master title style" in styles
-    assert {s.part for s in document.segments} >= {"master Title and Content paragraph 1", "master Title Only paragraph 1"}
+    assert {s.part for s in document.segments} >= {"master Title and Content paragraph 1", "master Title Only paragraph 1",
+                                                   "footer 1"}
 
 
 def test_spans_links_and_notes_are_kept_around_the_translated_words(documents):

@@ -118,7 +118,7 @@ def test_nested_groups_inherited_placeholders_notes_tables_and_a_charts_title_ar
     texts = paragraph_texts(out)
     assert texts["ppt/slides/slide1.xml"] == ["COUNTING IN THE CAPITAL", "VOTERS QUEUED BEFORE DAWN.",
                                               "EVERY SCHOOL STAYED OPEN LATE.", "THE OUTER GROUP", "THE MIDDLE GROUP",
-                                              "THE INNERMOST GROUP"]
+                                              "THE INNERMOST GROUP", "ELECTION NIGHT LIVE"]  # the slide's footer
     assert texts["ppt/notesSlides/notesSlide1.xml"] == ["MENTION THE QUEUES AT THE SCHOOLS."]
     assert texts["ppt/slides/slide2.xml"] == ["SEATS BY PARTY", "PARTY", "SEATS WON", "THE GREENS", "TWELVE"]
     assert texts["ppt/charts/chart1.xml"] == ["SEATS WON IN EACH REGION"]

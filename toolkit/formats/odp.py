@@ -1,7 +1,8 @@
 """OpenDocument presentations (ODP), on their XML with lxml (``toolkit.formats.odf``): every
 paragraph of every slide (text boxes, titles, tables, grouped shapes) and of its speaker notes is
-one part, and so is every paragraph a master page (``styles.xml``) shows on its slides (a banner, a
-text box); its placeholders' prompts ("Click to edit Master title style") are never shown, and stay."""
+one part, and so are the slides' footer and header texts (``presentation:footer-decl``) and every
+paragraph a master page (``styles.xml``) shows on its slides (a banner, a text box); its
+placeholders' prompts ("Click to edit Master title style") are never shown, and stay."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ class Odp(OdfFormat):
                 return f"{where}{' table cell' if inside(p, CELL) else ''} paragraph {n}"
 
             found += paragraphs_in(page, label)
+        for kind in ("footer", "header"):  # a slide's footer text (PowerPoint's footer placeholder, as LibreOffice keeps it)
+            for n, declared in enumerate(trees["content.xml"].getroot().iter(f"{PRESENTATION}{kind}-decl"), 1):
+                paragraph = OdfParagraph(declared)
+                if paragraph.plain.strip():
+                    paragraph.label = f"{kind} {n}"
+                    found.append(paragraph)
         styles = trees.get("styles.xml")
         for master in styles.getroot().iter(MASTER_PAGE) if styles is not None else ():
             name = master.get("{urn:oasis:names:tc:opendocument:xmlns:style:1.0}display-name") or master.get(
