@@ -34,3 +34,13 @@ def test_the_oldest_files_go_past_the_store_limit(tmp_path):
     assert store.path(first) is None and store.path(second).read_text() == "bbbb" and store.path(third)
     big = store.save("d.txt", "d" * 20)  # larger than the limit alone: kept, every older one goes
     assert {p.name for p in tmp_path.iterdir()} == {big}
+
+
+def test_files_named_in_any_script_or_at_any_length_can_be_downloaded(tmp_path):
+    # A name starting with a letter safe_name replaces ("خبر.srt", "ë Tiranë.txt") came back as a
+    # translatedFileUrl that download_file refused with "Invalid filename"; so did a name over 200 characters.
+    store = FileStore(ttl_s=60, limit_bytes=10_000, folder=tmp_path)
+    for filename in ("خبر فارسی.srt", "ë Tiranë story.txt", "_draft.md", "a" * 300 + ".docx"):
+        name = store.save(filename, "text")
+        assert store.path(name).read_text() == "text", filename
+        assert name.endswith(filename[-4:])

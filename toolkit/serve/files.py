@@ -13,13 +13,16 @@ from pathlib import Path
 from toolkit.formats import SUFFIXES as FORMAT_SUFFIXES
 
 SUFFIXES = (".txt", ".md", *FORMAT_SUFFIXES)
-_NAME = re.compile(r"^[0-9a-f]{32}\.[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
+_NAME = re.compile(r"^[0-9a-f]{32}\.[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$")
 
 
 def safe_name(filename: str) -> str:
-    """The base name with anything but letters, digits, dot, dash and underscore replaced."""
+    """The base name with anything but letters, digits, dot, dash and underscore replaced, no dot first,
+    cut to 200 characters with its extension kept (a name ``path`` accepts)."""
     base = re.split(r"[\\/]", filename)[-1]
-    return re.sub(r"[^A-Za-z0-9._-]", "_", base).lstrip(".") or "file.txt"
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", base).lstrip(".") or "file.txt"
+    suffix = Path(name).suffix[:20]
+    return name if len(name) <= 200 else name[: 200 - len(suffix)] + suffix
 
 
 class FileStore:
