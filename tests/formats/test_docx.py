@@ -129,6 +129,8 @@ def test_persian_paragraphs_are_right_to_left_and_every_run_and_style_says_fa(do
     styles = xml(out, "word/styles.xml")
     assert styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").get(W + "val") == "fa"
     assert {lang.get(W + "val") for lang in styles.iter(W + "lang")} == {"fa"}
+    # Persian is complex script: Word shapes and spell-checks it by w:bidi, not by w:val (was python-docx's ar-SA)
+    assert {lang.get(W + "bidi") for lang in styles.iter(W + "lang")} == {"fa"}
 
 
 @pytest.mark.parametrize("maker", ["python-docx", "libreoffice"])

@@ -215,9 +215,10 @@ def _label(name: str, p, n: int) -> str:
 
 
 def _restyle(trees: dict, target: str) -> None:
-    """The document's default language and every style that names one: the target; for a
-    right-to-left target, every table's columns laid out right to left (``w:bidiVisual``); for a
-    left-to-right one, no table, style or default right to left (a Persian source's)."""
+    """The document's default language and every style that names one: the target (its complex-script
+    language too for a right-to-left target); for a right-to-left target, every table's columns laid
+    out right to left (``w:bidiVisual``); for a left-to-right one, no table, style or default right to
+    left (a Persian source's)."""
     from toolkit.languages import get_language
 
     rtl = get_language(target).direction == "rtl"
@@ -226,6 +227,8 @@ def _restyle(trees: dict, target: str) -> None:
         if rpr.getparent().tag == W + "rPrDefault" or rpr.find(W + "lang") is not None:
             lang = set_child(rpr, "lang", _RPR_ORDER, W)
             lang.set(W + "val", target)
+            if rtl:  # the complex-script language, which Persian text is shaped and spell-checked by
+                lang.set(W + "bidi", target)
         if not rtl:
             _drop(rpr, "rtl")
     for ppr in styles.iter(W + "pPr") if styles is not None and not rtl else ():
