@@ -151,3 +151,32 @@ def test_libreoffice_reads_the_persian_tables_as_right_to_left(documents, tmp_pa
     resaved = convert(tmp_path / "news.fa.odt", "docx", tmp_path).read_bytes()  # Writer's own view of the tables
     tables = list(docx_xml(resaved).iter(W + "tblPr"))
     assert len(tables) == 2 and all(t.find(W + "bidiVisual").get(W + "val") in ("true", "1") for t in tables)
+
+
+LANGUAGE_SPANS_FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:officeooo="http://openoffice.org/2009/office"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text"><office:automatic-styles>
+<style:style style:name="T1" style:family="text"><style:text-properties fo:language="en" fo:country="GB"/></style:style>
+<style:style style:name="T2" style:family="text"><style:text-properties officeooo:rsid="0012ab34"/></style:style>
+<style:style style:name="T3" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
+</office:automatic-styles><office:body><office:text>
+<text:p>The minis<text:span text:style-name="T1">ter sa</text:span><text:span text:style-name="T2">id</text:span> the
+ <text:span text:style-name="T3">vote</text:span> was fair.</text:p></office:text></office:body></office:document>
+"""
+
+
+def test_spans_that_only_mark_a_language_or_an_edit_do_not_cut_words(tmp_path):
+    # A Word document's mid-word language run, saved by LibreOffice as ODT, reached the model as "minis<g2>ter"
+    # (DOCX and PPTX already join such runs); LibreOffice's own edit marks (officeooo:rsid spans) did the same.
+    from tests.formats.docx_files import convert
+
+    soffice()
+    (tmp_path / "spans.fodt").write_text(LANGUAGE_SPANS_FODT, "utf-8")
+    source = convert(tmp_path / "spans.fodt", "odt", tmp_path).read_bytes()
+    out, document = translate_bytes("spans.odt", source, Shout(max_input_tokens=200))
+    [segment] = document.segments
+    assert "The minister said the " in segment.source and "vote" in segment.source
+    assert paragraph_texts(out)["content.xml"] == ["THE MINISTER SAID THE VOTE WAS FAIR."]
+    assert [span.text for span in xml(out).iter(TEXT + "span")] == ["VOTE"]  # the bold span kept, around its word

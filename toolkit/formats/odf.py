@@ -36,6 +36,7 @@ _RTL_TABLE = "toolkit-rtl-table"  # the automatic style given to a table that ha
 _CONTAINERS = {TEXT + "span", TEXT + "a"}
 _CHARACTERS = {TEXT + "tab": "\t", TEXT + "line-break": "\n"}
 _SPACES = re.compile(r"( {2,}|^ )")
+_UNSEEN = re.compile(r"(language|country|script|rfc-language-tag)(-asian|-complex)?|rsid")  # text properties no one sees
 
 
 class OdfParagraph:
@@ -56,7 +57,7 @@ class OdfParagraph:
         self._add(node.text, chain)
         for child in node:
             if child.tag in _CONTAINERS:
-                self._walk(child, chain + (child,))
+                self._walk(child, chain if _shows_nothing(child) else chain + (child,))
             elif child.tag == TEXT + "s":
                 self._add(" " * int(child.get(TEXT + "c", "1")), chain)
             elif child.tag in _CHARACTERS:
@@ -146,6 +147,22 @@ class _Writer:
     def element(self, chain: tuple, element) -> None:
         self._into(chain).append(element)
         self.at_start = False
+
+
+def _shows_nothing(span) -> bool:
+    """A span whose style sets only a language or LibreOffice's edit mark (``officeooo:rsid``): a
+    reader sees no difference, so its text joins the text around it (``minis`` + ``ter`` is one word
+    to the model, as DOCX and PPTX runs that differ only so are) and the span is not written back."""
+    if span.tag != TEXT + "span" or set(span.attrib) != {TEXT + "style-name"}:
+        return False
+    styles = span.getroottree().getroot().find(OFFICE + "automatic-styles")
+    name = span.get(TEXT + "style-name")
+    style = next((s for s in styles.iterfind(STYLE + "style") if s.get(STYLE + "name") == name), None) \
+        if styles is not None else None
+    if style is None or style.get(STYLE + "parent-style-name") or any(c.tag != STYLE + "text-properties" or len(c)
+                                                                     for c in style):
+        return False
+    return all(_UNSEEN.fullmatch(n.split("}")[-1]) for c in style for n in c.attrib)
 
 
 def _append(node, text: str) -> None:
