@@ -73,11 +73,17 @@ def test_bad_subtitle_files_are_refused_in_one_line(marian_model, tmp_path):
     office.write_bytes(b"PK\x03\x04" + bytes(60))
     binary = tmp_path / "data.bin"
     binary.write_bytes(b"\x00\x01\x02binary")
+    unknown = tmp_path / "notes.xyz"  # text, but of no kind toolkit knows: not guessed at
+    unknown.write_text("The minister spoke.\n", "utf-8")
+    no_extension = tmp_path / "NOTES"
+    no_extension.write_bytes(b"\x00\x01\x02binary")
     for path, says in ((junk, "not a SubRip (.srt) file (bytes that are not UTF-8"),
                        (text, "not a SubRip (.srt) file (line 1 is neither a cue number nor a 'start --> end' timing)"),
                        (office, "report.xls: Excel 97-2003 documents (.xls) are not read; .xlsx documents are (convert it with "
                                  "LibreOffice: `soffice --headless --convert-to xlsx"),
-                       (binary, "not a text file, nor a document of a kind toolkit reads")):
+                       (binary, "data.bin: not a document of a kind toolkit reads (its extension is .bin)"),
+                       (unknown, "notes.xyz: not a document of a kind toolkit reads (its extension is .xyz) (give .txt, .md, "),
+                       (no_extension, "NOTES: not a text file, nor a document of a kind toolkit reads (give .txt, .md, ")):
         result = run("translate", path, "--to", "sq", "--model", marian_model, "--out", tmp_path / "o")
         assert result.exit_code == 2, result.output
         assert says in result.output and "Traceback" not in result.output and len(result.output.splitlines()) == 1
@@ -193,3 +199,18 @@ def test_a_document_over_the_size_setting_is_refused_named_or_set_aside_in_a_fol
     monkeypatch.setenv("TOOLKIT_MAX_DOCUMENT_MB", "0")
     bad = run("translate", src / "talk.srt", "--to", "sq", "--model", marian_model, "--out", tmp_path / "two")
     assert bad.exit_code == 2 and "invalid value '0' for max_document_mb in environment variable TOOLKIT_MAX_DOCUMENT_MB" in bad.output
+
+
+def test_translations_written_beside_their_sources_are_not_inputs_of_a_later_folder_run(marian_model, tmp_path):
+    """A folder translated file by file (each translation beside its source), then as a whole: the
+    earlier translations are not translated again (no page.sq.sq.html); a file merely named like
+    one, with no source beside it, is an input as any other."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "talk.srt").write_text(SRT, "utf-8")
+    (src / "notes.en.srt").write_text(SRT, "utf-8")  # no notes.srt: an input
+    assert run("translate", src / "talk.srt", "--to", "sq", "--model", marian_model).exit_code == 0
+    assert (src / "talk.sq.srt").exists()
+    result = run("translate", src, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix == ".srt") == ["notes.en.sq.srt", "talk.sq.srt"]

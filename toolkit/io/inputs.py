@@ -22,6 +22,7 @@ from toolkit.io.files import fingerprint
 TEXT_SUFFIXES = (".txt", ".md")
 DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *FORMAT_SUFFIXES, *CONVERTED)
 TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t"}
+_READABLE = ", ".join(DOCUMENT_SUFFIXES) + ", .jsonl, .csv or .tsv"  # what a refusal says toolkit reads
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,8 @@ class InputSet:
                 units["<stdin>"] = _text_digest(self.stdin)
             elif kind == "dir":
                 root = path.resolve()
-                units.update({(root / rel).as_posix(): fp for rel, fp in fingerprint(path, self.options.suffixes).items()})
+                units.update({(root / file.relative_to(path)).as_posix(): fingerprint(file)[""]
+                              for file in _document_files(path, self.options.suffixes)})
             elif kind == "file":
                 units[path.resolve().as_posix()] = fingerprint(path)[""]
             else:
@@ -244,6 +246,9 @@ def classify(inputs: list[str], options: InputOptions) -> InputSet:
                 convert = f"jq -c '.[]' {shlex.quote(item)} > {shlex.quote(str(path.with_suffix('.jsonl')))}"
                 raise InputError(f"{item}: a JSON document, not JSON lines",
                                  f"convert it to one object per line: {convert}, and give the .jsonl file")
+            if suffix and suffix not in (".jsonl", *TABLE_SUFFIXES, *DOCUMENT_SUFFIXES):
+                raise InputError(f"{item}: not a document of a kind toolkit reads (its extension is {suffix})",
+                                 f"give {_READABLE} files; to translate it as plain text, name it .txt")
             kinds.add("jsonl" if suffix == ".jsonl" else "table" if suffix in TABLE_SUFFIXES else "documents")
         elif _looks_like_path(item):
             raise InputError(f"no such file or folder: {item}", "check the path")
@@ -303,7 +308,20 @@ def _require_text(text: str, origin: str) -> str:
 
 
 def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    """A folder's documents, in order, less the translations an earlier run wrote beside their
+    sources (``talk.fa.srt`` beside ``talk.srt``, ``report.sq.md`` beside ``report.pdf``): a folder
+    translated file by file and then as a whole is not translated twice over."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    stems = {(p.parent, p.stem) for p in files}
+    return [p for p in files if not _translation_beside_its_source(p, stems)]
+
+
+def _translation_beside_its_source(path: Path, stems: set[tuple[Path, str]]) -> bool:
+    """``NAME.LANG.EXT`` (a language toolkit knows) with a document ``NAME.*`` in the same folder."""
+    from toolkit.languages import LANGUAGES
+
+    name, _, lang = path.stem.rpartition(".")
+    return bool(name) and lang in LANGUAGES and (path.parent, name) in stems
 
 
 def _read_document(doc: Document, errors: str, as_text: bool = False) -> tuple[str, bytes | None]:
@@ -322,7 +340,7 @@ def _read_document(doc: Document, errors: str, as_text: bool = False) -> tuple[s
         return parts_text(fmt.read(data, doc.name, FormatOptions())), data
     if fmt is None and doc.file.suffix.lower() not in TEXT_SUFFIXES and b"\0" in data[:8192]:
         raise InputError(f"{doc.name}: not a text file, nor a document of a kind toolkit reads",
-                         f"give .txt, .md or {', '.join(FORMAT_SUFFIXES)} files")
+                         f"give {_READABLE} files")
     text = document_text(data, doc.name, fmt, errors)
     if fmt is not None:
         fmt.read(text, doc.name, FormatOptions())
