@@ -170,14 +170,18 @@ def test_the_line_length_comes_from_the_settings_file_too(marian_model, tmp_path
 
 def test_one_document_without_out_is_written_beside_it_as_its_kind(marian_model, tmp_path):
     """One subtitle or PO file and no --out: `talk.sq.srt` (a template's translation `site.sq.po`)
-    beside the input, which is left as it was; nothing on standard output."""
+    beside the input, which is left as it was; nothing on standard output, and the line on standard
+    error names the file written."""
     (tmp_path / "talk.srt").write_text(SRT, "utf-8", newline="")
     (tmp_path / "site.pot").write_text(PO, "utf-8")
     for name, written in (("talk.srt", "talk.sq.srt"), ("site.pot", "site.sq.po")):
         before = (tmp_path / name).read_bytes()
-        result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model, "--quiet")
+        result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model)
         assert result.exit_code == 0, result.output
         assert result.stdout == "" and (tmp_path / written).is_file() and (tmp_path / name).read_bytes() == before
+        assert f"translated 1 records into sq (" in result.stderr and str(tmp_path / written) in result.stderr
+    quiet = run("translate", tmp_path / "talk.srt", "--to", "sq", "--model", marian_model, "--quiet")
+    assert quiet.exit_code == 0 and "translated 1 records" not in quiet.stderr
     assert _structure((tmp_path / "talk.sq.srt").read_text("utf-8")) == _structure(SRT)
 
 

@@ -106,7 +106,8 @@ def translate(
     else:
         summary = run()
     done = f"translated {summary.records} records into {', '.join(job.targets)} ({summary.sentences} distinct sentences)"
-    report_job(done if out and not quiet else None, summary.resumed, summary.set_aside, summary.outputs, "records")
+    to_files = bool(out) or any(not o.endswith("rejects.jsonl") for o in summary.outputs)  # --out, or beside the input
+    report_job(done if to_files and not quiet else None, summary.resumed, summary.set_aside, summary.outputs, "records")
     cut = {t: n for t, n in summary.bound_reached.items() if n}
     if cut:
         counts = ", ".join(f"{t}: {n}" for t, n in cut.items())
