@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -310,3 +311,21 @@ def test_undecodable_csv_row_names_its_line(marian_model, tmp_path):
     result = run("translate", source, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out.csv", "--errors", "replace")
     assert result.exit_code == 0, result.output
     assert len(list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))) == 2
+
+
+def test_a_job_stopped_by_a_bad_line_resumes_when_rerun_with_skip_bad(marian_model, tmp_path, monkeypatch):
+    """The error names the line and says to pass --skip-bad; doing so goes on from the records the
+    stopped run finished (they are not translated again), the bad line set aside."""
+    monkeypatch.setenv("TOOLKIT_POOL_CHARS", "60")  # a pool a record: the records before the bad one are written
+    lines = [json.dumps({"id": i, "text": f"The minister spoke on day {i}."}) for i in range(6)]
+    lines[4] = "{not json"
+    source = tmp_path / "news.jsonl"
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    stopped = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out)
+    assert stopped.exit_code == 2 and "news.jsonl:5: malformed JSON" in stopped.output and "--skip-bad" in stopped.output
+    rerun = run("translate", source, "--to", "sq", "--model", marian_model, "--out", out, "--skip-bad")
+    assert rerun.exit_code == 0, rerun.output
+    done = re.search(r"translated (\d+) records .*; (\d+) were already done", rerun.stderr)
+    assert done and int(done.group(2)) >= 1 and int(done.group(1)) + int(done.group(2)) == 5, rerun.stderr
+    assert [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()] == [0, 1, 2, 3, 5]

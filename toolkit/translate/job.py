@@ -354,8 +354,10 @@ class RecordsTranslation:
 
 def translation_job_key(kind: str, options: InputOptions, job: TranslationJob, settings: JobSettings) -> str:
     """What identifies a translation job for resuming, on every engine: a job stopped or finished
-    on one engine goes on on the other."""
-    return job_key({"task": "translate", "kind": kind, "inputs": options.__dict__, "source": settings.source,
+    on one engine goes on on the other. Whether bad records are set aside (``skip_bad``) is not part of
+    it: a job stopped by a bad line goes on when rerun with it."""
+    reading = {**options.__dict__, "skip_bad": False}  # the key of a job that never set anything aside
+    return job_key({"task": "translate", "kind": kind, "inputs": reading, "source": settings.source,
                     "models": settings.models, "backend": job.backend, "quantization": job.quantization,
                     "beams": job.beams, "json": job.as_json, "protect": settings.protect,
                     "glossary": settings.glossary.digest if settings.glossary else None, "flags": settings.flags,
