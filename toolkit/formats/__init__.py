@@ -148,8 +148,8 @@ def document_text(data: bytes, where: str, fmt: DocumentFormat | None, errors: s
 def not_this_format(where: str, fmt: DocumentFormat, reason: str) -> InputError:
     """The error for a file that is not what its extension says."""
     article = "an" if fmt.title[:1].upper() in "AEIOX" else "a"  # an Excel, an OpenDocument, an XLIFF (ex-liff) file
-    return InputError(f"{where}: not {article} {fmt.title} file ({reason})",
-                      "check the file (a text format must be UTF-8), or give it its real extension")
+    check = "check the file" if is_binary(fmt) else "check the file (a text format must be UTF-8)"
+    return InputError(f"{where}: not {article} {fmt.title} file ({reason})", f"{check}, or give it its real extension")
 
 
 DEFAULT_MAX_DOCUMENT_MB = 512
