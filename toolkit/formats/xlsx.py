@@ -6,7 +6,8 @@ shared strings no cell shows, and text cells with no letter in them (codes, ``20
 as text) are left as they are; sheet names are kept (formulas refer to them). The comments on
 cells are parts too: notes (``xl/comments1.xml``, rich text as cells have it) and threaded comments
 with their replies (``xl/threadedComments/*.xml``, plain text), found through each sheet's
-relationships. For a right-to-left target every sheet is shown right to left (``rightToLeft`` on
+relationships. A chart's title and axis titles are parts (``chart 1 paragraph 1``, as in DOCX and
+PPTX; its series' and categories' names are cells). For a right-to-left target every sheet is shown right to left (``rightToLeft`` on
 its views, made when missing); the workbook's ``dc:language`` says the target. Every other part of the zip is copied as it was.
 """
 
@@ -178,7 +179,7 @@ class Xlsx(OfficeFormat):
                     paragraph.label = label
                     paragraphs.append(paragraph)
             paragraphs += _comments(archive, trees, sheet, part, where, self)
-        return Package(archive, trees, paragraphs, _restyle)
+        return Package(archive, trees, paragraphs + drawn_paragraphs(archive, trees, where, self), _restyle)
 
 
 FORMAT = Xlsx()
