@@ -104,6 +104,16 @@ def test_the_lang_and_dir_of_elements_whose_text_is_translated_follow_the_target
     out, _ = _translate(persian, "a.html", Shout(source="fa", target="sq", max_input_tokens=400))  # ۱۲ comes back as it was
     assert out == '<html lang="sq" dir="ltr"><body><p lang="sq" dir="ltr">THE VOTE</p><p lang="fa">۱۲</p></body></html>'
 
+
+def test_an_element_marked_translate_no_is_kept_whole_with_its_own_lang():
+    page = ('<html lang="en"><body><p>The <span translate="no" lang="en">Daily News</span> said so.</p>'
+            '<div translate=no lang="en"><p>Keep this line.</p></div><img src="a.png" translate="no" alt="A photo">'
+            '<p translate="yes">Prices rose.</p></body></html>')
+    out, _ = _translate(page, "a.html", Shout(target="fa", max_input_tokens=400))
+    assert out == ('<html dir="rtl" lang="fa"><body><p>THE <span translate="no" lang="en">Daily News</span> SAID SO.</p>'
+                   '<div translate=no lang="en"><p>Keep this line.</p></div><img src="a.png" translate="no" alt="A photo">'
+                   '<p translate="yes">PRICES ROSE.</p></body></html>')
+
 def test_a_page_word_saved_keeps_its_sentences_whole_around_office_tags():
     """Word's "Save as Web Page" puts its own namespaced tags inside sentences (``<o:p>``, smart tags
     such as ``<st1:City>``): inline codes, not blocks that cut a sentence in three."""

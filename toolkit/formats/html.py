@@ -6,7 +6,7 @@ Each block's text (a paragraph, heading, list item, table cell, title...) is one
 elements (``<b>``, ``<a href>``, ``<span>``, ``<br>``) left in it as tags that protection turns into
 inline codes (paired where they wrap text), so that the model sees whole sentences. ``<script>``,
 ``<style>``, ``<pre>``, ``<code>`` and the like are kept whole (one code where they sit in a sentence);
-comments too. The ``alt``, ``title``, ``placeholder`` and ``aria-label`` attributes and a page's meta
+comments too, and so is an element marked ``translate="no"`` (its text attributes too). The ``alt``, ``title``, ``placeholder`` and ``aria-label`` attributes and a page's meta
 description are parts of their own. ``<html lang>`` is set to the target, with ``dir="rtl"`` for a
 right-to-left one (and ``<body>``'s ``lang`` and ``dir``, where it has them, as LibreOffice writes
 them); any other element's own ``lang``, ``xml:lang`` and ``dir`` (``<p lang="en-US">``) follow the
@@ -40,6 +40,7 @@ CLOSED_BY_NEXT = frozenset("p li td th tr dt dd option".split())
 # <meta name=... content=...> whose content is text for readers.
 TRANSLATED_META = frozenset(("description", "og:title", "og:description", "twitter:title", "twitter:description"))
 
+_NO_TRANSLATE = regex.compile(r"""\stranslate\s*=\s*["']?no(?=["'\s/>])""", regex.I)
 _ATTRIBUTE = regex.compile(r"""(?<=[\s"'/])([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _BREAKS = regex.compile(r"[ \t\f]*[\r\n][\s]*")
 _WS = " \t\r\n\f"
@@ -205,10 +206,11 @@ class HtmlDocument:
         while i < len(tokens):
             start, end, kind, name = tokens[i]
             raw = text[start:end]
-            if kind == "start" and name in KEPT_INLINE | KEPT_BLOCK:
+            kept_by_name = name in KEPT_INLINE | KEPT_BLOCK
+            if kind == "start" and (kept_by_name or (name not in VOID and _NO_TRANSLATE.search(raw))):
                 j = self._closing(tokens, i)
                 raw = text[start:tokens[j][1]]
-                if name in KEPT_BLOCK:
+                if name in KEPT_BLOCK or not (kept_by_name or name in INLINE or ":" in name):
                     self._verbatim(raw)
                 else:
                     self._run.append(("kept", raw, None))
@@ -267,6 +269,8 @@ class HtmlDocument:
             group = next((g for g in (2, 3, 4) if m.group(g) is not None), None)
             if group is None or not (attribute in TRANSLATED_ATTRIBUTES or (is_meta and attribute == "content")):
                 continue
+            if _NO_TRANSLATE.search(raw):  # translate="no": its text attributes kept too
+                break
             value = _collapse(html.unescape(m.group(group))).strip(_WS)
             if _has_text(value):
                 tag.values.append((len(self.parts), m.start(group), m.end(group), {2: '"', 3: "'", 4: ""}[group]))
