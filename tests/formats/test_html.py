@@ -92,27 +92,34 @@ def test_the_language_and_direction_office_suites_write_on_body_follow_the_targe
 
 
 
-def test_the_lang_and_dir_of_elements_whose_text_is_translated_follow_the_target_kept_elements_keep_theirs():
-    page = ('<html lang="en"><body><div lang="en-US" dir="ltr"><p lang="en-US">The vote was <span lang="en">fair</span>.</p>'
-            '<p xml:lang="en" lang=en>Prices rose.</p><pre lang="en">keep this</pre>'
-            '<p>Run <code lang="en">make all</code> now.</p></div></body></html>')
-    out, _ = _translate(page, "a.html", Shout(target="fa", max_input_tokens=400))
-    assert out == ('<html dir="rtl" lang="fa"><body><div lang="fa" dir="rtl"><p lang="fa">THE VOTE WAS <span lang="fa">FAIR</span>.</p>'
-                   '<p xml:lang="fa" lang="fa">PRICES ROSE.</p><pre lang="en">keep this</pre>'
-                   '<p>RUN <code lang="en">make all</code> NOW.</p></div></body></html>')
-    persian = '<html lang="fa" dir="rtl"><body><p lang="fa" dir="rtl">the vote</p><p lang="fa">۱۲</p></body></html>'
-    out, _ = _translate(persian, "a.html", Shout(source="fa", target="sq", max_input_tokens=400))  # ۱۲ comes back as it was
-    assert out == '<html lang="sq" dir="ltr"><body><p lang="sq" dir="ltr">THE VOTE</p><p lang="fa">۱۲</p></body></html>'
+# (source, target, page, the translation by Shout): elements' own lang and dir, kept elements, translate="no".
+_OWN_LANGUAGES = {
+    "lang follows translated text": ("en", "fa", (
+        '<html lang="en"><body><div lang="en-US" dir="ltr"><p lang="en-US">The vote was <span lang="en">fair</span>.</p>'
+        '<p xml:lang="en" lang=en>Prices rose.</p><pre lang="en">keep this</pre>'
+        '<p>Run <code lang="en">make all</code> now.</p></div></body></html>'), (
+        '<html dir="rtl" lang="fa"><body><div lang="fa" dir="rtl"><p lang="fa">THE VOTE WAS <span lang="fa">FAIR</span>.</p>'
+        '<p xml:lang="fa" lang="fa">PRICES ROSE.</p><pre lang="en">keep this</pre>'
+        '<p>RUN <code lang="en">make all</code> NOW.</p></div></body></html>')),
+    "a Persian page into Albanian (۱۲ comes back as it was)": ("fa", "sq", (
+        '<html lang="fa" dir="rtl"><body><p lang="fa" dir="rtl">the vote</p><p lang="fa">۱۲</p></body></html>'), (
+        '<html lang="sq" dir="ltr"><body><p lang="sq" dir="ltr">THE VOTE</p><p lang="fa">۱۲</p></body></html>')),
+    'translate="no" kept whole': ("en", "fa", (
+        '<html lang="en"><body><p>The <span translate="no" lang="en">Daily News</span> said so.</p>'
+        '<div translate=no lang="en"><p>Keep this line.</p></div><img src="a.png" translate="no" alt="A photo">'
+        '<p translate="yes">Prices rose.</p></body></html>'), (
+        '<html dir="rtl" lang="fa"><body><p>THE <span translate="no" lang="en">Daily News</span> SAID SO.</p>'
+        '<div translate=no lang="en"><p>Keep this line.</p></div><img src="a.png" translate="no" alt="A photo">'
+        '<p translate="yes">PRICES ROSE.</p></body></html>')),
+}
 
 
-def test_an_element_marked_translate_no_is_kept_whole_with_its_own_lang():
-    page = ('<html lang="en"><body><p>The <span translate="no" lang="en">Daily News</span> said so.</p>'
-            '<div translate=no lang="en"><p>Keep this line.</p></div><img src="a.png" translate="no" alt="A photo">'
-            '<p translate="yes">Prices rose.</p></body></html>')
-    out, _ = _translate(page, "a.html", Shout(target="fa", max_input_tokens=400))
-    assert out == ('<html dir="rtl" lang="fa"><body><p>THE <span translate="no" lang="en">Daily News</span> SAID SO.</p>'
-                   '<div translate=no lang="en"><p>Keep this line.</p></div><img src="a.png" translate="no" alt="A photo">'
-                   '<p translate="yes">PRICES ROSE.</p></body></html>')
+@pytest.mark.parametrize("case", list(_OWN_LANGUAGES))
+def test_elements_own_lang_and_dir_follow_the_target_where_their_text_is_translated_and_kept_elements_keep_theirs(case):
+    source, target, page, expected = _OWN_LANGUAGES[case]
+    out, _ = _translate(page, "a.html", Shout(source=source, target=target, max_input_tokens=400))
+    assert out == expected
+
 
 def test_a_page_word_saved_keeps_its_sentences_whole_around_office_tags():
     """Word's "Save as Web Page" puts its own namespaced tags inside sentences (``<o:p>``, smart tags
