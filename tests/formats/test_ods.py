@@ -202,4 +202,7 @@ def test_a_tiny_model_translates_the_titles_of_an_ods_chart(chart_ods, marian_mo
 
 @pytest.mark.slow
 def test_libreoffice_calc_opens_an_ods_whose_chart_titles_are_translated(chart_ods, tmp_path):
+    from tests.formats.docx_files import shown_in_pdf
+
     assert_libreoffice_converts({"chart": chart_ods}, "chart.ods", Shout, tmp_path)
+    assert "SEATS IN PARLIAMENT" in shown_in_pdf(tmp_path / "chart.sq.pdf")  # the chart drawn from its translated object
