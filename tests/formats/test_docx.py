@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from tests.formats.docx_files import (FIELD_LINK, LINK, MESSY_LINK, W, assert_libreoffice_converts, assert_translated_once,
                                      identity_round_trip, make_docx, make_messy_docx, notes_docx, paragraph_texts,
-                                     shown_in_pdf, translate_bytes, translated_by_cli, with_office_version, xml)
+                                     shown_in_pdf, translate_bytes, translated_by_cli, translated_by_model, with_office_version,
+                                     xml)
 from tests.formats.test_subtitles import Upper
 from tests.identity import IdentityTranslator
 from toolkit.cli import app
@@ -443,3 +444,53 @@ def test_round_trip_property_with_links_fields_marks_and_tracked_changes(paragra
     document.save(buffer)
     out, _ = _translate(buffer.getvalue(), IdentityTranslator(max_input_tokens=400))
     assert _reading(out) == _reading(buffer.getvalue())
+
+
+def renamed_parts(data: bytes, renames: dict[str, str]) -> bytes:
+    """The package with its parts renamed (``old: new``, in the same folder), its relationships (and each
+    renamed part's own) and content types saying so: as generators that do not use Word's names write it."""
+    import posixpath
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as written:
+        for info in source.infolist():
+            name, content = info.filename, source.read(info)
+            for old, new in renames.items():
+                folder, base = posixpath.split(old)
+                name = {old: new, f"{folder}/_rels/{base}.rels": f"{folder}/_rels/{posixpath.basename(new)}.rels"}.get(name, name)
+                content = content.replace(f'"/{old}"'.encode(), f'"/{new}"'.encode())  # [Content_Types].xml
+                content = content.replace(f'Target="{old}"'.encode(), f'Target="{new}"'.encode())  # _rels/.rels
+                if info.filename.startswith(f"{folder}/_rels/"):
+                    content = content.replace(f'Target="{base}"'.encode(), f'Target="{posixpath.basename(new)}"'.encode())
+            written.writestr(name, content)
+    return out.getvalue()
+
+
+_RENAMED = {"word/document.xml": "word/document2.xml", "word/header1.xml": "word/headerTop.xml"}
+
+
+def test_a_main_part_not_named_document_xml_is_read_through_the_packages_relationships():
+    source = renamed_parts(make_docx(), _RENAMED)
+    assert "word/document.xml" not in zipfile.ZipFile(io.BytesIO(source)).namelist()
+    out, document = _translate(source, IdentityTranslator(max_input_tokens=200))
+    assert paragraph_texts(out) == paragraph_texts(source)
+    labels = {s.part for s in document.segments}
+    assert {"paragraph 1", "header paragraph 1", "footer paragraph 1", "comment paragraph 1"} <= labels
+    out, _ = _translate(source, Shout(target="fa", max_input_tokens=200))
+    texts = paragraph_texts(out)
+    assert texts["word/document2.xml"][0] == paragraph_texts(source)["word/document2.xml"][0].upper()
+    assert texts["word/headerTop.xml"] == [t.upper() for t in paragraph_texts(source)["word/headerTop.xml"]]
+    assert xml(out, "word/document2.xml").find(f"{W}body/{W}p/{W}pPr/{W}bidi") is not None
+    styles = xml(out, "word/styles.xml")
+    assert {lang.get(W + "val") for lang in styles.iter(W + "lang")} == {"fa"}
+
+
+def test_a_tiny_model_translates_a_renamed_main_part_once(marian_model, tmp_path):
+    source = renamed_parts(make_docx(), _RENAMED)
+    assert_translated_once(paragraph_texts(source), paragraph_texts(translated_by_model("news.docx", source, marian_model, tmp_path)))
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_translation_of_a_renamed_main_part(tmp_path):
+    assert_libreoffice_converts({"renamed": renamed_parts(make_docx(), _RENAMED)}, "news.docx", Upper, tmp_path)
+    assert "ELECTION" in shown_in_pdf(tmp_path / "renamed.sq.pdf").upper()

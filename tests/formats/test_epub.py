@@ -101,6 +101,15 @@ def test_chapters_contents_and_title_are_translated_right_to_left_for_persian():
     assert '<spine toc="ncx" page-progression-direction="rtl">' in opf
 
 
+def test_a_chapters_own_lang_attributes_follow_the_target_where_its_text_is_translated():
+    chapter = CHAPTER.replace("<p>The minister", '<p lang="en" xml:lang="en">The minister').replace(
+        "</body>", '<p><code xml:lang="en">make all</code></p>\n</body>')
+    entries = _translate(_book(BOOK | {"OEBPS/text/ch1.xhtml": chapter}), Upper(target="fa", max_input_tokens=400))
+    translated = entries["OEBPS/text/ch1.xhtml"].decode()
+    assert '<p lang="fa" xml:lang="fa">THE MINISTER SAID' in translated
+    assert '<code xml:lang="en">make all</code>' in translated
+
+
 def test_the_page_progression_follows_the_target_whatever_the_source_said():
     for said, target, becomes in (("rtl", "sq", "ltr"), ("ltr", "fa", "rtl")):  # a Persian book into Albanian, and back
         book = _book({"META-INF/container.xml": CONTAINER, "OEBPS/text/ch1.xhtml": CHAPTER,

@@ -11,6 +11,7 @@ import regex
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
+from tests.formats.test_docx import Shout
 from tests.formats.test_subtitles import Upper, _translate
 from tests.identity import IdentityTranslator
 from toolkit.cli import app
@@ -90,6 +91,36 @@ def test_the_language_and_direction_office_suites_write_on_body_follow_the_targe
     assert out == '<html dir="rtl" lang="fa"><body><p>The vote</p></body></html>'  # nothing added to <body>
 
 
+
+# (source, target, page, the translation by Shout): elements' own lang and dir, kept elements, translate="no".
+_OWN_LANGUAGES = {
+    "lang follows translated text": ("en", "fa", (
+        '<html lang="en"><body><div lang="en-US" dir="ltr"><p lang="en-US">The vote was <span lang="en">fair</span>.</p>'
+        '<p xml:lang="en" lang=en>Prices rose.</p><pre lang="en">keep this</pre>'
+        '<p>Run <code lang="en">make all</code> now.</p></div></body></html>'), (
+        '<html dir="rtl" lang="fa"><body><div lang="fa" dir="rtl"><p lang="fa">THE VOTE WAS <span lang="fa">FAIR</span>.</p>'
+        '<p xml:lang="fa" lang="fa">PRICES ROSE.</p><pre lang="en">keep this</pre>'
+        '<p>RUN <code lang="en">make all</code> NOW.</p></div></body></html>')),
+    "a Persian page into Albanian (۱۲ comes back as it was)": ("fa", "sq", (
+        '<html lang="fa" dir="rtl"><body><p lang="fa" dir="rtl">the vote</p><p lang="fa">۱۲</p></body></html>'), (
+        '<html lang="sq" dir="ltr"><body><p lang="sq" dir="ltr">THE VOTE</p><p lang="fa">۱۲</p></body></html>')),
+    'translate="no" kept whole': ("en", "fa", (
+        '<html lang="en"><body><p>The <span translate="no" lang="en">Daily News</span> said so.</p>'
+        '<div translate=no lang="en"><p>Keep this line.</p></div><img src="a.png" translate="no" alt="A photo">'
+        '<p translate="yes">Prices rose.</p></body></html>'), (
+        '<html dir="rtl" lang="fa"><body><p>THE <span translate="no" lang="en">Daily News</span> SAID SO.</p>'
+        '<div translate=no lang="en"><p>Keep this line.</p></div><img src="a.png" translate="no" alt="A photo">'
+        '<p translate="yes">PRICES ROSE.</p></body></html>')),
+}
+
+
+@pytest.mark.parametrize("case", list(_OWN_LANGUAGES))
+def test_elements_own_lang_and_dir_follow_the_target_where_their_text_is_translated_and_kept_elements_keep_theirs(case):
+    source, target, page, expected = _OWN_LANGUAGES[case]
+    out, _ = _translate(page, "a.html", Shout(source=source, target=target, max_input_tokens=400))
+    assert out == expected
+
+
 def test_a_page_word_saved_keeps_its_sentences_whole_around_office_tags():
     """Word's "Save as Web Page" puts its own namespaced tags inside sentences (``<o:p>``, smart tags
     such as ``<st1:City>``): inline codes, not blocks that cut a sentence in three."""
@@ -102,7 +133,7 @@ def test_a_page_word_saved_keeps_its_sentences_whole_around_office_tags():
 
     out, document = _translate(page, "a.html", Shout(max_input_tokens=400))
     assert [s.part for s in document.segments] == ["block 1 <p>", "block 2 <p>"]
-    assert "<p class=MsoNormal><span lang=EN-GB>THE MINISTER SAID THE <b>VOTE</b> WAS FAIR.<o:p></o:p></span></p>" in out
+    assert "<p class=MsoNormal><span lang=\"sq\">THE MINISTER SAID THE <b>VOTE</b> WAS FAIR.<o:p></o:p></span></p>" in out
     assert "<p class=MsoNormal>TURNOUT ROSE IN <st1:City w:st='on'>TIRANA</st1:City> AND DURRËS.<o:p>\u00a0</o:p></p>" in out
     assert "<![endif]--></head>" in out and "<body lang=\"sq\">" in out
 

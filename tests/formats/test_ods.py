@@ -158,3 +158,51 @@ def test_a_workbook_or_a_text_document_renamed_ods_is_refused_in_one_line(marian
         result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
         assert result.exit_code == 2 and says in result.output and len(result.output.splitlines()) == 1, result.output
         assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.ods"))
+
+
+@pytest.fixture(scope="module")
+def chart_ods(tmp_path_factory) -> bytes:
+    """The XLSX workbook with a chart (``make_chart_xlsx``), as LibreOffice Calc writes it in ODS: the
+    chart an embedded object (``Object 1/content.xml``), its titles ``chart:title`` paragraphs."""
+    from tests.formats.docx_files import convert, soffice
+    from tests.formats.test_xlsx import make_chart_xlsx
+
+    soffice()
+    folder = tmp_path_factory.mktemp("chart")
+    (folder / "src").mkdir()
+    (folder / "src" / "chart.xlsx").write_bytes(make_chart_xlsx())
+    return convert(folder / "src" / "chart.xlsx", "ods", folder).read_bytes()
+
+
+def _chart_texts(data: bytes) -> tuple[list[str], list[str]]:
+    """The chart's titles, and the text of its own table's cells (the series' and categories' names)."""
+    chart = xml(data, "Object 1/content.xml")
+    titles = ["".join(p.itertext()) for p in chart.iter(TEXT + "p") if p.getparent().tag.endswith("}title")]
+    return titles, ["".join(p.itertext()) for p in chart.iter(TEXT + "p") if p.getparent().tag == TABLE + "table-cell"]
+
+
+def test_a_charts_title_and_axis_titles_are_translated_its_own_tables_names_kept(chart_ods):
+    from tests.formats.test_xlsx import CHART_TITLES
+
+    titles, names = _chart_texts(chart_ods)
+    assert titles == CHART_TITLES and "North" in names
+    out, document = translate_bytes("chart.ods", chart_ods, IdentityTranslator(max_input_tokens=200))
+    assert _chart_texts(out) == (titles, names)
+    out, document = translate_bytes("chart.ods", chart_ods, Shout(target="fa", max_input_tokens=200))
+    assert _chart_texts(out) == ([t.upper() for t in CHART_TITLES], names)
+    assert {"chart 1 paragraph 1", "chart 1 paragraph 3"} <= {s.part for s in document.segments}
+
+
+def test_a_tiny_model_translates_the_titles_of_an_ods_chart(chart_ods, marian_model, tmp_path):
+    from tests.formats.test_xlsx import CHART_TITLES
+
+    titles, _ = _chart_texts(translated_by_model("chart.ods", chart_ods, marian_model, tmp_path))
+    assert len(titles) == 3 and not set(titles) & set(CHART_TITLES)
+
+
+@pytest.mark.slow
+def test_libreoffice_calc_opens_an_ods_whose_chart_titles_are_translated(chart_ods, tmp_path):
+    from tests.formats.docx_files import shown_in_pdf
+
+    assert_libreoffice_converts({"chart": chart_ods}, "chart.ods", Shout, tmp_path)
+    assert "SEATS IN PARLIAMENT" in shown_in_pdf(tmp_path / "chart.sq.pdf")  # the chart drawn from its translated object

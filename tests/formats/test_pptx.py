@@ -12,7 +12,7 @@ import pytest
 from tests.formats.docx_files import (assert_libreoffice_converts, assert_translated_once, identity_round_trip, shown_in_pdf,
                                      translate_bytes, translated_by_cli, with_office_version)
 from tests.formats.pptx_files import A, LINK, make_messy_pptx, make_pptx, paragraph_texts, xml
-from tests.formats.test_docx import Shout, run
+from tests.formats.test_docx import Shout, renamed_parts, run
 from tests.identity import IdentityTranslator
 
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -145,3 +145,18 @@ def test_nested_groups_inherited_placeholders_notes_tables_and_a_charts_title_ar
 def test_a_tiny_model_translates_every_paragraph_of_a_messy_presentation_once(messy, marian_model, tmp_path, maker):
     source, out = translated_by_cli(messy, maker, "messy.pptx", marian_model, tmp_path)
     assert_translated_once(paragraph_texts(source), paragraph_texts(out))
+
+
+def test_a_presentation_part_not_named_presentation_xml_is_read_through_the_packages_relationships():
+    source = renamed_parts(make_pptx(), {"ppt/presentation.xml": "ppt/main.xml"})
+    assert "ppt/presentation.xml" not in zipfile.ZipFile(io.BytesIO(source)).namelist()
+    out, _ = _translate(source, IdentityTranslator(max_input_tokens=200))
+    assert paragraph_texts(out) == paragraph_texts(source)
+    out, _ = _translate(source, Shout(max_input_tokens=200))
+    assert paragraph_texts(out) == {name: [t.upper() for t in texts] for name, texts in paragraph_texts(source).items()}
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_translation_of_a_renamed_presentation_part(tmp_path):
+    assert_libreoffice_converts({"renamed": renamed_parts(make_pptx(), {"ppt/presentation.xml": "ppt/main.xml"})},
+                                "deck.pptx", Shout, tmp_path)

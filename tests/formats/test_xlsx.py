@@ -133,3 +133,58 @@ def test_an_old_binary_xls_is_refused_with_the_libreoffice_command_that_makes_it
     assert result.exit_code == 0, result.output
     translated = cell_texts((work / "budget 2026.sq.xlsx").read_bytes())
     assert translated and not [v for cells in translated.values() for v in cells.values() if v in TEXTS]
+
+
+def make_chart_xlsx() -> bytes:
+    """A sheet of seats by region and a bar chart of them with a title and axis titles (openpyxl)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Seats"
+    for row in (("Region", "Seats won"), ("North", 12), ("South", 9)):
+        sheet.append(row)
+    chart = BarChart()
+    chart.title, chart.x_axis.title, chart.y_axis.title = "Seats won in each region", "Region of the country", "Seats in parliament"
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=3))
+    sheet.add_chart(chart, "D2")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+CHART_TITLES = ["Seats won in each region", "Region of the country", "Seats in parliament"]
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def _chart_titles(data: bytes) -> list[str]:
+    return ["".join(t.text for t in p.iter(A + "t")) for p in xml(data, "xl/charts/chart1.xml").iter(A + "p")
+            if p.find(A + "r") is not None]
+
+
+def test_a_charts_title_and_axis_titles_are_translated_its_series_and_categories_kept():
+    source = make_chart_xlsx()
+    assert _chart_titles(source) == CHART_TITLES
+    out, document = translate_bytes("chart.xlsx", source, IdentityTranslator(max_input_tokens=200))
+    assert _chart_titles(out) == CHART_TITLES
+    out, document = translate_bytes("chart.xlsx", source, Shout(target="fa", max_input_tokens=200))
+    assert _chart_titles(out) == [t.upper() for t in CHART_TITLES]
+    assert {r.find(A + "rPr").get("lang") for r in xml(out, "xl/charts/chart1.xml").iter(A + "r")} == {"fa"}
+    assert [f.text for f in xml(out, "xl/charts/chart1.xml").iter(C + "f")] == [f.text for f in xml(
+        source, "xl/charts/chart1.xml").iter(C + "f")]  # series and categories: the cells they name
+    assert {"chart 1 paragraph 1", "chart 1 paragraph 3"} <= {s.part for s in document.segments}
+
+
+def test_a_tiny_model_translates_a_charts_titles(marian_model, tmp_path):
+    out = translated_by_model("chart.xlsx", make_chart_xlsx(), marian_model, tmp_path)
+    assert len(_chart_titles(out)) == 3 and not set(_chart_titles(out)) & set(CHART_TITLES)
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_a_workbook_whose_chart_titles_are_translated(tmp_path):
+    assert_libreoffice_converts({"chart": make_chart_xlsx()}, "chart.xlsx", Shout, tmp_path)

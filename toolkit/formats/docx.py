@@ -1,6 +1,7 @@
 """Word (DOCX) documents, on their XML with lxml: every paragraph with text (body, headings, lists,
 tables nested or not, text boxes, headers and footers, footnotes and endnotes, comments, charts'
-titles, SmartArt) is one part, its runs joined into one text with formatting and hyperlinks as inline codes
+titles, SmartArt) is one part (the main part is the one the package's ``_rels/.rels`` names, whatever
+its name, and its headers, footers, notes and comments those its own relationships name), its runs joined into one text with formatting and hyperlinks as inline codes
 (``toolkit.formats.ooxml``). Fields (from ``begin`` to ``end``, and simple fields; the shown words
 of a ``HYPERLINK`` or ``TOC`` field aside), references, pictures, equations, symbols, page breaks,
 deleted and moved-away text, and bookmarks or comment ranges inside a sentence are left in place
@@ -18,12 +19,13 @@ import copy
 import re
 
 from toolkit.formats import FormatOptions
-from toolkit.formats.ooxml import OfficeFormat, Package, ancestor, read_package, set_child
+from toolkit.formats.ooxml import (OfficeFormat, Package, ancestor, main_part, open_package, read_package, related,
+                                   set_child)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-# The parts of the zip whose paragraphs are translated, and how a part's name is labelled.
-_TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
+# The parts the main part relates to (by its relationships' types) whose paragraphs are translated.
+_TEXT_KINDS = ("header", "footer", "footnotes", "endnotes", "comments")
 # A run is text when it holds only these (a tab or line break inside it is kept as \t or \n).
 _TEXT_CONTENT = {W + n for n in ("rPr", "t", "tab", "br", "cr", "noBreakHyphen", "softHyphen", "lastRenderedPageBreak")}
 _CHARACTERS = {W + "t": None, W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "\u2011",
@@ -205,10 +207,9 @@ def _nearest_paragraph(element):
     return parent
 
 
-def _label(name: str, p, n: int) -> str:
-    kind = _TEXT_PARTS.match(name).group(1)
-    where = {"document": "", "footnotes": "footnote ", "endnotes": "endnote ", "comments": "comment "}.get(
-        kind, re.sub(r"\d+$", "", kind) + " ")
+def _label(kind: str, p, n: int) -> str:
+    where = {"officeDocument": "", "footnotes": "footnote ", "endnotes": "endnote ", "comments": "comment "}.get(
+        kind, kind + " ")
     inside = next((what for tag, what in ((W + "txbxContent", "text box "), (W + "tc", "table cell "))
                    if ancestor(p, None, {tag}) is not None), "")
     return f"{where}{inside}paragraph {n}"
@@ -222,7 +223,7 @@ def _restyle(trees: dict, target: str) -> None:
     from toolkit.languages import get_language
 
     rtl = get_language(target).direction == "rtl"
-    styles = trees.get("word/styles.xml")
+    styles = next((tree for tree in trees.values() if tree.getroot().tag == W + "styles"), None)
     for rpr in styles.iter(W + "rPr") if styles is not None else ():
         if rpr.getparent().tag == W + "rPrDefault" or rpr.find(W + "lang") is not None:
             lang = set_child(rpr, "lang", _RPR_ORDER, W)
@@ -233,8 +234,8 @@ def _restyle(trees: dict, target: str) -> None:
             _drop(rpr, "rtl")
     for ppr in styles.iter(W + "pPr") if styles is not None and not rtl else ():
         _drop(ppr, "bidi")
-    for name, tree in trees.items():
-        for table in tree.iter(W + "tbl") if _TEXT_PARTS.match(name) else ():
+    for tree in trees.values():
+        for table in tree.iter(W + "tbl"):
             if rtl:
                 set_child(set_child(table, "tblPr", ("tblPr", "tblGrid", "tr"), W), "bidiVisual", _TBLPR_ORDER, W)
             elif table.find(W + "tblPr") is not None:
@@ -245,8 +246,13 @@ class Docx(OfficeFormat):
     title = "Word (DOCX)"
 
     def read(self, data: bytes, where: str, options: FormatOptions) -> Package:
-        return read_package(data, where, self, "word/document.xml", lambda names: [n for n in names if _TEXT_PARTS.match(n)],
-                            WordParagraphs(), W + "p", _label, also=["word/styles.xml"], restyle=_restyle)
+        archive = open_package(data, where, self, ())
+        main = main_part(archive, "word/document.xml", where, self)
+        kinds = {main: "officeDocument"} | related(archive, main, where, self)
+        parts = [name for name in archive.namelist() if name == main or kinds.get(name) in _TEXT_KINDS]
+        return read_package(archive, where, self, main, parts, WordParagraphs(), W + "p",
+                            lambda name, p, n: _label(kinds[name], p, n),
+                            also=[name for name, kind in kinds.items() if kind == "styles"], restyle=_restyle)
 
 
 FORMAT = Docx()

@@ -6,10 +6,11 @@ Each block's text (a paragraph, heading, list item, table cell, title...) is one
 elements (``<b>``, ``<a href>``, ``<span>``, ``<br>``) left in it as tags that protection turns into
 inline codes (paired where they wrap text), so that the model sees whole sentences. ``<script>``,
 ``<style>``, ``<pre>``, ``<code>`` and the like are kept whole (one code where they sit in a sentence);
-comments too. The ``alt``, ``title``, ``placeholder`` and ``aria-label`` attributes and a page's meta
+comments too, and so is an element marked ``translate="no"`` (its text attributes too). The ``alt``, ``title``, ``placeholder`` and ``aria-label`` attributes and a page's meta
 description are parts of their own. ``<html lang>`` is set to the target, with ``dir="rtl"`` for a
 right-to-left one (and ``<body>``'s ``lang`` and ``dir``, where it has them, as LibreOffice writes
-them). Text left as it was keeps its source form exactly (line breaks, entities)."""
+them); any other element's own ``lang``, ``xml:lang`` and ``dir`` (``<p lang="en-US">``) follow the
+target where text inside it was translated, and stay where none was (``<code>``, ``<pre>``). Text left as it was keeps its source form exactly (line breaks, entities)."""
 
 from __future__ import annotations
 
@@ -33,9 +34,13 @@ INLINE = frozenset("a abbr b bdi bdo big br cite data del dfn em font i img ins 
 KEPT_INLINE = frozenset("code kbd samp var svg math script style".split())
 KEPT_BLOCK = frozenset("pre textarea template".split())
 TRANSLATED_ATTRIBUTES = frozenset(("alt", "title", "placeholder", "aria-label"))
+# Elements that have no end tag, and those a start tag of the same name closes.
+VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+CLOSED_BY_NEXT = frozenset("p li td th tr dt dd option".split())
 # <meta name=... content=...> whose content is text for readers.
 TRANSLATED_META = frozenset(("description", "og:title", "og:description", "twitter:title", "twitter:description"))
 
+_NO_TRANSLATE = regex.compile(r"""\stranslate\s*=\s*["']?no(?=["'\s/>])""", regex.I)
 _ATTRIBUTE = regex.compile(r"""(?<=[\s"'/])([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _BREAKS = regex.compile(r"[ \t\f]*[\r\n][\s]*")
 _WS = " \t\r\n\f"
@@ -90,6 +95,7 @@ class _Tag:
     name: str
     values: list[tuple[int, int, int, str]] = field(default_factory=list)
     xml: bool = False  # XHTML: ``xml:lang`` is set (added) too
+    inside: list[int] = field(default_factory=list)  # the parts of the text inside the element
 
     def render(self, translations: Sequence[str], parts: Sequence[Part], target: str) -> str:
         edits = []  # (start, end, new text)
@@ -101,6 +107,9 @@ class _Tag:
             language, root = get_language(target), self.name == "html"
             edits += self._set("lang", target, add=root) + self._set("xml:lang", target, add=root and self.xml)
             edits += self._set("dir", language.direction, add=root and language.direction == "rtl")
+        elif any(translations[n] != parts[n].text for n in self.inside):  # its own language: that of its text
+            edits += self._set("lang", target, add=False) + self._set("xml:lang", target, add=False)
+            edits += self._set("dir", get_language(target).direction, add=False)
         out, end = [], 0
         for start, stop, new in sorted(edits):
             out += [self.raw[end:start], new]
@@ -186,6 +195,7 @@ class HtmlDocument:
         self.pieces: list[str | _Tag | _Run] = []
         self.parts: list[Part] = []
         self._run: list[tuple[str, str, object]] = []  # (kind, raw, tag) of the open block's items
+        self._open: list[_Tag] = []  # the elements open where the reading is, outermost first
         self._block = "body"  # the last block element opened, to name a part
         self.blocks = 0
         cut = unclosed_comment(text)
@@ -196,17 +206,18 @@ class HtmlDocument:
         while i < len(tokens):
             start, end, kind, name = tokens[i]
             raw = text[start:end]
-            if kind == "start" and name in KEPT_INLINE | KEPT_BLOCK:
+            kept_by_name = name in KEPT_INLINE | KEPT_BLOCK
+            if kind == "start" and (kept_by_name or (name not in VOID and _NO_TRANSLATE.search(raw))):
                 j = self._closing(tokens, i)
                 raw = text[start:tokens[j][1]]
-                if name in KEPT_BLOCK:
+                if name in KEPT_BLOCK or not (kept_by_name or name in INLINE or ":" in name):
                     self._verbatim(raw)
                 else:
                     self._run.append(("kept", raw, None))
                 i = j + 1
                 continue
             if kind in ("start", "empty", "end") and (name in INLINE or ":" in name):  # Office's <o:p>, <st1:City>
-                self._run.append(("tag", raw, self._tag(raw, name) if kind != "end" else None))
+                self._run.append(("tag", raw, self._tag(raw, name, kind) if kind != "end" else None))
             elif kind in ("text", "entity"):
                 self._run.append((kind, raw, None))
             elif kind == "other" and self._run:
@@ -215,9 +226,11 @@ class HtmlDocument:
                 self._flush()
                 if kind in ("start", "empty"):
                     self._block = name
-                    self.pieces.append(self._tag(raw, name))
+                    self.pieces.append(self._tag(raw, name, kind))
                 else:
                     self.pieces.append(raw)
+            if kind == "end":
+                self._close(name)
             i += 1
         self._flush()
         self.pieces.append(tail)
@@ -242,8 +255,13 @@ class HtmlDocument:
                     return j
         return len(tokens) - 1
 
-    def _tag(self, raw: str, name: str) -> _Tag:
+    def _tag(self, raw: str, name: str, kind: str) -> _Tag:
+        """A start tag read (and opened, where it is one that an end tag closes)."""
         tag = _Tag(raw, name, xml=self.xml)
+        if kind == "start" and name not in VOID:
+            if name in CLOSED_BY_NEXT and self._open and self._open[-1].name == name:
+                self._open.pop()
+            self._open.append(tag)
         is_meta = name == "meta" and bool(regex.search(
             r"""(?:name|property)\s*=\s*["']?(?:%s)["'\s/>]""" % "|".join(map(regex.escape, TRANSLATED_META)), raw, regex.I))
         for m in _ATTRIBUTE.finditer(raw, len(name) + 1):
@@ -251,11 +269,20 @@ class HtmlDocument:
             group = next((g for g in (2, 3, 4) if m.group(g) is not None), None)
             if group is None or not (attribute in TRANSLATED_ATTRIBUTES or (is_meta and attribute == "content")):
                 continue
+            if _NO_TRANSLATE.search(raw):  # translate="no": its text attributes kept too
+                break
             value = _collapse(html.unescape(m.group(group))).strip(_WS)
             if _has_text(value):
                 tag.values.append((len(self.parts), m.start(group), m.end(group), {2: '"', 3: "'", 4: ""}[group]))
                 self.parts.append(Part(value, f"<{name} {attribute}>"))
         return tag
+
+    def _close(self, name: str) -> None:
+        """The element ``name`` most recently opened closed (and those opened inside it); none if none is open."""
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i].name == name:
+                del self._open[i:]
+                return
 
     def _verbatim(self, raw: str) -> None:
         self._flush()
@@ -286,6 +313,8 @@ class HtmlDocument:
         body = raw.strip(_WS)
         lead = raw[:len(raw) - len(raw.lstrip(_WS))]
         self.pieces.append(_Run(len(self.parts), lead, body, raw[len(lead) + len(body):], tags))
+        for tag in {id(t): t for t in [*self._open, *(t for _, _, t in items if t is not None)]}.values():
+            tag.inside.append(len(self.parts))
         self.blocks += 1
         self.parts.append(Part(text.strip(_WS), f"block {self.blocks} <{self._block}>"))
 

@@ -1,6 +1,8 @@
 """What OpenDocument text and presentations (ODT, ODP) share, on their XML with lxml: every
 paragraph and heading (``text:p``, ``text:h``) with text is one part, wherever it is (tables,
-lists, frames, notes, headers and footers; slides' text boxes and speaker notes).
+lists, frames, notes, headers and footers; slides' text boxes and speaker notes), and so is each
+embedded chart's title, subtitle and axis titles (``Object 1/content.xml``; its series' and
+categories' names are left, as cells).
 
 An ODF paragraph is mixed content: text with spans (``text:span``) and links (``text:a``) around
 some of it. Each distinct chain of spans and links around text is a paired tag ``<gN>...</gN>``
@@ -30,6 +32,9 @@ FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+CHART = "{urn:oasis:names:tc:opendocument:xmlns:chart:1.0}"
+_MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
+_CHART_TYPE = "application/vnd.oasis.opendocument.chart"
 _MARGINS = {STYLE + n: n.split("-")[0] + " " for n in ("header", "header-left", "header-first", "footer", "footer-left",
                                                       "footer-first")}
 _RTL_TABLE = "toolkit-rtl-table"  # the automatic style given to a table that has none, for a right-to-left target
@@ -257,7 +262,30 @@ class OdfFormat(OfficeFormat):
         if "mimetype" in names and archive.read("mimetype").strip() != self.mimetype.encode():
             raise not_this_format(where, self, f"its mimetype is {archive.read('mimetype')[:80].decode(errors='replace')}")
         trees = parse_parts(archive, [n for n in ("content.xml", "styles.xml") if n in names], where, self)
-        return Package(archive, trees, self.paragraphs(trees), restyle)
+        charts = _charts(archive, where, self)
+        trees.update(parse_parts(archive, charts, where, self))
+        return Package(archive, trees, self.paragraphs(trees) + chart_paragraphs(trees, charts), restyle)
+
+
+def _charts(archive, where: str, fmt) -> list[str]:
+    """The content parts of the charts embedded in the document (``Object 1/content.xml``), as its manifest lists them."""
+    names = archive.namelist()
+    if "META-INF/manifest.xml" not in names:
+        return []
+    manifest = parse_parts(archive, ["META-INF/manifest.xml"], where, fmt)["META-INF/manifest.xml"]
+    found = [entry.get(_MANIFEST + "full-path", "").rstrip("/") + "/content.xml"
+             for entry in manifest.iter(_MANIFEST + "file-entry") if entry.get(_MANIFEST + "media-type") == _CHART_TYPE]
+    return [name for name in found if name in names]
+
+
+def chart_paragraphs(trees: dict, charts: list[str]) -> list:
+    """The paragraphs of each chart's title, subtitle, footer and axis titles, named ``chart 1 paragraph 1``
+    (its series' and categories' names, in the chart's own table, are the cells': left)."""
+    found = []
+    for number, name in enumerate(charts, 1):
+        found += paragraphs_in(trees[name].getroot(), lambda p, n, number=number: f"chart {number} paragraph {n}",
+                               skip=lambda p: p.getparent().tag not in (CHART + "title", CHART + "subtitle", CHART + "footer"))
+    return found
 
 
 def paragraphs_in(root, label: Callable[[object, int], str], skip: Callable[[object], bool] = lambda p: False) -> list:

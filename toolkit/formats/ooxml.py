@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import io
+import posixpath
 import re
 import zipfile
 from typing import Callable, Protocol, Sequence
@@ -32,11 +33,12 @@ _ENTITY = re.compile("|".join(_ESCAPES))
 # Markup compatibility: a part may hold the same content twice, a ``Choice`` for current Office and a
 # ``Fallback`` for older readers (a text box as a DrawingML shape and as a VML one).
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # A chart of a document or presentation: its title's and axes' titles are DrawingML paragraphs (its
 # series' and categories' names are its embedded workbook's cells, left as they are). SmartArt: its
 # text is in its data part, and again in the drawing Office caches from it (which LibreOffice shows).
-_DRAWN = re.compile(r"^(?:word|ppt)/(charts/chart|diagrams/data|diagrams/drawing)(\d+)\.xml$")
+_DRAWN = re.compile(r"^(?:word|ppt|xl)/(charts/chart|diagrams/data|diagrams/drawing)(\d+)\.xml$")
 _DRAWN_LABELS = {"charts/chart": "chart", "diagrams/data": "SmartArt", "diagrams/drawing": "SmartArt drawing"}
 _STRICT = b"http://purl.oclc.org/ooxml/"  # the namespaces of ISO 29500 Strict documents (Word's "Strict Open XML")
 
@@ -369,30 +371,67 @@ class Package:
         return write_zip(self.archive, self.trees)
 
 
-def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[str] | Callable[[list[str]], list[str]],
+def relations(tree, folder: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships (``tree``, its ``.rels``; ``folder``, the part's own): id -> (type, the part it names)."""
+    found = {}
+    for rel in tree.iter(_PKG_REL + "Relationship"):
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found[rel.get("Id")] = (rel.get("Type", ""), part)
+    return found
+
+
+def related(archive: zipfile.ZipFile, part: str, where: str, fmt) -> dict[str, str]:
+    """The parts ``part`` names in its own ``.rels`` ('': the package's, ``_rels/.rels``), each with the
+    last word of its relationship's type (``header``, ``officeDocument``); none where it has no ``.rels``."""
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if rels not in archive.namelist():
+        return {}
+    return {name: kind.rsplit("/", 1)[-1] for kind, name in relations(parse_parts(archive, [rels], where, fmt)[rels],
+                                                                      folder).values()}
+
+
+def main_part(archive: zipfile.ZipFile, usual: str, where: str, fmt) -> str:
+    """The package's main part, as its ``_rels/.rels`` names it (``officeDocument``; generators do not
+    all call it ``word/document.xml``), else its ``usual`` name."""
+    return next((name for name, kind in related(archive, "", where, fmt).items()
+                 if kind == "officeDocument" and name in archive.namelist()), usual)
+
+
+def read_package(archive: zipfile.ZipFile, where: str, fmt, main: str, parts: Sequence[str],
                  dialect: Dialect, paragraph_tag: str, label: Callable[[str, object, int], str],
                  also: Sequence[str] = (), restyle: Callable[[dict, str], None] | None = None,
                  keep: Callable[[str, object], bool] = lambda part, p: True) -> Package:
-    """A document of ``fmt`` (a zip with the part ``main``): the paragraphs of the parts
-    ``text_parts(names)`` read with ``dialect`` (those that ``keep(part, paragraph)``), each named by
-    ``label(part, paragraph, n)``, then its charts' titles (``chart 1 paragraph 1``) and SmartArt
-    (``SmartArt 1 paragraph 1``; the drawing cached from it written with the same translations);
-    the parts ``also`` parsed too, for ``restyle``."""
-    archive = open_package(data, where, fmt, [main])
+    """A document of ``fmt`` (its zip, with the main part ``main``): the paragraphs of the parts
+    ``parts`` read with ``dialect`` (those that ``keep(part, paragraph)``), each named by
+    ``label(part, paragraph, n)``, then its charts' titles and SmartArt (``drawn_paragraphs``); the
+    parts ``also`` parsed too, for ``restyle``."""
+    if main not in archive.namelist():
+        raise not_this_format(where, fmt, f"a zip without {main}")
     if _STRICT in archive.read(main)[:4096]:  # its root element's namespaces
         raise InputError(f"{where}: a Strict Open XML document, which is not read",
                          f"save it as an ordinary {fmt.title} document (not \"Strict Open XML\") and try again")
     names = archive.namelist()
-    parts = text_parts(names)
-    drawn = sorted((n for n in names if _DRAWN.match(n)),  # charts, then SmartArt's data, then their drawings
-                   key=lambda n: (list(_DRAWN_LABELS).index(_DRAWN.match(n).group(1)), int(_DRAWN.match(n).group(2))))
-    trees = parse_parts(archive, parts + drawn + [n for n in also if n in names], where, fmt)
+    trees = parse_parts(archive, list(parts) + [n for n in also if n in names], where, fmt)
     paragraphs = []
     for name in parts:
         kept = [paragraph for paragraph in paragraphs_of(trees[name], paragraph_tag, dialect) if keep(name, paragraph.p)]
         for n, paragraph in enumerate(kept, 1):
             paragraph.label = label(name, paragraph.p, n)
             paragraphs.append(paragraph)
+    return Package(archive, trees, paragraphs + drawn_paragraphs(archive, trees, where, fmt), restyle)
+
+
+def drawn_paragraphs(archive: zipfile.ZipFile, trees: dict, where: str, fmt) -> list[Paragraph]:
+    """The paragraphs of a document's charts' titles (``chart 1 paragraph 1``) and SmartArt
+    (``SmartArt 1 paragraph 1``; the drawing cached from it written with the same translations),
+    their parts parsed into ``trees``."""
+    names = archive.namelist()
+    drawn = sorted((n for n in names if _DRAWN.match(n)),  # charts, then SmartArt's data, then their drawings
+                   key=lambda n: (list(_DRAWN_LABELS).index(_DRAWN.match(n).group(1)), int(_DRAWN.match(n).group(2))))
+    trees.update(parse_parts(archive, drawn, where, fmt))
+    paragraphs = []
     smartart: dict[str, Paragraph] = {}  # a SmartArt's data paragraphs by text: its drawing's are their copies
     for name in drawn:
         kind, number = _DRAWN.match(name).groups()
@@ -404,7 +443,7 @@ def read_package(data: bytes, where: str, fmt, main: str, text_parts: Sequence[s
                 smartart.setdefault(paragraph.text, paragraph)
             paragraph.label = f"{_DRAWN_LABELS[kind]} {number} paragraph {n}"
             paragraphs.append(paragraph)
-    return Package(archive, trees, paragraphs, restyle)
+    return paragraphs
 
 
 def parse_parts(archive: zipfile.ZipFile, names: list[str], where: str, fmt) -> dict:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from toolkit.formats import FormatOptions
-from toolkit.formats.ooxml import A, DrawingParagraphs, OfficeFormat, Package, ancestor, read_package
+from toolkit.formats.ooxml import A, DrawingParagraphs, OfficeFormat, Package, ancestor, main_part, open_package, read_package
 
 # The parts whose paragraphs are translated: slides and their notes, in their numbers' order, then
 # layouts and masters (the text boxes on them are shown on every slide that uses them).
@@ -50,8 +50,9 @@ class Pptx(OfficeFormat):
     title = "PowerPoint (PPTX)"
 
     def read(self, data: bytes, where: str, options: FormatOptions) -> Package:
-        return read_package(data, where, self, "ppt/presentation.xml", _text_parts, DrawingParagraphs(), A + "p", _label,
-                            keep=_shown)
+        archive = open_package(data, where, self, ())
+        return read_package(archive, where, self, main_part(archive, "ppt/presentation.xml", where, self),
+                            _text_parts(archive.namelist()), DrawingParagraphs(), A + "p", _label, keep=_shown)
 
 
 FORMAT = Pptx()

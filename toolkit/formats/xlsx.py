@@ -6,21 +6,21 @@ shared strings no cell shows, and text cells with no letter in them (codes, ``20
 as text) are left as they are; sheet names are kept (formulas refer to them). The comments on
 cells are parts too: notes (``xl/comments1.xml``, rich text as cells have it) and threaded comments
 with their replies (``xl/threadedComments/*.xml``, plain text), found through each sheet's
-relationships. For a right-to-left target every sheet is shown right to left (``rightToLeft`` on
+relationships. A chart's title and axis titles are parts (``chart 1 paragraph 1``, as in DOCX and
+PPTX; its series' and categories' names are cells). For a right-to-left target every sheet is shown right to left (``rightToLeft`` on
 its views, made when missing); the workbook's ``dc:language`` says the target. Every other part of the zip is copied as it was.
 """
 
 from __future__ import annotations
 
 import copy
-import posixpath
 
 from toolkit.formats import FormatOptions
-from toolkit.formats.ooxml import OfficeFormat, Package, Paragraph, open_package, parse_parts, set_child
+from toolkit.formats.ooxml import (OfficeFormat, Package, Paragraph, drawn_paragraphs, open_package, parse_parts, related,
+                                   relations, set_child)
 
 X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DC_LANGUAGE = "{http://purl.org/dc/elements/1.1/}language"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 THREADED = "{http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments}"
@@ -85,19 +85,9 @@ class ThreadedText(CellText):
         return run
 
 
-def _relations(tree, folder: str) -> dict[str, tuple[str, str]]:
-    """A part's relationships (``tree``, its ``.rels``; ``folder``, the part's own): id -> (type, the part it names)."""
-    found = {}
-    for rel in tree.iter(_PKG_REL + "Relationship"):
-        target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        found[rel.get("Id")] = (rel.get("Type", ""), part)
-    return found
-
-
 def _parts(trees: dict, names: list[str]) -> tuple[list[tuple[str, str]], str | None]:
     """(sheet name, part) of each worksheet, in the workbook's order; and the shared strings' part."""
-    targets = _relations(trees["xl/_rels/workbook.xml.rels"], "xl")
+    targets = relations(trees["xl/_rels/workbook.xml.rels"], "xl")
     shared = next((part for kind, part in targets.values() if kind.endswith("/sharedStrings") and part in names), None)
     sheets = [(sheet.get("name"), targets.get(sheet.get(_REL), ("", ""))[1])
               for sheet in trees["xl/workbook.xml"].iter(X + "sheet")]
@@ -106,18 +96,13 @@ def _parts(trees: dict, names: list[str]) -> tuple[list[tuple[str, str]], str | 
 
 def _comments(archive, trees: dict, sheet: str, part: str, where: str, fmt) -> list[Paragraph]:
     """The notes and threaded comments (replies too) on a sheet's cells, their parts parsed into ``trees``."""
-    folder, base = posixpath.split(part)
-    rels = f"{folder}/_rels/{base}.rels"
     names = archive.namelist()
-    if rels not in names:
-        return []
-    related = _relations(parse_parts(archive, [rels], where, fmt)[rels], folder).values()
     found, counts = [], {}
-    for kind, name in related:
-        if name not in names or name in trees or not kind.endswith(("/comments", "/threadedComment")):
+    for name, kind in related(archive, part, where, fmt).items():
+        if name not in names or name in trees or kind not in ("comments", "threadedComment"):
             continue
         trees.update(parse_parts(archive, [name], where, fmt))
-        if kind.endswith("/comments"):
+        if kind == "comments":
             items = [(c.get("ref", "?"), "comment", c.find(X + "text"), CellText())
                      for c in trees[name].iter(X + "comment") if c.find(X + "text") is not None]
         else:
@@ -194,7 +179,7 @@ class Xlsx(OfficeFormat):
                     paragraph.label = label
                     paragraphs.append(paragraph)
             paragraphs += _comments(archive, trees, sheet, part, where, self)
-        return Package(archive, trees, paragraphs, _restyle)
+        return Package(archive, trees, paragraphs + drawn_paragraphs(archive, trees, where, self), _restyle)
 
 
 FORMAT = Xlsx()
