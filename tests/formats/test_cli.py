@@ -179,7 +179,7 @@ def test_one_document_without_out_is_written_beside_it_as_its_kind(marian_model,
         result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model)
         assert result.exit_code == 0, result.output
         assert result.stdout == "" and (tmp_path / written).is_file() and (tmp_path / name).read_bytes() == before
-        assert f"translated 1 records into sq (" in result.stderr and str(tmp_path / written) in result.stderr
+        assert "translated 1 records into sq (" in result.stderr and str(tmp_path / written) in result.stderr
     quiet = run("translate", tmp_path / "talk.srt", "--to", "sq", "--model", marian_model, "--quiet")
     assert quiet.exit_code == 0 and "translated 1 records" not in quiet.stderr
     assert _structure((tmp_path / "talk.sq.srt").read_text("utf-8")) == _structure(SRT)
