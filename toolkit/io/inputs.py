@@ -311,9 +311,19 @@ def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     """A folder's documents, in order, less the translations an earlier run wrote beside their
     sources (``talk.fa.srt`` beside ``talk.srt``, ``report.sq.md`` beside ``report.pdf``): a folder
     translated file by file and then as a whole is not translated twice over."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
-    stems = {(p.parent, p.stem) for p in files}
-    return [p for p in files if not _translation_beside_its_source(p, stems)]
+    left_out = set(earlier_translations([str(folder)], suffixes))
+    return [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix.lower() in suffixes and p not in left_out]
+
+
+def earlier_translations(inputs: list[str], suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES) -> list[Path]:
+    """The files of the input folders left out as translations beside their sources (``_document_files``)."""
+    left: list[Path] = []
+    for item in inputs:
+        if path_kind(item) == "dir":
+            files = sorted(p for p in Path(item).rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+            stems = {(p.parent, p.stem) for p in files}
+            left += [p for p in files if _translation_beside_its_source(p, stems)]
+    return left
 
 
 def _translation_beside_its_source(path: Path, stems: set[tuple[Path, str]]) -> bool:
