@@ -311,19 +311,22 @@ def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     """A folder's documents, in order, less the translations an earlier run wrote beside their
     sources (``talk.fa.srt`` beside ``talk.srt``, ``report.sq.md`` beside ``report.pdf``): a folder
     translated file by file and then as a whole is not translated twice over."""
-    left_out = set(earlier_translations([str(folder)], suffixes))
-    return [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix.lower() in suffixes and p not in left_out]
+    return _folder_documents(folder, suffixes)[0]
 
 
 def earlier_translations(inputs: list[str], suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES) -> list[Path]:
     """The files of the input folders left out as translations beside their sources (``_document_files``)."""
-    left: list[Path] = []
-    for item in inputs:
-        if path_kind(item) == "dir":
-            files = sorted(p for p in Path(item).rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
-            stems = {(p.parent, p.stem) for p in files}
-            left += [p for p in files if _translation_beside_its_source(p, stems)]
-    return left
+    return [p for item in inputs if path_kind(item) == "dir" for p in _folder_documents(Path(item), suffixes)[1]]
+
+
+def _folder_documents(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Path]]:
+    """A folder's files of ``suffixes``, in order, split into its documents and the translations
+    beside their sources; the folder is listed once."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    stems = {(p.parent, p.stem) for p in files}
+    beside = [p for p in files if _translation_beside_its_source(p, stems)]
+    left_out = set(beside)
+    return [p for p in files if p not in left_out], beside
 
 
 def _translation_beside_its_source(path: Path, stems: set[tuple[Path, str]]) -> bool:
