@@ -21,10 +21,11 @@ from pathlib import PurePath
 from typing import Protocol, Sequence
 
 from toolkit.errors import InputError
+from toolkit.text.codes import TAG_PATTERN
 
-# An inline tag of a part, a WebVTT timestamp (<00:01.000>) or a subtitle's ASS override ({\an8}):
-# left out of a document's plain text.
-_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}\n]*\}")
+# An inline tag of a part (a comment, a WebVTT timestamp, a subtitle's ASS override too), as protection
+# finds them: left out of a document's plain text.
+_MARKUP = re.compile(TAG_PATTERN)
 
 
 @dataclass(frozen=True)

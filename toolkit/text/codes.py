@@ -40,7 +40,8 @@ _SPANS = {
                    + r"|\$\{[\p{L}\p{N}_]+\}|\$[\p{Lu}_][\p{Lu}\p{N}_]*" + _WORD_EDGE_AFTER,
 }
 # Tags: HTML's, WebVTT's timestamps (<00:01.000>) and subtitles' ASS overrides ({\an8}).
-_HTML_SPANS = {"tag": r"</?[A-Za-z][^<>]*>|<!--.*?-->|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}\n]*\}", "entity": r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"}
+TAG_PATTERN = r"</?[A-Za-z][^<>]*>|<!--.*?-->|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}\n]*\}"
+_HTML_SPANS = {"tag": TAG_PATTERN, "entity": r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});"}
 # Markdown links and images: "[" (or "![") opens a paired code, "](target)" closes it; the text is translated.
 # An HTML tag's name (group 2) and whether it closes an element (group 1): an opening tag and the
 # closing tag of the same element make a paired code; void elements (<br>, <img>) are standalone.
