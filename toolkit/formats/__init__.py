@@ -20,12 +20,15 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol, Sequence
 
+import regex
+
 from toolkit.errors import InputError
 from toolkit.text.codes import TAG_PATTERN
 
 # An inline tag of a part (a comment, a WebVTT timestamp, a subtitle's ASS override too), as protection
 # finds them: left out of a document's plain text.
 _MARKUP = re.compile(TAG_PATTERN)
+_LETTER = regex.compile(r"\p{L}")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,12 @@ class DocumentFormat(Protocol):
 def is_binary(fmt: DocumentFormat | None) -> bool:
     """Whether documents of ``fmt`` are read and written as bytes (text formats need not say they are not)."""
     return bool(getattr(fmt, "binary", False))
+
+
+def has_letters(text: str) -> bool:
+    """Whether a cell's text has a letter in it (one that has none, a code or a date typed as text, is
+    kept as it is)."""
+    return _LETTER.search(text) is not None
 
 
 def parts_text(parsed: Parsed, separator: str = "\n\n") -> str:

@@ -93,7 +93,7 @@ class WordParagraphs:
         story = (p.getroottree().getroot(), ancestor(p, None, _STORIES))
         fields = self.open_fields.setdefault(story, [])
         for run in p.iter(W + "r", *_MARKS, *_EQUATIONS):
-            if _nearest_paragraph(run) is not p or ancestor(run, p, _EQUATIONS) is not None:
+            if ancestor(run, None, {W + "p"}) is not p or ancestor(run, p, _EQUATIONS) is not None:
                 continue  # a text box's runs inside it, an equation's own
             if run.tag != W + "r":  # a mark between runs, an equation: where it is among the words
                 found.append((run, False))
@@ -200,13 +200,6 @@ def _shows_words(fields: list[list], text: str) -> bool:
     return all(shown and first == ["HYPERLINK"] for first, (_, shown) in zip(first_words, fields))
 
 
-def _nearest_paragraph(element):
-    parent = element.getparent()
-    while parent is not None and parent.tag != W + "p":
-        parent = parent.getparent()
-    return parent
-
-
 def _label(kind: str, p, n: int) -> str:
     where = {"officeDocument": "", "footnotes": "footnote ", "endnotes": "endnote ", "comments": "comment "}.get(
         kind, kind + " ")
@@ -222,7 +215,7 @@ def _restyle(trees: dict, target: str) -> None:
     left (a Persian source's)."""
     from toolkit.languages import get_language
 
-    rtl = get_language(target).direction == "rtl"
+    rtl = get_language(target).rtl
     styles = next((tree for tree in trees.values() if tree.getroot().tag == W + "styles"), None)
     for rpr in styles.iter(W + "rPr") if styles is not None else ():
         if rpr.getparent().tag == W + "rPrDefault" or rpr.find(W + "lang") is not None:

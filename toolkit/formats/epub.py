@@ -16,6 +16,7 @@ import posixpath
 import zipfile
 from typing import Sequence
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 import regex
 
@@ -42,10 +43,6 @@ def _spine(tag: regex.Match, direction: str) -> str:
     if direction != "rtl":
         return tag.group()
     return tag.group()[:-len(tag.group(1)) - 1] + ' page-progression-direction="rtl"' + tag.group(1) + ">"
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class EpubDocument:
@@ -87,7 +84,7 @@ class EpubDocument:
         for (start, stop), text, _ in self.metadata:
             if text:
                 value = next(translated)
-                package += [self.package[end:start], self.package[start:stop] if value == text else _escape(value)]
+                package += [self.package[end:start], self.package[start:stop] if value == text else escape(value)]
                 end = stop
         package.append(self.package[end:])
         opf = _OPF_LANGUAGE.sub(lambda m: m.group(1) + target + m.group(3), "".join(package))

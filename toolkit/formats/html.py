@@ -106,7 +106,7 @@ class _Tag:
         if self.name in ("html", "body"):  # the page's language and direction (office suites write them on <body>)
             language, root = get_language(target), self.name == "html"
             edits += self._set("lang", target, add=root) + self._set("xml:lang", target, add=root and self.xml)
-            edits += self._set("dir", language.direction, add=root and language.direction == "rtl")
+            edits += self._set("dir", language.direction, add=root and language.rtl)
         elif any(translations[n] != parts[n].text for n in self.inside):  # its own language: that of its text
             edits += self._set("lang", target, add=False) + self._set("xml:lang", target, add=False)
             edits += self._set("dir", get_language(target).direction, add=False)

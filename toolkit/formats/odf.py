@@ -195,7 +195,7 @@ def restyle(trees: dict, target: str) -> None:
 
     from toolkit.languages import get_language
 
-    rtl = get_language(target).direction == "rtl"
+    rtl = get_language(target).rtl
     for tree in trees.values():
         for style in tree.iter(STYLE + "style", STYLE + "default-style"):
             text = style.find(STYLE + "text-properties")

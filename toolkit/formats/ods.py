@@ -11,9 +11,9 @@ language are set as for every ODF document (a right-to-left target: every sheet'
 
 from __future__ import annotations
 
+from toolkit.formats import has_letters
 from toolkit.formats.odf import (DRAW, OFFICE, TABLE, TEXT, OdfFormat, OdfParagraph, margin_paragraphs,
                                  paragraphs_in)
-from toolkit.formats.xlsx import has_letters
 
 _CELLS = (TABLE + "table-cell", TABLE + "covered-table-cell")
 _STRING_VALUE = OFFICE + "string-value"

@@ -23,13 +23,12 @@ import posixpath
 import re
 import zipfile
 from typing import Callable, Protocol, Sequence
+from xml.sax.saxutils import escape, unescape
 
 from toolkit.errors import InputError, ToolkitError
 from toolkit.formats import Part, not_this_format, open_zip
 
 _TAG = re.compile(r"<(/?)g(\d+)>|<x(\d+)/>")
-_ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
-_ENTITY = re.compile("|".join(_ESCAPES))
 # Markup compatibility: a part may hold the same content twice, a ``Choice`` for current Office and a
 # ``Fallback`` for older readers (a text box as a DrawingML shape and as a VML one).
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -121,10 +120,6 @@ class DrawingParagraphs:
             properties.set("rtl", "1")
         elif properties is not None and properties.get("rtl") == "1":  # a right-to-left source's: not the target's
             del properties.attrib["rtl"]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class Paragraph:
@@ -250,7 +245,7 @@ def tagged(pieces: list[tuple[str, int | None]], groups: int) -> tuple[int, str]
             out.append(f"<x{fixed}/>")
         elif group != open_group and group != base:
             out.append(f"<g{group + 1}>")
-        out.append(_escape(text))
+        out.append(escape(text))
         open_group = group
     if open_group not in (None, base):
         out.append(f"</g{open_group + 1}>")
@@ -266,7 +261,7 @@ def pieces(translation: str, base: int, groups: int, fixed: int) -> list[tuple[i
     anchor, stack, end = 0, [], 0
 
     def add(text: str) -> None:
-        text = _ENTITY.sub(lambda m: _ESCAPES[m.group()], text)
+        text = unescape(text)
         if not text:
             return
         group = stack[-1] if stack else base
@@ -363,7 +358,7 @@ class Package:
     def write(self, translations: Sequence[str], target: str) -> bytes:
         from toolkit.languages import get_language
 
-        rtl = get_language(target).direction == "rtl"
+        rtl = get_language(target).rtl
         for paragraph, translation in zip(self.paragraphs, translations, strict=True):
             paragraph.write(translation, target, rtl)
         if self.restyle is not None:
@@ -409,7 +404,9 @@ def read_package(archive: zipfile.ZipFile, where: str, fmt, main: str, parts: Se
     parts ``also`` parsed too, for ``restyle``."""
     if main not in archive.namelist():
         raise not_this_format(where, fmt, f"a zip without {main}")
-    if _STRICT in archive.read(main)[:4096]:  # its root element's namespaces
+    with archive.open(main) as head:
+        strict = _STRICT in head.read(4096)  # its root element's namespaces, without unzipping the whole part
+    if strict:
         raise InputError(f"{where}: a Strict Open XML document, which is not read",
                          f"save it as an ordinary {fmt.title} document (not \"Strict Open XML\") and try again")
     names = archive.namelist()

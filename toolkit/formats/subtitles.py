@@ -64,7 +64,7 @@ class Subtitles:
         self.parts = tuple(Part(" ".join(cue.text() for cue in group), _label(group)) for group in self.groups)
 
     def write(self, translations: Sequence[str], target: str) -> str:
-        rtl = get_language(target).direction == "rtl"
+        rtl = get_language(target).rtl
         lines: dict[int, list[str]] = {}
         for group, translation in zip(self.groups, translations, strict=True):
             for cue, text in zip(group, split_at_words(translation, [cue.text() for cue in group])):

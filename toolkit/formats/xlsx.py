@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 
-from toolkit.formats import FormatOptions
+from toolkit.formats import FormatOptions, has_letters
 from toolkit.formats.ooxml import (OfficeFormat, Package, Paragraph, drawn_paragraphs, open_package, parse_parts, related,
                                    relations, set_child)
 
@@ -118,20 +118,13 @@ def _comments(archive, trees: dict, sheet: str, part: str, where: str, fmt) -> l
     return found
 
 
-def has_letters(text: str) -> bool:
-    """Whether a cell's text has a letter in it (one that has none, a code or a date typed as text, is kept)."""
-    import regex
-
-    return bool(regex.search(r"\p{L}", text))
-
-
 def _restyle(trees: dict, target: str) -> None:
     """Sheets right to left for a right-to-left target; the workbook's language the target."""
     from lxml import etree
 
     from toolkit.languages import get_language
 
-    if get_language(target).direction == "rtl":
+    if get_language(target).rtl:
         for name, tree in trees.items():
             if name.startswith("xl/worksheets/"):
                 views = set_child(tree.getroot(), "sheetViews", _SHEET_ORDER, X)
