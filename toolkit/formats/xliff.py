@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 from typing import Sequence
+from xml.sax.saxutils import escape
 
 from toolkit.errors import ToolkitError
 from toolkit.formats import FormatOptions, Part, not_this_format
@@ -107,7 +108,7 @@ def _escaped(translation: str, tags: set[str]) -> str:
         found = m.group()
         if found in tags or _XML_ENTITY.fullmatch(found):
             return found
-        return found.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return escape(found)
 
     return _MARKUP.sub(one, translation)
 

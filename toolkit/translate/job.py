@@ -251,7 +251,7 @@ def _beside_input(inputs: InputSet, job: TranslationJob, to_stdout: bool) -> lis
                              "name an output folder («out»)")
         return []
     file = formatted[0].file
-    return [file.with_name(translated_name(output_name(file.name), t)) for t in job.targets]
+    return [file.with_name(translated_name(file.name, t)) for t in job.targets]
 
 
 def open_sink(inputs: InputSet, job: TranslationJob, emit: Callable[[Finished], None] | None = None,
