@@ -48,8 +48,10 @@ class OdfParagraph:
     """One paragraph read: its pieces of text (by chain of spans and links), its untranslated
     items, and its ``text`` with tags."""
 
-    def __init__(self, p):
+    def __init__(self, p, quiet: frozenset[str] | None = None):
+        """``quiet``: the document's styles that show nothing (``quiet_styles``; found when not given)."""
         self.p, self.label = p, ""
+        self.quiet = quiet_styles(p) if quiet is None else quiet
         self.groups: list[tuple] = []  # the chain of containers of each group (its first one, as a template)
         self.fixed: list[list[tuple]] = []  # untranslated items between text: [(element, chain)...]
         self.pieces: list[tuple[str, int | None]] = []
@@ -62,7 +64,7 @@ class OdfParagraph:
         self._add(node.text, chain)
         for child in node:
             if child.tag in _CONTAINERS:
-                self._walk(child, chain if _shows_nothing(child) else chain + (child,))
+                self._walk(child, chain if self._shows_nothing(child) else chain + (child,))
             elif child.tag == TEXT + "s":
                 self._add(" " * int(child.get(TEXT + "c", "1")), chain)
             elif child.tag in _CHARACTERS:
@@ -73,6 +75,13 @@ class OdfParagraph:
                 self.fixed.append([(child, chain)])
                 self.pieces.append(("", None))
             self._add(child.tail, chain)
+
+    def _shows_nothing(self, span) -> bool:
+        """A span with no attribute but a style that shows nothing: its text joins the text around it
+        (``minis`` + ``ter`` is one word to the model, as DOCX and PPTX runs that differ only so are)
+        and the span is not written back."""
+        return (span.tag == TEXT + "span" and set(span.attrib) == {TEXT + "style-name"}
+                and span.get(TEXT + "style-name") in self.quiet)
 
     def _add(self, text: str | None, chain: tuple) -> None:
         if not text:
@@ -154,20 +163,22 @@ class _Writer:
         self.at_start = False
 
 
-def _shows_nothing(span) -> bool:
-    """A span whose style sets only a language or LibreOffice's edit mark (``officeooo:rsid``): a
-    reader sees no difference, so its text joins the text around it (``minis`` + ``ter`` is one word
-    to the model, as DOCX and PPTX runs that differ only so are) and the span is not written back."""
-    if span.tag != TEXT + "span" or set(span.attrib) != {TEXT + "style-name"}:
-        return False
-    styles = span.getroottree().getroot().find(OFFICE + "automatic-styles")
-    name = span.get(TEXT + "style-name")
-    style = next((s for s in styles.iterfind(STYLE + "style") if s.get(STYLE + "name") == name), None) \
-        if styles is not None else None
-    if style is None or style.get(STYLE + "parent-style-name") or any(c.tag != STYLE + "text-properties" or len(c)
-                                                                     for c in style):
-        return False
-    return all(_UNSEEN.fullmatch(n.split("}")[-1]) for c in style for n in c.attrib)
+def quiet_styles(element) -> frozenset[str]:
+    """The automatic styles of ``element``'s document that set only a language or LibreOffice's edit
+    mark (``officeooo:rsid``), with no parent style: a reader sees no difference. Found once per
+    document part, not per span (a LibreOffice file has thousands of them)."""
+    styles = element.getroottree().getroot().find(OFFICE + "automatic-styles")
+    quiet, seen = set(), set()
+    for style in styles.iterfind(STYLE + "style") if styles is not None else ():
+        name = style.get(STYLE + "name")
+        if name in seen:  # the first style of a name is the one a span's name finds
+            continue
+        seen.add(name)
+        if (not style.get(STYLE + "parent-style-name")
+                and not any(c.tag != STYLE + "text-properties" or len(c) for c in style)
+                and all(_UNSEEN.fullmatch(n.split("}")[-1]) for c in style for n in c.attrib)):
+            quiet.add(name)
+    return frozenset(quiet)
 
 
 def _append(node, text: str) -> None:
@@ -288,13 +299,15 @@ def chart_paragraphs(trees: dict, charts: list[str]) -> list:
     return found
 
 
-def paragraphs_in(root, label: Callable[[object, int], str], skip: Callable[[object], bool] = lambda p: False) -> list:
-    """The paragraphs and headings under ``root`` that have text, each named by ``label(p, n)``."""
-    found = []
+def paragraphs_in(root, label: Callable[[object, int], str], skip: Callable[[object], bool] = lambda p: False,
+                  quiet: frozenset[str] | None = None) -> list:
+    """The paragraphs and headings under ``root`` that have text, each named by ``label(p, n)``
+    (``quiet``: ``quiet_styles`` of its document, found when not given)."""
+    found, quiet = [], quiet_styles(root) if quiet is None else quiet
     for p in root.iter(TEXT + "p", TEXT + "h"):
         if skip(p):
             continue
-        paragraph = OdfParagraph(p)
+        paragraph = OdfParagraph(p, quiet)
         if paragraph.plain.strip():
             paragraph.label = label(p, len(found) + 1)
             found.append(paragraph)

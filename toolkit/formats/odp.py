@@ -6,12 +6,12 @@ placeholders' prompts ("Click to edit Master title style") are never shown, and 
 
 from __future__ import annotations
 
-from toolkit.formats.odf import DRAW, TABLE, OdfFormat, OdfParagraph, inside, paragraphs_in
+from toolkit.formats.odf import DRAW, STYLE, TABLE, OdfFormat, OdfParagraph, inside, paragraphs_in, quiet_styles
 
 PRESENTATION = "{urn:oasis:names:tc:opendocument:xmlns:presentation:1.0}"
 NOTES = PRESENTATION + "notes"
 CELL = TABLE + "table-cell"
-MASTER_PAGE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}master-page"
+MASTER_PAGE = STYLE + "master-page"
 
 
 def _placeholder(p) -> bool:
@@ -29,24 +29,26 @@ class Odp(OdfFormat):
     mimetype = "application/vnd.oasis.opendocument.presentation"
 
     def paragraphs(self, trees: dict) -> list[OdfParagraph]:
-        found = []
-        for number, page in enumerate(trees["content.xml"].getroot().iter(DRAW + "page"), 1):
+        found, content = [], trees["content.xml"].getroot()
+        quiet = quiet_styles(content)
+        for number, page in enumerate(content.iter(DRAW + "page"), 1):
             def label(p, n: int, number=number) -> str:
                 where = f"notes {number}" if inside(p, NOTES) else f"slide {number}"
                 return f"{where}{' table cell' if inside(p, CELL) else ''} paragraph {n}"
 
-            found += paragraphs_in(page, label)
+            found += paragraphs_in(page, label, quiet=quiet)
         for kind in ("footer", "header"):  # a slide's footer text (PowerPoint's footer placeholder, as LibreOffice keeps it)
-            for n, declared in enumerate(trees["content.xml"].getroot().iter(f"{PRESENTATION}{kind}-decl"), 1):
-                paragraph = OdfParagraph(declared)
+            for n, declared in enumerate(content.iter(f"{PRESENTATION}{kind}-decl"), 1):
+                paragraph = OdfParagraph(declared, quiet)
                 if paragraph.plain.strip():
                     paragraph.label = f"{kind} {n}"
                     found.append(paragraph)
         styles = trees.get("styles.xml")
-        for master in styles.getroot().iter(MASTER_PAGE) if styles is not None else ():
-            name = master.get("{urn:oasis:names:tc:opendocument:xmlns:style:1.0}display-name") or master.get(
-                "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}name")
-            found += paragraphs_in(master, lambda p, n, name=name: f"master {name} paragraph {n}", _placeholder)
+        masters = list(styles.getroot().iter(MASTER_PAGE)) if styles is not None else []
+        quiet = quiet_styles(styles.getroot()) if masters else frozenset()
+        for master in masters:
+            name = master.get(STYLE + "display-name") or master.get(STYLE + "name")
+            found += paragraphs_in(master, lambda p, n, name=name: f"master {name} paragraph {n}", _placeholder, quiet)
         return found
 
 

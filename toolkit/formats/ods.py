@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from toolkit.formats import has_letters
 from toolkit.formats.odf import (DRAW, OFFICE, TABLE, TEXT, OdfFormat, OdfParagraph, margin_paragraphs,
-                                 paragraphs_in)
+                                 paragraphs_in, quiet_styles)
 
 _CELLS = (TABLE + "table-cell", TABLE + "covered-table-cell")
 _STRING_VALUE = OFFICE + "string-value"
@@ -46,13 +46,13 @@ def _where(p, cell) -> str | None:
     return "" if _is_text(cell) else None
 
 
-def _cell_paragraphs(cell, label: str) -> list[OdfParagraph]:
+def _cell_paragraphs(cell, label: str, quiet: frozenset[str]) -> list[OdfParagraph]:
     found, counts = [], {}
     for p in cell.iter(TEXT + "p", TEXT + "h"):
         where = _where(p, cell)
         if where is None:
             continue
-        paragraph = OdfParagraph(p)
+        paragraph = OdfParagraph(p, quiet)
         if not has_letters(paragraph.plain):
             continue
         counts[where] = counts.get(where, 0) + 1
@@ -75,7 +75,7 @@ def _rows(table):
 
 def sheet_paragraphs(table) -> list[OdfParagraph]:
     """The paragraphs translated in one sheet, each named by its cell (repeated rows and cells counted)."""
-    name, found, row_number = table.get(TABLE + "name"), [], 0
+    name, found, row_number, quiet = table.get(TABLE + "name"), [], 0, quiet_styles(table)
     for row in _rows(table):
         row_number += 1
         column = 1
@@ -83,7 +83,7 @@ def sheet_paragraphs(table) -> list[OdfParagraph]:
             if cell.tag not in _CELLS:
                 continue
             if len(cell):
-                found += _cell_paragraphs(cell, f"sheet {name} cell {column_name(column)}{row_number}")
+                found += _cell_paragraphs(cell, f"sheet {name} cell {column_name(column)}{row_number}", quiet)
             column += int(cell.get(TABLE + "number-columns-repeated", "1"))
         row_number += int(row.get(TABLE + "number-rows-repeated", "1")) - 1
     for shapes in table.findall(TABLE + "shapes"):
