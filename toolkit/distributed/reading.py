@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from toolkit.errors import ToolkitError
-from toolkit.io.inputs import InputSet, Record, Reject, path_kind, read_documents, read_items
+from toolkit.io.inputs import Document, InputSet, Record, Reject, path_kind, read_documents, read_items
 from toolkit.io.jobs import item_chars, pooled
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -89,12 +89,13 @@ def _skipped(item) -> Record | Reject:
     return Reject("", "", "", item.unit)
 
 
-def read_file(inputs: InputSet, index: int, done: int, pool_chars: int, native: bool) -> Iterator:
-    """The blocks of one input file (of documents: of one document): the ``done`` items first
-    (stripped), then pools of items; a read error ends the file with an error row (the items of its
-    unfinished pool are dropped, as locally)."""
+def read_file(inputs: InputSet, index: int, done: int, pool_chars: int, native: bool,
+              document: Document | None = None) -> Iterator:
+    """The blocks of one input file (of documents: of ``document``, as the driver listed it): the
+    ``done`` items first (stripped), then pools of items; a read error ends the file with an error
+    row (the items of its unfinished pool are dropped, as locally)."""
     if inputs.kind == "documents":
-        items = read_documents(inputs, inputs.documents()[index:index + 1])
+        items = read_documents(inputs, [document])
     elif inputs.kind == "parquet":
         items = parquet_items(inputs.items[index], inputs.options.column, inputs.options.id_field, native)
     else:
@@ -121,10 +122,11 @@ def records_dataset(inputs: InputSet, pool_chars: int, done: dict[str, int], nat
 
     from toolkit.distributed.cluster import READ_CPUS
 
-    if inputs.kind == "documents":  # one read task per document
+    if inputs.kind == "documents":  # one read task per document, listed here once
         documents = inputs.documents()
         units, paths = [d.unit for d in documents], [str(d.file) for d in documents]
     else:
+        documents = [None] * len(inputs.items)
         units = [parquet_unit(p) if inputs.kind == "parquet" else Path(p).resolve().as_posix() for p in inputs.items]
         paths = inputs.items
 
@@ -133,7 +135,7 @@ def records_dataset(inputs: InputSet, pool_chars: int, done: dict[str, int], nat
             return sum(Path(p).stat().st_size for p in inputs.items if path_kind(p) == "file") or None
 
         def get_read_tasks(self, parallelism: int, per_task_row_limit=None, data_context=None) -> list:
-            return [ReadTask(lambda i=i: read_file(inputs, i, done.get(units[i], 0), pool_chars, native),
+            return [ReadTask(lambda i=i: read_file(inputs, i, done.get(units[i], 0), pool_chars, native, documents[i]),
                              BlockMetadata(num_rows=None, size_bytes=None, exec_stats=None, input_files=[path]))
                     for i, path in enumerate(paths)]
 
