@@ -327,9 +327,13 @@ class Html:
     markup = True  # inline tags and entities are codes
     output_suffix = None
 
-    def read(self, text: str, where: str, options: FormatOptions) -> HtmlDocument:
+    def check(self, text: str, where: str) -> None:
+        """Refuse a file that is not a web page: one with binary data in it (any text parses as HTML)."""
         if "\0" in text:
             raise not_this_format(where, self, "binary data in it")
+
+    def read(self, text: str, where: str, options: FormatOptions) -> HtmlDocument:
+        self.check(text, where)
         return HtmlDocument(text, xml=where.lower().endswith(".xhtml"))
 
 

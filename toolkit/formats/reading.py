@@ -39,6 +39,6 @@ def plain_text(name: str, data: bytes, errors: str = "strict") -> str:
     if suffix in _HTML:
         from toolkit.text.clean import html_to_text
 
-        fmt.read(text, name, FormatOptions())  # a binary file is refused as such
+        fmt.check(text, name)  # a binary file is refused as such
         return html_to_text(text)
     return parts_text(fmt.read(text, name, FormatOptions(overwrite=True)), "\n")
