@@ -12,12 +12,12 @@ their one builder), ``process`` (``Chain``: articles through the steps) and ``jo
 inputs, pools, the sink and resuming, on every engine).
 """
 
-from toolkit.chain.job import (ARTICLE_SUFFIXES, CHAIN_POOL_CHARS, ChainReport, chain_flags, chain_inputs, chain_job_key,
-                               chain_sink, drive_chain, run_chain)
+from toolkit.chain.job import (ARTICLE_SUFFIXES, CHAIN_POOL_CHARS, ChainReport, chain_inputs, chain_job_key,
+                               chain_sink, drive_chain, finish_chain, run_chain)
 from toolkit.chain.options import ChainOptions, chain_options
 from toolkit.chain.process import Chain, ChainResult
 from toolkit.chain.steps import Step, default_steps, parse_steps, plan_steps
 
 __all__ = ["ARTICLE_SUFFIXES", "CHAIN_POOL_CHARS", "Chain", "ChainOptions", "ChainReport", "ChainResult", "Step",
-           "chain_flags", "chain_inputs", "chain_job_key", "chain_options", "chain_sink", "default_steps", "drive_chain",
-           "parse_steps", "plan_steps", "run_chain"]
+           "chain_inputs", "chain_job_key", "chain_options", "chain_sink", "default_steps", "drive_chain",
+           "finish_chain", "parse_steps", "plan_steps", "run_chain"]

@@ -73,12 +73,17 @@ def run_chain(inputs: Sequence[str] | Mapping[str, str], options: ChainOptions |
         progress = sink.begin(chain_job_key(kind, options, column, errors), units if units is not None else input_set.units(),
                               restart)
         drive_chain(items, lambda records: chain.process(records, skip_bad), sink, progress, pool_chars, report, emit)
-        flags = chain_flags(options, progress)
-        report.flags = flags or {}
-        manifest = {"task": "chain", "inputs": names, "records": progress.records, "rejected": progress.rejected,
-                    "flags": flags}
-        report.outputs = sink.finish(manifest if out is not None else None)
-        report.set_aside = SetAside.read(sink.rejects_path, progress.rejected)
+        manifest = {"task": "chain", "inputs": names, "records": progress.records, "rejected": progress.rejected}
+        return finish_chain(sink, options, progress, report, manifest if out is not None else None)
+
+
+def finish_chain(sink, options: ChainOptions, progress, report: ChainReport, manifest: dict | None) -> ChainReport:
+    """Make a chain job's output whole, with its ``manifest`` (None: none) and the job's flag counts
+    in it, on every engine, and fill in ``report``'s totals over the whole job."""
+    flags = chain_flags(options, progress)
+    report.flags = flags or {}
+    report.outputs = sink.finish({**manifest, "flags": flags} if manifest is not None else None)
+    report.set_aside = SetAside.read(sink.rejects_path, progress.rejected)
     return report
 
 

@@ -196,8 +196,7 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
     """``run_chain`` on Ray, for JSONL, CSV/TSV, Parquet or document files and folders: the same
     records (one ``ChainResult.to_dict()`` per line), sink and resumption; ``emit`` gets each
     ``ChainResult``. Returns a ``ChainReport``."""
-    from toolkit.chain import CHAIN_POOL_CHARS, ChainReport, chain_flags, chain_inputs, chain_job_key, chain_sink, drive_chain
-    from toolkit.io.sinks import SetAside
+    from toolkit.chain import CHAIN_POOL_CHARS, ChainReport, chain_inputs, chain_job_key, chain_sink, drive_chain, finish_chain
     from toolkit.settings import setting
 
     require_ray()
@@ -210,10 +209,7 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
         progress = sink.begin(key, units, restart)
         if progress.untouched:  # a finished job, no input changed: the output stays as it is
             report.resumed = report.total = progress.records
-            report.flags = chain_flags(options, progress) or {}
-            report.outputs = sink.finish(None)
-            report.set_aside = SetAside.read(sink.rejects_path, progress.rejected)
-            return report
+            return finish_chain(sink, options, progress, report, None)
         connect(cluster)
         ds = records_dataset(input_set, pool_chars, {u: progress.skipped(u) for u in units})
         ds = ds.map_batches(ProcessItems, fn_constructor_args=(ChainProcess, options, skip_bad, placement(cluster)),
@@ -221,11 +217,6 @@ def run_ray_chain(inputs: list[str], options, out: Path | None, cluster: Cluster
         stream = _Stream(ds, None)
         with closing(stream.items()) as items:
             drive_chain(items, stream.process, sink, progress, pool_chars, report, emit)
-        flags = chain_flags(options, progress)
-        report.flags = flags or {}
         manifest = {"task": "chain", "engine": ENGINE, "job": key, "inputs": input_set.items,
-                    "records": progress.records, "rejected": progress.rejected, "flags": flags,
-                    "versions": _versions()}
-        report.outputs = sink.finish(manifest if out is not None else None)
-        report.set_aside = SetAside.read(sink.rejects_path, progress.rejected)
-    return report
+                    "records": progress.records, "rejected": progress.rejected, "versions": _versions()}
+        return finish_chain(sink, options, progress, report, manifest if out is not None else None)
