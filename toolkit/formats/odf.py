@@ -24,7 +24,7 @@ from typing import Callable
 
 from toolkit.errors import InputError
 from toolkit.formats import not_this_format
-from toolkit.formats.ooxml import OfficeFormat, Package, open_package, parse_parts, pieces, tagged
+from toolkit.formats.ooxml import OfficeFormat, Package, ancestor, open_package, parse_parts, pieces, tagged
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
@@ -328,9 +328,4 @@ def margin_paragraphs(styles) -> list:
 
 def inside(p, *tags: str) -> bool:
     """Whether ``p`` is inside an element with one of ``tags``."""
-    parent = p.getparent()
-    while parent is not None:
-        if parent.tag in tags:
-            return True
-        parent = parent.getparent()
-    return False
+    return ancestor(p, None, set(tags)) is not None

@@ -12,6 +12,7 @@ language are set as for every ODF document (a right-to-left target: every sheet'
 from __future__ import annotations
 
 from toolkit.formats import has_letters
+from toolkit.formats.ooxml import ancestor
 from toolkit.formats.odf import (DRAW, OFFICE, TABLE, TEXT, OdfFormat, OdfParagraph, margin_paragraphs,
                                  paragraphs_in, quiet_styles)
 
@@ -65,12 +66,7 @@ def _cell_paragraphs(cell, label: str, quiet: frozenset[str]) -> list[OdfParagra
 
 def _rows(table):
     """A sheet's rows (in row groups and header rows too), not those of a table inside a cell."""
-    for row in table.iter(TABLE + "table-row"):
-        owner = row.getparent()
-        while owner.tag != TABLE + "table":
-            owner = owner.getparent()
-        if owner is table:
-            yield row
+    return (row for row in table.iter(TABLE + "table-row") if ancestor(row, None, {TABLE + "table"}) is table)
 
 
 def sheet_paragraphs(table) -> list[OdfParagraph]:
