@@ -166,11 +166,6 @@ class TranslationService:
         return sum((q.waiting for q in queues), Counter())
 
     # ------------------------------------------------------------------ work
-    async def translate(self, source: str, target: str, texts: Sequence[str], protection: Protection | None = None,
-                        markdown: bool = False) -> list[str]:
-        """Translations of ``texts`` (``documents``, the texts only)."""
-        return [d.text for d in await self.documents(source, target, texts, protection, markdown)]
-
     async def documents(self, source: str, target: str, texts: Sequence[str], protection: Protection | None = None,
                         markdown: bool = False, markup: bool = False) -> list[TranslatedDocument]:
         """Translations of ``texts`` (Markdown, or with inline tags as codes: ``markup``) with their
