@@ -22,7 +22,7 @@ from typing import Protocol, Sequence
 
 import regex
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, ToolkitError
 from toolkit.text.codes import TAG_PATTERN
 
 # An inline tag of a part (a comment, a WebVTT timestamp, a subtitle's ASS override too), as protection
@@ -66,6 +66,15 @@ class DocumentFormat(Protocol):
     output_suffix: str | None
 
     def read(self, data: str | bytes, where: str, options: FormatOptions) -> Parsed: ...
+
+
+def documents_library(module: str, where: str, kind: str):
+    """The library ``module`` that reads ``kind`` files (lxml, polib, pypdf: the ``documents`` extra),
+    imported; a ToolkitError naming the extra when it is not installed."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ToolkitError(f"{where}: {kind} files need {module.split('.')[0]}", "pip install 'toolkit[documents]'") from None
 
 
 def is_binary(fmt: DocumentFormat | None) -> bool:

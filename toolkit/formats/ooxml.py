@@ -17,7 +17,6 @@ is one part, written in both places.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import io
 import posixpath
 import re
@@ -25,8 +24,8 @@ import zipfile
 from typing import Callable, Protocol, Sequence
 from xml.sax.saxutils import escape, unescape
 
-from toolkit.errors import InputError, ToolkitError
-from toolkit.formats import Part, not_this_format, open_zip
+from toolkit.errors import InputError
+from toolkit.formats import Part, documents_library, not_this_format, open_zip
 
 _TAG = re.compile(r"<(/?)g(\d+)>|<x(\d+)/>")
 # Markup compatibility: a part may hold the same content twice, a ``Choice`` for current Office and a
@@ -328,8 +327,7 @@ def set_child(parent, tag: str, order: tuple[str, ...], namespace: str):
 
 def open_package(data: bytes, where: str, fmt, required: Sequence[str]) -> zipfile.ZipFile:
     """An office document's zip (``open_zip``), read with lxml, holding every part in ``required``."""
-    if importlib.util.find_spec("lxml") is None:
-        raise ToolkitError(f"{where}: {fmt.title} files need lxml", "pip install 'toolkit[documents]'") from None
+    documents_library("lxml.etree", where, fmt.title)
     archive = open_zip(data, where, fmt)
     names = archive.namelist()
     for part in required:

@@ -10,7 +10,8 @@ from typing import Sequence
 
 import regex
 
-from toolkit.errors import InputError, ToolkitError
+from toolkit.errors import InputError
+from toolkit.formats import documents_library
 
 # A page number: "7", "- 7 -", "Page 7", "7 / 12", "page 7 of 12" (any script's digits).
 _PAGE_NUMBER = regex.compile(r"^[\s\-–—|]*(?:(?:page|faqe|صفحه)\s*)?\p{Nd}+(?:\s*(?:/|of|nga|از)\s*\p{Nd}+)?[\s\-–—|]*$", regex.I)
@@ -22,11 +23,8 @@ _DIGITS = regex.compile(r"\p{Nd}+")
 def pdf_text(data: bytes, where: str) -> str:
     """The paragraphs of the PDF ``data``, blank lines between them; an InputError for a file that is
     not a PDF, an encrypted one, or one with no text layer (a scan)."""
-    try:
-        import pypdf
-        from pypdf.errors import PyPdfError
-    except ImportError:
-        raise ToolkitError(f"{where}: PDF files need pypdf", "pip install 'toolkit[documents]'") from None
+    pypdf = documents_library("pypdf", where, "PDF")
+    from pypdf.errors import PyPdfError
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):  # an owner password only opens without one

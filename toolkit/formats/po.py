@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from toolkit.errors import ToolkitError
-from toolkit.formats import FormatOptions, Part, not_this_format
+from toolkit.formats import FormatOptions, Part, documents_library, not_this_format
 
 # Plural-Forms by language, as gettext's documentation and the CLDR give them; another language gets
 # DEFAULT_PLURALS unless the file already says how its own language (the target) counts.
@@ -80,10 +79,7 @@ class Po:
     output_suffix = ".po"
 
     def read(self, text: str, where: str, options: FormatOptions) -> PoDocument:
-        try:
-            import polib
-        except ImportError:
-            raise ToolkitError(f"{where}: PO files need polib", "pip install 'toolkit[documents]'") from None
+        polib = documents_library("polib", where, "PO")
 
         try:  # polib reads a string as the file's content unless it names a file: one with a line break cannot
             catalog = polib.pofile(text if "\n" in text else text + "\n", encoding="utf-8")

@@ -27,8 +27,7 @@ from copy import deepcopy
 from typing import Sequence
 from xml.sax.saxutils import escape
 
-from toolkit.errors import ToolkitError
-from toolkit.formats import FormatOptions, Part, not_this_format
+from toolkit.formats import FormatOptions, Part, documents_library, not_this_format
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # What comes before the root element: a BOM, the declaration, comments, processing instructions, a doctype.
@@ -228,10 +227,7 @@ class Xliff:
     binary = True  # XML in its own encoding
 
     def read(self, data: bytes, where: str, options: FormatOptions) -> XliffDocument:
-        try:
-            from lxml import etree
-        except ImportError:
-            raise ToolkitError(f"{where}: XLIFF files need lxml", "pip install 'toolkit[documents]'") from None
+        etree = documents_library("lxml.etree", where, "XLIFF")
 
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         try:
