@@ -19,7 +19,7 @@ import copy
 import re
 
 from toolkit.formats import FormatOptions
-from toolkit.formats.ooxml import (OfficeFormat, Package, ancestor, main_part, open_package, read_package, related,
+from toolkit.formats.ooxml import (OfficeFormat, Package, ancestor, look, main_part, open_package, read_package, related,
                                    set_child)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -130,15 +130,7 @@ class WordParagraphs:
         return "".join(c.text or "" if c.tag == W + "t" else _CHARACTERS.get(c.tag) or "" for c in run)
 
     def formatting(self, run) -> bytes:
-        from lxml import etree
-
-        rpr = run.find(W + "rPr")
-        if rpr is None:
-            return b""
-        kept = copy.deepcopy(rpr)
-        for child in [c for c in kept if c.tag in _IGNORED_FORMATTING]:
-            kept.remove(child)
-        return etree.tostring(kept, method="c14n") if len(kept) or kept.attrib else b""  # empty: none
+        return look(run.find(W + "rPr"), unseen_children=_IGNORED_FORMATTING)
 
     def containers_of(self, run, p) -> list:
         chain, parent = [], run.getparent()

@@ -63,6 +63,21 @@ class Dialect(Protocol):
         """The paragraph after its text is in: direction, language, spell-check marks dropped."""
 
 
+def look(rpr, unseen_attributes: Sequence[str] = (), unseen_children: frozenset = frozenset()) -> bytes:
+    """Run properties ``rpr`` as bytes equal for runs that look the same: without the attributes and
+    child elements no reader sees, in canonical XML; none, or nothing left: ``b""``."""
+    from lxml import etree
+
+    if rpr is None:
+        return b""
+    kept = copy.deepcopy(rpr)
+    for name in unseen_attributes:
+        kept.attrib.pop(name, None)
+    for child in [c for c in kept if c.tag in unseen_children]:
+        kept.remove(child)
+    return etree.tostring(kept, method="c14n") if len(kept) or kept.attrib else b""
+
+
 # Run properties that do not make runs look different: language and spell-check state.
 _DRAWING_IGNORED = ("lang", "altLang", "dirty", "err", "noProof", "smtClean", "smtId")
 
@@ -79,15 +94,7 @@ class DrawingParagraphs:
         return "".join(t.text or "" for t in run.iter(A + "t"))
 
     def formatting(self, run) -> bytes:
-        from lxml import etree
-
-        rpr = run.find(A + "rPr")
-        if rpr is None:
-            return b""
-        kept = copy.deepcopy(rpr)
-        for name in _DRAWING_IGNORED:
-            kept.attrib.pop(name, None)
-        return etree.tostring(kept, method="c14n") if len(kept) or kept.attrib else b""  # empty: none
+        return look(run.find(A + "rPr"), unseen_attributes=_DRAWING_IGNORED)
 
     def containers_of(self, run, p) -> list:
         return []
