@@ -41,8 +41,7 @@ class SubRip(SubtitleFormat):
                 block.append(lines[i])
                 i += 1
             if block:
-                chunks.append(Cue(label, [a for a, _ in block], [b for _, b in block[:-1]]))
-                chunks.append(block[-1][1])
+                chunks.extend(Cue.chunks(label, block))
         if cues == 0:
             raise not_this_format(where, self, "no cues in it")
         return chunks

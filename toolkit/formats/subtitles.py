@@ -45,6 +45,11 @@ class Cue:
     def text(self) -> str:
         return " ".join(self.words())
 
+    @classmethod
+    def chunks(cls, label: str, block: Sequence[tuple[str, str]]) -> list:
+        """A cue's text lines as (line, ending) pairs read: the cue, then the ending after its last line."""
+        return [cls(label, [line for line, _ in block], [ending for _, ending in block[:-1]]), block[-1][1]]
+
 
 def lines_of(text: str) -> list[tuple[str, str]]:
     """``text`` as (line, ending) pairs; the last ending may be empty."""

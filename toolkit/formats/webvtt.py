@@ -34,8 +34,7 @@ class WebVTT(SubtitleFormat):
                 chunks.extend(a + b for a, b in block[:timing + 1])
                 payload = block[timing + 1:]
                 if payload:
-                    chunks.append(Cue(label, [a for a, _ in payload], [b for _, b in payload[:-1]]))
-                    chunks.append(payload[-1][1])
+                    chunks.extend(Cue.chunks(label, payload))
             else:  # the header (the first block), a NOTE, STYLE or REGION block, or a block players skip
                 chunks.extend(a + b for a, b in block)
             while i < len(lines) and not lines[i][0].strip():
