@@ -99,6 +99,33 @@ def test_concurrent_processes_lose_nothing_and_keep_the_file_sound(tmp_path):
         assert db.execute("SELECT COUNT(*) FROM segments").fetchone()[0] == total
 
 
+def _open_and_store(path: str, start, answers) -> None:
+    start.wait()
+    try:
+        TranslationMemory(Path(path)).store("scope", [(f"sentence {os.getpid()}", "translation")])
+        answers.put("stored")
+    except Exception as exc:  # the answer the user would see
+        answers.put(str(exc))
+
+
+def test_processes_opening_a_new_memory_at_once_all_get_in(tmp_path):
+    """Several jobs starting together on a machine with no memory yet (CI's failure: one of them was told
+    "database is locked" while another turned the new file to WAL)."""
+    context = multiprocessing.get_context("fork")
+    answers = []
+    for round_ in range(30):
+        start, queue = context.Event(), context.Queue()
+        processes = [context.Process(target=_open_and_store, args=(str(tmp_path / f"m{round_}.sqlite3"), start, queue))
+                     for _ in range(6)]
+        for p in processes:
+            p.start()
+        start.set()
+        answers += [queue.get(timeout=120) for _ in processes]
+        for p in processes:
+            p.join(120)
+    assert [a for a in answers if a != "stored"] == []
+
+
 def test_cli_uses_the_memory_and_no_cache_bypasses_it(marian_model):
     args = ["translate", "Iran and Albania cut ties. The minister said.", "--to", "sq", "--model", str(marian_model)]
     assert runner.invoke(app, [*args, "--no-cache"]).exit_code == 0

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import sqlite3
+import time
 import unicodedata
 from contextlib import closing
 from dataclasses import asdict, dataclass
@@ -36,6 +38,7 @@ CREATE TABLE IF NOT EXISTS segments (
 ) WITHOUT ROWID;
 """
 _PARAMS = 500  # host parameters per lookup query
+_WAIT_SECONDS = 60  # how long a process waits for another one's lock
 
 
 def memory_path() -> Path:
@@ -49,6 +52,25 @@ def normalize_segment(text: str) -> str:
 
 def _digest(text: str) -> bytes:
     return hashlib.sha256(normalize_segment(text).encode()).digest()[:16]
+
+
+def _open_wal(path: Path) -> sqlite3.Connection:
+    """A connection to the file in WAL mode. Turning a new file to WAL takes a lock SQLite does not wait
+    for (its busy timeout is not consulted), so a process that meets another one doing it tries again."""
+    deadline = time.monotonic() + _WAIT_SECONDS
+    while True:
+        conn = sqlite3.connect(path, timeout=_WAIT_SECONDS, isolation_level=None, check_same_thread=False)
+        try:
+            if conn.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
+                return conn
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                conn.close()
+                raise
+        conn.close()
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked")
+        time.sleep(random.uniform(0.005, 0.05))
 
 
 @dataclass(frozen=True)
@@ -71,13 +93,15 @@ class TranslationMemory:
         if self._conn is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-                conn.execute("PRAGMA journal_mode=WAL")
+                conn = _open_wal(self.path)
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.executescript(_SCHEMA)
                 if "bound" not in {row[1] for row in conn.execute("PRAGMA table_info(segments)")}:
                     conn.execute("ALTER TABLE segments ADD COLUMN bound INTEGER NOT NULL DEFAULT 0")  # older memories
             except sqlite3.DatabaseError as exc:
+                if "locked" in str(exc):
+                    raise ToolkitError(f"the translation memory {self.path} stayed locked by another process for {_WAIT_SECONDS} s",
+                                       "let that job finish, or turn the translation memory off («memory»)") from None
                 raise ToolkitError(f"cannot open the translation memory {self.path}: {exc}",
                                    "run `toolkit cache clear`, or turn the translation memory off («memory»)") from None
             self._conn, self._pid = conn, os.getpid()
