@@ -4,13 +4,13 @@ else byte for byte; alt/title/meta description translated; lang and dir set to t
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
 import regex
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
+from tests.formats.docx_files import convert
 from tests.formats.test_docx import Shout
 from tests.formats.test_subtitles import Upper, _translate
 from tests.identity import IdentityTranslator
@@ -129,8 +129,6 @@ def test_a_page_word_saved_keeps_its_sentences_whole_around_office_tags():
             "<p class=MsoNormal><span lang=EN-GB>The minister said the <b>vote</b> was fair.<o:p></o:p></span></p>\n"
             "<p class=MsoNormal>Turnout rose in <st1:City w:st='on'>Tirana</st1:City> and Durr&euml;s.<o:p>&nbsp;</o:p></p>\n"
             "</div></body></html>")
-    from tests.formats.test_docx import Shout
-
     out, document = _translate(page, "a.html", Shout(max_input_tokens=400))
     assert [s.part for s in document.segments] == ["block 1 <p>", "block 2 <p>"]
     assert "<p class=MsoNormal><span lang=\"sq\">THE MINISTER SAID THE <b>VOTE</b> WAS FAIR.<o:p></o:p></span></p>" in out
@@ -195,7 +193,5 @@ def test_libreoffice_opens_a_translated_page(tmp_path):
 
     out, _ = _translate(PAGE, "page.html", Upper(target="fa", max_input_tokens=400))
     (tmp_path / "page.fa.html").write_text(out, "utf-8")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "page.fa.html")],
-                   check=True, capture_output=True, timeout=180)
-    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "page.fa.pdf").pages)
+    text = " ".join(page.extract_text() for page in PdfReader(convert(tmp_path / "page.fa.html", "pdf", tmp_path)).pages)
     assert "THE MINISTER SAID" in text and "keep this" in " ".join(text.split())

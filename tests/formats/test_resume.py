@@ -34,7 +34,7 @@ def test_a_killed_folder_of_documents_resumes_to_the_same_files(marian_model, tm
     out = tmp_path / "out"
     job = subprocess.Popen(command(out), env={**env, "TOOLKIT_CACHE_DIR": str(tmp_path / "other-cache")},
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _started(job, out / ".toolkit-progress.json", records=8)
+    _started(job, out / ".toolkit-progress.json")
     assert job.poll() is None, "the job finished before it could be killed"
     job.send_signal(signal.SIGKILL)
     job.wait()

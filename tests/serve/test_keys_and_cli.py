@@ -74,8 +74,8 @@ def test_serve_command_finishes_in_flight_requests_on_sigterm(marian_multi_model
             assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
             time.sleep(0.2)
         result = {}
-        # Many different sentences: long enough to keep the model busy a while.
-        article = " ".join(f"In report {i}, {CORPUS[i % 4][0].lower()}{CORPUS[i % 4][1:]}" for i in range(80))
+        # Many different sentences: long enough to keep the model busy for seconds, even on a fast machine.
+        article = " ".join(f"In report {i}, {CORPUS[i % 4][0].lower()}{CORPUS[i % 4][1:]}" for i in range(800))
         sender = threading.Thread(target=lambda: result.update(response=httpx.post(
             url + "/translate", json={"q": article, "source": "en", "target": "fa"}, timeout=120)))
         sender.start()

@@ -68,6 +68,7 @@ def test_a_large_jsonl_is_translated_in_bounded_memory(tmp_path, marian_model):
     small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
     _jsonl(small, 1)
     records = _jsonl(large, 30)
+    _peak_rss(small, tmp_path / "first.out.jsonl", marian_model)  # converts the model for ct2 (a peak of its own)
     baseline = _peak_rss(small, tmp_path / "small.out.jsonl", marian_model)
     peak = _peak_rss(large, tmp_path / "large.out.jsonl", marian_model)
     with (tmp_path / "large.out.jsonl").open(encoding="utf-8") as f:
