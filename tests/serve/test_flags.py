@@ -61,5 +61,5 @@ def test_a_translated_file_gets_its_flagged_segments_when_asked_each_naming_its_
         assert all(w in SRT for w in entry["source"].split()) and all(w in translated for w in entry["translation"].split())
         assert all(f.to_dict() in entry["flags"] for f in checker(entry["source"], entry["translation"]))
     plain = send("news.txt", TEXTS[0], flags="true")
-    assert plain["flags"] and all("part" not in e for e in plain["flags"])  # a plain text has no parts
+    assert plain["flags"] and all(e["part"] == "line 1" for e in plain["flags"])  # a text file's part: its line
     assert {"numbers", "names"} <= {f["check"] for e in plain["flags"] for f in e["flags"]}

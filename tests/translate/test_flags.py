@@ -100,6 +100,26 @@ def _sidecar(path) -> list[tuple]:
     return [(line["id"], line["segment"], line["lang"]) for line in map(json.loads, path.read_text("utf-8").splitlines())]
 
 
+def test_a_text_or_markdown_documents_flags_name_the_line_each_segment_is_on(marian_model, tmp_path):
+    """The sidecar names a plain document's part as a format's (paragraph, cue): its line, the same line
+    in the source and the translation (the layout is kept line for line)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.md").write_text(f"# {SENTENCES[0]}\n\n{SENTENCES[1]} {SENTENCES[2]}\n\n```\ncode\n```\n\n"
+                                     f"| {SENTENCES[3]} | {SENTENCES[0]} |\n", "utf-8")
+    (folder / "story.txt").write_text(f"\n\n{SENTENCES[2]}\n\n\n{SENTENCES[1]}\n", "utf-8")
+    out = tmp_path / "out"
+    result = run("translate", folder, "--to", "sq", "--model", marian_model, "--out", out, "--no-cache")
+    assert result.exit_code == 0, result.output
+    entries = [json.loads(line) for line in (out / "toolkit-flags.jsonl").read_text("utf-8").splitlines()]
+    assert {e["id"] for e in entries} == {"story.md", "story.txt"}
+    for e in entries:
+        source = (folder / e["id"]).read_text("utf-8").splitlines()
+        translation = (out / e["id"].replace(".", ".sq.")).read_text("utf-8").splitlines()
+        number = int(e["part"].removeprefix("line "))
+        assert e["source"] in source[number - 1] and e["translation"] in translation[number - 1], e
+
+
 def test_document_outputs_write_a_sidecar_that_a_rerun_keeps_for_unchanged_documents(marian_model, tmp_path):
     folder = _folder(tmp_path, 3)
     out = tmp_path / "out"

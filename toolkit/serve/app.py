@@ -29,6 +29,7 @@ from toolkit.serve.keys import KeyStore
 from toolkit.serve.limits import RateLimiter
 from toolkit.serve.params import ApiError, BodyTimeout, BodyTooLarge, Params, read_params, required
 from toolkit.serve.service import TranslationService
+from toolkit.translate.documents import lines_named
 from toolkit.translate.flagged import checkers, segment_flags
 
 STATIC = Path(__file__).parent / "static"
@@ -324,6 +325,7 @@ class Api:
                 [document] = await self._run(self.service.written(src, tgt, [parsed], markup=fmt.markup))
             else:
                 [document] = await self._run(self.service.documents(src, tgt, [text], markdown=suffix == ".md"))
+                document = lines_named(document)
             name = files.save(output_name(upload.filename), document.text)
             # Never from the request's Host header: the configured public URL, else a path on this server.
             path = request.app.url_path_for("download_file", filename=name)

@@ -33,6 +33,14 @@ class Layout:
     pieces: tuple[str, ...]  # verbatim layout before each text line, then the tail
     lines: tuple[str, ...]  # the text of each non-blank line
 
+    def line_numbers(self) -> list[int]:
+        """The line of the document (from 1) each text line is on."""
+        numbers, newlines = [], 0
+        for prefix in self.pieces[:-1]:
+            newlines += prefix.count("\n")
+            numbers.append(newlines + 1)
+        return numbers
+
     def render(self, translated: list[str]) -> str:
         if len(translated) != len(self.lines):
             raise ValueError(f"expected {len(self.lines)} lines, got {len(translated)}")

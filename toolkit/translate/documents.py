@@ -25,13 +25,21 @@ class PooledTexts:
     texts: list[str]
     markdown: list[bool]
     markup: list[bool]
-    records: list[tuple[int, int, Parsed | None]]
+    records: list[tuple[int, int, Parsed | None, bool]]  # ... and whether it is a document (a file)
 
     def assemble(self, translated: Sequence[TranslatedDocument], target: str) -> list[TranslatedDocument]:
-        """One translated document per record: a plain one as it came, a parsed one written back
-        with its translated parts, its segments named by their part."""
-        return [translated[start] if parsed is None else write_document(parsed, translated[start:start + count], target)
-                for start, count, parsed in self.records]
+        """One translated document per record: a parsed one written back with its translated parts,
+        its segments named by their part; a plain document's segments named by their line; a text
+        (a JSONL or CSV record's) as it came."""
+        return [write_document(parsed, translated[start:start + count], target) if parsed is not None
+                else lines_named(translated[start]) if document else translated[start]
+                for start, count, parsed, document in self.records]
+
+
+def lines_named(document: TranslatedDocument) -> TranslatedDocument:
+    """A plain document (text, Markdown, a PDF's text) with each segment named by its line, the same
+    line in the source and the translation (the layout is kept line for line)."""
+    return replace(document, segments=tuple(replace(s, part=f"line {s.line}") for s in document.segments))
 
 
 def write_document(parsed: Parsed, parts: Sequence[TranslatedDocument], target: str) -> TranslatedDocument:
@@ -48,12 +56,12 @@ def pool_texts(records: Sequence[Record], options: FormatOptions) -> PooledTexts
     texts: list[str] = []
     markdown: list[bool] = []
     markup: list[bool] = []
-    spans: list[tuple[int, int, Parsed | None]] = []
+    spans: list[tuple[int, int, Parsed | None, bool]] = []
     for record in records:
         fmt = format_for(record.relpath) if record.relpath else None
         parsed = fmt.read(record.data if is_binary(fmt) else record.text, record.origin, options) if fmt else None
         pieces = [record.text] if parsed is None else [p.text for p in parsed.parts]
-        spans.append((len(texts), len(pieces), parsed))
+        spans.append((len(texts), len(pieces), parsed, bool(record.relpath)))
         texts.extend(pieces)
         markdown.extend([parsed is None and is_markdown(record)] * len(pieces))
         markup.extend([fmt is not None and fmt.markup] * len(pieces))

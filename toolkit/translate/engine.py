@@ -27,7 +27,8 @@ class TranslatedSegment:
     source: str
     translation: str
     flags: tuple[Flag, ...] = ()
-    part: str = ""  # where it is in a document of a format (``cues 3-5``, ``entry 12 (msgid)``); "" in plain text
+    part: str = ""  # where it is in a document (``cues 3-5``, ``entry 12 (msgid)``, ``line 4``); "" in a record's text
+    line: int = 0  # the line of its text it is on, from 1
 
 
 @dataclass(frozen=True)
@@ -163,15 +164,15 @@ def _render(doc: _Doc, translated: Iterator[str], translator: Translator, check:
     """A document with its pieces replaced, in order, by ``translated``, each with its spans restored."""
     segments: list[TranslatedSegment] = []
 
-    def join(line: list[tuple[Segment, str]]) -> str:
+    def join(line: list[tuple[Segment, str]], number: int) -> str:
         out = []
         for piece, gap in line:
             text, flags = restore(next(translated), piece)
             source = piece.plain()
             flags += check(source, text) if check else ()
-            segments.append(TranslatedSegment(len(segments), source, text, flags))
+            segments.append(TranslatedSegment(len(segments), source, text, flags, line=number))
             out.append(text + _gap(gap, translator.source, translator.target))
         return "".join(out)
 
-    text = doc.layout.render([join(line) for line in doc.lines])
+    text = doc.layout.render([join(line, n) for line, n in zip(doc.lines, doc.layout.line_numbers())])
     return TranslatedDocument(text, tuple(segments))
