@@ -114,18 +114,18 @@ def test_in_a_folder_job_a_bad_file_goes_to_the_rejects_and_the_others_are_writt
     lines = result.stderr.splitlines()
     for name in ("bad.srt", "bad.vtt"):  # one line each: the file and its reason
         assert sum(line.startswith(f"  {src / name}: {reasons()[str(src / name)]}") for line in lines) == 1, lines
-    assert f"skipped 2 bad records: see {rejects}" in lines
+    assert f"skipped 2 bad documents: see {rejects}" in lines
     assert lines[-1].startswith(f"error: 2 files of the input folders could not be read, set aside in {rejects}; the others are done")
     assert "--skip-bad" in lines[-1] and "Traceback" not in result.output
     written = (out / "good.sq.srt").stat().st_mtime_ns
 
     again = run(*args)  # nothing changed: nothing redone, the rejects reused, still exit 2
     assert again.exit_code == 2 and again.stderr.splitlines()[-1] == lines[-1], again.output
-    assert "translated 0 records" in again.stderr and (out / "good.sq.srt").stat().st_mtime_ns == written
+    assert "translated 0 documents" in again.stderr and (out / "good.sq.srt").stat().st_mtime_ns == written
 
     (src / "bad.srt").write_text(SRT, "utf-8")  # one fixed: it is translated, the other still set aside
     fixed = run(*args)
-    assert fixed.exit_code == 2 and "translated 1 records" in fixed.stderr, fixed.output
+    assert fixed.exit_code == 2 and "translated 1 document into" in fixed.stderr, fixed.output
     assert (out / "bad.sq.srt").exists() and list(reasons()) == [str(src / "bad.vtt")]
     assert fixed.stderr.splitlines()[-1].startswith("error: 1 file of the input folders could not be read")
 
@@ -179,9 +179,9 @@ def test_one_document_without_out_is_written_beside_it_as_its_kind(marian_model,
         result = run("translate", tmp_path / name, "--to", "sq", "--model", marian_model)
         assert result.exit_code == 0, result.output
         assert result.stdout == "" and (tmp_path / written).is_file() and (tmp_path / name).read_bytes() == before
-        assert "translated 1 records into sq (" in result.stderr and str(tmp_path / written) in result.stderr
+        assert "translated 1 document into sq (" in result.stderr and str(tmp_path / written) in result.stderr
     quiet = run("translate", tmp_path / "talk.srt", "--to", "sq", "--model", marian_model, "--quiet")
-    assert quiet.exit_code == 0 and "translated 1 records" not in quiet.stderr
+    assert quiet.exit_code == 0 and "translated 1 document" not in quiet.stderr
     assert _structure((tmp_path / "talk.sq.srt").read_text("utf-8")) == _structure(SRT)
 
 

@@ -212,7 +212,7 @@ def test_malformed_jsonl_line_stops_with_its_line_and_skip_bad_rejects_it(marian
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [1, 3]
     rejects = [json.loads(line) for line in (tmp_path / "out.jsonl.rejects.jsonl").read_text().splitlines()]
     assert [r["origin"] for r in rejects] == [f"{source}:2"]
-    assert "skipped 1 bad records" in result.stderr
+    assert "skipped 1 bad record: see" in result.stderr
 
 
 def test_missing_jsonl_field_names_the_field(marian_model, tmp_path):
@@ -286,7 +286,7 @@ def test_many_bad_files_in_a_folder_are_named_five_then_counted(marian_model, tm
         result = run("translate", tmp_path / "in", "--to", "sq", "--model", marian_model, "--quiet")
         assert result.exit_code == 2, result.output
         lines = result.stderr.splitlines()
-        assert lines[:7] == ["skipped 7 bad records: see toolkit-rejects.jsonl",
+        assert lines[:7] == ["skipped 7 bad documents: see toolkit-rejects.jsonl",
                              *(f"  {tmp_path / 'in' / f'empty{n}.txt'}: the input is empty" for n in range(5)), "  and 2 more"]
         assert lines[-1].startswith("error: 7 files of the input folders could not be read, set aside in toolkit-rejects.jsonl")
     assert len((tmp_path / "toolkit-rejects.jsonl").read_text("utf-8").splitlines()) == 14

@@ -113,17 +113,23 @@ def report_flags(flags: dict, where: str) -> None:
         typer.echo(f"flagged {flags['segments']} translated segments ({checks}): {where}", err=True)
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 document``, ``2 documents``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def report_job(done: str | None, resumed: int, set_aside: SetAside, outputs: list[str], noun: str) -> None:
     """On stderr: what a job to files did (``done``, when given), naming the files it wrote, and
-    what it set aside (``toolkit.io.sinks.SetAside``): the rejects file, and the first few with their reasons."""
+    what it set aside (``toolkit.io.sinks.SetAside``): the rejects file, and the first few with their
+    reasons; ``noun``: what the job's inputs are, one of them (``record``, ``document``, ``article``)."""
     if done:
         if resumed:
-            done += f"; {resumed} were already done"
+            done += f"; {resumed} {'was' if resumed == 1 else 'were'} already done"
         written = [o for o in outputs if o != set_aside.file]
         shown = ", ".join(written[:4]) + (f" and {len(written) - 4} more files" if len(written) > 4 else "")
         typer.echo(f"{done}: {shown or 'no new files'}", err=True)
     if set_aside.count:
-        typer.echo(f"skipped {set_aside.count} bad {noun}: see {set_aside.file}", err=True)
+        typer.echo(f"skipped {counted(set_aside.count, 'bad ' + noun)}: see {set_aside.file}", err=True)
         for reject in set_aside.first:
             typer.echo(f"  {reject.origin}: {reject.reason}", err=True)
         if set_aside.count > len(set_aside.first):

@@ -7,7 +7,8 @@ from typing import Callable, Optional
 import typer
 
 from toolkit.cli import engine as ray_options
-from toolkit.cli.common import FLAGGED_EXIT, QUANTIZATION_HELP, app, report_flags, report_job, stops_on_sigterm, user_errors
+from toolkit.cli.common import (FLAGGED_EXIT, QUANTIZATION_HELP, app, counted, report_flags, report_job, stops_on_sigterm,
+                                 user_errors)
 
 
 def _progress_reporter(total: Callable[[], int | None], quiet: bool):
@@ -109,9 +110,10 @@ def translate(
             summary = run(report)
     else:
         summary = run()
-    done = f"translated {summary.records} records into {', '.join(job.targets)} ({summary.sentences} distinct sentences)"
+    done = (f"translated {counted(summary.records, summary.unit)} into {', '.join(job.targets)} "
+            f"({counted(summary.sentences, 'distinct sentence')})")
     to_files = bool(out) or any(not o.endswith("rejects.jsonl") for o in summary.outputs)  # --out, or beside the input
-    report_job(done if to_files and not quiet else None, summary.resumed, summary.set_aside, summary.outputs, "records")
+    report_job(done if to_files and not quiet else None, summary.resumed, summary.set_aside, summary.outputs, summary.unit)
     cut = {t: n for t, n in summary.bound_reached.items() if n}
     if cut:
         counts = ", ".join(f"{t}: {n}" for t, n in cut.items())

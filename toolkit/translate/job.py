@@ -149,6 +149,7 @@ class JobSummary:
     flags: dict[str, int] = field(default_factory=dict)  # flagged segments: "segments" in all, and per check
     outputs: list[str] = field(default_factory=list)  # the files really written
     set_aside: SetAside = SetAside()
+    unit: str = "record"  # what one of the inputs' records is: a "record" (JSONL line, table row) or a "document"
 
 
 class _Formats:
@@ -372,7 +373,8 @@ def finish_translation(sink: Sink, job: TranslationJob, inputs: InputSet, settin
     inputs changed, whose output stays as it is."""
     bound_reached = {t: progress.counters.get(f"bound_reached:{t}", 0) for t in settings.targets}
     flags = flag_counts(progress.counters) if settings.flags else {}
-    totals = dict(total_records=progress.records, total_rejected=progress.rejected, bound_reached=bound_reached, flags=flags)
+    totals = dict(total_records=progress.records, total_rejected=progress.rejected, bound_reached=bound_reached, flags=flags,
+                  unit="document" if inputs.kind == "documents" else "record")
     if report is None:
         outputs = sink.finish(None)
         summary = JobSummary(resumed=progress.records, **totals)
