@@ -128,6 +128,20 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, marian_multi_model):
     assert result.exit_code == 2 and "cannot summarise" in _error_line(result)
 
 
+def test_summarize_and_chain_say_which_earlier_translations_of_a_folder_they_leave_out(tmp_path):
+    """As translate does: a translation written beside its source is no article of its own."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, "utf-8")
+    (folder / "a.fa.txt").write_text(ARTICLE, "utf-8")  # as `toolkit translate a.txt --to fa` writes it
+    extractive = ["--from", "en", "--method", "extractive", "--sentences", "1"]
+    for command in (["summarize", str(folder), *extractive, "--json"], ["chain", str(folder), *extractive, "--steps", "summarize"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, result.output
+        assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a.txt"]
+        assert f"left out 1 earlier translation beside its source: {folder / 'a.fa.txt'}" in result.stderr, command
+
+
 def test_a_bad_file_in_a_folder_is_set_aside_the_others_are_summarised_and_the_exit_is_2(tmp_path, monkeypatch):
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -218,4 +218,4 @@ def test_translations_written_beside_their_sources_are_not_inputs_of_a_later_fol
     result = run("translate", src, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix == ".srt") == ["notes.en.sq.srt", "talk.sq.srt"]
-    assert f"left out 1 earlier translations beside their sources: {src / 'talk.sq.srt'}" in result.stderr
+    assert f"left out 1 earlier translation beside its source: {src / 'talk.sq.srt'}" in result.stderr

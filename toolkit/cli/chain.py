@@ -7,8 +7,8 @@ from typing import Optional
 import typer
 
 from toolkit.cli import engine as ray_options
-from toolkit.cli.common import (FLAGGED_EXIT, QUANTIZATION_HELP, app, counted, report_flags, report_job, stops_on_sigterm,
-                                 user_errors)
+from toolkit.cli.common import (FLAGGED_EXIT, QUANTIZATION_HELP, app, counted, report_flags, report_job, report_left_out,
+                                 stops_on_sigterm, user_errors)
 
 ERRORS_HELP = "Undecodable bytes: strict (stop) or replace."
 BACKEND_HELP = ("Backend of the summariser (abstractive or llm) and the translators: auto (llama.cpp for an llm "
@@ -64,6 +64,7 @@ def summarize(
 
     options = chain_options(plan_steps(None, to), source, method, summary_model, prompt, max_words, sentences, model or (),
                             backend=backend, quantization=quantization, memory=not no_cache)
+    report_left_out([article])
     report = run_chain([article], options, emit=lambda r: _print_result(r, as_json), errors=errors)
     report_job(None, report.resumed, report.set_aside, report.outputs, "article")
     report.set_aside.check(False, "fix them and run the same command again")  # summarize has no --skip-bad
@@ -115,6 +116,7 @@ def chain(
                             False if no_flags else None)
     emit = None if out else (lambda r: _print_result(r, as_json))
     cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
+    report_left_out(inputs)
     report = engines.chain(inputs, options, Path(out) if out else None, cluster, restart, skip_bad, emit, column, errors)
     done = f"chained {counted(len(report.results), 'article')}" if out else None
     report_job(done, report.resumed, report.set_aside, report.outputs, "article")

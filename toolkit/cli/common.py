@@ -118,6 +118,17 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def report_left_out(inputs: list[str]) -> None:
+    """On stderr: the files of input folders left out as translations written beside their sources."""
+    from toolkit.io.inputs import earlier_translations
+
+    earlier = earlier_translations(list(inputs))
+    if earlier:
+        shown = ", ".join(map(str, earlier[:3])) + (f" and {len(earlier) - 3} more" if len(earlier) > 3 else "")
+        beside = "beside its source" if len(earlier) == 1 else "beside their sources"
+        typer.echo(f"left out {counted(len(earlier), 'earlier translation')} {beside}: {shown}", err=True)
+
+
 def report_job(done: str | None, resumed: int, set_aside: SetAside, outputs: list[str], noun: str) -> None:
     """On stderr: what a job to files did (``done``, when given), naming the files it wrote, and
     what it set aside (``toolkit.io.sinks.SetAside``): the rejects file, and the first few with their

@@ -7,8 +7,8 @@ from typing import Callable, Optional
 import typer
 
 from toolkit.cli import engine as ray_options
-from toolkit.cli.common import (FLAGGED_EXIT, QUANTIZATION_HELP, app, counted, report_flags, report_job, stops_on_sigterm,
-                                 user_errors)
+from toolkit.cli.common import (FLAGGED_EXIT, QUANTIZATION_HELP, app, counted, report_flags, report_job, report_left_out,
+                                 stops_on_sigterm, user_errors)
 
 
 def _progress_reporter(total: Callable[[], int | None], quiet: bool):
@@ -83,7 +83,7 @@ def translate(
     import functools
     from pathlib import Path
 
-    from toolkit.io.inputs import InputOptions, earlier_translations
+    from toolkit.io.inputs import InputOptions
     from toolkit.languages import parse_language_list
     from toolkit import engines
     from toolkit.translate.job import TranslationJob, count_records
@@ -99,10 +99,7 @@ def translate(
         out=Path(out) if out else None, as_json=as_json, restart=restart,
     )
     cluster = ray_options.cluster_options(engine, address, actors, cpus_per_actor, gpus_per_actor)
-    earlier = earlier_translations(list(inputs))
-    if earlier:
-        shown = ", ".join(map(str, earlier[:3])) + (f" and {len(earlier) - 3} more" if len(earlier) > 3 else "")
-        typer.echo(f"left out {len(earlier)} earlier translations beside their sources: {shown}", err=True)
+    report_left_out(inputs)
     run = functools.partial(engines.translate, inputs, job, cluster)
     progress, report = _progress_reporter(lambda: count_records(inputs, job.inputs) if cluster is None else None, quiet)
     if progress:
