@@ -36,6 +36,20 @@ def test_subtitles_and_po_files_come_back_as_files_of_the_same_kind(files_server
     assert catalog.metadata["Language"] == "sq" and all("fuzzy" in e.flags for e in catalog if e.msgid != "Home")
 
 
+def test_a_file_named_in_persian_comes_back_under_its_name(files_server):
+    """LibreTranslate's secure_filename drops every non-ASCII letter (``گزارش‌ها.srt`` comes back as ``srt``)."""
+    import urllib.parse
+
+    response = _translate_file(files_server, "گزارش‌ها از تیرانا.srt", SRT.encode())
+    assert response.status_code == 200, response.text
+    url = response.json()["translatedFileUrl"]
+    assert urllib.parse.unquote(url).endswith(".گزارش‌ها_از_تیرانا.srt"), url
+    download = httpx.get(files_server.url + url)
+    assert download.status_code == 200 and _structure(download.content.decode()) == _structure(SRT)
+    disposition = download.headers["content-disposition"]
+    assert urllib.parse.quote("گزارش‌ها_از_تیرانا.srt") in disposition, disposition  # RFC 6266 filename*
+
+
 def test_a_file_that_is_not_what_its_extension_says_is_a_400(files_server):
     response = _translate_file(files_server, "talk.srt", b"Just some notes.\n")
     assert response.status_code == 400

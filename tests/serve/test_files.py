@@ -12,7 +12,7 @@ def test_names_are_random_and_safe(tmp_path):
     store = FileStore(ttl_s=60, limit_bytes=1000, folder=tmp_path)
     first, second = store.save("../../etc/passwd", "a"), store.save("../../etc/passwd", "b")
     assert first != second and first.endswith(".passwd") and store.path(first).read_text() == "a"
-    assert safe_name("C:\\news\\برگ 1.md") == "____1.md" and safe_name("..") == "file.txt"
+    assert safe_name("C:\\news\\برگ 1.md") == "برگ_1.md" and safe_name("..") == "file.txt"
     for bad in ("../x.txt", "passwd", first.replace(".passwd", "/../passwd"), "." + first):
         assert store.path(bad) is None
     assert {p.name for p in tmp_path.iterdir()} == {first, second}
@@ -36,11 +36,23 @@ def test_the_oldest_files_go_past_the_store_limit(tmp_path):
     assert {p.name for p in tmp_path.iterdir()} == {big}
 
 
+def test_names_in_any_script_are_kept_whole(tmp_path):
+    """A newsroom's Persian or Albanian file names come back as they were sent (spaces and symbols
+    aside), ZWNJ kept; a long one is cut to what a file system takes (255 bytes with the prefix), its
+    extension kept, no letter cut in half."""
+    assert safe_name("گزارش‌ها از تیرانا.docx") == "گزارش‌ها_از_تیرانا.docx"
+    assert safe_name("Lajmet e ditës: Tiranë?.srt") == "Lajmet_e_ditës__Tiranë_.srt"
+    long = safe_name("خبر" * 100 + ".docx")
+    assert long.endswith(".docx") and len(long.encode()) <= 200 and ("خبر" * 100).startswith(long[:-5])
+    store = FileStore(ttl_s=60, limit_bytes=10_000, folder=tmp_path)
+    assert store.path(store.save("خبر" * 100 + ".docx", "text")).read_text() == "text"
+
+
 def test_files_named_in_any_script_or_at_any_length_can_be_downloaded(tmp_path):
     # A name starting with a letter safe_name replaces ("خبر.srt", "ë Tiranë.txt") came back as a
     # translatedFileUrl that download_file refused with "Invalid filename"; so did a name over 200 characters.
     store = FileStore(ttl_s=60, limit_bytes=10_000, folder=tmp_path)
-    for filename in ("خبر فارسی.srt", "ë Tiranë story.txt", "_draft.md", "a" * 300 + ".docx"):
+    for filename in ("خبر فارسی.srt", "ë Tiranë story.txt", "_draft.md", "-draft.md", "\u200cخبر.md", "a" * 300 + ".docx"):
         name = store.save(filename, "text")
         assert store.path(name).read_text() == "text", filename
         assert name.endswith(filename[-4:])

@@ -13,16 +13,21 @@ from pathlib import Path
 from toolkit.formats import SUFFIXES as FORMAT_SUFFIXES
 
 SUFFIXES = (".txt", ".md", *FORMAT_SUFFIXES)
-_NAME = re.compile(r"^[0-9a-f]{32}\.[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$")
+_KEPT = r"\w.\u200c-"  # letters and digits of any script, underscore, dot, ZWNJ, dash
+_NAME = re.compile(rf"^[0-9a-f]{{32}}\.(?!\.)[{_KEPT}]+$")
+_NAME_BYTES = 200  # with the 33 of the prefix, under the 255 a file system takes
 
 
 def safe_name(filename: str) -> str:
-    """The base name with anything but letters, digits, dot, dash and underscore replaced, no dot first,
-    cut to 200 characters with its extension kept (a name ``path`` accepts)."""
+    """The base name with anything but letters, digits (any script's), dot, ZWNJ, dash and underscore
+    replaced, no dot first, cut to 200 bytes of UTF-8 with its extension kept (a name ``path`` accepts)."""
     base = re.split(r"[\\/]", filename)[-1]
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", base).lstrip(".") or "file.txt"
+    name = re.sub(rf"[^{_KEPT}]", "_", base).lstrip(".") or "file.txt"
+    if len(name.encode()) <= _NAME_BYTES:
+        return name
     suffix = Path(name).suffix[:20]
-    return name if len(name) <= 200 else name[: 200 - len(suffix)] + suffix
+    stem = name[:-len(suffix)] if suffix else name
+    return stem.encode()[:_NAME_BYTES - len(suffix.encode())].decode(errors="ignore") + suffix
 
 
 class FileStore:
