@@ -10,6 +10,7 @@ from tests.formats.test_cli import PO
 from tests.formats.test_subtitles import Upper, _translate
 from tests.identity import IdentityTranslator
 from toolkit.formats import FormatOptions
+from toolkit.formats.po import FORMAT
 
 
 def _entries(text: str) -> dict[str, polib.POEntry]:
@@ -83,3 +84,23 @@ def test_a_template_becomes_a_po_file_named_for_the_language():
 
     assert translated_name("locale/site.pot", "fa") == "locale/site.fa.po"
     assert translated_name("talk.srt", "sq") == "talk.sq.srt"
+
+
+def test_a_string_left_unclosed_is_refused_naming_its_line_not_read_a_letter_short(tmp_path, marian_model):
+    """polib reads ``msgid "Hello world`` as ``Hello worl``: the catalogue would come back with an msgid
+    the program never looks up."""
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    bad = PO.replace('msgid "Home"', 'msgid "Home', 1)
+    assert bad != PO
+    (tmp_path / "site.po").write_text(bad, "utf-8")
+    result = CliRunner().invoke(app, ["translate", str(tmp_path / "site.po"), "--to", "sq", "--model", str(marian_model)])
+    line = bad.splitlines().index('msgid "Home') + 1
+    assert result.exit_code == 2 and f"site.po: not a gettext PO file (line {line}: a string with no closing quote)" \
+        in " ".join(result.output.split()), result.output
+    assert not (tmp_path / "site.sq.po").exists()
+    continued = PO.replace('msgid "Home"', 'msgid ""\n"Ho"\n"me"', 1)  # strings continued on the next lines are fine
+    assert [p.text for p in FORMAT.read(continued, "site.po", FormatOptions()).parts] == \
+        [p.text for p in FORMAT.read(PO, "site.po", FormatOptions()).parts]

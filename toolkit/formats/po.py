@@ -6,6 +6,7 @@ comments and order are kept; long lines are wrapped at 78 columns, as gettext's 
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from toolkit.formats import FormatOptions, Part, documents_library, not_this_format
@@ -25,6 +26,18 @@ PLURAL_FORMS = {
     "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
 }
 DEFAULT_PLURALS = "nplurals=2; plural=(n != 1);"
+# A line of an entry's strings: a keyword and a quoted string, or a quoted string continuing the last.
+_STRING_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"')
+
+
+def _unclosed_string(text: str) -> int | None:
+    """The number of the first line of strings whose string is not closed (polib reads it a letter
+    short, and an msgid changed is a catalogue broken)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith(("msg", '"')) and not _STRING_LINE.fullmatch(stripped):
+            return number
+    return None
 
 
 def _translated(entry) -> bool:
@@ -87,6 +100,8 @@ class Po:
             raise not_this_format(where, self, str(exc).splitlines()[0]) from None
         if not len(catalog) and not catalog.metadata:
             raise not_this_format(where, self, "no entries in it")
+        if (line := _unclosed_string(text)) is not None:
+            raise not_this_format(where, self, f"line {line}: a string with no closing quote")
         return PoDocument(catalog, options)
 
 
