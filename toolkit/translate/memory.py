@@ -61,15 +61,12 @@ def _open_wal(path: Path) -> sqlite3.Connection:
     while True:
         conn = sqlite3.connect(path, timeout=_WAIT_SECONDS, isolation_level=None, check_same_thread=False)
         try:
-            if conn.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
-                return conn
+            conn.execute("PRAGMA journal_mode=WAL")
+            return conn
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc):
-                conn.close()
+            conn.close()
+            if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
-        conn.close()
-        if time.monotonic() > deadline:
-            raise sqlite3.OperationalError("database is locked")
         time.sleep(random.uniform(0.005, 0.05))
 
 
