@@ -11,7 +11,9 @@ import pytest
 import regex
 from typer.testing import CliRunner
 
-from tests.formats.docx_files import convert
+from tests.formats.docx_files import convert, make_docx
+from tests.formats.test_docx import Shout
+from tests.formats.test_html import InArabicScript
 from tests.formats.test_subtitles import Upper
 from tests.identity import IdentityTranslator
 from toolkit.cli import app
@@ -117,6 +119,38 @@ def test_the_page_progression_follows_the_target_whatever_the_source_said():
         opf = _translate(book, IdentityTranslator(target=target, max_input_tokens=400))["OEBPS/content.opf"].decode()
         assert f'<spine toc="ncx" page-progression-direction="{becomes}">' in opf, (said, target)
 
+
+def _zipped(entries: dict[str, bytes]) -> bytes:
+    book = io.BytesIO()
+    with zipfile.ZipFile(book, "w") as out:
+        for name, entry in entries.items():
+            out.writestr(name, entry)
+    return book.getvalue()
+
+
+def test_the_direction_its_stylesheets_state_follows_a_target_of_the_other_direction():
+    css = "body { direction: ltr; text-align: left }\n.date { text-align: end }\n"
+    persian = _translate(_book(BOOK | {"OEBPS/style.css": css}), InArabicScript(target="fa", max_input_tokens=400))
+    assert persian["OEBPS/style.css"].decode() == "body { direction: rtl; text-align: right }\n.date { text-align: end }\n"
+    albanian = _translate(_zipped(persian), Upper(source="fa", max_input_tokens=400))
+    assert albanian["OEBPS/style.css"].decode() == css  # the Persian book into Albanian: left to right again
+    entries = _translate(_book(BOOK | {"OEBPS/style.css": css}), Upper(max_input_tokens=400))
+    assert entries["OEBPS/style.css"].decode() == css  # English into Albanian: as it was
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_book_libreoffice_wrote_reads_right_to_left_in_persian_and_back(tmp_path):
+    (tmp_path / "report.docx").write_bytes(make_docx())
+    data = convert(tmp_path / "report.docx", "epub", tmp_path).read_bytes()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    styles = [name for name in source.namelist() if name.endswith((".css", ".xhtml"))]
+    assert any(b"direction: ltr" in source.read(n) for n in styles)  # LibreOffice 7: .body0 { direction: ltr; }
+    persian = _translate(data, InArabicScript(target="fa", max_input_tokens=400))
+    assert not any(regex.search(rb"direction\s*:\s*ltr", persian[n], regex.I) for n in styles)
+    albanian = _translate(_zipped(persian), Shout(source="fa", target="sq", max_input_tokens=400))
+    assert not any(regex.search(rb"direction\s*:\s*rtl", albanian[n], regex.I) for n in styles)
+    assert any(regex.search(rb"direction\s*:\s*ltr", albanian[n], regex.I) for n in styles)
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_book_written_by_libreoffice_comes_back_with_every_part(tmp_path):

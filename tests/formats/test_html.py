@@ -10,7 +10,7 @@ import regex
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from tests.formats.docx_files import convert
+from tests.formats.docx_files import convert, make_docx
 from tests.formats.test_docx import Shout
 from tests.formats.test_subtitles import Upper, _translate
 from tests.identity import IdentityTranslator
@@ -90,6 +90,53 @@ def test_the_language_and_direction_office_suites_write_on_body_follow_the_targe
     out, _ = _translate("<html><body><p>The vote</p></body></html>", "a.html", IdentityTranslator(target="fa", max_input_tokens=400))
     assert out == '<html dir="rtl" lang="fa"><body><p>The vote</p></body></html>'  # nothing added to <body>
 
+
+
+class InArabicScript(IdentityTranslator):
+    """Every Latin letter written as a Persian one (the markers of inline codes kept): a page in Persian."""
+
+    def translate_batch(self, sentences):
+        return [regex.sub(r"\p{Latin}", "ب", s) for s in super().translate_batch(sentences)]
+
+
+_STATED = regex.compile(r"(direction|text-align)\s*:\s*(ltr|rtl|left|right)", regex.I)
+
+
+def _stated(css: str) -> list[str]:
+    """The directions and alignments ``css`` states, as ``direction:rtl``."""
+    return [f"{m.group(1).lower()}:{m.group(2).lower()}" for m in _STATED.finditer(css)]
+
+
+def test_the_direction_and_alignment_the_pages_css_states_follow_a_target_of_the_other_direction():
+    page = ('<html><head><style>\np { text-align: left; direction: ltr; color: red }\nh1 { DIRECTION:LTR !important;'
+            ' text-align : Left!important }\n.date { text-align: center }\n</style></head>\n<body lang="en-US" dir="ltr"'
+            ' style="direction: ltr"><h1>The vote</h1><p style="text-align:left;direction:ltr">Prices rose.</p>'
+            '<p translate="no" style="direction: ltr">Daily News</p><p style="direction: ltr">12</p></body></html>')
+    out, _ = _translate(page, "a.html", Shout(target="fa", max_input_tokens=400))
+    assert ('<style>\np { text-align: right; direction: rtl; color: red }\nh1 { DIRECTION:RTL !important;'
+            ' text-align : Right!important }\n.date { text-align: center }\n</style>') in out  # only those words changed
+    assert '<body lang="fa" dir="rtl" style="direction: rtl">' in out
+    assert '<p style="text-align:right;direction:rtl">PRICES ROSE.</p>' in out
+    assert '<p translate="no" style="direction: ltr">Daily News</p>' in out  # kept whole, its style too
+    assert '<p style="direction: ltr">12</p>' in out  # nothing in it translated: its own direction kept
+    persian = ('<html lang="fa" dir="rtl"><head><style>body { direction: rtl; text-align: right }</style></head>'
+               '<body><p style="direction: rtl">رأی‌ها شمرده شد، vote</p></body></html>')
+    out, _ = _translate(persian, "a.html", Shout(source="fa", target="sq", max_input_tokens=400))
+    assert _stated(out) == ["direction:ltr", "text-align:left", "direction:ltr"]
+    same = page.replace("<h1>The vote</h1>", "")  # English into Albanian: the page's CSS as it was
+    assert _stated(_translate(same, "a.html", Shout(target="sq", max_input_tokens=400))[0]) == _stated(same)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_page_libreoffice_wrote_reads_right_to_left_in_persian_and_back(tmp_path):
+    (tmp_path / "report.docx").write_bytes(make_docx())
+    page = convert(tmp_path / "report.docx", "html", tmp_path).read_text("utf-8")
+    assert "direction: ltr" in page and "text-align: left" in page  # as LibreOffice 7 writes p and h1
+    persian, _ = _translate(page, "report.html", InArabicScript(target="fa", max_input_tokens=400))
+    assert _stated(persian) and not {"direction:ltr", "text-align:left"} & set(_stated(persian))
+    back, _ = _translate(persian, "report.html", Shout(source="fa", target="sq", max_input_tokens=400))
+    assert _stated(back) and not {"direction:rtl", "text-align:right"} & set(_stated(back))
 
 
 # (source, target, page, the translation by Shout): elements' own lang and dir, kept elements, translate="no".

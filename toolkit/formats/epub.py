@@ -3,8 +3,10 @@ XHTML document of the book (chapters, the EPUB 3 ``nav`` table of contents) is t
 the EPUB 2 table of contents (``toc.ncx``: the book's title and each entry's label) and the package's
 ``dc:title`` and ``dc:description`` too; ``dc:language`` and each document's ``lang``/``xml:lang`` are
 set to the target, and a right-to-left target gets ``dir="rtl"`` and the spine's
-``page-progression-direction="rtl"`` (a spine's direction, where it has one, is the target's). Every other entry of the zip (styles, images, fonts) is copied
-as it was. ebooklib is not used: it is AGPL-3.0, and it writes the package again from its own model.
+``page-progression-direction="rtl"`` (a spine's direction, where it has one, is the target's). Where the
+target's direction is not that of the book's text, the directions its CSS states follow the target's
+(``mirrored_css``: its stylesheets, the chapters' ``<style>`` and ``style``). Every other entry of the
+zip (images, fonts) is copied as it was. ebooklib is not used: it is AGPL-3.0, and it writes the package again from its own model.
 
 A binary format (``binary = True``): it reads a file's bytes and writes bytes."""
 
@@ -22,7 +24,7 @@ import regex
 
 from toolkit.errors import InputError
 from toolkit.formats import FormatOptions, Part, not_this_format, open_zip
-from toolkit.formats.html import HtmlDocument
+from toolkit.formats.html import HtmlDocument, mirrored_css, written_right_to_left
 from toolkit.languages import get_language
 
 _XHTML = "application/xhtml+xml"
@@ -61,6 +63,7 @@ class EpubDocument:
         names = set(archive.namelist())
         pages = [path for path, kind in items.values() if kind == _XHTML and path in names]
         self.chapters = [path for path in spine if path in pages]  # in reading order, for summaries
+        self.stylesheets = [path for path, kind in items.values() if kind == "text/css" and path in names]
         self.documents = {path: HtmlDocument(archive.read(path).decode("utf-8"), xml=True)
                           for path in [*self.chapters, *(p for p in pages if p not in self.chapters),
                                        *(p for p, kind in items.values() if kind == _NCX and p in names)]}
@@ -90,8 +93,15 @@ class EpubDocument:
         opf = _OPF_LANGUAGE.sub(lambda m: m.group(1) + target + m.group(3), "".join(package))
         opf = _SPINE.sub(lambda m: _spine(m, get_language(target).direction), opf)
         new[self.opf] = opf.encode("utf-8")
+        rtl = get_language(target).rtl
+        mirror = written_right_to_left(p.text for p in self.parts) != rtl
+        for path in self.stylesheets if mirror else ():
+            try:
+                new[path] = mirrored_css(self.archive.read(path).decode("utf-8"), rtl).encode("utf-8")
+            except UnicodeDecodeError:  # a stylesheet in another encoding: as it was
+                pass
         for path, document in self.documents.items():
-            text = document.write([next(translated) for _ in document.parts], target)
+            text = document.write([next(translated) for _ in document.parts], target, mirror)
             new[path] = _XML_LANG.sub(lambda m: m.group(1) + target, text).encode("utf-8")
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as book:

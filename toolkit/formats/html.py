@@ -10,7 +10,10 @@ comments too, and so is an element marked ``translate="no"`` (its text attribute
 description are parts of their own. ``<html lang>`` is set to the target, with ``dir="rtl"`` for a
 right-to-left one (and ``<body>``'s ``lang`` and ``dir``, where it has them, as LibreOffice writes
 them); any other element's own ``lang``, ``xml:lang`` and ``dir`` (``<p lang="en-US">``) follow the
-target where text inside it was translated, and stay where none was (``<code>``, ``<pre>``). Text left as it was keeps its source form exactly (line breaks, entities)."""
+target where text inside it was translated, and stay where none was (``<code>``, ``<pre>``). Where the
+target's direction is not the source text's, the direction the page's CSS states follows the target
+(``mirrored_css``: ``<style>`` elements and the ``style`` attributes of the elements whose ``dir``
+follows it). Text left as it was keeps its source form exactly (line breaks, entities)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import regex
 
@@ -48,6 +51,32 @@ _BARE_AMPERSAND = regex.compile(r"&(?![A-Za-z][A-Za-z0-9]{0,31};|#\d{1,7};|#[xX]
 _TAG_SHOWN = regex.compile(r"</?[A-Za-z][^<>]*>")
 # What an entity may be shown to the model as (its character); these stay entities (codes).
 _MARKUP_CHARS = frozenset("&<>\"'")
+# A CSS declaration of a physical direction: `direction: ltr`, `TEXT-ALIGN : Left !important`.
+_DIRECTED = regex.compile(r"(?<![\w-])(?:(direction\s*:\s*)(ltr|rtl)|(text-align\s*:\s*)(left|right))(?![\w-])", regex.I)
+_RIGHT_TO_LEFT_LETTER = regex.compile(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}]")
+_LEFT_TO_RIGHT_LETTER = regex.compile(r"\p{Bidi_Class=L}")
+
+
+def mirrored_css(css: str, rtl: bool) -> str:
+    """``css`` with the directions it states turned to the target's, right to left (``rtl``) or left to
+    right: ``direction: ltr`` to ``rtl`` and ``text-align: left`` to ``right`` (or the reverse), as a
+    word processor mirrors a paragraph made right to left; every other byte as it was (``text-align:
+    start`` already follows the direction)."""
+    def turned(m: regex.Match) -> str:
+        value = m.group(2) or m.group(4)
+        new = {"ltr": "rtl", "left": "right"} if rtl else {"rtl": "ltr", "right": "left"}
+        new = new.get(value.lower(), value.lower())
+        new = new.upper() if value.isupper() else new.title() if value.istitle() else new
+        return (m.group(1) or m.group(3)) + new
+
+    return _DIRECTED.sub(turned, css)
+
+
+def written_right_to_left(texts: Iterable[str]) -> bool:
+    """Whether most letters of ``texts`` are right-to-left ones (Persian, Arabic, Hebrew): the
+    direction of a document's source text, which its CSS states."""
+    texts = [_TAG_SHOWN.sub("", t) for t in texts]  # a part's tags aside
+    return sum(len(_RIGHT_TO_LEFT_LETTER.findall(t)) for t in texts) > sum(len(_LEFT_TO_RIGHT_LETTER.findall(t)) for t in texts)
 
 
 class _Events(HTMLParser):
@@ -97,7 +126,7 @@ class _Tag:
     xml: bool = False  # XHTML: ``xml:lang`` is set (added) too
     inside: list[int] = field(default_factory=list)  # the parts of the text inside the element
 
-    def render(self, translations: Sequence[str], parts: Sequence[Part], target: str) -> str:
+    def render(self, translations: Sequence[str], parts: Sequence[Part], target: str, mirror: bool) -> str:
         edits = []  # (start, end, new text)
         for n, start, end, quote in self.values:
             if translations[n] != parts[n].text:
@@ -106,10 +135,10 @@ class _Tag:
         if self.name in ("html", "body"):  # the page's language and direction (office suites write them on <body>)
             language, root = get_language(target), self.name == "html"
             edits += self._set("lang", target, add=root) + self._set("xml:lang", target, add=root and self.xml)
-            edits += self._set("dir", language.direction, add=root and language.rtl)
+            edits += self._set("dir", language.direction, add=root and language.rtl) + self._mirror_style(target, mirror)
         elif any(translations[n] != parts[n].text for n in self.inside):  # its own language: that of its text
             edits += self._set("lang", target, add=False) + self._set("xml:lang", target, add=False)
-            edits += self._set("dir", get_language(target).direction, add=False)
+            edits += self._set("dir", get_language(target).direction, add=False) + self._mirror_style(target, mirror)
         out, end = [], 0
         for start, stop, new in sorted(edits):
             out += [self.raw[end:start], new]
@@ -118,14 +147,38 @@ class _Tag:
 
     def _set(self, name: str, value: str, add: bool = True) -> list[tuple[int, int, str]]:
         """The edit that gives attribute ``name`` the ``value`` (added after the tag's name when missing and ``add``)."""
+        m, group = self._attribute(name)
+        if m is None:
+            return [(len(self.name) + 1, len(self.name) + 1, f' {name}="{value}"')] if add else []
+        if group is None:
+            return [(m.end(1), m.end(1), f'="{value}"')]
+        return [(m.start(group), m.end(group), value if group != 4 else f'"{value}"')]
+
+    def _mirror_style(self, target: str, mirror: bool) -> list[tuple[int, int, str]]:
+        """The edit that turns the directions the ``style`` attribute states to the target's (``mirror``)."""
+        m, group = self._attribute("style")
+        if not mirror or group is None:
+            return []
+        style = m.group(group)
+        turned = mirrored_css(style, get_language(target).rtl)
+        return [(m.start(group), m.end(group), turned)] if turned != style else []
+
+    def _attribute(self, name: str) -> tuple[regex.Match | None, int | None]:
+        """Attribute ``name``'s match and the group of its value (None: no value), or (None, None)."""
         for m in _ATTRIBUTE.finditer(self.raw, len(self.name) + 1):
             if m.group(1).lower() == name:
-                group = next((g for g in (2, 3, 4) if m.group(g) is not None), None)
-                if group is None:
-                    return [(m.end(1), m.end(1), f'="{value}"')]
-                quoted = group != 4
-                return [(m.start(group), m.end(group), value if quoted else f'"{value}"')]
-        return [(len(self.name) + 1, len(self.name) + 1, f' {name}="{value}"')] if add else []
+                return m, next((g for g in (2, 3, 4) if m.group(g) is not None), None)
+        return None, None
+
+
+@dataclass
+class _Style:
+    """A ``<style>`` element: kept whole, but for the directions its CSS states (``mirror``)."""
+
+    raw: str
+
+    def render(self, translations: Sequence[str], parts: Sequence[Part], target: str, mirror: bool) -> str:
+        return mirrored_css(self.raw, get_language(target).rtl) if mirror else self.raw
 
 
 @dataclass
@@ -137,15 +190,15 @@ class _Run:
     lead: str
     raw: str
     trail: str
-    tags: list[tuple[str, _Tag | str]]  # (as shown in the part, the tag or the kept text it stands for)
+    tags: list[tuple[str, _Tag | _Style | str]]  # (as shown in the part, the tag or the kept text it stands for)
 
-    def render(self, translations: Sequence[str], parts: Sequence[Part], target: str) -> str:
+    def render(self, translations: Sequence[str], parts: Sequence[Part], target: str, mirror: bool) -> str:
         translated = translations[self.part]
         if translated == parts[self.part].text:
             return self.lead + self.raw + self.trail
         queues: dict[str, deque] = {}
         for shown, tag in self.tags:
-            queues.setdefault(shown, deque()).append(tag.render(translations, parts, target) if isinstance(tag, _Tag) else tag)
+            queues.setdefault(shown, deque()).append(tag if isinstance(tag, str) else tag.render(translations, parts, target, mirror))
         body, end = [], 0
         for m in _TAG_SHOWN.finditer(translated):
             body += [_escape(translated[end:m.start()]), queues[m.group()].popleft() if queues.get(m.group()) else _escape(m.group())]
@@ -192,7 +245,7 @@ class HtmlDocument:
 
     def __init__(self, text: str, xml: bool = False):
         self.xml = xml
-        self.pieces: list[str | _Tag | _Run] = []
+        self.pieces: list[str | _Tag | _Style | _Run] = []
         self.parts: list[Part] = []
         self._run: list[tuple[str, str, object]] = []  # (kind, raw, tag) of the open block's items
         self._open: list[_Tag] = []  # the elements open where the reading is, outermost first
@@ -210,10 +263,12 @@ class HtmlDocument:
             if kind == "start" and (kept_by_name or (name not in VOID and _NO_TRANSLATE.search(raw))):
                 j = self._closing(tokens, i)
                 raw = text[start:tokens[j][1]]
+                style = _Style(raw) if name == "style" else None
                 if name in KEPT_BLOCK or not (kept_by_name or name in INLINE or ":" in name):
-                    self._verbatim(raw)
+                    self._flush()
+                    self.pieces.append(style or raw)
                 else:
-                    self._run.append(("kept", raw, None))
+                    self._run.append(("kept", raw, style))
                 i = j + 1
                 continue
             if kind in ("start", "empty", "end") and (name in INLINE or ":" in name):  # Office's <o:p>, <st1:City>
@@ -284,10 +339,6 @@ class HtmlDocument:
                 del self._open[i:]
                 return
 
-    def _verbatim(self, raw: str) -> None:
-        self._flush()
-        self.pieces.append(raw)
-
     def _flush(self) -> None:
         """The open block's items: one part when they hold text, else kept as they are."""
         items, self._run = self._run, []
@@ -313,13 +364,17 @@ class HtmlDocument:
         body = raw.strip(_WS)
         lead = raw[:len(raw) - len(raw.lstrip(_WS))]
         self.pieces.append(_Run(len(self.parts), lead, body, raw[len(lead) + len(body):], tags))
-        for tag in {id(t): t for t in [*self._open, *(t for _, _, t in items if t is not None)]}.values():
+        for tag in {id(t): t for t in [*self._open, *(t for _, _, t in items if isinstance(t, _Tag))]}.values():
             tag.inside.append(len(self.parts))
         self.blocks += 1
         self.parts.append(Part(text.strip(_WS), f"block {self.blocks} <{self._block}>"))
 
-    def write(self, translations: Sequence[str], target: str) -> str:
-        return "".join(p if isinstance(p, str) else p.render(translations, self.parts, target) for p in self.pieces)
+    def write(self, translations: Sequence[str], target: str, mirror: bool | None = None) -> str:
+        """The page with ``translations`` of its parts, in ``target``; its CSS's directions turned to the
+        target's where ``mirror`` (by default: where the target's direction is not its source text's)."""
+        if mirror is None:
+            mirror = written_right_to_left(p.text for p in self.parts) != get_language(target).rtl
+        return "".join(p if isinstance(p, str) else p.render(translations, self.parts, target, mirror) for p in self.pieces)
 
 
 class Html:
