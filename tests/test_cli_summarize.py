@@ -184,3 +184,13 @@ def test_a_translation_model_without_anything_to_translate_names_the_summary_mod
     assert "--summary-model" in _error_line(result) and "--to" in _error_line(result)
     steps = runner.invoke(app, ["chain", "-", "--from", "en", "--steps", "summarize", "--model", str(bart_model)], input=ARTICLE)
     assert steps.exit_code == 2 and "--summary-model" in _error_line(steps)
+
+
+def test_a_sentence_the_article_repeats_is_summarised_once(tmp_path):
+    lead = "The minister said on Monday that the talks with the opposition would continue next week in Tirana."
+    article = tmp_path / "dup.txt"
+    article.write_text("\n\n".join(f"{lead} Paragraph {i} adds that the vote counting had been slow in several cities."
+                                   for i in range(6)), "utf-8")
+    result = runner.invoke(app, ["summarize", str(article), "--method", "extractive"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(lead) == 1 and "Paragraph 0 adds" in result.output, result.output

@@ -123,3 +123,54 @@ def test_translate_writes_a_pdf_as_markdown_and_a_page_s_article_as_text(marian_
     assert result.exit_code == 0, result.output
     article = (out / "page.sq.txt").read_text("utf-8")
     assert "<p>" not in article and "</" not in article and "Home | World" not in article and len(article.split("\n\n")) == 3
+
+
+def _headed_docx() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Election results", 1)
+    document.add_paragraph("The minister said on Monday that the talks would continue.")
+    document.add_paragraph("Officials counted votes in Tirana all night.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _headed_pptx() -> bytes:
+    import pptx
+
+    presentation = pptx.Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[1])
+    slide.shapes.title.text = "Election results"
+    body = slide.placeholders[1].text_frame
+    body.text = "The minister said on Monday that the talks would continue."
+    body.add_paragraph().text = "Officials counted votes in Tirana all night."
+    out = io.BytesIO()
+    presentation.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "make"), [("h.docx", _headed_docx), ("h.pptx", _headed_pptx)])
+def test_an_office_document_s_heading_is_its_own_paragraph_never_a_summary_sentence(name, make, tmp_path):
+    assert plain_text(name, make()).split("\n\n")[0] == "Election results"
+    path = tmp_path / name
+    path.write_bytes(make())
+    for extra in (["--sentences", "1"], []):
+        result = runner.invoke(app, ["summarize", str(path), "--method", "extractive", "--from", "en", *extra])
+        assert result.exit_code == 0, result.output
+        assert "Election results" not in result.output and result.output.startswith("The minister said"), result.output
+    result = runner.invoke(app, ["chain", str(path), "--steps", "summarize", "--method", "extractive", "--from", "en"])
+    assert result.exit_code == 0 and "Election results" not in result.output, result.output
+
+
+def test_markdown_code_blocks_never_reach_the_text_read_nor_a_summary(tmp_path):
+    md = ("# Election\n\nThe minister said the talks would continue.\n\n```\ncode here\n```\n\n~~~python\nprint('x')\n~~~\n\n"
+          "    indented_code()\n\nOfficials counted the `votes` in Tirana.\n")
+    text = plain_text("story.md", md.encode())
+    assert "`" not in text and "~" not in text and "code" not in text and "print" not in text, text
+    assert text.strip().split("\n\n") == ["Election", "The minister said the talks would continue.", "Officials counted the votes in Tirana."]
+    (tmp_path / "story.md").write_text(md, "utf-8")
+    result = runner.invoke(app, ["summarize", str(tmp_path / "story.md"), "--method", "extractive", "--from", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "The minister said the talks would continue. Officials counted the votes in Tirana."

@@ -113,3 +113,30 @@ def test_a_long_article_gets_whole_sentences_within_the_default_length():
     summary = ExtractiveSummarizer().summarize(article, "en", SummaryLength())
     picked = _in_source_order(summary.text, article_sentences(article, "en"))
     assert len(picked) >= 3 and summary.words <= 80
+
+
+DUPLICATED = "\n\n".join(f"The minister said on Monday that the talks with the opposition would continue next week in "
+                         f"Tirana. Paragraph {i} adds that the vote counting had been slow in several cities." for i in range(6))
+
+
+def _normalised(sentence: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", sentence).split()).casefold()
+
+
+@pytest.mark.parametrize("length", [SummaryLength(), SummaryLength(sentences=4), SummaryLength(max_words=60)])
+def test_a_sentence_repeated_in_the_article_is_in_the_summary_once(length):
+    summary = ExtractiveSummarizer().summarize(DUPLICATED, "en", length).text
+    sentences = [_normalised(s) for s in article_sentences(summary, "en")]
+    assert sentences.count(_normalised("The minister said on Monday that the talks with the opposition would continue "
+                                       "next week in Tirana.")) == 1, summary
+    assert len(sentences) == len(set(sentences)) > 1, summary  # the next-best different sentences instead
+
+
+def test_sentences_differing_only_in_case_spacing_or_unicode_form_are_one_sentence():
+    text = ("Qeveria e Shqipërisë tha se zgjedhjet do të mbahen në qershor. Irani e hodhi poshtë akuzën.\n\n"
+            "qeveria e  Shqipe\u0308risë tha se zgjedhjet do të mbahen në qershor. Zyrtarët në Tiranë numëruan votat.")
+    summary = ExtractiveSummarizer().summarize(text, "sq", SummaryLength(sentences=3)).text
+    assert [_normalised(s) for s in article_sentences(summary, "sq")].count(
+        _normalised("Qeveria e Shqipërisë tha se zgjedhjet do të mbahen në qershor.")) == 1, summary

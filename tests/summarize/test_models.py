@@ -122,3 +122,21 @@ def test_llm_needs_a_model_and_a_fitting_prompt(chat_model, tmp_path):
     bad.write_text("Summarise for {audience}: {text}", "utf-8")
     with pytest.raises(InputError, match=r"\{audience\}"):
         build_summarizer("llm", "en", str(chat_model), prompt=str(bad))
+
+
+def test_a_repeated_chunk_is_summarised_once_and_a_repeated_partial_summary_reduced_once(bart_model, monkeypatch):
+    from toolkit.summarize.model import Prompted
+
+    inputs: list[list[str]] = []
+    generate = Prompted.generate
+
+    def recording(self, texts, min_new_tokens, max_new_tokens):  # the real model runs; its inputs are kept
+        inputs.append(list(texts))
+        return generate(self, texts, min_new_tokens, max_new_tokens)
+
+    monkeypatch.setattr(Prompted, "generate", recording)
+    summary = build_summarizer("abstractive", "en", str(bart_model), backend="hf").summarize(LONG, "en", SummaryLength(max_words=10))
+    assert summary.text.strip() and summary.chunking.chunks >= 5
+    assert all(len(texts) == len(set(texts)) for texts in inputs), [len(t) for t in inputs]  # no chunk twice
+    reduced = [texts[0].split("\n\n") for texts in inputs[1:]]
+    assert all(len(paragraphs) == len(set(paragraphs)) for paragraphs in reduced), reduced  # no partial summary twice

@@ -12,6 +12,10 @@ from pathlib import PurePath
 from toolkit.formats import CONVERTED, FormatOptions, document_text, format_for, is_binary, parts_text
 
 _HTML = (".html", ".htm", ".xhtml")
+# Documents whose parts are paragraphs (and headings): read a paragraph each, so that a heading stays
+# apart, a headline the summary leaves out, as a web page's does. The parts of the others (cells,
+# XLIFF sources) are read a line each.
+_PARAGRAPHS = (".docx", ".pptx", ".odt", ".odp")
 
 
 def plain_text(name: str, data: bytes, errors: str = "strict") -> str:
@@ -28,7 +32,7 @@ def plain_text(name: str, data: bytes, errors: str = "strict") -> str:
         return EPUB.read(data, name, FormatOptions()).text()
     fmt = format_for(name)
     if is_binary(fmt):  # XLIFF (in its own encoding), DOCX, PPTX: their parts
-        return parts_text(fmt.read(data, name, FormatOptions(overwrite=True)), "\n")
+        return parts_text(fmt.read(data, name, FormatOptions(overwrite=True)), "\n\n" if suffix in _PARAGRAPHS else "\n")
     text = document_text(data, name, fmt, errors)
     if fmt is None:
         if suffix in (".md", ".markdown"):

@@ -92,7 +92,9 @@ def summarize_long(text: str, lang: str, model: Generator, bounds: tuple[int, in
         chunks = chunk_text(current, lang, _without_overhead(model, overhead), budget, overlap)
         if levels == 1:
             first_chunks = len(chunks)
-        current = "\n\n".join(p for p in model.generate(chunks, *partial_bounds) if p.strip())
+        # A chunk, or a partial summary, the text repeats is summarised, and then reduced, once.
+        partials = model.generate(list(dict.fromkeys(chunks)), *partial_bounds)
+        current = "\n\n".join(dict.fromkeys(p for p in partials if p.strip()))
         levels += 1
     summary = model.generate([current], *bounds)[0]
     chunking = Chunking(input_tokens, limit, first_chunks, levels, overlap if levels > 1 else 0)

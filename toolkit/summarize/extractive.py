@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import unicodedata
 from collections import Counter
 
 import numpy as np
@@ -154,16 +155,22 @@ class ExtractiveSummarizer:
 
     @staticmethod
     def _choose(ranked: list[int], sentences: list[str], length: SummaryLength) -> list[int]:
+        """The best-ranked sentences within ``length``, each text once: a sentence the article repeats
+        (NFC, spacing and case aside) is taken at its best rank and the next-best different one follows."""
         limit = word_limit(length)
-        if limit is None:
-            return ranked[: length.sentences]
         chosen: list[int] = []
+        seen: set[str] = set()
         budget = limit
         for i in ranked:
-            size = len(sentences[i].split())
-            if size <= budget:
-                chosen.append(i)
+            key, size = " ".join(unicodedata.normalize("NFC", sentences[i]).split()).casefold(), len(sentences[i].split())
+            if key in seen or (limit is not None and size > budget):
+                continue
+            chosen.append(i)
+            seen.add(key)
+            if limit is not None:
                 budget -= size
+            elif len(chosen) == length.sentences:
+                break
         if not chosen and length.max_words is not None:
             raise InputError(
                 f"every sentence of the article is longer than the summary's {limit} words",

@@ -105,7 +105,13 @@ _MD_LINE = re.compile(r"^[ \t]*(?:#{1,6}|>+|[-*+]|\d{1,3}[.)])[ \t]+", re.MULTIL
 
 
 def markdown_to_text(text: str) -> str:
-    """Markdown markers removed (headings, lists, quotes, emphasis, links, images); words kept."""
+    """Markdown's words: code blocks (fenced and indented) left out, a paragraph break in their place;
+    markers removed (headings, lists, quotes, emphasis, inline code's backticks, links, images)."""
+    from toolkit.text.segment import markdown_code_lines
+
+    lines = text.splitlines(keepends=True)
+    text = "".join("\n" if code else line for line, code in zip(lines, markdown_code_lines(lines)))
+    text = _BLANKS.sub("\n\n", text)
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_EMPHASIS.sub(r"\2", text)

@@ -58,20 +58,13 @@ def split_layout(text: str, markdown: bool = False) -> Layout:
     pieces: list[str] = []
     lines: list[str] = []
     pending = ""
-    fence = ""  # the open code fence, if any
-    previous = ""  # the last line's body: an indented code block follows a blank line, not a paragraph or list
-    for line in text.splitlines(keepends=True):
+    all_lines = text.splitlines(keepends=True)
+    code = markdown_code_lines(all_lines) if markdown else [False] * len(all_lines)
+    for line, is_code in zip(all_lines, code):
+        if is_code:
+            pending += line
+            continue
         body = line.rstrip("\r\n")
-        if markdown and (fence or _is_code(body, previous)):
-            fence = "" if fence and _FENCE.match(body) and body.strip().startswith(fence) else fence
-            pending += line
-            previous = body if body.strip() else previous
-            continue
-        if markdown and (opening := _FENCE.match(body)):
-            fence = opening.group(1)
-            pending += line
-            continue
-        previous = body if body.strip() else ("" if not _LIST_ITEM.match(previous) else previous)
         table = markdown and body.lstrip().startswith("|")
         if table and _TABLE_RULE.match(body):
             pending += line
@@ -90,6 +83,26 @@ def split_layout(text: str, markdown: bool = False) -> Layout:
         pending += line[len(body):]
     pieces.append(pending)
     return Layout(tuple(pieces), tuple(lines))
+
+
+def markdown_code_lines(lines: list[str]) -> list[bool]:
+    """Whether each line of a Markdown document is code: in a code block, fenced (the fences too) or indented."""
+    code: list[bool] = []
+    fence = ""  # the open code fence, if any
+    previous = ""  # the last line's body: an indented code block follows a blank line, not a paragraph or list
+    for line in lines:
+        body = line.rstrip("\r\n")
+        if fence or _is_code(body, previous):
+            fence = "" if fence and _FENCE.match(body) and body.strip().startswith(fence) else fence
+            previous = body if body.strip() else previous
+            code.append(True)
+        elif opening := _FENCE.match(body):
+            fence = opening.group(1)
+            code.append(True)
+        else:
+            previous = body if body.strip() else ("" if not _LIST_ITEM.match(previous) else previous)
+            code.append(False)
+    return code
 
 
 def _is_code(body: str, previous: str) -> bool:
