@@ -7,6 +7,7 @@ Nothing is read or created at import time.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from functools import lru_cache
@@ -22,8 +23,8 @@ else:  # pragma: no cover
 
 T = TypeVar("T")
 
-# setting name -> environment variable
-ENV_VARS = {
+# Every setting (the keys a config file may have) -> its environment variable, None where it has none.
+SETTINGS: dict[str, str | None] = {
     "cache_dir": "TOOLKIT_CACHE_DIR",
     "data_dir": "TOOLKIT_DATA_DIR",
     "batch_tokens": "TOOLKIT_BATCH_TOKENS",
@@ -33,7 +34,18 @@ ENV_VARS = {
     "quantization": "TOOLKIT_QUANTIZATION",
     "dtype": "TOOLKIT_DTYPE",
     "max_document_mb": "TOOLKIT_MAX_DOCUMENT_MB",
+    "summary_model": None,
+    "public_url": None,
+    "forwarded_allow_ips": None,
+    "require_api_key": None,
+    "protect": None,
+    "glossary": None,
+    "line_length": None,
+    "flags": None,
 }
+# Settings that name a file or folder: ``~`` is expanded, and a relative path in the config file is
+# read from the config file's folder (from an argument or the environment, from the current folder).
+PATHS = frozenset({"cache_dir", "data_dir", "glossary"})
 
 
 def config_path() -> Path:
@@ -53,13 +65,26 @@ def config_path() -> Path:
 
 @lru_cache(maxsize=8)
 def _read_config(path: Path) -> dict[str, Any]:
+    """The config file's settings; a key that is not a setting (a typo, a table) is refused, never
+    silently ignored."""
     if not path.is_file():
         return {}
     try:
         with path.open("rb") as f:
-            return tomllib.load(f)
+            config = tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ToolkitError(f"cannot read config file {path}: {exc}", "fix or remove the file") from exc
+    listed = "the settings are listed in docs/settings.md"
+    for key, value in config.items():
+        if key not in SETTINGS:
+            kind = "table" if isinstance(value, dict) else "setting"
+            close = difflib.get_close_matches(key, SETTINGS, n=1)
+            raise ToolkitError(f"unknown {kind} {key!r} in config file {path}",
+                               f"did you mean {close[0]!r}? {listed}" if close else listed)
+        if isinstance(value, dict):
+            raise ToolkitError(f"{key!r} is a table in config file {path}",
+                               f"write it as a plain key at the top of the file: {key} = ...; {listed}")
+    return config
 
 
 def whole_number(minimum: int) -> Callable[[Any], int]:
@@ -102,8 +127,10 @@ def setting(name: str, argument: T | None, default: T, convert: Callable[[Any], 
     """Resolve one setting: argument, then environment, then config file, then default. Values from
     any of the first three are converted (``convert``, else the setting's check in ``CHECKS``) and
     a bad one is refused naming where it came from."""
+    if name not in SETTINGS:
+        raise KeyError(f"{name!r} is not declared in toolkit.settings.SETTINGS")
     convert = convert or CHECKS.get(name) or (lambda v: v)
-    env = ENV_VARS.get(name)
+    env = SETTINGS[name]
     if argument is not None:
         source, raw = "argument", argument
     elif env and os.environ.get(env):
@@ -117,15 +144,21 @@ def setting(name: str, argument: T | None, default: T, convert: Callable[[Any], 
         value = convert(raw)
         if name in CHECKS and convert is not CHECKS[name]:
             CHECKS[name](value)
-        return value
     except (TypeError, ValueError) as exc:
         where = "" if source == "argument" else f" in {source}"
         raise ToolkitError(f"invalid value {raw!r} for {name}{where}", str(exc)) from None
+    if name in PATHS:
+        path = Path(str(value)).expanduser()
+        folder = config_path().parent if source.startswith("config file") else Path()
+        value = str(folder / path)  # type: ignore[assignment]
+    return value
 
 
 def check_settings() -> None:
     """Resolve every checked setting (``CHECKS``) once, so that a bad environment variable or config
-    value stops a job before any model work, whichever backend would have read it."""
+    value stops a job before any model work, whichever backend would have read it; and the config
+    file's keys, so that a mistyped one is refused even where every setting came from elsewhere."""
+    _read_config(config_path())
     for name in CHECKS:
         setting(name, None, None)
 
@@ -134,11 +167,11 @@ def cache_dir() -> Path:
     """Where the toolkit keeps converted models and its translation memory."""
     from platformdirs import user_cache_dir
 
-    return Path(setting("cache_dir", None, user_cache_dir("toolkit"), str)).expanduser()
+    return Path(setting("cache_dir", None, user_cache_dir("toolkit"), str))
 
 
 def data_dir() -> Path:
     """Where imported models are registered (``toolkit models import``)."""
     from platformdirs import user_data_dir
 
-    return Path(setting("data_dir", None, user_data_dir("toolkit"), str)).expanduser()
+    return Path(setting("data_dir", None, user_data_dir("toolkit"), str))

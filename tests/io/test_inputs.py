@@ -131,3 +131,39 @@ def test_a_file_name_that_is_not_utf8_is_refused_before_any_work(in_folder, tmp_
                  "--out", tmp_path / "out")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.stderr == f"error: {tmp_path}/in/caf\\xe9.txt: a file name that is not UTF-8 (rename the file)\n"
+
+
+def _zip_bytes():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:document><w:body><w:p><w:r><w:t>Tirana.</w:t></w:r></w:p></w:body></w:document>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("data, says, fix", [
+    (_zip_bytes(), "a zip file (a Word, PowerPoint, Excel, OpenDocument or EPUB document?), not text",
+     "give it its real extension: .docx, .pptx, .xlsx, .odt, .epub..."),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF file, not text", "give it its real extension: .pdf"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0", "an old binary Office file (Word, Excel or PowerPoint 97-2003) or a "
+     "password-protected one, not text", "save it as .docx, .xlsx or .pptx, without a password"),
+], ids=["zip", "pdf", "ole"])
+def test_a_document_renamed_to_txt_is_named_for_what_it_is_not_sent_on_with_errors_replace(tmp_path, monkeypatch,
+                                                                                          marian_model, data, says, fix):
+    report = tmp_path / "report.txt"
+    report.write_bytes(data)
+    for command in (["summarize", report, "--method", "extractive"], ["summarize", report, "--errors", "replace"],
+                    ["translate", report, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out"]):
+        result = run(*command)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"error: {report}: {says} ({fix})\n", command
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The minister said the talks would continue next week in Tirana.\n", "utf-8")
+    shutil.copy(report, folder / "report.txt")
+    monkeypatch.chdir(tmp_path)  # where the rejects go
+    summarised = run("summarize", folder, "--method", "extractive", "--from", "en", "--json")
+    assert summarised.exit_code == 2 and f"  {folder / 'report.txt'}: {says}" in summarised.stderr  # set aside
+    assert [json.loads(line)["id"] for line in summarised.stdout.splitlines()] == ["a.txt"]

@@ -141,6 +141,11 @@ def test_document_outputs_write_a_sidecar_that_a_rerun_keeps_for_unchanged_docum
     assert [x for x in again if x["id"] != "story002.txt"] == [x for x in lines if x["id"] != "story002.txt"]
     assert sorted(_sidecar(sidecar)) == sorted(set(_sidecar(sidecar)))
     assert json.loads((out / "toolkit-manifest.json").read_text("utf-8"))["flags"]["segments"] == len(again)
+    unchanged = run(*args)  # the end-of-job line names the translated files, never the sidecar among them
+    for result in (first, unchanged):
+        [done] = [line for line in result.stderr.splitlines() if line.startswith("translated ")]
+        assert str(sidecar) not in done, done
+    assert done.endswith("3 were already done: no new files"), done
 
 
 def test_a_single_document_to_a_named_file_has_its_sidecar_beside_it(marian_model, tmp_path):

@@ -54,13 +54,12 @@ def chain_options(steps: tuple[Step, ...] = (Step("summarize"),), source: str = 
     say when None."""
     from toolkit.settings import setting, true_or_false
     from toolkit.translate.factory import parse_model_options
-    from toolkit.translate.glossary import read_glossary
+    from toolkit.translate.glossary import job_glossary
 
     if models and not any(step.kind == "translate" for step in steps):
         raise ToolkitError("«models» names a translation model, and these steps translate nothing",
                            "the summariser is «summary_model»; «targets» (or a translate step) translates the summary")
     default_model, per_target = parse_model_options(list(models))
-    glossary_file = setting("glossary", glossary, None, str)
     targets = [get_language(step.lang).code for step in steps if step.kind == "translate"]
     return ChainOptions(
         steps=steps, source=None if source == "auto" else get_language(source).code, method=method,
@@ -68,5 +67,5 @@ def chain_options(steps: tuple[Step, ...] = (Step("summarize"),), source: str = 
         translation_model=default_model, translation_models=per_target, beams=beams,
         backend=backend, quantization=quantization, translation_memory=memory,
         protect=setting("protect", protect, True, true_or_false), flags=setting("flags", flags, True, true_or_false),
-        glossary=read_glossary(glossary_file, targets, strict=glossary is not None) if glossary_file else None,
+        glossary=job_glossary(glossary, targets),
     )

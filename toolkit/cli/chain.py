@@ -7,8 +7,8 @@ from typing import Optional
 import typer
 
 from toolkit.cli import engine as ray_options
-from toolkit.cli.common import (FLAGGED_EXIT, QUANTIZATION_HELP, app, counted, report_flags, report_job, report_left_out,
-                                 stops_on_sigterm, user_errors)
+from toolkit.cli.common import (DOCUMENTS_HELP, FLAGGED_EXIT, QUANTIZATION_HELP, app, counted, report_flags, report_job,
+                                 report_left_out, stops_on_sigterm, user_errors)
 
 ERRORS_HELP = "Undecodable bytes: strict (stop) or replace."
 BACKEND_HELP = ("Backend of the summariser (abstractive or llm) and the translators: auto (llama.cpp for an llm "
@@ -44,7 +44,7 @@ def _print_result(result, as_json: bool) -> None:
 @user_errors
 @stops_on_sigterm
 def summarize(
-    article: str = typer.Argument(..., help="A .txt, .md, .html or .pdf file (subtitles, PO too), a folder of them (a bad one is set aside, exit 2), a text, or - for standard input."),
+    article: str = typer.Argument(..., help="A document file (.txt, .md, .html, .docx, .pdf... any kind docs/documents.md lists), a folder of them (a bad one is set aside, exit 2), a text, or - for standard input."),
     method: str = typer.Option("abstractive", "--method", help="abstractive, extractive (offline, no model) or llm."),
     summary_model: Optional[str] = typer.Option(None, "--summary-model", help="Summarisation model id, imported name or folder."),
     max_words: Optional[int] = typer.Option(None, "--max-words", min=1, help="At most this many words (default 80; extractive: 3 sentences)."),
@@ -74,7 +74,7 @@ def summarize(
 @user_errors
 @stops_on_sigterm
 def chain(
-    inputs: list[str] = typer.Argument(..., help="Articles: texts, files (.txt/.md/.html/.pdf/.srt/.vtt/.po/.jsonl/.csv), folders, or -."),
+    inputs: list[str] = typer.Argument(..., help=f"Articles: texts, {DOCUMENTS_HELP}, folders, or -."),
     to: Optional[str] = typer.Option(None, "--to", help="Summary languages besides the source's (default: fa,sq)."),
     steps: Optional[str] = typer.Option(None, "--steps", help="Steps in order, e.g. translate:fa,summarize or translate:en,translate:sq."),
     source: str = typer.Option("auto", "--from", help="The articles' language, or auto to detect each."),

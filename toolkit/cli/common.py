@@ -129,14 +129,21 @@ def report_left_out(inputs: list[str]) -> None:
         typer.echo(f"left out {counted(len(earlier), 'earlier translation')} {beside}: {shown}", err=True)
 
 
+def flags_sidecar(outputs: list[str]) -> str | None:
+    """The flagged segments' sidecar among a job's output files (``OUT.flags.jsonl``,
+    ``toolkit-flags.jsonl``), if it wrote one."""
+    return next((o for o in outputs if o.endswith("flags.jsonl")), None)
+
+
 def report_job(done: str | None, resumed: int, set_aside: SetAside, outputs: list[str], noun: str) -> None:
-    """On stderr: what a job to files did (``done``, when given), naming the files it wrote, and
-    what it set aside (``toolkit.io.sinks.SetAside``): the rejects file, and the first few with their
-    reasons; ``noun``: what the job's inputs are, one of them (``record``, ``document``, ``article``)."""
+    """On stderr: what a job to files did (``done``, when given), naming the files it wrote (the
+    flags sidecar is named with the flag counts, ``report_flags``), and what it set aside
+    (``toolkit.io.sinks.SetAside``): the rejects file, and the first few with their reasons;
+    ``noun``: what the job's inputs are, one of them (``record``, ``document``, ``article``)."""
     if done:
         if resumed:
             done += f"; {resumed} {'was' if resumed == 1 else 'were'} already done"
-        written = [o for o in outputs if o != set_aside.file]
+        written = [o for o in outputs if o not in (set_aside.file, flags_sidecar(outputs))]
         shown = ", ".join(written[:4]) + (f" and {len(written) - 4} more files" if len(written) > 4 else "")
         typer.echo(f"{done}: {shown or 'no new files'}", err=True)
     if set_aside.count:
@@ -147,4 +154,7 @@ def report_job(done: str | None, resumed: int, set_aside: SetAside, outputs: lis
             typer.echo(f"  and {set_aside.count - len(set_aside.first)} more", err=True)
 
 
+# What an input file may be, worded by kind so that no format toolkit reads is left out.
+DOCUMENTS_HELP = ("files (any document kind docs/documents.md lists: .txt, .md, .html, subtitles, PO, XLIFF, .docx/.pptx/.xlsx, "
+                  "OpenDocument, EPUB, .pdf; .jsonl/.csv/.tsv records)")
 QUANTIZATION_HELP = "ct2 weights: int8, float16, float32... (env TOOLKIT_QUANTIZATION; default int8 on CPU, float16 on CUDA)."

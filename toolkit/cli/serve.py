@@ -62,16 +62,15 @@ def serve(
     from toolkit.serve.server import serve as run_server
     from toolkit.settings import setting, true_or_false
     from toolkit.translate.factory import models_for
-    from toolkit.translate.glossary import read_glossary
+    from toolkit.translate.glossary import job_glossary
 
     source, targets = get_language(source).code, parse_language_list(to)
-    glossary_file = setting("glossary", glossary, None, str)
     config = ServeConfig(
         source=source, targets=tuple(targets), models=models_for(source, targets, model),
         backend=backend, quantization=quantization, threads=setting("threads", threads, None, int),
         decoding=DecodingSettings(beams=beams), translation_memory=not no_cache,
         protect=setting("protect", False if no_protect else None, True, true_or_false),
-        glossary=read_glossary(glossary_file, targets, strict=glossary is not None) if glossary_file else None,
+        glossary=job_glossary(glossary, targets),
         batch_tokens=setting("batch_tokens", batch_tokens, None, int), batch_wait_ms=batch_wait_ms,
         queue_limit=queue_limit, req_limit=req_limit, char_limit=char_limit, batch_limit=batch_limit,
         body_limit=body_limit, api_keys=api_keys, suggestions=suggestions, files=not no_files,

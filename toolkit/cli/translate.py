@@ -7,8 +7,8 @@ from typing import Callable, Optional
 import typer
 
 from toolkit.cli import engine as ray_options
-from toolkit.cli.common import (FLAGGED_EXIT, QUANTIZATION_HELP, app, counted, report_flags, report_job, report_left_out,
-                                 stops_on_sigterm, user_errors)
+from toolkit.cli.common import (DOCUMENTS_HELP, FLAGGED_EXIT, QUANTIZATION_HELP, app, counted, flags_sidecar, report_flags,
+                                 report_job, report_left_out, stops_on_sigterm, user_errors)
 
 
 def _progress_reporter(total: Callable[[], int | None], quiet: bool):
@@ -45,7 +45,7 @@ def _progress_reporter(total: Callable[[], int | None], quiet: bool):
 @user_errors
 @stops_on_sigterm
 def translate(
-    inputs: list[str] = typer.Argument(..., help="Texts, files (.txt/.md/.srt/.vtt/.po/.pot/.xlf/.xliff/.docx/.pptx/.jsonl/.csv/.tsv), folders, or - for stdin."),
+    inputs: list[str] = typer.Argument(..., help=f"Texts, {DOCUMENTS_HELP}, folders, or - for stdin."),
     to: str = typer.Option(..., "--to", help="Target languages, comma-separated (fa,sq)."),
     source: str = typer.Option("en", "--from", help="Source language."),
     model: Optional[list[str]] = typer.Option(None, "--model", help="Translation model: ID (hub id, imported name or folder) for every target, LANG=ID per target (repeatable)."),
@@ -117,7 +117,7 @@ def translate(
         typer.echo(f"warning: {sum(cut.values())} translated sentences ({counts}) stopped at the output length bound "
                    "(2 x source tokens + 10) and may be cut short; this usually means the model looped: check them, "
                    "or try --beams 4", err=True)
-    sidecar = next((o for o in summary.outputs if o.endswith("flags.jsonl")), None)
+    sidecar = flags_sidecar(summary.outputs)
     report_flags(summary.flags, f"see {sidecar}" if sidecar else "see the output's flags" if as_json or out else
                  "see the output's flags (documents: use --out or --json)")
     summary.set_aside.check(skip_bad)  # bad input (exit 2) before flags (exit 3)

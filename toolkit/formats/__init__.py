@@ -140,9 +140,30 @@ def reading_name(relpath: str, as_text: bool = False) -> str:
     return str(PurePath(relpath).with_suffix(new).as_posix()) if new else relpath
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted OOXML file, or an old binary Office one
+# The first bytes of documents that are never text, whatever their extension: what each is, and the fix.
+_NOT_TEXT = {
+    b"PK\x03\x04": ("a zip file (a Word, PowerPoint, Excel, OpenDocument or EPUB document?)",
+                     "give it its real extension: .docx, .pptx, .xlsx, .odt, .epub..."),
+    b"%PDF-": ("a PDF file", "give it its real extension: .pdf"),
+    _OLE: ("an old binary Office file (Word, Excel or PowerPoint 97-2003) or a password-protected one",
+           "save it as .docx, .xlsx or .pptx, without a password"),
+}
+
+
+def check_not_binary_document(data: bytes, where: str) -> None:
+    """Refuse the start of a file read as text that is a zip, PDF or old Office file (a renamed
+    document), naming what it is: reading it with undecodable bytes replaced would be garbage."""
+    for signature, (what, fix) in _NOT_TEXT.items():
+        if data.startswith(signature):
+            raise InputError(f"{where}: {what}, not text", fix)
+
+
 def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
     """UTF-8 text (a BOM is dropped) of a file, or of its line number ``line``; undecodable bytes
-    name their line unless errors='replace'."""
+    name their line unless errors='replace'; a renamed binary document is refused as such."""
+    if line == 1:
+        check_not_binary_document(data, where)
     try:
         return data.decode("utf-8-sig", errors=errors)
     except UnicodeDecodeError as exc:
@@ -156,6 +177,7 @@ def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
 def document_text(data: bytes, where: str, fmt: DocumentFormat | None, errors: str) -> str:
     """A file's text: a document of a format decoded strictly (bytes that are not UTF-8: not a file of
     that format), a plain text file as ``errors`` says."""
+    check_not_binary_document(data, where)
     try:
         return decode(data, where, "strict" if fmt else errors)
     except InputError as exc:
@@ -172,7 +194,6 @@ def not_this_format(where: str, fmt: DocumentFormat, reason: str) -> InputError:
 
 
 DEFAULT_MAX_DOCUMENT_MB = 512
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted OOXML file, or an old binary Office one
 
 
 def max_document_bytes() -> int:

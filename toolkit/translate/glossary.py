@@ -49,15 +49,31 @@ def protections(targets: Sequence[str], glossary: Glossary | None, spans: bool =
     return {t: glossary.protection(t, spans) if glossary else Protection(spans=spans) for t in targets}
 
 
-def read_glossary(path: str | Path, targets: Sequence[str], strict: bool = True) -> Glossary:
+def job_glossary(argument: str | None, targets: Sequence[str]) -> Glossary | None:
+    """The glossary of a job translating into ``targets``: ``argument``, else the config file's
+    ``glossary`` setting (read from the config file's folder, its columns for other languages left
+    out), else none."""
+    from toolkit.settings import config_path, setting
+
+    path = setting("glossary", argument, None, str)
+    if path is None:
+        return None
+    from_settings = argument is None
+    return read_glossary(path, targets, strict=not from_settings,
+                         origin=f"config file {config_path()}" if from_settings else None)
+
+
+def read_glossary(path: str | Path, targets: Sequence[str], strict: bool = True, origin: str | None = None) -> Glossary:
     """The glossary in ``path`` for a job translating into ``targets``; any mistake in it is one
     ``InputError`` naming the file (and line), raised before any model loads. ``strict``: a column for
     a language the job does not translate into is one (a glossary named for the job); else such
-    columns are left out (a glossary of the settings file, shared by jobs into other languages)."""
+    columns are left out (a glossary of the settings file, shared by jobs into other languages).
+    ``origin``: where the path was named, for the message when the file is missing."""
     path = Path(path)
     fix = "a TSV or CSV file with a header row 'source<TAB>fa<TAB>sq...' (see docs/translate.md)"
     if not path.is_file():
-        raise InputError(f"the glossary {path} does not exist", f"give the path of {fix}")
+        named = f" (from {origin})" if origin else ""
+        raise InputError(f"the glossary {path}{named} does not exist", f"give the path of {fix}")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

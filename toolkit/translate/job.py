@@ -319,7 +319,7 @@ def job_settings(job: TranslationJob) -> JobSettings:
     from toolkit.models.threads import resolve_threads
     from toolkit.settings import check_settings, setting, true_or_false, whole_number
     from toolkit.translate.factory import models_for
-    from toolkit.translate.glossary import read_glossary
+    from toolkit.translate.glossary import job_glossary
 
     source = get_language(job.source).code
     targets = tuple(get_language(t).code for t in job.targets)
@@ -328,8 +328,7 @@ def job_settings(job: TranslationJob) -> JobSettings:
     threads = resolve_threads(job.threads)
     protect = setting("protect", job.protect, True, true_or_false)
     flags = setting("flags", job.flags, True, true_or_false)
-    glossary_file = setting("glossary", job.glossary, None, str)
-    glossary = read_glossary(glossary_file, targets, strict=job.glossary is not None) if glossary_file else None
+    glossary = job_glossary(job.glossary, targets)
     documents = FormatOptions(setting("line_length", job.line_length, None, whole_number(10)), job.overwrite)
     check_settings()
     return JobSettings(source, targets, models_for(source, list(targets), list(job.models)), batch_tokens, pool_chars,
