@@ -205,6 +205,23 @@ def test_a_document_over_the_size_setting_is_refused_named_or_set_aside_in_a_fol
     assert bad.exit_code == 2 and "invalid value '0' for max_document_mb in environment variable TOOLKIT_MAX_DOCUMENT_MB" in bad.output
 
 
+def test_an_output_folder_of_an_earlier_run_inside_the_input_folder_is_not_input(marian_model, tmp_path):
+    """talks/ translated into talks/fa/ (a folder the user chose), then talks/ again into another
+    language: talks/fa/ holds toolkit's earlier output (its manifest says so), not new documents."""
+    src = tmp_path / "talks"
+    src.mkdir()
+    (src / "talk.srt").write_text(SRT, "utf-8")
+    assert run("translate", src, "--to", "sq", "--model", marian_model, "--out", src / "sq").exit_code == 2  # inside: refused
+    first = run("translate", src / "talk.srt", "--to", "sq", "--model", marian_model, "--out", tmp_path / "sq")
+    assert first.exit_code == 0, first.output
+    (tmp_path / "sq").rename(src / "sq")  # the earlier run's output folder, moved beside the sources
+    assert (src / "sq" / "toolkit-manifest.json").exists()
+    result = run("translate", src, "--to", "sq", "--model", marian_model, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.srt")) == ["talk.sq.srt"]
+    assert f"left out the output folder of an earlier run: {src / 'sq'}" in " ".join(result.stderr.split())
+
+
 def test_translations_written_beside_their_sources_are_not_inputs_of_a_later_folder_run(marian_model, tmp_path):
     """A folder translated file by file (each translation beside its source), then as a whole: the
     earlier translations are not translated again (no page.sq.sq.html); a file merely named like

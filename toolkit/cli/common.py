@@ -119,10 +119,14 @@ def counted(n: int, noun: str) -> str:
 
 
 def report_left_out(inputs: list[str]) -> None:
-    """On stderr: the files of input folders left out as translations written beside their sources."""
-    from toolkit.io.inputs import earlier_translations
+    """On stderr: what input folders hold of earlier runs' output, left out: translations written
+    beside their sources, and output folders."""
+    from toolkit.io.inputs import earlier_outputs
 
-    earlier = earlier_translations(list(inputs))
+    left_out = earlier_outputs(list(inputs))
+    earlier = left_out.beside
+    for folder in left_out.output_folders:
+        typer.echo(f"left out the output folder of an earlier run: {folder}", err=True)
     if earlier:
         shown = ", ".join(map(str, earlier[:3])) + (f" and {len(earlier) - 3} more" if len(earlier) > 3 else "")
         beside = "beside its source" if len(earlier) == 1 else "beside their sources"

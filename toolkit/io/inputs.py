@@ -307,26 +307,45 @@ def _require_text(text: str, origin: str) -> str:
     return text
 
 
+# What marks a folder as the output folder of a toolkit job (finished, or under way or stopped).
+_OUTPUT_FOLDER_MARKS = ("toolkit-manifest.json", ".toolkit-progress.json")
+
+
 def _document_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """A folder's documents, in order, less the translations an earlier run wrote beside their
-    sources (``talk.fa.srt`` beside ``talk.srt``, ``report.sq.md`` beside ``report.pdf``): a folder
-    translated file by file and then as a whole is not translated twice over."""
-    return _folder_documents(folder, suffixes)[0]
+    """A folder's documents, in order, less what earlier runs wrote: translations beside their
+    sources (``talk.fa.srt`` beside ``talk.srt``, ``report.sq.md`` beside ``report.pdf``) and output
+    folders below it: a folder translated file by file, or into a folder inside it, and then as a
+    whole is not translated twice over."""
+    return _folder_documents(folder, suffixes).documents
 
 
-def earlier_translations(inputs: list[str], suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES) -> list[Path]:
-    """The files of the input folders left out as translations beside their sources (``_document_files``)."""
-    return [p for item in inputs if path_kind(item) == "dir" for p in _folder_documents(Path(item), suffixes)[1]]
+@dataclass(frozen=True)
+class FolderListing:
+    """Input folders' documents, and what they hold of earlier runs' output, left out of a job."""
+
+    documents: list[Path]
+    beside: list[Path]  # translations written beside their sources
+    output_folders: list[Path]  # output folders (with a job's manifest or checkpoint) below an input folder
 
 
-def _folder_documents(folder: Path, suffixes: tuple[str, ...]) -> tuple[list[Path], list[Path]]:
-    """A folder's files of ``suffixes``, in order, split into its documents and the translations
-    beside their sources; the folder is listed once."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+def earlier_outputs(inputs: list[str], suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES) -> FolderListing:
+    """The input folders' listings (``_document_files``), together."""
+    listed = [_folder_documents(Path(item), suffixes) for item in inputs if path_kind(item) == "dir"]
+    return FolderListing([p for f in listed for p in f.documents], [p for f in listed for p in f.beside],
+                         [p for f in listed for p in f.output_folders])
+
+
+def _folder_documents(folder: Path, suffixes: tuple[str, ...]) -> FolderListing:
+    """A folder's files of ``suffixes``, in order, split into its documents, the translations beside
+    their sources, and those of output folders below it; the folder is listed once."""
+    entries = list(folder.rglob("*"))
+    outputs = sorted({p.parent for p in entries if p.name in _OUTPUT_FOLDER_MARKS and p.parent != folder})
+    files = sorted(p for p in entries if p.is_file() and p.suffix.lower() in suffixes
+                   and not any(parent in outputs for parent in p.parents))
     stems = {(p.parent, p.stem) for p in files}
     beside = [p for p in files if _translation_beside_its_source(p, stems)]
     left_out = set(beside)
-    return [p for p in files if p not in left_out], beside
+    return FolderListing([p for p in files if p not in left_out], beside, outputs)
 
 
 def _translation_beside_its_source(path: Path, stems: set[tuple[Path, str]]) -> bool:
