@@ -15,7 +15,8 @@ from toolkit.cli import app
 from toolkit.provenance import DecodingSettings
 from toolkit.translate.engine import translate_texts
 from toolkit.translate.factory import build_translator
-from toolkit.translate.memory import CachedTranslator, TranslationMemory, normalize_segment
+from toolkit.text.normalize import normalize_segment
+from toolkit.translate.memory import CachedTranslator, TranslationMemory
 from tests.translate.test_engine import DOCS
 
 runner = CliRunner()

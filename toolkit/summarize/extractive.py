@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 import time
-import unicodedata
 from collections import Counter
 
 import numpy as np
@@ -20,7 +19,7 @@ import numpy as np
 from toolkit.errors import InputError
 from toolkit.summarize.base import Chunking, Summary, SummaryLength
 from toolkit.summarize.length import fit_length, word_limit
-from toolkit.text.normalize import normalize
+from toolkit.text.normalize import normalize, normalize_segment
 from toolkit.text.segment import split_paragraphs, split_sentences
 
 _DAMPING = 0.85
@@ -162,7 +161,7 @@ class ExtractiveSummarizer:
         seen: set[str] = set()
         budget = limit
         for i in ranked:
-            key, size = " ".join(unicodedata.normalize("NFC", sentences[i]).split()).casefold(), len(sentences[i].split())
+            key, size = normalize_segment(sentences[i]).casefold(), len(sentences[i].split())
             if key in seen or (limit is not None and size > budget):
                 continue
             chosen.append(i)

@@ -75,6 +75,12 @@ NORMALIZERS: dict[str, tuple[Callable[[str], str], str]] = {
 }
 
 
+def normalize_segment(text: str) -> str:
+    """NFC, outer whitespace dropped, inner runs of whitespace made one space (ZWNJ is kept): one
+    sentence however it was spaced or composed (the translation memory's key, a summary's repeats)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def normalizer_for(lang: str | None) -> tuple[Callable[[str], str], str]:
     """The normaliser for a language and its signature name (NFKC + digits for the rest)."""
     return NORMALIZERS.get((lang or "").lower(), (normalize_default, "nfkc-v1"))

@@ -16,7 +16,6 @@ import os
 import random
 import sqlite3
 import time
-import unicodedata
 from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from toolkit.models.revision import model_revision
 from toolkit.models.store import resolve
 from toolkit.provenance import ModelProvenance
 from toolkit.settings import cache_dir
+from toolkit.text.normalize import normalize_segment
 from toolkit.text.codes import MARKER_FORM
 from toolkit.translate.base import Translator, TranslatorBase, with_defaults
 
@@ -43,11 +43,6 @@ _WAIT_SECONDS = 60  # how long a process waits for another one's lock
 
 def memory_path() -> Path:
     return cache_dir() / "translation-memory.sqlite3"
-
-
-def normalize_segment(text: str) -> str:
-    """NFC, outer whitespace dropped, inner runs of whitespace made one space (ZWNJ is kept)."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _digest(text: str) -> bytes:
