@@ -164,6 +164,10 @@ def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
     name their line unless errors='replace'; a renamed binary document is refused as such."""
     if line == 1:
         check_not_binary_document(data, where)
+    return _utf8(data, where, errors, line)
+
+
+def _utf8(data: bytes, where: str, errors: str, line: int = 1) -> str:
     try:
         return data.decode("utf-8-sig", errors=errors)
     except UnicodeDecodeError as exc:
@@ -176,10 +180,10 @@ def decode(data: bytes, where: str, errors: str, line: int = 1) -> str:
 
 def document_text(data: bytes, where: str, fmt: DocumentFormat | None, errors: str) -> str:
     """A file's text: a document of a format decoded strictly (bytes that are not UTF-8: not a file of
-    that format), a plain text file as ``errors`` says."""
+    that format), a plain text file as ``errors`` says; a renamed binary document refused as such."""
     check_not_binary_document(data, where)
     try:
-        return decode(data, where, "strict" if fmt else errors)
+        return _utf8(data, where, "strict" if fmt else errors)
     except InputError as exc:
         if fmt is None:
             raise
